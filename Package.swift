@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+//
+// Descent — vanishing gradients and learning-rate tuning as a runnable book.
+//
+// Layers (arrows point down only):
+//   Chapters/, lab, book   executables: prose + calls
+//   Figures                figures → gnuplot scripts, data, rendered files
+//   Descent                the math: no I/O, no printing, no processes
+import PackageDescription
+
+let package = Package(
+    name: "Descent",
+    products: [
+        .library(name: "Descent", targets: ["Descent"]),
+        .library(name: "Figures", targets: ["Figures"]),
+        .executable(name: "lab", targets: ["lab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    ],
+    targets: [
+        .target(
+            name: "Descent",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+        ),
+        .target(
+            name: "Figures",
+            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")]
+        ),
+        .executableTarget(
+            name: "lab",
+            dependencies: [
+                "Descent", "Figures",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "DescentTests", dependencies: ["Descent"]),
+        .testTarget(name: "LabTests", dependencies: ["Descent"]),
+    ]
+)

@@ -1,0 +1,211 @@
+/// The matrix kernels a multi-layer perceptron needs, on row-major storage.
+///
+/// | kernel | formula | used for |
+/// |---|---|---|
+/// | ``multiply(_:_:into:accumulate:)`` | C = A·B | forward pass Z = X·W |
+/// | ``multiplyTransposedA(_:_:into:accumulate:)`` | C = Aᵀ·B | weight gradient ∂W = Xᵀ·δ |
+/// | ``multiplyTransposedB(_:_:into:accumulate:)`` | C = A·Bᵀ | back-propagation δX = δ·Wᵀ |
+/// | ``addBias(_:to:)`` | Cᵢⱼ += bⱼ | forward pass |
+/// | ``columnSums(_:into:)`` | sⱼ = Σᵢ Aᵢⱼ | bias gradient |
+///
+/// The pointer versions take explicit shapes and never allocate, so a training step
+/// that uses them allocates nothing. ``ReferenceKernels`` holds the plain triple loops
+/// the tests compare these against.
+public enum Kernels {
+    /// C (m×n) = A (m×k) · B (k×n), or C += A·B when `accumulate`.
+    ///
+    /// - Complexity: 2·m·n·k floating-point operations.
+    @inlinable
+    public static func gemm(
+        m: Int, n: Int, k: Int,
+        _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+        accumulate: Bool = false
+    ) {
+        if !accumulate { c.update(repeating: 0, count: m * n) }
+        var i = 0
+        while i < m {
+            let ci = c + i * n
+            let ai = a + i * k
+            var p = 0
+            while p < k {
+                let aip = ai[p]
+                let bp = b + p * n
+                var j = 0
+                while j < n { ci[j] += aip * bp[j]; j += 1 }
+                p += 1
+            }
+            i += 1
+        }
+    }
+
+    /// C (m×n) = Aᵀ·B for A stored k×m and B stored k×n, or C += Aᵀ·B when `accumulate`.
+    @inlinable
+    public static func gemmTN(
+        m: Int, n: Int, k: Int,
+        _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+        accumulate: Bool = false
+    ) {
+        if !accumulate { c.update(repeating: 0, count: m * n) }
+        var p = 0
+        while p < k {
+            let ap = a + p * m
+            let bp = b + p * n
+            var i = 0
+            while i < m {
+                let api = ap[i]
+                let ci = c + i * n
+                var j = 0
+                while j < n { ci[j] += api * bp[j]; j += 1 }
+                i += 1
+            }
+            p += 1
+        }
+    }
+
+    /// C (m×n) = A·Bᵀ for A stored m×k and B stored n×k, or C += A·Bᵀ when `accumulate`.
+    @inlinable
+    public static func gemmNT(
+        m: Int, n: Int, k: Int,
+        _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+        accumulate: Bool = false
+    ) {
+        var i = 0
+        while i < m {
+            let ai = a + i * k
+            var j = 0
+            while j < n {
+                let bj = b + j * k
+                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                var p = 0
+                while p + 4 <= k {
+                    s0 += ai[p] * bj[p]; s1 += ai[p + 1] * bj[p + 1]
+                    s2 += ai[p + 2] * bj[p + 2]; s3 += ai[p + 3] * bj[p + 3]
+                    p += 4
+                }
+                while p < k { s0 += ai[p] * bj[p]; p += 1 }
+                let s = (s0 + s1) + (s2 + s3)
+                if accumulate { c[i * n + j] += s } else { c[i * n + j] = s }
+                j += 1
+            }
+            i += 1
+        }
+    }
+
+    /// C (m×n) += b (n) on every row.
+    @inlinable
+    public static func addBias(m: Int, n: Int, _ bias: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>) {
+        for i in 0..<m {
+            let ci = c + i * n
+            for j in 0..<n { ci[j] += bias[j] }
+        }
+    }
+
+    /// s (n) = Σᵢ A[i, :] for A (m×n).
+    @inlinable
+    public static func columnSums(m: Int, n: Int, _ a: UnsafePointer<Double>, _ s: UnsafeMutablePointer<Double>) {
+        s.update(repeating: 0, count: n)
+        for i in 0..<m {
+            let ai = a + i * n
+            for j in 0..<n { s[j] += ai[j] }
+        }
+    }
+
+    // MARK: Matrix conveniences (allocate their result)
+
+    /// C = A·B, or C += A·B when `accumulate`.
+    public static func multiply(_ a: Matrix, _ b: Matrix, into c: inout Matrix, accumulate: Bool = false) {
+        precondition(a.columns == b.rows, "A·B needs A.columns == B.rows (\(a.columns) vs \(b.rows))")
+        if !accumulate { c.reshape(rows: a.rows, columns: b.columns) }
+        precondition(c.rows == a.rows && c.columns == b.columns, "C has the wrong shape")
+        a.elements.withUnsafeBufferPointer { pa in
+            b.elements.withUnsafeBufferPointer { pb in
+                c.elements.withUnsafeMutableBufferPointer { pc in
+                    gemm(m: a.rows, n: b.columns, k: a.columns, pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, accumulate: accumulate)
+                }
+            }
+        }
+    }
+
+    /// C = Aᵀ·B, or C += Aᵀ·B when `accumulate`.
+    public static func multiplyTransposedA(_ a: Matrix, _ b: Matrix, into c: inout Matrix, accumulate: Bool = false) {
+        precondition(a.rows == b.rows, "Aᵀ·B needs A.rows == B.rows (\(a.rows) vs \(b.rows))")
+        if !accumulate { c.reshape(rows: a.columns, columns: b.columns) }
+        precondition(c.rows == a.columns && c.columns == b.columns, "C has the wrong shape")
+        a.elements.withUnsafeBufferPointer { pa in
+            b.elements.withUnsafeBufferPointer { pb in
+                c.elements.withUnsafeMutableBufferPointer { pc in
+                    gemmTN(m: a.columns, n: b.columns, k: a.rows, pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, accumulate: accumulate)
+                }
+            }
+        }
+    }
+
+    /// C = A·Bᵀ, or C += A·Bᵀ when `accumulate`.
+    public static func multiplyTransposedB(_ a: Matrix, _ b: Matrix, into c: inout Matrix, accumulate: Bool = false) {
+        precondition(a.columns == b.columns, "A·Bᵀ needs A.columns == B.columns (\(a.columns) vs \(b.columns))")
+        if !accumulate { c.reshape(rows: a.rows, columns: b.rows) }
+        precondition(c.rows == a.rows && c.columns == b.rows, "C has the wrong shape")
+        a.elements.withUnsafeBufferPointer { pa in
+            b.elements.withUnsafeBufferPointer { pb in
+                c.elements.withUnsafeMutableBufferPointer { pc in
+                    gemmNT(m: a.rows, n: b.rows, k: a.columns, pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, accumulate: accumulate)
+                }
+            }
+        }
+    }
+
+    /// C[i, :] += bias for every row i.
+    public static func addBias(_ bias: [Double], to c: inout Matrix) {
+        precondition(bias.count == c.columns, "bias has \(bias.count) entries for \(c.columns) columns")
+        let (m, n) = (c.rows, c.columns)
+        bias.withUnsafeBufferPointer { pb in
+            c.elements.withUnsafeMutableBufferPointer { pc in addBias(m: m, n: n, pb.baseAddress!, pc.baseAddress!) }
+        }
+    }
+
+    /// The sum of each column.
+    public static func columnSums(_ a: Matrix) -> [Double] {
+        var s = [Double](repeating: 0, count: a.columns)
+        a.elements.withUnsafeBufferPointer { pa in
+            s.withUnsafeMutableBufferPointer { ps in columnSums(m: a.rows, n: a.columns, pa.baseAddress!, ps.baseAddress!) }
+        }
+        return s
+    }
+
+    /// The product A·B as a new matrix.
+    public static func product(_ a: Matrix, _ b: Matrix) -> Matrix {
+        var c = Matrix(rows: a.rows, columns: b.columns)
+        multiply(a, b, into: &c)
+        return c
+    }
+}
+
+/// Plain, obviously correct versions of ``Kernels``, for tests: each element is a
+/// textbook sum Cᵢⱼ = Σₚ AᵢₚBₚⱼ.
+public enum ReferenceKernels {
+    /// A·B.
+    public static func multiply(_ a: Matrix, _ b: Matrix) -> Matrix {
+        precondition(a.columns == b.rows)
+        var c = Matrix(rows: a.rows, columns: b.columns)
+        for i in 0..<a.rows { for j in 0..<b.columns {
+            var s = 0.0
+            for p in 0..<a.columns { s += a[i, p] * b[p, j] }
+            c[i, j] = s
+        } }
+        return c
+    }
+    /// Aᵀ·B.
+    public static func multiplyTransposedA(_ a: Matrix, _ b: Matrix) -> Matrix { multiply(a.transposed, b) }
+    /// A·Bᵀ.
+    public static func multiplyTransposedB(_ a: Matrix, _ b: Matrix) -> Matrix { multiply(a, b.transposed) }
+    /// A with `bias` added to every row.
+    public static func addBias(_ bias: [Double], to a: Matrix) -> Matrix {
+        var c = a
+        for i in 0..<a.rows { for j in 0..<a.columns { c[i, j] += bias[j] } }
+        return c
+    }
+    /// Σᵢ A[i, j] for each j.
+    public static func columnSums(_ a: Matrix) -> [Double] {
+        (0..<a.columns).map { j in (0..<a.rows).reduce(0.0) { $0 + a[$1, j] } }
+    }
+}

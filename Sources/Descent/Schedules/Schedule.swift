@@ -1,0 +1,114 @@
+/// A learning-rate schedule: the rate used for update t (t = 0, 1, 2, …), given the base
+/// rate α. One update is one step.
+///
+/// Closed-form schedules depend on t only (``rate(at:base:)``). Loss-driven ones
+/// (``plateau(_:)``, ``restart(_:)``) also look at the losses seen so far; run any
+/// schedule with a ``Scheduler``. ``init(parsing:)`` reads the text form used on `lab`'s
+/// command line, e.g. `cosine:T=100,min=0.001` or `warmup:steps=10+cosine:T=290`.
+public indirect enum Schedule: Sendable, Equatable, CustomStringConvertible {
+    /// α for every t.
+    case constant
+    /// ``PolynomialDecay`` — the article's "exponential decay".
+    case polynomial(PolynomialDecay)
+    /// ``ExponentialDecay``.
+    case exponential(ExponentialDecay)
+    /// ``StepDecay``.
+    case step(StepDecay)
+    /// ``CosineAnnealing``.
+    case cosine(CosineAnnealing)
+    /// ``CosineWarmRestarts`` (SGDR).
+    case warmRestarts(CosineWarmRestarts)
+    /// ``LinearWarmup``: α·(t+1)/W for t < W, then the inner schedule at t − W.
+    case warmup(LinearWarmup)
+    /// ``ReduceOnPlateau`` (loss-driven).
+    case plateau(ReduceOnPlateau)
+    /// ``ThresholdRestart`` — the article's restart heuristic (loss-driven).
+    case restart(ThresholdRestart)
+
+    /// Whether the rate depends on the losses seen, not only on t.
+    public var isLossDriven: Bool {
+        switch self {
+        case .plateau, .restart: return true
+        case .warmup(let w): return w.then.isLossDriven
+        default: return false
+        }
+    }
+
+    /// The rate for update `t` of a closed-form schedule.
+    ///
+    /// - Precondition: `!isLossDriven` and `t ≥ 0`; use a ``Scheduler`` otherwise.
+    public func rate(at t: Int, base: Double) -> Double {
+        precondition(t >= 0, "steps count from 0")
+        switch self {
+        case .constant: return base
+        case .polynomial(let s): return s.rate(at: t, base: base)
+        case .exponential(let s): return s.rate(at: t, base: base)
+        case .step(let s): return s.rate(at: t, base: base)
+        case .cosine(let s): return s.rate(at: t, base: base)
+        case .warmRestarts(let s): return s.rate(at: t, base: base)
+        case .warmup(let w):
+            return t < w.steps ? w.warmupRate(at: t, base: base) : w.then.rate(at: t - w.steps, base: base)
+        case .plateau, .restart:
+            preconditionFailure("\(self) is loss-driven: run it with a Scheduler")
+        }
+    }
+
+    /// The text form, which ``init(parsing:)`` reads back to an equal schedule.
+    public var description: String {
+        switch self {
+        case .constant: return "constant"
+        case .polynomial(let s): return "polynomial:T=\(s.totalSteps),power=\(s.power)"
+        case .exponential(let s): return "exponential:gamma=\(s.gamma)"
+        case .step(let s): return "step:size=\(s.size),gamma=\(s.gamma)"
+        case .cosine(let s): return "cosine:T=\(s.period),min=\(s.minimum)"
+        case .warmRestarts(let s): return "warm-restarts:T0=\(s.firstPeriod),mult=\(s.multiplier),min=\(s.minimum)"
+        case .warmup(let w): return "warmup:steps=\(w.steps)+\(w.then)"
+        case .plateau(let s): return "plateau:factor=\(s.factor),patience=\(s.patience)"
+        case .restart(let s): return "restart:threshold=\(s.threshold),factor=\(s.factor),gamma=\(s.gamma)"
+        }
+    }
+}
+
+/// Runs any ``Schedule`` — closed-form or loss-driven — one step at a time.
+///
+/// Call ``rate(at:loss:)`` once per update, in order t = 0, 1, 2, …, with the loss at the
+/// current point (before update t). Loss-driven schedules see that loss before choosing
+/// the rate for update t; closed-form ones ignore it.
+public struct Scheduler: Sendable {
+    /// The schedule being run.
+    public let schedule: Schedule
+    /// The base rate α.
+    public let baseRate: Double
+    private var plateau: ReduceOnPlateau.State?
+    private var restart: ThresholdRestart.State?
+
+    /// A scheduler for `schedule` starting from base rate `baseRate`.
+    public init(_ schedule: Schedule, baseRate: Double) {
+        self.schedule = schedule
+        self.baseRate = baseRate
+        var inner = schedule
+        if case .warmup(let w) = schedule { inner = w.then }
+        switch inner {
+        case .plateau(let p): plateau = p.initialState(base: baseRate)
+        case .restart(let r): restart = r.initialState()
+        default: break
+        }
+    }
+
+    /// The rate for update `t`, having seen `loss` = L(θₜ) (ignored by closed-form schedules).
+    public mutating func rate(at t: Int, loss: Double) -> Double {
+        if case .warmup(let w) = schedule {
+            if t < w.steps { return w.warmupRate(at: t, base: baseRate) }
+            return innerRate(w.then, at: t - w.steps, loss: loss)
+        }
+        return innerRate(schedule, at: t, loss: loss)
+    }
+
+    private mutating func innerRate(_ s: Schedule, at t: Int, loss: Double) -> Double {
+        switch s {
+        case .plateau(let p): return p.observe(loss, state: &plateau!)
+        case .restart(let r): return r.observe(loss, at: t, base: baseRate, state: &restart!)
+        default: return s.rate(at: t, base: baseRate)
+        }
+    }
+}

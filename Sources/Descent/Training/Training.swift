@@ -1,0 +1,99 @@
+/// A supervised data set: one example per row of `inputs`, its target in the same row of
+/// `targets`.
+public struct Dataset: Sendable, Equatable {
+    public let inputs: Matrix
+    public let targets: Matrix
+    public init(inputs: Matrix, targets: Matrix) {
+        precondition(inputs.rows == targets.rows, "inputs and targets must have the same number of rows")
+        self.inputs = inputs
+        self.targets = targets
+    }
+    /// Number of examples.
+    public var count: Int { inputs.rows }
+}
+
+/// What to record while training; off by default so a sweep pays only for the losses.
+public struct TrainingRecording: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// ‖∂ℓ/∂Wᵢ‖₂ per layer at every step (before clipping).
+    public static let layerNorms = TrainingRecording(rawValue: 1)
+    /// The global gradient norm at every step (before clipping).
+    public static let gradientNorms = TrainingRecording(rawValue: 2)
+    /// The learning rate used at every step.
+    public static let learningRates = TrainingRecording(rawValue: 4)
+}
+
+/// The record of a training run.
+public struct TrainingResult: Sendable {
+    /// The mini-batch loss at each step, before that step's update.
+    public var losses: [Double] = []
+    /// The rate used at each step (when recorded).
+    public var learningRates: [Double] = []
+    /// The global gradient norm at each step, before clipping (when recorded).
+    public var gradientNorms: [Double] = []
+    /// Per step, ‖∂ℓ/∂Wᵢ‖₂ for every layer i (when recorded).
+    public var layerNorms: [[Double]] = []
+    /// Set when the run diverged; training stopped there.
+    public var divergence: Divergence?
+    /// The parameters at the end (or where the run stopped).
+    public var parameters: [Double] = []
+}
+
+/// Mini-batch training: each epoch visits the examples in a fresh random order (drawn
+/// from `rng`) in batches of `batchSize` (the last batch of an epoch may be smaller).
+///
+/// At step t: loss and gradient on batch t; clip if asked; the scheduler picks the rate
+/// (seeing that loss); the optimizer updates. Stops after `steps` updates or when the
+/// loss meets `divergence`.
+///
+/// - Complexity: one forward and one backward pass per step; no allocation per step
+///   beyond the records asked for.
+public func train(
+    _ network: MLP, parameters: [Double], on data: Dataset, loss: Loss,
+    optimizer: some Optimizer, schedule: Schedule = .constant,
+    steps: Int, batchSize: Int, clipping: GradientClipping? = nil,
+    divergence: DivergenceCriterion = .standard, recording: TrainingRecording = [],
+    rng: inout SeededGenerator
+) -> TrainingResult {
+    precondition(steps >= 0 && batchSize >= 1, "steps ≥ 0 and batch size ≥ 1")
+    var optimizer = optimizer
+    var scheduler = Scheduler(schedule, baseRate: optimizer.learningRate)
+    var theta = parameters
+    let workspace = MLP.Workspace(network: network, batchSize: min(batchSize, data.count))
+    var result = TrainingResult()
+    result.losses.reserveCapacity(steps)
+    var order: [Int] = []
+    var cursor = 0
+    var batchX = Matrix(rows: 0, columns: data.inputs.columns)
+    var batchY = Matrix(rows: 0, columns: data.targets.columns)
+    var gradient = [Double](repeating: 0, count: network.parameterCount)
+    var firstLoss = Double.nan
+    for t in 0..<steps {
+        if cursor >= order.count { order = rng.permutation(data.count); cursor = 0 }
+        let end = min(cursor + batchSize, order.count)
+        let batch = order[cursor..<end]
+        cursor = end
+        data.inputs.gatherRows(batch, into: &batchX)
+        data.targets.gatherRows(batch, into: &batchY)
+        let value = workspace.lossAndGradient(theta, input: batchX, target: batchY, loss: loss)
+        if t == 0 { firstLoss = value }
+        result.losses.append(value)
+        if divergence.isDiverged(value, firstLoss: firstLoss) {
+            result.divergence = Divergence(step: t, loss: value)
+            break
+        }
+        gradient.withUnsafeMutableBufferPointer { g in
+            workspace.gradient.withUnsafeBufferPointer { w in g.baseAddress!.update(from: w.baseAddress!, count: w.count) }
+        }
+        if recording.contains(.layerNorms) { result.layerNorms.append(network.layerGradientNorms(gradient)) }
+        let norm = clipping?.apply(to: &gradient) ?? (recording.contains(.gradientNorms) ? globalNorm(gradient) : 0)
+        if recording.contains(.gradientNorms) { result.gradientNorms.append(norm) }
+        let rate = scheduler.rate(at: t, loss: value)
+        if recording.contains(.learningRates) { result.learningRates.append(rate) }
+        optimizer.learningRate = rate
+        optimizer.step(&theta, gradient: gradient)
+    }
+    result.parameters = theta
+    return result
+}

@@ -1,0 +1,55 @@
+/// One row of an optimizer run on a test function: the point *before* update `step`,
+/// its loss, and the rate used for that update.
+public struct TrajectoryPoint: Sendable, Equatable {
+    /// k = 0, 1, …, N.
+    public let step: Int
+    /// The rate for update k → k+1 (for the last row: the rate the schedule would give next).
+    public let learningRate: Double
+    /// f(θ_k).
+    public let loss: Double
+    /// θ_k.
+    public let point: [Double]
+}
+
+/// The rows of a run and, if it diverged, where.
+public struct Trajectory: Sendable, Equatable {
+    /// Rows 0…N, or 0…k when the run diverged at row k (that row included).
+    public let points: [TrajectoryPoint]
+    /// Set when a loss met the divergence criterion; the run stopped at that row.
+    public let divergence: Divergence?
+}
+
+/// Runs `optimizer` on `function` from `start` for `steps` updates with the rate given
+/// by `schedule` (base rate = the optimizer's ``Optimizer/learningRate``).
+///
+/// Row k records θ_k and f(θ_k) *before* update k, and the rate used for that update; a
+/// loss-driven schedule sees f(θ_k) before choosing it. The run stops at the first row
+/// whose loss meets `divergence`.
+public func optimize(
+    _ function: any TestFunction, from start: [Double], steps: Int,
+    optimizer: some Optimizer, schedule: Schedule = .constant,
+    divergence: DivergenceCriterion = .nonFinite
+) -> Trajectory {
+    precondition(steps >= 0, "steps must be ≥ 0")
+    var optimizer = optimizer
+    var scheduler = Scheduler(schedule, baseRate: optimizer.learningRate)
+    var theta = start
+    var gradient = [Double](repeating: 0, count: start.count)
+    var rows: [TrajectoryPoint] = []
+    rows.reserveCapacity(steps + 1)
+    var firstLoss = Double.nan
+    for k in 0...steps {
+        let loss = function.value(theta)
+        if k == 0 { firstLoss = loss }
+        let rate = scheduler.rate(at: k, loss: loss)
+        rows.append(TrajectoryPoint(step: k, learningRate: rate, loss: loss, point: theta))
+        if divergence.isDiverged(loss, firstLoss: firstLoss) {
+            return Trajectory(points: rows, divergence: Divergence(step: k, loss: loss))
+        }
+        if k == steps { break }
+        function.gradient(theta, into: &gradient)
+        optimizer.learningRate = rate
+        optimizer.step(&theta, gradient: gradient)
+    }
+    return Trajectory(points: rows, divergence: nil)
+}
