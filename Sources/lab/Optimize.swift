@@ -1,0 +1,57 @@
+import ArgumentParser
+import Descent
+import Figures
+
+struct Optimize: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one optimizer on a 2-D test function and print its trajectory.",
+        discussion: """
+            CSV columns: step,lr,loss,x,y with rows for steps 0…N. Row k holds the point before \
+            update k→k+1 and its loss; lr is the rate used for that update (row N: the rate the \
+            schedule would give next). Functions: quadratic 0.1x²+2y², rosenbrock \
+            (1−x)²+100(y−x²)², saddle x²−y². When the loss becomes non-finite the run stops at \
+            that row and stderr says 'diverged at step k' (the exit status stays 0: the CSV is complete).
+            """
+    )
+
+    @Option(help: "Test function: \(FunctionName.helpList).")
+    var function: FunctionName
+
+    @Option(parsing: .unconditional, help: "Starting point X,Y, e.g. --start -5,-2.", transform: Point.parse)
+    var start: Point
+
+    @Option(help: "Number of updates N ≥ 1 (the output has N+1 rows).")
+    var steps: Int
+
+    @OptionGroup var optimizerOptions: OptimizerOptions
+
+    @Option(help: "Base learning rate α > 0.")
+    var lr: Double
+
+    @Option(help: "Learning-rate schedule, e.g. cosine:T=100 (default constant). Forms: constant, polynomial:T=…[,power=…], exponential:gamma=…, step:size=…[,gamma=…], cosine:T=…[,min=…], warm-restarts:T0=…[,mult=…][,min=…], warmup:steps=W+SPEC, plateau[:factor=…][,patience=…], restart:threshold=…[,factor=…][,gamma=…].", transform: parseSchedule)
+    var schedule: Schedule = .constant
+
+    @Option(help: "Output format: csv, table or plot.")
+    var format: Format = .csv
+
+    func validate() throws {
+        try validateSteps(steps)
+        try validateRate("--lr", lr)
+    }
+
+    func run() async throws {
+        let f = function.function
+        let trajectory = optimize(f, from: start.values, steps: steps,
+                                  optimizer: optimizerOptions.make(lr: lr), schedule: schedule)
+        let table = Table(header: ["step", "lr", "loss", "x", "y"],
+                          rows: trajectory.points.map { [Double($0.step), $0.learningRate, $0.loss, $0.point[0], $0.point[1]] })
+        let positive = trajectory.points.allSatisfy { $0.loss > 0 && $0.loss.isFinite }
+        try await emit(table, format: format, figure: Figure(
+            name: "optimize", title: "\(optimizerOptions.optimizer.rawValue) on \(f.name), lr \(lr)",
+            xLabel: "step", yLabel: "loss", yScale: positive ? .log : .linear,
+            series: [Series(title: "loss", x: trajectory.points.map { Double($0.step) }, y: trajectory.points.map(\.loss))]))
+        if let d = trajectory.divergence {
+            printError("diverged at step \(d.step)")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Testing
+@testable import Descent
+
+@Suite("Linear algebra kernels against the reference loops")
+struct KernelTests {
+    static func random(_ r: Int, _ c: Int, _ rng: inout SeededGenerator) -> Matrix {
+        Matrix(rows: r, columns: c, elements: (0..<(r * c)).map { _ in rng.gaussian() })
+    }
+    static func same(_ a: Matrix, _ b: Matrix) -> Bool {
+        a.rows == b.rows && a.columns == b.columns && zip(a.elements, b.elements).allSatisfy { close($0, $1, rel: 1e-12, abs: 1e-12) }
+    }
+    static let shapes: [(Int, Int, Int)] = [(1, 1, 1), (3, 5, 2), (7, 1, 9), (16, 16, 16), (33, 17, 65), (128, 64, 64)]
+
+    @Test("A·B, Aᵀ·B and A·Bᵀ", arguments: 0..<6)
+    func products(i: Int) {
+        let (m, n, k) = Self.shapes[i]
+        var rng = SeededGenerator(seed: UInt64(i))
+        let a = Self.random(m, k, &rng), b = Self.random(k, n, &rng)
+        #expect(Self.same(Kernels.product(a, b), ReferenceKernels.multiply(a, b)))
+        let at = Self.random(k, m, &rng)
+        var c = Matrix(rows: 0, columns: 0)
+        Kernels.multiplyTransposedA(at, b, into: &c)
+        #expect(Self.same(c, ReferenceKernels.multiplyTransposedA(at, b)))
+        let bt = Self.random(n, k, &rng)
+        Kernels.multiplyTransposedB(a, bt, into: &c)
+        #expect(Self.same(c, ReferenceKernels.multiplyTransposedB(a, bt)))
+    }
+
+    @Test("accumulate adds to C instead of overwriting")
+    func accumulate() {
+        var rng = SeededGenerator(seed: 9)
+        let a = Self.random(4, 3, &rng), b = Self.random(3, 5, &rng)
+        var c = Matrix(rows: 4, columns: 5, repeating: 1)
+        Kernels.multiply(a, b, into: &c, accumulate: true)
+        var expected = ReferenceKernels.multiply(a, b)
+        for i in expected.elements.indices { expected.elements[i] += 1 }
+        #expect(Self.same(c, expected))
+    }
+
+    @Test("bias add and column sums")
+    func biasAndSums() {
+        var rng = SeededGenerator(seed: 10)
+        let a = Self.random(6, 4, &rng)
+        let bias = [1.0, -2, 3, 0.5]
+        var c = a
+        Kernels.addBias(bias, to: &c)
+        #expect(Self.same(c, ReferenceKernels.addBias(bias, to: a)))
+        #expect(zip(Kernels.columnSums(a), ReferenceKernels.columnSums(a)).allSatisfy { close($0, $1, rel: 1e-13) })
+        #expect(Matrix([[1, 2], [3, 4]]).transposed == Matrix([[1, 3], [2, 4]]))
+    }
+}

@@ -1,0 +1,152 @@
+import Testing
+@testable import Descent
+
+@Suite("Training utilities")
+struct TrainingTests {
+    @Test("clipping by global norm keeps the direction and caps the length (as clip_grad_norm_)")
+    func clipNorm() {
+        var g = [3.0, 4.0]
+        let before = GradientClipping.globalNorm(1).apply(to: &g)
+        #expect(before == 5)
+        #expect(close(globalNorm(g), 5 / (5 + 1e-6), rel: 1e-15))
+        #expect(close(g[0] / g[1], 0.75, rel: 1e-15))
+        var small = [0.3, 0.4]
+        GradientClipping.globalNorm(1).apply(to: &small)
+        #expect(small == [0.3, 0.4])
+    }
+
+    @Test("clipping by value clamps each coordinate")
+    func clipValue() {
+        var g = [3.0, -0.5, -7]
+        GradientClipping.value(1).apply(to: &g)
+        #expect(g == [1, -0.5, -1])
+    }
+
+    @Test("divergence: non-finite, or beyond 1e6 × the first loss, is a value")
+    func divergenceCriterion() {
+        #expect(DivergenceCriterion.standard.isDiverged(.nan, firstLoss: 1))
+        #expect(DivergenceCriterion.standard.isDiverged(.infinity, firstLoss: 1))
+        #expect(DivergenceCriterion.standard.isDiverged(2e6, firstLoss: 1))
+        #expect(!DivergenceCriterion.standard.isDiverged(9e5, firstLoss: 1))
+        #expect(!DivergenceCriterion.nonFinite.isDiverged(1e300, firstLoss: 1))
+        // A run on the saddle goes to −∞: reported, not a crash.
+        let run = optimize(Saddle(), from: [1, 1], steps: 10_000, optimizer: SGD(learningRate: 0.5))
+        #expect(run.divergence != nil)
+        #expect(!run.points.last!.loss.isFinite)
+        #expect(run.points.count == run.divergence!.step + 1)
+    }
+
+    @Test("mini-batch training on spirals lowers the loss; a huge rate is reported as divergence")
+    func trainSpirals() {
+        var rng = SeededGenerator(seed: 1)
+        let data = Datasets.spirals(count: 256, rng: &rng)
+        let net = MLP(inputs: 2, hidden: [32, 32], outputs: 1, activation: .tanh)
+        let theta = net.initialParameters(.xavierUniform, using: &rng)
+        var r1 = SeededGenerator(seed: 2)
+        let good = train(net, parameters: theta, on: data, loss: .binaryCrossEntropyWithLogits,
+                         optimizer: Adam(learningRate: 0.01), steps: 600, batchSize: 64,
+                         recording: [.layerNorms, .gradientNorms, .learningRates], rng: &r1)
+        #expect(good.divergence == nil)
+        #expect(good.losses.count == 600 && good.layerNorms.count == 600 && good.layerNorms[0].count == 3)
+        let early = good.losses.prefix(20).reduce(0, +) / 20, late = good.losses.suffix(20).reduce(0, +) / 20
+        #expect(early > 0.6 && late < 0.5 * early, "loss \(early) → \(late)")
+        #expect(good.learningRates.allSatisfy { $0 == 0.01 })
+        // Same seed, same run.
+        var r2 = SeededGenerator(seed: 2)
+        let again = train(net, parameters: theta, on: data, loss: .binaryCrossEntropyWithLogits,
+                          optimizer: Adam(learningRate: 0.01), steps: 600, batchSize: 64, rng: &r2)
+        #expect(again.losses == good.losses && again.parameters == good.parameters)
+
+        var r3 = SeededGenerator(seed: 2)
+        let bad = train(net, parameters: net.initialParameters(.normal(standardDeviation: 3), using: &rng), on: data,
+                        loss: .meanSquaredError, optimizer: SGD(learningRate: 50), steps: 200, batchSize: 64, rng: &r3)
+        #expect(bad.divergence != nil)
+    }
+
+    @Test("clipping bounds every update of an exploding network")
+    func clippedTraining() {
+        var rng = SeededGenerator(seed: 4)
+        let data = Datasets.teacherRegression(count: 128, rng: &rng)
+        let net = MLP(inputs: 2, hidden: [16, 16, 16], outputs: 1, activation: .relu)
+        let theta = net.initialParameters(.normal(standardDeviation: 1), using: &rng)
+        var r = SeededGenerator(seed: 5)
+        let run = train(net, parameters: theta, on: data, loss: .meanSquaredError, optimizer: SGD(learningRate: 0.01),
+                        steps: 200, batchSize: 32, clipping: .globalNorm(1), recording: [.gradientNorms], rng: &r)
+        #expect(run.divergence == nil)
+        #expect(run.gradientNorms.first! > 1)  // there was something to clip
+        #expect(run.losses.suffix(10).reduce(0, +) < run.losses.prefix(10).reduce(0, +))
+    }
+}
+
+@Suite("Learning-rate range test")
+struct RangeTestTests {
+    static func quadraticObjective(_ theta: [Double], _ i: Int, _ g: inout [Double]) -> Double {
+        Quadratic().gradient(theta, into: &g)
+        return Quadratic().value(theta)
+    }
+
+    @Test("on the quadratic from (−5, −2) with SGD, 100 steps 1e-6…10: both suggestions are stable; min/10 within 3× of 2/(λmin+λmax)")
+    func quadratic() {
+        let test = RangeTest(minimumRate: 1e-6, maximumRate: 10, steps: 100)
+        var theta = [-5.0, -2.0]
+        var sgd = SGD(learningRate: 1)
+        let result = test.run(parameters: &theta, optimizer: &sgd, objective: Self.quadraticObjective)
+        let best = 2 / (0.2 + 4.0)
+        let steepest = result.steepest!, minOver10 = result.minimumOverTen!
+        #expect(steepest > 0 && steepest < 0.5, "steepest \(steepest)")
+        #expect(minOver10 > 0 && minOver10 < 0.5, "min/10 \(minOver10)")
+        #expect(minOver10 > best / 3 && minOver10 < best * 3, "min/10 \(minOver10) vs \(best)")
+        #expect(result.stoppedEarly)  // the loss blows up past 2/L = 0.5
+        #expect(theta == [-5, -2])     // parameters restored
+    }
+
+    @Test("sweep rates, smoothing with bias correction, and restored optimizer state")
+    func mechanics() {
+        let test = RangeTest(minimumRate: 1e-3, maximumRate: 1e-1, steps: 3, smoothing: 0.5)
+        #expect(close(test.rate(at: 0), 1e-3, rel: 1e-15) && close(test.rate(at: 1), 1e-2, rel: 1e-14) && close(test.rate(at: 2), 0.1, rel: 1e-14))
+        var theta = [2.0]
+        var adam = Adam(learningRate: 1)
+        adam.step(&theta, gradient: [1])  // some state to restore
+        let snapshot = adam, start = theta
+        var losses: [Double] = []
+        let result = test.run(parameters: &theta, optimizer: &adam) { p, _, g in
+            g[0] = 2 * p[0]
+            let l = p[0] * p[0]
+            losses.append(l)
+            return l
+        }
+        #expect(theta == start)
+        #expect(adam.stepCount == snapshot.stepCount && adam.secondMoment == snapshot.secondMoment)
+        // s₀ = L₀ (bias correction), s₁ = (0.5·0.5·L₀ + 0.5·L₁)/(1 − 0.25)
+        let l = Array(losses.dropFirst())
+        #expect(close(result.smoothed[0], l[0], rel: 1e-15))
+        #expect(close(result.smoothed[1], (0.25 * l[0] + 0.5 * l[1]) / 0.75, rel: 1e-15))
+    }
+}
+
+@Suite("Data sets")
+struct DataTests {
+    @Test("spirals and moons: balanced, seeded, inside a sensible box")
+    func shapes() {
+        var a = SeededGenerator(seed: 8), b = SeededGenerator(seed: 8)
+        let s = Datasets.spirals(count: 512, rng: &a)
+        #expect(s == Datasets.spirals(count: 512, rng: &b))
+        #expect(s.count == 512 && s.inputs.columns == 2)
+        #expect(s.targets.elements.reduce(0, +) == 256)
+        #expect(s.inputs.elements.allSatisfy { abs($0) < 1.5 })
+        let m = Datasets.moons(count: 200, rng: &a)
+        #expect(m.targets.elements.reduce(0, +) == 100)
+        let t = Datasets.teacherRegression(count: 100, inputs: 3, rng: &a)
+        #expect(t.inputs.columns == 3 && t.targets.columns == 1 && t.count == 100)
+    }
+
+    @Test("the linear recipe from a SeededGenerator has slope ≈ 3 and intercept ≈ 2")
+    func recipe() {
+        var rng = SeededGenerator(seed: 1)
+        let d = Datasets.linearRecipe(count: 10_000, rng: &rng)
+        let x = d.inputs.elements, y = d.targets.elements
+        let mx = x.reduce(0, +) / 1e4, my = y.reduce(0, +) / 1e4
+        let slope = zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / x.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+        #expect(abs(slope - 3) < 0.02 && abs(my - slope * mx - 2) < 0.02)
+    }
+}
