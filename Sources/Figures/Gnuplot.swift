@@ -54,7 +54,16 @@ public enum Gnuplot {
 
     /// `figure` drawn with the `dumb` terminal into a string of `width` × `height` characters.
     public static func terminalPlot(_ figure: Figure, width: Int = terminalWidth(), height: Int = 24) async throws -> String {
-        try await run(GnuplotScript.dumb(figure, width: max(40, width), height: max(12, height)))
+        let raw = try await run(GnuplotScript.dumb(figure, width: max(40, width), height: max(12, height)))
+        // The dumb terminal starts each page with a form feed and pads lines with spaces.
+        var lines = raw.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            var s = Substring(line.filter { $0 != "\u{0C}" })
+            while s.last == " " { s.removeLast() }
+            return String(s)
+        }
+        while lines.first?.isEmpty == true { lines.removeFirst() }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// The terminal's width in columns (`COLUMNS`, then the tty, then 80).

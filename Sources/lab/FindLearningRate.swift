@@ -15,7 +15,7 @@ struct FindLearningRate: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Test function: \(FunctionName.helpList).")
+    @Option(help: "Test function (formulas in 'lab optimize --help').")
     var function: FunctionName
 
     @Option(parsing: .unconditional, help: "Starting point X,Y, e.g. --start -5,-2.", transform: Point.parse)
@@ -23,13 +23,13 @@ struct FindLearningRate: AsyncParsableCommand {
 
     @OptionGroup var optimizerOptions: OptimizerOptions
 
-    @Option(help: "Smallest rate of the sweep (> 0).")
+    @Option(parsing: .unconditional, help: "Smallest rate of the sweep (> 0).")
     var minLr: Double = 1e-7
 
-    @Option(help: "Largest rate of the sweep (> --min-lr).")
+    @Option(parsing: .unconditional, help: "Largest rate of the sweep (> --min-lr).")
     var maxLr: Double = 10
 
-    @Option(help: "Number of sweep steps N ≥ 2.")
+    @Option(parsing: .unconditional, help: "Number of sweep steps N ≥ 2.")
     var steps: Int = 100
 
     @Option(help: "Output format: csv, table or plot.")

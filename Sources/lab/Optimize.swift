@@ -14,18 +14,18 @@ struct Optimize: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Test function: \(FunctionName.helpList).")
+    @Option(help: "Test function (formulas above).")
     var function: FunctionName
 
     @Option(parsing: .unconditional, help: "Starting point X,Y, e.g. --start -5,-2.", transform: Point.parse)
     var start: Point
 
-    @Option(help: "Number of updates N ≥ 1 (the output has N+1 rows).")
+    @Option(parsing: .unconditional, help: "Number of updates N ≥ 1 (the output has N+1 rows).")
     var steps: Int
 
     @OptionGroup var optimizerOptions: OptimizerOptions
 
-    @Option(help: "Base learning rate α > 0.")
+    @Option(parsing: .unconditional, help: "Base learning rate α > 0.")
     var lr: Double
 
     @Option(help: "Learning-rate schedule, e.g. cosine:T=100 (default constant). Forms: constant, polynomial:T=…[,power=…], exponential:gamma=…, step:size=…[,gamma=…], cosine:T=…[,min=…], warm-restarts:T0=…[,mult=…][,min=…], warmup:steps=W+SPEC, plateau[:factor=…][,patience=…], restart:threshold=…[,factor=…][,gamma=…].", transform: parseSchedule)

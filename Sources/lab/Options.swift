@@ -11,7 +11,6 @@ enum FunctionName: String, ExpressibleByArgument, CaseIterable {
         case .saddle: return Saddle()
         }
     }
-    static var helpList: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// The optimizers `lab` knows: PyTorch's four and the article's three as written.
@@ -20,7 +19,6 @@ enum OptimizerName: String, ExpressibleByArgument, CaseIterable {
     case articleAdagrad = "article-adagrad"
     case articleRmsprop = "article-rmsprop"
     case articleAdam = "article-adam"
-    static var helpList: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// Output formats.
@@ -49,28 +47,28 @@ func parseSchedule(_ text: String) throws -> Schedule {
 
 /// Hyperparameters shared by `optimize` and `find-lr`.
 struct OptimizerOptions: ParsableArguments {
-    @Option(help: "Optimizer: \(OptimizerName.helpList). The article-* ones are the article's formulas as written.")
+    @Option(help: "Optimizer; PyTorch's update rules and defaults, or the article's formulas as written (article-*).")
     var optimizer: OptimizerName
 
-    @Option(help: "Momentum μ ≥ 0 (sgd, rmsprop). Default 0.")
+    @Option(parsing: .unconditional, help: "Momentum μ ≥ 0 (sgd, rmsprop). Default 0.")
     var momentum: Double?
 
     @Flag(help: "Nesterov momentum (sgd; needs --momentum > 0).")
     var nesterov = false
 
-    @Option(help: "Dampening τ for the momentum buffer (sgd). Default 0.")
+    @Option(parsing: .unconditional, help: "Dampening τ for the momentum buffer (sgd). Default 0.")
     var dampening: Double?
 
-    @Option(help: "Smoothing constant ρ ∈ [0, 1) of the squared-gradient average (rmsprop, default 0.99); for article-rmsprop, the factor in front of the accumulated G (default 0.99).")
+    @Option(parsing: .unconditional, help: "Smoothing constant ρ ∈ [0, 1) of the squared-gradient average (rmsprop, default 0.99); for article-rmsprop, the factor in front of the accumulated G (default 0.99).")
     var alpha: Double?
 
-    @Option(help: "β₁ ∈ [0, 1), first-moment decay (adam, article-adam). Default 0.9.")
+    @Option(parsing: .unconditional, help: "β₁ ∈ [0, 1), first-moment decay (adam, article-adam). Default 0.9.")
     var beta1: Double?
 
-    @Option(help: "β₂ ∈ [0, 1), second-moment decay (adam, article-adam). Default 0.999.")
+    @Option(parsing: .unconditional, help: "β₂ ∈ [0, 1), second-moment decay (adam, article-adam). Default 0.999.")
     var beta2: Double?
 
-    @Option(help: "ε ≥ 0 in the denominator (adagrad 1e-10, rmsprop 1e-8, adam 1e-8, article-adagrad 1e-10, article-rmsprop 1e-8, article-adam 1e-8).")
+    @Option(parsing: .unconditional, help: "ε ≥ 0 in the denominator (adagrad 1e-10, rmsprop 1e-8, adam 1e-8, article-adagrad 1e-10, article-rmsprop 1e-8, article-adam 1e-8).")
     var eps: Double?
 
     @Flag(help: "AMSGrad: divide by the running maximum of the second moment (adam).")
@@ -79,13 +77,13 @@ struct OptimizerOptions: ParsableArguments {
     @Flag(help: "Centered RMSprop: divide by an estimate of the gradient's standard deviation (rmsprop).")
     var centered = false
 
-    @Option(help: "Initial value G₀ ≥ 0 of AdaGrad's accumulator (adagrad). Default 0.")
+    @Option(parsing: .unconditional, help: "Initial value G₀ ≥ 0 of AdaGrad's accumulator (adagrad). Default 0.")
     var initialAccumulator: Double?
 
-    @Option(help: "Learning-rate decay η ≥ 0: α/(1 + (t−1)η) (adagrad). Default 0.")
+    @Option(parsing: .unconditional, help: "Learning-rate decay η ≥ 0: α/(1 + (t−1)η) (adagrad). Default 0.")
     var lrDecay: Double?
 
-    @Option(help: "L2 weight decay λ ≥ 0 added to the gradient (sgd, adagrad, rmsprop, adam). Default 0.")
+    @Option(parsing: .unconditional, help: "L2 weight decay λ ≥ 0 added to the gradient (sgd, adagrad, rmsprop, adam). Default 0.")
     var weightDecay: Double?
 
     /// Checks ranges and that every flag given applies to the chosen optimizer.

@@ -9,10 +9,10 @@ struct PrintSchedule: AsyncParsableCommand {
         discussion: "CSV columns: step,lr. Loss-driven schedules (plateau, restart) need a run: use 'lab optimize --schedule …'."
     )
 
-    @Option(help: "Base learning rate α > 0.")
+    @Option(parsing: .unconditional, help: "Base learning rate α > 0.")
     var lr: Double
 
-    @Option(help: "Number of steps N ≥ 1.")
+    @Option(parsing: .unconditional, help: "Number of steps N ≥ 1.")
     var steps: Int
 
     @Option(help: "Schedule spec, e.g. step:size=100,gamma=0.5 or warmup:steps=10+cosine:T=290.", transform: parseSchedule)

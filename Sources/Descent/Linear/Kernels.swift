@@ -6,7 +6,7 @@
 /// | ``multiplyTransposedA(_:_:into:accumulate:)`` | C = Aᵀ·B | weight gradient ∂W = Xᵀ·δ |
 /// | ``multiplyTransposedB(_:_:into:accumulate:)`` | C = A·Bᵀ | back-propagation δX = δ·Wᵀ |
 /// | ``addBias(_:to:)`` | Cᵢⱼ += bⱼ | forward pass |
-/// | ``columnSums(_:into:)`` | sⱼ = Σᵢ Aᵢⱼ | bias gradient |
+/// | ``columnSums(_:)`` | sⱼ = Σᵢ Aᵢⱼ | bias gradient |
 ///
 /// The pointer versions take explicit shapes and never allocate, so a training step
 /// that uses them allocates nothing. ``ReferenceKernels`` holds the plain triple loops

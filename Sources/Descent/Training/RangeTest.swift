@@ -29,6 +29,8 @@ public struct RangeTest: Sendable {
     ///   - steps: N ≥ 2 (default 100).
     ///   - smoothing: β ∈ [0, 1) (default 0.98).
     ///   - divergenceFactor: stop when the smoothed loss exceeds this × its best (default 4).
+    ///   - trimStart: points ignored at the start when taking the steepest slope (default 10).
+    ///   - trimEnd: points ignored at the end when taking the steepest slope (default 5).
     public init(minimumRate: Double = 1e-7, maximumRate: Double = 10, steps: Int = 100,
                 smoothing: Double = 0.98, divergenceFactor: Double = 4,
                 trimStart: Int = 10, trimEnd: Int = 5) {
