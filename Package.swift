@@ -8,12 +8,19 @@
 //   Descent                the math: no I/O, no printing, no processes
 import PackageDescription
 
+/// The chapters, in reading order; each is an executable under Chapters/<slug>/.
+let chapters = [
+    "ch00-tour",
+]
+
 let package = Package(
     name: "Descent",
     products: [
         .library(name: "Descent", targets: ["Descent"]),
         .library(name: "Figures", targets: ["Figures"]),
+        .library(name: "Notebook", targets: ["Notebook"]),
         .executable(name: "lab", targets: ["lab"]),
+        .executable(name: "book", targets: ["book"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,6 +41,18 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        .target(
+            name: "Notebook",
+            dependencies: ["Figures", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "book",
+            dependencies: [
+                "Notebook", "Figures",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
         .executableTarget(
             name: "lab",
             dependencies: [
@@ -42,6 +61,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DescentTests", dependencies: ["Descent"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Figures"]),
         .testTarget(name: "LabTests", dependencies: ["Descent"]),
-    ]
+    ] + chapters.map { slug in
+        .executableTarget(
+            name: slug,
+            dependencies: ["Descent", "Figures", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Chapters/\(slug)",
+            exclude: ["README.md"]
+        )
+    }
 )

@@ -34,13 +34,19 @@ public enum Gnuplot {
     ///
     /// - Throws: ``GnuplotError/notInstalled`` or ``GnuplotError/failed(status:message:)``.
     public static func run(_ script: String, workingDirectory: String? = nil) async throws -> String {
+        try await run(arguments: [], input: script, workingDirectory: workingDirectory)
+    }
+
+    /// Runs gnuplot with `arguments` (e.g. a script file name) and optional standard input,
+    /// returning its standard output.
+    public static func run(arguments: [String], input: String = "", workingDirectory: String? = nil) async throws -> String {
         guard let exe = executablePath() else { throw GnuplotError.notInstalled }
         signal(SIGPIPE, SIG_IGN)
         let result = try await Subprocess.run(
             .path(FilePath(exe)),
-            arguments: [],
+            arguments: Arguments(arguments),
             workingDirectory: workingDirectory.map { FilePath($0) },
-            input: .string(script),
+            input: .string(input),
             output: .string(limit: 64 << 20),
             error: .string(limit: 1 << 20)
         )

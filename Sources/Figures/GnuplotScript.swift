@@ -1,58 +1,222 @@
-/// Turns a ``Figure`` into gnuplot commands.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Turns a ``Figure`` into gnuplot's two files: the data (`<name>.dat`, one block per series,
+/// blocks separated by two blank lines so `index` picks them) and a self-contained script
+/// (`<name>.gp`) that draws `<name>.svg` and `<name>.png` from it.
+///
+/// The book's style lives here, once: the Okabe–Ito colour-blind-safe palette, 2-pixel lines,
+/// a light grid, sans-serif text, legends in the top right unless a plot says otherwise.
 public enum GnuplotScript {
-    /// A self-contained script (data inline as `$data` blocks) that draws `figure` with
+    /// The Okabe–Ito palette (Okabe & Ito, 2008), with grey for the yellow that vanishes on white.
+    public static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"]
+
+    /// The data file: every series, contour grid and heat map as one `index` block.
+    public static func data(_ figure: Figure) -> String {
+        Layout(figure).data
+    }
+
+    /// The `.gp` script: `gnuplot <name>.gp` in the figure's folder draws `<name>.svg` and `<name>.png`.
+    public static func script(_ figure: Figure) -> String {
+        let layout = Layout(figure)
+        var s = "# \(figure.title)\n# Redraw with: gnuplot \(figure.name).gp  (reads \(figure.name).dat, writes \(figure.name).svg and \(figure.name).png)\n"
+        s += "reset\nDATA = \(quoted(figure.name + ".dat"))\n"
+        s += layout.preamble(dataRef: "DATA")
+        s += "do for [fmt in \"svg png\"] {\n"
+        s += "    if (fmt eq \"svg\") {\n"
+        s += "        set terminal svg size \(figure.size.width),\(figure.size.height) dynamic font \"Sans,12\" background rgb \"white\"\n"
+        s += "    } else {\n"
+        s += "        set terminal pngcairo size \(figure.size.width),\(figure.size.height) font \"Sans,11\" background rgb \"white\"\n"
+        s += "    }\n"
+        s += "    set output \(quoted(figure.name + ".")).fmt\n"
+        s += indent(layout.body(dataRef: "DATA"), by: 4)
+        s += "    unset output\n}\n"
+        return s
+    }
+
+    /// A self-contained script (data inline in a `$DATA` block) that draws `figure` with
     /// gnuplot's `dumb` terminal at `width` × `height` characters.
     public static func dumb(_ figure: Figure, width: Int, height: Int) -> String {
-        var s = "set terminal dumb size \(width),\(height)\n"
-        s += body(figure, inlineData: true)
+        let layout = Layout(figure)
+        var s = "reset\n$DATA << EOD\n" + layout.data + "EOD\n"
+        s += layout.preamble(dataRef: "$DATA")
+        s += "set terminal dumb size \(width),\(height)\n"
+        s += layout.body(dataRef: "$DATA")
         return s
-    }
-
-    /// The plotting commands after `set terminal`: title, labels, scales, ranges and the
-    /// `plot` line. With `inlineData`, the data go in `$series<i>` here-documents.
-    public static func body(_ figure: Figure, inlineData: Bool) -> String {
-        var s = ""
-        if inlineData {
-            for (i, series) in figure.series.enumerated() {
-                s += "$series\(i) << EOD\n"
-                for (x, y) in zip(series.x, series.y) where x.isFinite && y.isFinite {
-                    s += "\(x) \(y)\n"
-                }
-                s += "EOD\n"
-            }
-        }
-        s += "set title \(quoted(figure.title))\n"
-        s += "set xlabel \(quoted(figure.xLabel))\n"
-        s += "set ylabel \(quoted(figure.yLabel))\n"
-        s += figure.xScale == .log ? "set logscale x\n" : "unset logscale x\n"
-        s += figure.yScale == .log ? "set logscale y\n" : "unset logscale y\n"
-        if let r = figure.xRange { s += "set xrange [\(r.lowerBound):\(r.upperBound)]\n" }
-        if let r = figure.yRange { s += "set yrange [\(r.lowerBound):\(r.upperBound)]\n" }
-        s += figure.series.count > 1 ? "set key top right\n" : "unset key\n"
-        let plots = figure.series.enumerated().map { i, series in
-            "$series\(i) using 1:2 with \(style(series.style)) title \(quoted(series.title))"
-        }
-        s += "plot " + plots.joined(separator: ", \\\n     ") + "\n"
-        return s
-    }
-
-    static func style(_ style: Series.Style) -> String {
-        switch style {
-        case .lines: return "lines"
-        case .points: return "points"
-        case .linesPoints: return "linespoints"
-        case .steps: return "steps"
-        }
     }
 
     /// A gnuplot string literal (double quotes, with `\` and `"` escaped).
     public static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        var out = "\""
+        for c in text {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(c)
+            }
+        }
+        return out + "\""
+    }
+
+    static func number(_ x: Double) -> String { "\(x)" }
+
+    static func indent(_ text: String, by n: Int) -> String {
+        let pad = String(repeating: " ", count: n)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }
+            .joined(separator: "\n")
     }
 }
 
-extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+/// Assigns data blocks to a figure's parts and writes the commands that use them.
+private struct Layout {
+    let figure: Figure
+    var data = ""
+    /// index of each series' block, by plot then series (nil: nothing finite to draw).
+    var seriesIndex: [[Int?]] = []
+    var contourIndex: [Int?] = []
+    var heatmapIndex: [Int?] = []
+    private var next = 0
+
+    init(_ figure: Figure) {
+        self.figure = figure
+        for (p, plot) in figure.plots.enumerated() {
+            var indices: [Int?] = []
+            for (k, s) in plot.series.enumerated() {
+                var rows = ""
+                for i in s.x.indices where s.x[i].isFinite && s.y[i].isFinite {
+                    if s.style == .band {
+                        guard s.low[i].isFinite && s.high[i].isFinite else { continue }
+                        rows += "\(s.x[i]) \(s.y[i]) \(s.low[i]) \(s.high[i])\n"
+                    } else {
+                        rows += "\(s.x[i]) \(s.y[i])\n"
+                    }
+                }
+                indices.append(rows.isEmpty ? nil : block("plot \(p + 1) series \(k + 1): \(s.title)", rows))
+            }
+            seriesIndex.append(indices)
+            contourIndex.append(plot.contour.map { c in
+                var rows = ""
+                for (j, y) in c.ys.enumerated() {
+                    for (i, x) in c.xs.enumerated() { rows += "\(x) \(y) \(c.values[j][i].isFinite ? "\(c.values[j][i])" : "NaN")\n" }
+                    rows += "\n"
+                }
+                return block("plot \(p + 1) contour grid (x y f)", rows)
+            })
+            heatmapIndex.append(plot.heatmap.map { h in
+                var rows = ""
+                for (j, y) in h.ys.enumerated() {
+                    for (i, x) in h.xs.enumerated() {
+                        let v = h.values[j][i]
+                        let z = h.logScale ? (v > 0 && v.isFinite ? "\(_log10(v))" : "NaN") : (v.isFinite ? "\(v)" : "NaN")
+                        rows += "\(x) \(y) \(z)\n"
+                    }
+                    rows += "\n"
+                }
+                return block("plot \(p + 1) heat map (x y \(h.logScale ? "log10 " : "")value)", rows)
+            })
+        }
     }
+
+    private mutating func block(_ header: String, _ rows: String) -> Int {
+        if next > 0 { data += "\n\n" }
+        data += "# [index \(next)] \(header)\n" + rows
+        next += 1
+        return next - 1
+    }
+
+    /// Commands run once before drawing: contour tables and the style.
+    func preamble(dataRef: String) -> String {
+        var s = "set encoding utf8\nset termoption noenhanced\n"
+        for (p, plot) in figure.plots.enumerated() {
+            guard let c = plot.contour, let idx = contourIndex[p] else { continue }
+            s += "set contour base\nunset surface\nset view map\n"
+            s += "set cntrparam levels discrete " + c.levels.map(GnuplotScript.number).joined(separator: ",") + "\n"
+            s += "set table $CONTOUR\(p)\n"
+            s += "splot \(dataRef) index \(idx) using 1:2:3 with lines notitle\n"
+            s += "unset table\nunset contour\nset surface\n"
+        }
+        for (i, color) in GnuplotScript.palette.enumerated() {
+            s += "set style line \(i + 1) lc rgb \"\(color)\" lw 2 pt \([7, 5, 9, 11, 13, 15, 6, 4][i]) ps 0.8\n"
+            s += "set style line \(i + 11) lc rgb \"\(color)\" lw 2 dt 2 pt \([7, 5, 9, 11, 13, 15, 6, 4][i]) ps 0.8\n"
+        }
+        s += "set palette defined (0 \"#440154\", 1 \"#3B528B\", 2 \"#21908C\", 3 \"#5DC863\", 4 \"#FDE725\")\n"
+        s += "set style fill solid 1.0 noborder\n"
+        s += "set grid lc rgb \"#e0e0e0\" lw 1\nset border lc rgb \"#404040\"\nset tics nomirror\n"
+        s += "set key opaque samplen 2.5 spacing 1.15\n"
+        return s
+    }
+
+    /// The drawing commands (after `set terminal` / `set output`).
+    func body(dataRef: String) -> String {
+        var s = ""
+        let multi = figure.plots.count > 1
+        if multi {
+            let rows = (figure.plots.count + figure.columns - 1) / figure.columns
+            s += "set multiplot layout \(rows),\(figure.columns) title \(GnuplotScript.quoted(figure.title)) font \",14\"\n"
+        }
+        for (p, plot) in figure.plots.enumerated() {
+            s += "unset label\nunset arrow\nunset logscale\nunset colorbox\nset autoscale\n"
+            s += "set title \(GnuplotScript.quoted(multi ? plot.title : (plot.title.isEmpty ? figure.title : plot.title)))\n"
+            s += "set xlabel \(GnuplotScript.quoted(plot.xLabel))\nset ylabel \(GnuplotScript.quoted(plot.yLabel))\n"
+            if plot.xScale == .log { s += "set logscale x\nset format x \"%.0e\"\n" } else { s += "set format x \"% h\"\n" }
+            if plot.yScale == .log { s += "set logscale y\nset format y \"%.0e\"\n" } else { s += "set format y \"% h\"\n" }
+            let boxes = plot.series.contains { $0.style == .boxes }
+            s += "set xrange " + range(plot.xRange) + "\nset yrange " + (plot.yRange == nil && boxes && plot.yScale == .linear ? "[0:*]" : range(plot.yRange)) + "\n"
+            let drawn = plot.series.indices.filter { seriesIndex[p][$0] != nil }
+            s += (plot.key == .none || drawn.count < 2) && plot.markers.isEmpty ? "unset key\n" : "set key \(plot.key == .none ? "top right" : plot.key.rawValue)\n"
+            var parts: [String] = []
+            if let h = plot.heatmap, let idx = heatmapIndex[p] {
+                s += "set colorbox\nset cblabel \(GnuplotScript.quoted(h.logScale ? "log10 " + h.colorLabel : h.colorLabel))\nset cbrange [*:*]\n"
+                parts.append("\(dataRef) index \(idx) using 1:2:3 with image notitle")
+            }
+            if plot.contour != nil, contourIndex[p] != nil {
+                parts.append("$CONTOUR\(p) using 1:2 with lines lc rgb \"#b8b8b8\" lw 1 notitle")
+            }
+            for (k, series) in plot.series.enumerated() {
+                guard let idx = seriesIndex[p][k] else { continue }
+                let style = (series.color ?? k) % GnuplotScript.palette.count + 1 + (series.dashed ? 10 : 0)
+                let title = GnuplotScript.quoted(series.title)
+                switch series.style {
+                case .lines: parts.append("\(dataRef) index \(idx) using 1:2 with lines ls \(style) title \(title)")
+                case .points: parts.append("\(dataRef) index \(idx) using 1:2 with points ls \(style) title \(title)")
+                case .linesPoints: parts.append("\(dataRef) index \(idx) using 1:2 with linespoints ls \(style) title \(title)")
+                case .steps: parts.append("\(dataRef) index \(idx) using 1:2 with steps ls \(style) title \(title)")
+                case .boxes: parts.append("\(dataRef) index \(idx) using 1:2 with boxes ls \(style) fs solid 0.5 title \(title)")
+                case .band:
+                    parts.append("\(dataRef) index \(idx) using 1:3:4 with filledcurves ls \(style) fs transparent solid 0.25 noborder notitle")
+                    parts.append("\(dataRef) index \(idx) using 1:2 with lines ls \(style) title \(title)")
+                }
+            }
+            for (m, marker) in plot.markers.enumerated() {
+                let color = GnuplotScript.palette[marker.color % GnuplotScript.palette.count]
+                s += "set arrow \(m + 1) from \(marker.x), graph 0 to \(marker.x), graph 1 nohead lc rgb \"\(color)\" lw 1.5 dt 3\n"
+                parts.append("NaN with lines lc rgb \"\(color)\" lw 1.5 dt 3 title \(GnuplotScript.quoted(marker.label))")
+            }
+            if parts.isEmpty || (drawn.isEmpty && plot.contour == nil && plot.heatmap == nil && !plot.series.isEmpty) {
+                s += "set label 1 \"no finite values to draw (diverged)\" at graph 0.5, graph 0.5 center\n"
+                s += "set xrange [0:1]\nset yrange [0:1]\nunset logscale\n"
+                parts = ["NaN notitle"]
+            }
+            s += "plot " + parts.joined(separator: ", \\\n     ") + "\n"
+        }
+        if multi { s += "unset multiplot\n" }
+        return s
+    }
+
+    func range(_ r: ClosedRange<Double>?) -> String {
+        guard let r else { return "[*:*]" }
+        return "[\(r.lowerBound):\(r.upperBound)]"
+    }
+}
+
+func _log10(_ x: Double) -> Double {
+    #if canImport(Glibc)
+    return Glibc.log10(x)
+    #else
+    return Darwin.log10(x)
+    #endif
 }

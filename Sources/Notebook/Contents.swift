@@ -1,0 +1,34 @@
+/// One chapter of the book: what `book` lists and what the chapter's page header shows.
+public struct ChapterInfo: Sendable, Equatable {
+    /// 0 for the tour, then 1…7.
+    public let number: Int
+    /// The executable target's name and the folder under `output/`, e.g. `ch02-fixed-vs-decayed-rates`.
+    public let slug: String
+    public let title: String
+    /// One sentence for the table of contents.
+    public let summary: String
+    /// The figure (name without extension) shown next to the chapter in the contents.
+    public let mainFigure: String
+    /// The article section it reproduces.
+    public let articleSection: String
+}
+
+/// The book's table of contents: the single list that `book` runs and every chapter's page
+/// header reads.
+public enum Book {
+    public static let title = "Descent — vanishing gradients and learning-rate tuning, runnable"
+
+    public static let chapters: [ChapterInfo] = [
+        ChapterInfo(number: 0, slug: "ch00-tour", title: "A tour: one function, three learning rates",
+                    summary: "Gradient descent on 0.1x² + 2y² at a small, a good and a too-large rate, and why 2/L is the limit.",
+                    mainFigure: "trajectories", articleSection: "§3.1"),
+    ]
+
+    /// The chapter with this slug.
+    public static func chapter(_ slug: String) -> ChapterInfo {
+        guard let c = chapters.first(where: { $0.slug == slug }) else {
+            preconditionFailure("unknown chapter \(slug); add it to Book.chapters")
+        }
+        return c
+    }
+}

@@ -1,0 +1,327 @@
+import Figures
+import Foundation
+
+/// The literate runtime every chapter uses.
+///
+/// A chapter adds, in reading order, prose, formulas, tables, figures, remarks and exercises.
+/// Each block is printed to the terminal as it comes and collected for the notebook page,
+/// `output/<slug>/README.md`. Figures are written as `.gp` + `.dat` and drawn by gnuplot at
+/// the end. Everything is staged in a private folder and renamed into place only when the
+/// whole chapter has succeeded, so a run killed at any moment leaves the previous page intact.
+///
+/// ```swift
+/// try await Notebook.run(Book.chapter("ch00-tour"), options) { nb in
+///     nb.prose("Gradient descent takes steps of size α along −∇f …")
+///     try await nb.figure(figure, caption: "…")
+/// }
+/// ```
+public final class Notebook {
+    public let info: ChapterInfo
+    public let options: ChapterOptions
+    /// `--quick`: chapters size their experiments down.
+    public var quick: Bool { options.quick }
+    /// `--seed`.
+    public var seed: UInt64 { options.seed }
+
+    private var page: [String] = []
+    private var figureNames: [String] = []
+    private var figureCount = 0
+    private var tableCount = 0
+    private var exerciseCount = 0
+    private let outputRoot: URL
+    private let chapterDirectory: URL
+    private let staging: URL
+    private let terminalPlots: Bool
+
+    /// Prepares a run: checks that the output folder is writable before any work is done.
+    public init(_ info: ChapterInfo, options: ChapterOptions) throws {
+        self.info = info
+        self.options = options
+        let fm = FileManager.default
+        outputRoot = URL(fileURLWithPath: options.output, isDirectory: true)
+        chapterDirectory = outputRoot.appendingPathComponent(info.slug, isDirectory: true)
+        staging = outputRoot.appendingPathComponent(".staging-\(info.slug)-\(getpid())", isDirectory: true)
+        do {
+            try fm.createDirectory(at: outputRoot, withIntermediateDirectories: true)
+            Self.removeAbandonedStaging(in: outputRoot, slug: info.slug)
+            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+            let probe = staging.appendingPathComponent(".probe")
+            try Data().write(to: probe)
+            try fm.removeItem(at: probe)
+        } catch {
+            try? fm.removeItem(at: staging)
+            throw NotebookError.unwritableOutput(options.output, "\(error.localizedDescription)")
+        }
+        terminalPlots = options.plots || isatty(STDOUT_FILENO) == 1
+        let header = "Chapter \(info.number) — \(info.title)"
+        page.append("# \(header)\n")
+        page.append("*[Descent](../README.md) · article \(info.articleSection) · seed \(options.seed)\(options.quick ? " · quick run" : "") · regenerate with `swift run -c release \(info.slug)`*\n")
+        say("\n\(header)\n\(String(repeating: "═", count: header.displayWidth))\n")
+    }
+
+    /// Removes staging folders left by runs of this chapter that were killed (their process is gone).
+    static func removeAbandonedStaging(in root: URL, slug: String) {
+        let prefix = ".staging-\(slug)-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
+            }
+        }
+    }
+
+    /// Runs a chapter body and publishes its page; on failure the previous page stays.
+    public static func run(_ info: ChapterInfo, _ options: ChapterOptions, _ body: (Notebook) async throws -> Void) async throws {
+        let nb = try Notebook(info, options: options)
+        do {
+            try await body(nb)
+            try await nb.publish()
+        } catch {
+            try? FileManager.default.removeItem(at: nb.staging)
+            throw error
+        }
+    }
+
+    // MARK: Blocks
+
+    /// A paragraph (or several, separated by blank lines). Markdown and `$…$` maths allowed.
+    public func prose(_ markdown: String) {
+        page.append(markdown.trimmed + "\n")
+        say(wrap(markdown.trimmed) + "\n")
+    }
+
+    /// A section heading.
+    public func section(_ title: String) {
+        page.append("## \(title)\n")
+        say("\n\(title)\n\(String(repeating: "─", count: title.displayWidth))\n")
+    }
+
+    /// The article's formula next to the corrected one, with the citation.
+    public func formula(article: String, corrected: String, citation: String) {
+        page.append("| the article writes | the paper / PyTorch |\n|:---|:---|\n| \(article.replacingPipes) | \(corrected.replacingPipes) |\n\n<sub>\(citation)</sub>\n")
+        say("  article:   \(article)\n  corrected: \(corrected)\n  (\(citation))\n")
+    }
+
+    /// A display equation (Markdown `$$…$$` on the page).
+    public func equation(_ latex: String, plain: String) {
+        page.append("$$\(latex)$$\n")
+        say("    \(plain)\n")
+    }
+
+    /// A numbered table with a caption.
+    public func table(_ table: Table, caption: String) {
+        tableCount += 1
+        page.append("**Table \(tableCount).** \(caption)\n\n" + table.markdown)
+        say("Table \(tableCount). \(caption)\n" + table.text)
+    }
+
+    /// A "what to notice" remark.
+    public func notice(_ text: String) {
+        page.append("> **What to notice.** \(text.trimmed)\n")
+        say(wrap("▶ What to notice. " + text.trimmed) + "\n")
+    }
+
+    /// A highlighted box (e.g. "Remedies"), with a title and Markdown body.
+    public func callout(_ title: String, _ markdown: String) {
+        let body = markdown.trimmed.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
+        page.append("> **\(title)**\n>\n\(body)\n")
+        say("┌ \(title)\n" + wrap(markdown.trimmed, indent: "│ ") + "\n└\n")
+    }
+
+    /// A numbered figure: writes `<name>.gp` and `<name>.dat`, embeds `<name>.svg` with its
+    /// caption, and draws it in the terminal when asked. A series with nothing finite to draw
+    /// (a diverged run) is named in the caption instead of leaving a silent gap.
+    public func figure(_ figure: Figure, caption: String) async throws {
+        precondition(!figureNames.contains(figure.name), "two figures named \(figure.name)")
+        figureCount += 1
+        try FigureWriter.write(figure, to: staging)
+        figureNames.append(figure.name)
+        var fullCaption = caption.trimmed
+        let empty = figure.emptySeries
+        if !empty.isEmpty { fullCaption += " (Not drawn, no finite values — diverged: \(empty.joined(separator: "; ")).)" }
+        page.append("![\(figure.title)](\(figure.name).svg)\n\n*Figure \(figureCount). \(fullCaption)* " +
+                    "<sub>[data](\(figure.name).dat) · [gnuplot script](\(figure.name).gp)</sub>\n")
+        say("Figure \(figureCount): \(figure.title) → \(options.output)/\(info.slug)/\(figure.name).svg\n" + wrap(fullCaption, indent: "  ") + "\n")
+        if terminalPlots && !options.quiet && Gnuplot.isAvailable && !figure.plots.contains(where: { $0.heatmap != nil }) {
+            var plain = figure
+            for i in plain.plots.indices { plain.plots[i].contour = nil }
+            if let text = try? await Gnuplot.terminalPlot(plain, width: min(Gnuplot.terminalWidth(), 110), height: 24) {
+                print(text)
+            }
+        }
+    }
+
+    /// An exercise. The solution is the code between `// solution: <id>` and `// end solution`
+    /// in the calling file, and `run` is that same code: with `--solutions` both the code and
+    /// what it prints are shown, so the two cannot drift apart.
+    public func exercise(_ question: String, solution id: String, file: String = #filePath,
+                         run: () throws -> String) rethrows {
+        exerciseCount += 1
+        page.append("**Exercise \(exerciseCount).** \(question.trimmed)\n")
+        say(wrap("Exercise \(exerciseCount). " + question.trimmed) + "\n")
+        if options.solutions {
+            let code = Self.solutionSource(id: id, file: file) ?? "// (source of solution '\(id)' not found next to the binary)"
+            let answer = try run()
+            page.append("<details><summary>Solution</summary>\n\n```swift\n\(code)\n```\n\nIt prints:\n\n```\n\(answer.trimmed)\n```\n</details>\n")
+            say("  Solution:\n" + code.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n  → " + answer.trimmed + "\n")
+        } else {
+            page.append("<sub>Solution: run `swift run -c release \(info.slug) --solutions`.</sub>\n")
+        }
+    }
+
+    static func solutionSource(id: String, file: String) -> String? {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.trimmed == "// solution: \(id)" }),
+              let end = lines[start...].firstIndex(where: { $0.trimmed == "// end solution" }) else { return nil }
+        let body = lines[(start + 1)..<end]
+        let indent = body.filter { !$0.trimmed.isEmpty }.map { $0.prefix { $0 == " " }.count }.min() ?? 0
+        return body.map { String($0.dropFirst(min(indent, $0.count))) }.joined(separator: "\n")
+    }
+
+    // MARK: Progress
+
+    /// Runs `work`, which reports `total` units through the handle; a progress bar appears on
+    /// stderr when the work takes longer than a second and stderr is a terminal.
+    public func step<T>(_ label: String, total: Int, _ work: (Progress) throws -> T) rethrows -> T {
+        let progress = Progress(label: label, total: total, enabled: !options.quiet && isatty(STDERR_FILENO) == 1)
+        defer { progress.finish() }
+        return try work(progress)
+    }
+
+    // MARK: Publishing
+
+    func publish() async throws {
+        page.append("---\n*Generated by `\(info.slug)`; numbers in prose and tables are rounded as shown, data files keep full precision.*\n")
+        try AtomicFile.write(page.joined(separator: "\n"), to: staging.appendingPathComponent("README.md"))
+        if !options.noRender && !figureNames.isEmpty {
+            if Gnuplot.isAvailable {
+                try await FigureWriter.render(figureNames, in: staging, renderer: GnuplotRenderer())
+            } else {
+                Notebook.warnOnce(Gnuplot.installHint + " — wrote the .gp and .dat files; figures were not drawn.")
+            }
+        }
+        try moveIntoPlace()
+        say("\nWrote \(options.output)/\(info.slug)/README.md (\(plural(figureCount, "figure")), \(plural(tableCount, "table"))).\n")
+    }
+
+    /// Renames every staged file over its counterpart in the chapter folder and removes files
+    /// of earlier runs that this run no longer produces (rendered figures are kept when this
+    /// run did not render).
+    private func moveIntoPlace() throws {
+        let fm = FileManager.default
+        try fm.createDirectory(at: chapterDirectory, withIntermediateDirectories: true)
+        let produced = try fm.contentsOfDirectory(atPath: staging.path).sorted()
+        for name in produced where name != "README.md" {
+            try replace(chapterDirectory.appendingPathComponent(name), with: staging.appendingPathComponent(name))
+        }
+        // The page last: it is what a reader opens.
+        try replace(chapterDirectory.appendingPathComponent("README.md"), with: staging.appendingPathComponent("README.md"))
+        let keepRendered = options.noRender || !Gnuplot.isAvailable
+        for name in try fm.contentsOfDirectory(atPath: chapterDirectory.path) where !produced.contains(name) {
+            let stem = name.split(separator: ".").dropLast().joined(separator: ".")
+            if keepRendered && figureNames.contains(stem) && (name.hasSuffix(".svg") || name.hasSuffix(".png")) { continue }
+            try? fm.removeItem(at: chapterDirectory.appendingPathComponent(name))
+        }
+        try? fm.removeItem(at: staging)
+    }
+
+    private func replace(_ target: URL, with source: URL) throws {
+        if rename(source.path, target.path) != 0 {
+            throw NotebookError.io("could not move \(source.lastPathComponent) into \(chapterDirectory.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    // MARK: Terminal
+
+    func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+
+    func say(_ text: String) {
+        guard !options.quiet else { return }
+        print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+    }
+
+    func wrap(_ text: String, width: Int = 92, indent: String = "") -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { paragraph -> String in
+            var lines: [String] = [], line = ""
+            for word in paragraph.split(separator: " ") {
+                if !line.isEmpty && line.displayWidth + word.count + 1 > width - indent.count {
+                    lines.append(line)
+                    line = ""
+                }
+                line += (line.isEmpty ? "" : " ") + word
+            }
+            lines.append(line)
+            return lines.map { indent + $0 }.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
+    nonisolated(unsafe) private static var warned = Set<String>()
+    static func warnOnce(_ message: String) {
+        guard !warned.contains(message) else { return }
+        warned.insert(message)
+        FileHandle.standardError.write(Data(("warning: " + message + "\n").utf8))
+    }
+}
+
+/// Errors a chapter run reports to the reader.
+public enum NotebookError: Error, CustomStringConvertible {
+    case unwritableOutput(String, String)
+    case io(String)
+    public var description: String {
+        switch self {
+        case .unwritableOutput(let path, let why):
+            return "cannot write to the output folder '\(path)' (\(why)); choose another with --output DIR"
+        case .io(let message): return message
+        }
+    }
+}
+
+/// A progress handle: call ``advance(_:)`` as units of work finish.
+public final class Progress {
+    let label: String
+    let total: Int
+    let enabled: Bool
+    let start = DispatchTime.now()
+    var done = 0
+    var shown = false
+    var lastDraw: UInt64 = 0
+
+    init(label: String, total: Int, enabled: Bool) {
+        self.label = label
+        self.total = max(1, total)
+        self.enabled = enabled
+    }
+
+    /// Marks `n` more units done; redraws at most ten times a second, after the first second.
+    public func advance(_ n: Int = 1) {
+        done += n
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let elapsed = now - start.uptimeNanoseconds
+        guard elapsed > 1_000_000_000, now - lastDraw > 100_000_000 || done >= total else { return }
+        lastDraw = now
+        shown = true
+        let width = 30
+        let filled = min(width, width * done / total)
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let seconds = Double(elapsed) / 1e9
+        FileHandle.standardError.write(Data("\r\(label) \(bar) \(min(done, total))/\(total) \(Fmt.fixed(seconds, 1)) s ".utf8))
+    }
+
+    func finish() {
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+extension String {
+    var trimmed: String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}
+extension Substring {
+    var trimmed: String { String(self).trimmed }
+}

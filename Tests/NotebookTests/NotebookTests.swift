@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+@testable import Figures
+@testable import Notebook
+
+/// Executables built next to the test bundle.
+func executable(_ name: String) -> URL {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent(name)
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    return URL(fileURLWithPath: ".build/debug/\(name)")
+}
+
+struct Run { let status: Int32; let signaled: Bool; let stdout: String; let stderr: String }
+
+func spawn(_ name: String, _ args: [String], environment: [String: String]? = nil, killAfter: Double? = nil) throws -> Run {
+    let p = Process()
+    p.executableURL = executable(name)
+    p.arguments = args
+    if let environment { p.environment = environment }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nb-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("o"), err = dir.appendingPathComponent("e")
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+    p.standardOutput = try FileHandle(forWritingTo: out)
+    p.standardError = try FileHandle(forWritingTo: err)
+    try p.run()
+    if let killAfter {
+        usleep(UInt32(killAfter * 1e6))
+        kill(p.processIdentifier, SIGKILL)
+    }
+    p.waitUntilExit()
+    return Run(status: p.terminationStatus, signaled: p.terminationReason == .uncaughtSignal,
+               stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "", stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+}
+
+func tempDir() throws -> URL {
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("nb-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+    return d
+}
+
+/// The text files (.md, .gp, .dat) under a folder, by relative path.
+func textFiles(_ root: URL) throws -> [String: String] {
+    var out: [String: String] = [:]
+    let e = FileManager.default.enumerator(atPath: root.path)!
+    while let rel = e.nextObject() as? String {
+        guard rel.hasSuffix(".md") || rel.hasSuffix(".gp") || rel.hasSuffix(".dat") else { continue }
+        out[rel] = try String(contentsOf: root.appendingPathComponent(rel), encoding: .utf8)
+    }
+    return out
+}
+
+@Suite("Notebook runtime")
+struct NotebookTests {
+    @Test("a chapter run twice into two folders gives identical text files")
+    func deterministic() throws {
+        let a = try tempDir(), b = try tempDir()
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        #expect(try spawn("ch00-tour", ["--output", a.path, "--quiet", "--no-render"]).status == 0)
+        #expect(try spawn("ch00-tour", ["--output", b.path, "--quiet", "--no-render"]).status == 0)
+        let fa = try textFiles(a), fb = try textFiles(b)
+        #expect(fa.keys.sorted() == ["ch00-tour/README.md", "ch00-tour/loss.dat", "ch00-tour/loss.gp",
+                                     "ch00-tour/trajectories.dat", "ch00-tour/trajectories.gp"])
+        #expect(fa == fb)
+    }
+
+    @Test("an unwritable output folder fails before any work, with a clear message")
+    func unwritable() throws {
+        let run = try spawn("ch00-tour", ["--output", "/proc/version/out"])
+        #expect(run.status != 0 && !run.signaled)
+        #expect(run.stderr.contains("cannot write to the output folder '/proc/version/out'"))
+        #expect(run.stderr.contains("--output DIR"))
+        #expect(!run.stdout.contains("Table 1"))
+    }
+
+    @Test("a run killed at any moment leaves the previous page intact")
+    func killed() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try spawn("ch00-tour", ["--output", dir.path, "--quiet", "--seed", "1"]).status == 0)
+        let before = try textFiles(dir)
+        let page = dir.appendingPathComponent("ch00-tour/README.md")
+        var killedEarly = 0
+        for delay in [0.005, 0.02, 0.05, 0.08, 0.12, 0.2] {
+            // A different seed changes the page header, so old and new pages differ.
+            let run = try spawn("ch00-tour", ["--output", dir.path, "--quiet", "--seed", "2"], killAfter: delay)
+            if run.signaled { killedEarly += 1 }
+            let now = try String(contentsOf: page, encoding: .utf8)
+            #expect(now == before["ch00-tour/README.md"] || now.contains("seed 2 ·") && now.hasSuffix("shown, data files keep full precision.*\n"),
+                    "page neither the old one nor a complete new one after a kill at \(delay) s")
+            let files = try textFiles(dir).filter { !$0.key.hasPrefix(".staging") }
+            #expect(Set(files.keys) == Set(before.keys))
+            for (name, text) in files where !name.hasSuffix("README.md") {
+                #expect(text == before[name] || text.hasSuffix("\n"), "\(name) half-written")
+            }
+            // Put the old state back for the next try.
+            #expect(try spawn("ch00-tour", ["--output", dir.path, "--quiet", "--seed", "1"]).status == 0)
+        }
+        #expect(killedEarly > 0, "no run was killed before finishing; the test did not test anything")
+        // A killed run may leave its private staging folder; the next run removes it.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".staging") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("without gnuplot the scripts and data are still written, with one hint and no crash")
+    func noGnuplot() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try spawn("ch00-tour", ["--output", dir.path, "--quiet"], environment: ["PATH": "/nonexistent"])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("apt-get install gnuplot gnuplot-nox") && run.stderr.contains("brew install gnuplot"))
+        #expect(run.stderr.components(separatedBy: "apt-get install").count == 2)  // said once
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("ch00-tour").path)
+        #expect(files.contains("trajectories.gp") && files.contains("trajectories.dat") && files.contains("README.md"))
+        #expect(!files.contains("trajectories.svg"))
+    }
+
+    @Test("--solutions shows the solution's code and what it printed; without it, only how to see it")
+    func solutions() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try spawn("ch00-tour", ["--output", dir.path, "--no-render", "--solutions"])
+        #expect(run.stdout.contains("let alpha = 2 / (0.2 + 4.0)") && run.stdout.contains("α = 0.4762"))
+        let page = try String(contentsOf: dir.appendingPathComponent("ch00-tour/README.md"), encoding: .utf8)
+        #expect(page.contains("<details><summary>Solution</summary>") && page.contains("let run = optimize("))
+        _ = try spawn("ch00-tour", ["--output", dir.path, "--no-render", "--quiet"])
+        let plain = try String(contentsOf: dir.appendingPathComponent("ch00-tour/README.md"), encoding: .utf8)
+        #expect(!plain.contains("let alpha") && plain.contains("--solutions"))
+    }
+
+    @Test("--help lists the shared options")
+    func help() throws {
+        let run = try spawn("ch00-tour", ["--help"])
+        for flag in ["--output", "--seed", "--quick", "--no-render", "--plots", "--solutions", "--quiet"] {
+            #expect(run.stdout.contains(flag), "\(flag)")
+        }
+    }
+}
+
+@Suite("book runner")
+struct BookTests {
+    @Test("book --quick writes every chapter and the contents page, deterministically")
+    func quickBook() throws {
+        let a = try tempDir(), b = try tempDir()
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let run = try spawn("book", ["--output", a.path, "--quick", "--no-render"])
+        #expect(run.status == 0, "\(run.stderr)")
+        _ = try spawn("book", ["--output", b.path, "--quick", "--no-render"])
+        let index = try String(contentsOf: a.appendingPathComponent("README.md"), encoding: .utf8)
+        for c in Book.chapters {
+            #expect(index.contains("(\(c.slug)/README.md)") && index.contains("\(c.slug)/\(c.mainFigure).svg"))
+            #expect(FileManager.default.fileExists(atPath: a.appendingPathComponent("\(c.slug)/\(c.mainFigure).gp").path),
+                    "\(c.slug) has no main figure \(c.mainFigure)")
+        }
+        #expect(try textFiles(a) == textFiles(b))
+    }
+
+    @Test("book refuses an unknown chapter and an unwritable folder")
+    func errors() throws {
+        let bad = try spawn("book", ["--only", "ch99-nothing"])
+        #expect(bad.status != 0 && bad.stderr.contains("unknown chapter 'ch99-nothing'"))
+        let unwritable = try spawn("book", ["--output", "/proc/version/x", "--quick"])
+        #expect(unwritable.status != 0 && unwritable.stderr.contains("cannot write to the output folder"))
+    }
+}
+
+@Suite("Formatting")
+struct FormattingTests {
+    @Test("fixed, documented precision")
+    func numbers() {
+        #expect(Fmt.sig(0.47619047619) == "0.4762")
+        #expect(Fmt.sig(1.2e-5, 2) == "1.2e-05")
+        #expect(Fmt.fixed(2.0 / 3) == "0.667")
+        #expect(Fmt.sci(12345.678, 3) == "1.23e+04")
+        #expect(Fmt.fixed(-0.0001, 2) == "0.00")
+        #expect(Fmt.sig(.nan) == "diverged (NaN)" && Fmt.sig(.infinity) == "+∞")
+    }
+
+    @Test("tables: markdown and aligned text")
+    func tables() {
+        let t = Table(header: ["α", "loss"], rows: [["0.1", "2.5"], ["10", "a|b"]])
+        #expect(t.markdown == "| α | loss |\n|:---|---:|\n| 0.1 | 2.5 |\n| 10 | a\\|b |\n")
+        #expect(t.text == "α    loss\n───  ────\n0.1   2.5\n10    a|b\n")
+    }
+
+    @Test("solution source is the code between the markers, dedented")
+    func solutionSource() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sol-\(UUID().uuidString).swift")
+        try "func f() {\n    // solution: one\n    let a = 1\n      let b = 2\n    // end solution\n}\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(Notebook.solutionSource(id: "one", file: file.path) == "let a = 1\n  let b = 2")
+        #expect(Notebook.solutionSource(id: "two", file: file.path) == nil)
+    }
+}
