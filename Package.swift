@@ -11,6 +11,8 @@ import PackageDescription
 /// The chapters, in reading order; each is an executable under Chapters/<slug>/.
 let chapters = [
     "ch00-tour",
+    "ch01-vanishing-gradients",
+    "ch02-fixed-vs-decayed-rates",
 ]
 
 let package = Package(
@@ -30,9 +32,12 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
+        // Hand-written SIMD kernels (AVX-512 / AVX2+FMA picked at run time, portable C otherwise).
+        // Optimised in debug builds too, so tests and quick runs are not 10× slower.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
         .target(
             name: "Descent",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["CKernels", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .target(
             name: "Figures",
@@ -64,10 +69,15 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Figures"]),
         .testTarget(name: "LabTests", dependencies: ["Descent"]),
+        .testTarget(name: "ChapterTests", dependencies: ["Descent"] + chapters.filter { $0 != "ch00-tour" }.map { .target(name: $0) }),
     ] + chapters.map { slug in
         .executableTarget(
             name: slug,
-            dependencies: ["Descent", "Figures", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Descent", "Figures", "Notebook",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ],
             path: "Chapters/\(slug)",
             exclude: ["README.md"]
         )

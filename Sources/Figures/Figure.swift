@@ -12,6 +12,7 @@
 /// ```
 public struct Figure: Sendable, Equatable {
     /// File-name stem (no extension), e.g. `loss-vs-step`; letters, digits, `-` and `_` only.
+    /// (Titles may use any Unicode but not `&`, which the cairo terminals swallow.)
     public var name: String
     /// The figure's title (for one plot, its title; for several, the overall title).
     public var title: String
@@ -68,7 +69,7 @@ public struct Plot: Sendable, Equatable {
     /// Where the legend goes.
     public enum Key: String, Sendable, Equatable {
         case topRight = "top right", topLeft = "top left", bottomRight = "bottom right",
-             bottomLeft = "bottom left", outside = "outside right top", none = ""
+             bottomLeft = "bottom left", outside = "outside right top", below = "below horizontal", none = ""
     }
 
     public var title: String

@@ -53,6 +53,7 @@ public enum GnuplotScript {
         var out = "\""
         for c in text {
             switch c {
+            case "&": out += "and"  // pango (svg/pngcairo) would swallow a bare ampersand
             case "\\": out += "\\\\"
             case "\"": out += "\\\""
             case "\n": out += "\\n"
@@ -146,7 +147,7 @@ private struct Layout {
         s += "set palette defined (0 \"#440154\", 1 \"#3B528B\", 2 \"#21908C\", 3 \"#5DC863\", 4 \"#FDE725\")\n"
         s += "set style fill solid 1.0 noborder\n"
         s += "set grid lc rgb \"#e0e0e0\" lw 1\nset border lc rgb \"#404040\"\nset tics nomirror\n"
-        s += "set key opaque samplen 2.5 spacing 1.15\n"
+
         return s
     }
 
@@ -167,7 +168,10 @@ private struct Layout {
             let boxes = plot.series.contains { $0.style == .boxes }
             s += "set xrange " + range(plot.xRange) + "\nset yrange " + (plot.yRange == nil && boxes && plot.yScale == .linear ? "[0:*]" : range(plot.yRange)) + "\n"
             let drawn = plot.series.indices.filter { seriesIndex[p][$0] != nil }
-            s += (plot.key == .none || drawn.count < 2) && plot.markers.isEmpty ? "unset key\n" : "set key \(plot.key == .none ? "top right" : plot.key.rawValue)\n"
+            s += (plot.key == .none || drawn.count < 2) && plot.markers.isEmpty ? "unset key\n"
+                : "set key default\nset key opaque samplen 2.5 spacing 1.15 \(plot.key == .none ? "top right" : plot.key.rawValue)\n"
+            // A key below the axes needs room under the x label.
+            s += plot.key == .below ? "set bmargin \(4 + (drawn.count + 1) / 2 * 1)\n" : "set bmargin\n"
             var parts: [String] = []
             if let h = plot.heatmap, let idx = heatmapIndex[p] {
                 s += "set colorbox\nset cblabel \(GnuplotScript.quoted(h.logScale ? "log10 " + h.colorLabel : h.colorLabel))\nset cbrange [*:*]\n"

@@ -22,6 +22,12 @@ public enum Book {
         ChapterInfo(number: 0, slug: "ch00-tour", title: "A tour: one function, three learning rates",
                     summary: "Gradient descent on 0.1x² + 2y² at a small, a good and a too-large rate, and why 2/L is the limit.",
                     mainFigure: "trajectories", articleSection: "§3.1"),
+        ChapterInfo(number: 1, slug: "ch01-vanishing-gradients", title: "Vanishing and exploding gradients, measured",
+                    summary: "Per-layer gradient norms of a 10-layer MLP for sigmoid/tanh/ReLU × four initialisations; explosions and clipping.",
+                    mainFigure: "norms-at-init", articleSection: "§2.1, FAQ Q1, Q2, Q5"),
+        ChapterInfo(number: 2, slug: "ch02-fixed-vs-decayed-rates", title: "Fixed versus decayed learning rates",
+                    summary: "The stability limit 2/L measured by bisection, every schedule (the article's \"exponential\" is polynomial), and training under each.",
+                    mainFigure: "gd-trajectories", articleSection: "§2.2, §3.1, §3.2 (1–3)"),
     ]
 
     /// The chapter with this slug.

@@ -34,7 +34,6 @@ set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
 set border lc rgb "#404040"
 set tics nomirror
-set key opaque samplen 2.5 spacing 1.15
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
         set terminal svg size 900,560 dynamic font "Sans,12" background rgb "white"
@@ -54,7 +53,9 @@ do for [fmt in "svg png"] {
     set format y "% h"
     set xrange [-6.0:2.0]
     set yrange [-3.0:3.0]
-    set key bottom right
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 bottom right
+    set bmargin
     plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
          DATA index 0 using 1:2 with linespoints ls 1 title "α = 0.05", \
          DATA index 1 using 1:2 with linespoints ls 2 title "α = 0.4", \

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The matrix kernels a multi-layer perceptron needs, on row-major storage.
 ///
 /// | kernel | formula | used for |
@@ -14,28 +16,15 @@
 public enum Kernels {
     /// C (m×n) = A (m×k) · B (k×n), or C += A·B when `accumulate`.
     ///
-    /// - Complexity: 2·m·n·k floating-point operations.
+    /// - Complexity: 2·m·n·k floating-point operations, in a register-blocked AVX-512 or
+    ///   AVX2+FMA kernel chosen at run time (``instructionSet``), portable C elsewhere.
     @inlinable
     public static func gemm(
         m: Int, n: Int, k: Int,
         _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
         accumulate: Bool = false
     ) {
-        if !accumulate { c.update(repeating: 0, count: m * n) }
-        var i = 0
-        while i < m {
-            let ci = c + i * n
-            let ai = a + i * k
-            var p = 0
-            while p < k {
-                let aip = ai[p]
-                let bp = b + p * n
-                var j = 0
-                while j < n { ci[j] += aip * bp[j]; j += 1 }
-                p += 1
-            }
-            i += 1
-        }
+        descent_gemm(m, n, k, a, k, 1, b, c, accumulate ? 1 : 0)
     }
 
     /// C (m×n) = Aᵀ·B for A stored k×m and B stored k×n, or C += Aᵀ·B when `accumulate`.
@@ -45,51 +34,23 @@ public enum Kernels {
         _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
         accumulate: Bool = false
     ) {
-        if !accumulate { c.update(repeating: 0, count: m * n) }
-        var p = 0
-        while p < k {
-            let ap = a + p * m
-            let bp = b + p * n
-            var i = 0
-            while i < m {
-                let api = ap[i]
-                let ci = c + i * n
-                var j = 0
-                while j < n { ci[j] += api * bp[j]; j += 1 }
-                i += 1
-            }
-            p += 1
-        }
+        descent_gemm(m, n, k, a, 1, m, b, c, accumulate ? 1 : 0)
     }
 
     /// C (m×n) = A·Bᵀ for A stored m×k and B stored n×k, or C += A·Bᵀ when `accumulate`.
+    /// `scratch` (at least n·k elements) receives Bᵀ so the row-major kernel can stream it.
     @inlinable
     public static func gemmNT(
         m: Int, n: Int, k: Int,
         _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-        accumulate: Bool = false
+        scratch: UnsafeMutablePointer<Double>, accumulate: Bool = false
     ) {
-        var i = 0
-        while i < m {
-            let ai = a + i * k
-            var j = 0
-            while j < n {
-                let bj = b + j * k
-                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                var p = 0
-                while p + 4 <= k {
-                    s0 += ai[p] * bj[p]; s1 += ai[p + 1] * bj[p + 1]
-                    s2 += ai[p + 2] * bj[p + 2]; s3 += ai[p + 3] * bj[p + 3]
-                    p += 4
-                }
-                while p < k { s0 += ai[p] * bj[p]; p += 1 }
-                let s = (s0 + s1) + (s2 + s3)
-                if accumulate { c[i * n + j] += s } else { c[i * n + j] = s }
-                j += 1
-            }
-            i += 1
-        }
+        descent_transpose(n, k, b, scratch)
+        descent_gemm(m, n, k, a, k, 1, scratch, c, accumulate ? 1 : 0)
     }
+
+    /// The instruction set the matrix kernel uses on this machine: `avx512`, `avx2` or `portable`.
+    public static var instructionSet: String { String(cString: descent_kernel_isa()) }
 
     /// C (m×n) += b (n) on every row.
     @inlinable
@@ -148,7 +109,10 @@ public enum Kernels {
         a.elements.withUnsafeBufferPointer { pa in
             b.elements.withUnsafeBufferPointer { pb in
                 c.elements.withUnsafeMutableBufferPointer { pc in
-                    gemmNT(m: a.rows, n: b.rows, k: a.columns, pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, accumulate: accumulate)
+                    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(1, b.rows * b.columns))
+                    defer { scratch.deallocate() }
+                    gemmNT(m: a.rows, n: b.rows, k: a.columns, pa.baseAddress!, pb.baseAddress!, pc.baseAddress!,
+                           scratch: scratch, accumulate: accumulate)
                 }
             }
         }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// A multi-layer perceptron whose parameters live in **one flat `[Double]`**.
 ///
 /// Layer i computes Aᵢ = φᵢ(Aᵢ₋₁·Wᵢ + bᵢ) with A₀ = X (a batch, one example per row).
@@ -102,16 +104,21 @@ public struct MLP: Sendable, Equatable {
         private var capacity = 0
         private var a: [UnsafeMutablePointer<Double>] = []      // Aᵢ
         private var delta: [UnsafeMutablePointer<Double>] = []  // δᵢ
+        private let transposed: UnsafeMutablePointer<Double>      // Wᵢᵀ for δᵢ·Wᵢᵀ
 
         /// Creates buffers for `network`, sized for batches of up to `batchSize` rows
         /// (larger batches are accepted and grow the buffers once).
         public init(network: MLP, batchSize: Int = 1) {
             self.network = network
             gradient = [Double](repeating: 0, count: network.parameterCount)
+            let largestLayer = network.layers.map { $0.inputs * $0.outputs }.max() ?? 1
+            transposed = .allocate(capacity: largestLayer)
+            transposed.initialize(repeating: 0, count: largestLayer)
             reserve(rows: max(1, batchSize))
         }
 
         deinit {
+            transposed.deallocate()
             for p in a { p.deallocate() }
             for p in delta { p.deallocate() }
         }
@@ -161,9 +168,12 @@ public struct MLP: Sendable, Equatable {
                         Kernels.gemm(m: n, n: layer.outputs, k: layer.inputs, previous,
                                      theta.baseAddress! + layer.weightRange.lowerBound, z)
                         Kernels.addBias(m: n, n: layer.outputs, theta.baseAddress! + layer.biasRange.lowerBound, z)
-                        let act = layer.activation
-                        if act != .identity {
-                            for j in 0..<(n * layer.outputs) { z[j] = act.apply(z[j]) }
+                        let count = n * layer.outputs
+                        switch layer.activation {
+                        case .identity: break
+                        case .tanh: descent_tanh(count, z, z)
+                        case .sigmoid: descent_sigmoid(count, z, z)
+                        case .relu: for j in 0..<count where z[j] < 0 { z[j] = 0 }
                         }
                     }
                 }
@@ -192,8 +202,12 @@ public struct MLP: Sendable, Equatable {
                     let layer = network.layers[i]
                     let d = delta[i], ai = a[i], act = layer.activation
                     // δᵢ holds ∂ℓ/∂Aᵢ here; multiply by φ′ to get ∂ℓ/∂Zᵢ.
-                    if act != .identity {
-                        for j in 0..<(n * layer.outputs) { d[j] *= act.derivative(output: ai[j]) }
+                    let count = n * layer.outputs
+                    switch act {
+                    case .identity: break
+                    case .tanh: for j in 0..<count { d[j] *= 1 - ai[j] * ai[j] }
+                    case .sigmoid: for j in 0..<count { d[j] *= ai[j] * (1 - ai[j]) }
+                    case .relu: for j in 0..<count where !(ai[j] > 0) { d[j] = 0 }
                     }
                     let previous = i == 0 ? UnsafePointer(x.baseAddress!) : UnsafePointer(a[i - 1])
                     Kernels.gemmTN(m: layer.inputs, n: layer.outputs, k: n, previous, d,
@@ -201,7 +215,8 @@ public struct MLP: Sendable, Equatable {
                     Kernels.columnSums(m: n, n: layer.outputs, d, grad.baseAddress! + layer.biasRange.lowerBound)
                     if i > 0 {
                         Kernels.gemmNT(m: n, n: layer.inputs, k: layer.outputs, d,
-                                       theta.baseAddress! + layer.weightRange.lowerBound, delta[i - 1])
+                                       theta.baseAddress! + layer.weightRange.lowerBound, delta[i - 1],
+                                       scratch: transposed)
                     }
                 }
             } } }

@@ -45,7 +45,8 @@ public struct TrainingResult: Sendable {
 ///
 /// At step t: loss and gradient on batch t; clip if asked; the scheduler picks the rate
 /// (seeing that loss); the optimizer updates. Stops after `steps` updates or when the
-/// loss meets `divergence`.
+/// loss meets `divergence`. `observer`, if given, sees θ_t before every update t and the final
+/// parameters with t = `steps` (e.g. to evaluate a full-batch loss every so often).
 ///
 /// - Complexity: one forward and one backward pass per step; no allocation per step
 ///   beyond the records asked for.
@@ -54,7 +55,7 @@ public func train(
     optimizer: some Optimizer, schedule: Schedule = .constant,
     steps: Int, batchSize: Int, clipping: GradientClipping? = nil,
     divergence: DivergenceCriterion = .standard, recording: TrainingRecording = [],
-    rng: inout SeededGenerator
+    rng: inout SeededGenerator, observer: ((_ step: Int, _ parameters: [Double]) -> Void)? = nil
 ) -> TrainingResult {
     precondition(steps >= 0 && batchSize >= 1, "steps ≥ 0 and batch size ≥ 1")
     var optimizer = optimizer
@@ -70,6 +71,7 @@ public func train(
     var gradient = [Double](repeating: 0, count: network.parameterCount)
     var firstLoss = Double.nan
     for t in 0..<steps {
+        observer?(t, theta)
         if cursor >= order.count { order = rng.permutation(data.count); cursor = 0 }
         let end = min(cursor + batchSize, order.count)
         let batch = order[cursor..<end]
@@ -94,6 +96,7 @@ public func train(
         optimizer.learningRate = rate
         optimizer.step(&theta, gradient: gradient)
     }
+    if result.divergence == nil { observer?(steps, theta) }
     result.parameters = theta
     return result
 }

@@ -25,7 +25,6 @@ set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
 set border lc rgb "#404040"
 set tics nomirror
-set key opaque samplen 2.5 spacing 1.15
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
         set terminal svg size 900,560 dynamic font "Sans,12" background rgb "white"
@@ -46,6 +45,7 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [*:*]
     unset key
+    set bmargin
     plot DATA index 0 using 1:3:4 with filledcurves ls 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 0 using 1:2 with lines ls 1 title "Adam"
     unset output

@@ -34,7 +34,6 @@ set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
 set border lc rgb "#404040"
 set tics nomirror
-set key opaque samplen 2.5 spacing 1.15
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
         set terminal svg size 900,560 dynamic font "Sans,12" background rgb "white"
@@ -55,6 +54,7 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [*:*]
     unset key
+    set bmargin
     plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
          DATA index 0 using 1:2 with linespoints ls 1 title "path"
     unset output

@@ -25,7 +25,6 @@ set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
 set border lc rgb "#404040"
 set tics nomirror
-set key opaque samplen 2.5 spacing 1.15
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
         set terminal svg size 900,560 dynamic font "Sans,12" background rgb "white"
@@ -46,7 +45,9 @@ do for [fmt in "svg png"] {
     set format y "%.0e"
     set xrange [*:*]
     set yrange [*:*]
-    set key top right
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 top right
+    set bmargin
     plot DATA index 0 using 1:2 with lines ls 1 title "α = 0.1", \
          DATA index 1 using 1:2 with points ls 12 title "α = 1"
     unset output

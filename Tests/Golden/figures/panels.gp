@@ -25,7 +25,6 @@ set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
 set border lc rgb "#404040"
 set tics nomirror
-set key opaque samplen 2.5 spacing 1.15
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
         set terminal svg size 900,440 dynamic font "Sans,12" background rgb "white"
@@ -47,6 +46,7 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [*:*]
     unset key
+    set bmargin
     plot DATA index 0 using 1:2 with steps ls 1 title "a"
     unset label
     unset arrow
@@ -60,7 +60,9 @@ do for [fmt in "svg png"] {
     set format y "% h"
     set xrange [*:*]
     set yrange [0:*]
-    set key top right
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 top right
+    set bmargin
     set arrow 1 from 1.0, graph 0 to 1.0, graph 1 nohead lc rgb "#999999" lw 1.5 dt 3
     plot DATA index 1 using 1:2 with boxes ls 1 fs solid 0.5 title "histogram", \
          NaN with lines lc rgb "#999999" lw 1.5 dt 3 title "suggested"

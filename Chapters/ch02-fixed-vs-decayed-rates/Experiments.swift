@@ -1,0 +1,96 @@
+import Descent
+
+/// Gradient descent on the quadratic: the experiments behind section 1 of chapter 2.
+enum QuadraticGD {
+    static let f = Quadratic()
+    static let start = [-5.0, -2.0]
+
+    static func run(_ alpha: Double, steps: Int) -> Trajectory {
+        optimize(f, from: start, steps: steps, optimizer: SGD(learningRate: alpha), divergence: .standard)
+    }
+
+    /// Whether a run at `alpha` ends below its starting loss after `steps` steps.
+    static func isStable(_ alpha: Double, steps: Int) -> Bool {
+        let r = run(alpha, steps: steps)
+        return r.divergence == nil && r.points.last!.loss < r.points[0].loss
+    }
+
+    /// The divergence threshold found by bisection on the runs themselves: the largest α that
+    /// still ends below the starting loss, between `low` (stable) and `high` (unstable).
+    static func divergenceThreshold(low: Double = 0.1, high: Double = 1, steps: Int = 2000, iterations: Int = 40) -> Double {
+        var lo = low, hi = high
+        precondition(isStable(lo, steps: steps) && !isStable(hi, steps: steps), "the bracket must straddle the threshold")
+        for _ in 0..<iterations {
+            let mid = (lo + hi) / 2
+            if isStable(mid, steps: steps) { lo = mid } else { hi = mid }
+        }
+        return (lo + hi) / 2
+    }
+
+    /// The fixed α with the lowest loss after `steps` steps, by golden-section search on (low, high).
+    static func bestFixedRate(low: Double = 0.3, high: Double = 0.5, steps: Int = 100) -> Double {
+        let g = (5.0.squareRoot() - 1) / 2
+        var a = low, b = high
+        var c = b - g * (b - a), d = a + g * (b - a)
+        func loss(_ x: Double) -> Double { run(x, steps: steps).points.last!.loss }
+        for _ in 0..<80 {
+            if loss(c) < loss(d) { b = d } else { a = c }
+            c = b - g * (b - a)
+            d = a + g * (b - a)
+        }
+        return (a + b) / 2
+    }
+}
+
+/// A teacher–student regression: targets come from a random tanh network (2 → 16 → 1) plus
+/// N(0, 0.1²) noise, so the best achievable mean squared error is the noise variance, 0.01 —
+/// a known floor to measure schedules against. The student is the book's 2 × 32 tanh MLP.
+struct TeacherTask {
+    static let noise = 0.1
+    let data: Dataset
+    let network = MLP(inputs: 2, hidden: [32, 32], outputs: 1, activation: .tanh)
+
+    init(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        data = Datasets.teacherRegression(count: 512, inputs: 2, hidden: [16], noise: Self.noise, rng: &rng)
+    }
+
+    /// Full-batch mean squared error of `parameters`.
+    func loss(_ parameters: [Double]) -> Double {
+        Loss.meanSquaredError.value(output: network.predict(parameters, data.inputs), target: data.targets)
+    }
+
+    /// Mini-batch SGD under `schedule`; initial weights and batch order from `seed`.
+    /// With `evaluateEvery`, `fullLoss` receives the full-batch MSE every that many steps.
+    func train(schedule: Schedule, learningRate: Double, steps: Int, seed: UInt64,
+               recording: TrainingRecording = [], evaluateEvery: Int = 0) -> (result: TrainingResult, fullLoss: [(Int, Double)]) {
+        var rng = SeededGenerator(seed: seed)
+        let theta = network.initialParameters(.xavierUniform, using: &rng)
+        var curve: [(Int, Double)] = []
+        let result = Descent.train(network, parameters: theta, on: data, loss: .meanSquaredError,
+                                   optimizer: SGD(learningRate: learningRate), schedule: schedule, steps: steps,
+                                   batchSize: 64, recording: recording, rng: &rng) { t, p in
+            if evaluateEvery > 0 && (t % evaluateEvery == 0 || t == steps) { curve.append((t, loss(p))) }
+        }
+        return (result, curve)
+    }
+}
+
+/// The schedules compared, all starting from the same base rate.
+func comparedSchedules(steps: Int) -> [(name: String, schedule: Schedule)] {
+    let t = steps
+    return [
+        ("constant", .constant),
+        ("polynomial, power 1", .polynomial(PolynomialDecay(totalSteps: t, power: 1))),
+        ("exponential", .exponential(ExponentialDecay(gamma: Double.exp(Double.log(0.01) / Double(t))))),
+        ("step", .step(StepDecay(size: t / 3, gamma: 0.2))),
+        ("cosine", .cosine(CosineAnnealing(period: t))),
+        // 1 + 2 + 4 cycles of T₀ end exactly at the last step, at the bottom of a cosine.
+        ("SGDR (warm restarts)", .warmRestarts(CosineWarmRestarts(firstPeriod: (t + 6) / 7, multiplier: 2))),
+        ("warm-up + cosine", .warmup(LinearWarmup(steps: t / 10, then: .cosine(CosineAnnealing(period: t - t / 10))))),
+        ("article's restart rule", .restart(ThresholdRestart(threshold: 0.02, factor: 0.8, gamma: Double.exp(Double.log(0.01) / Double(t / 3))))),
+        ("reduce on plateau", .plateau(ReduceOnPlateau(factor: 0.5, patience: t / 20))),
+    ]
+}
+
+import RealModule
