@@ -13,6 +13,9 @@ let chapters = [
     "ch00-tour",
     "ch01-vanishing-gradients",
     "ch02-fixed-vs-decayed-rates",
+    "ch03-adagrad",
+    "ch04-rmsprop",
+    "ch05-adam",
 ]
 
 let package = Package(

@@ -28,6 +28,15 @@ public enum Book {
         ChapterInfo(number: 2, slug: "ch02-fixed-vs-decayed-rates", title: "Fixed versus decayed learning rates",
                     summary: "The stability limit 2/L measured by bisection, every schedule (the article's \"exponential\" is polynomial), and training under each.",
                     mainFigure: "gd-trajectories", articleSection: "§2.2, §3.1, §3.2 (1–3)"),
+        ChapterInfo(number: 3, slug: "ch03-adagrad", title: "AdaGrad: a rate per coordinate, decaying for ever",
+                    summary: "Per-coordinate rates on an ill-conditioned quadratic, the 1/√t decay measured, rare features, and where ε goes.",
+                    mainFigure: "effective-rate", articleSection: "§3.2 (4)"),
+        ChapterInfo(number: 4, slug: "ch04-rmsprop", title: "RMSprop: the moving average the article forgot",
+                    summary: "The article's RMSprop still decays like AdaGrad; the real one's memory of 1/(1 − ρ) steps; a first step of 10α.",
+                    mainFigure: "article-vs-rmsprop", articleSection: "§3.2 (5)"),
+        ChapterInfo(number: 5, slug: "ch05-adam", title: "Adam: bias correction, a race, and a counterexample",
+                    summary: "The article's uncorrected Adam steps 3.16α at first; seven optimizers race on Rosenbrock; Adam fails where AMSGrad converges.",
+                    mainFigure: "reddi", articleSection: "§3.2 (6)"),
     ]
 
     /// The chapter with this slug.

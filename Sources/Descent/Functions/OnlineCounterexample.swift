@@ -39,4 +39,33 @@ public struct OnlineCounterexample: Sendable {
         // Σ f_t(x) = x·Σg is linear, so its minimum over [−1, 1] is −|Σg|.
         return incurred + abs(total)
     }
+
+    /// The iterates of projected online optimisation: x₁ = `start`; at step t the optimizer sees
+    /// f_t′ at x_t with rate `learningRate(t)`, and x_{t+1} is its update projected onto [−1, 1].
+    /// Returns x_t at the steps in `record` (sorted) and the regret R_T/T after the last step.
+    public func run(optimizer: some Optimizer, steps: Int, start: Double = 1,
+                    learningRate: (Int) -> Double, record: [Int]) -> (recorded: [(step: Int, x: Double, averageRegret: Double)], averageRegret: Double) {
+        var optimizer = optimizer
+        var x = [start]
+        var gradient = [0.0]
+        var incurred = 0.0, total = 0.0
+        var out: [(step: Int, x: Double, averageRegret: Double)] = []
+        var next = record.makeIterator()
+        var want = next.next()
+        for t in 1...steps {
+            let g = self.gradient(at: t)
+            incurred += g * x[0]
+            total += g
+            let regret = (incurred + abs(total)) / Double(t)
+            while let w = want, w <= t {
+                if w == t { out.append((t, x[0], regret)) }
+                want = next.next()
+            }
+            gradient[0] = g
+            optimizer.learningRate = learningRate(t)
+            optimizer.step(&x, gradient: gradient)
+            x[0] = project(x[0])
+        }
+        return (out, (incurred + abs(total)) / Double(steps))
+    }
 }

@@ -24,6 +24,11 @@ public struct ArticleAdaGrad: Optimizer {
         self.eps = eps
     }
 
+    /// α/√(Gᵢ + ε) for every coordinate.
+    public var effectiveLearningRates: [Double] {
+        sumOfSquares.map { learningRate / ($0 + eps).squareRoot() }
+    }
+
     public mutating func step(_ parameters: inout [Double], gradient: [Double]) {
         checkShapes(parameters, gradient)
         ensureState(&sumOfSquares, count: parameters.count)

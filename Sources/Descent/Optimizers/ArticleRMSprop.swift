@@ -28,6 +28,11 @@ public struct ArticleRMSprop: Optimizer {
         self.eps = eps
     }
 
+    /// α/√(decay·Gᵢ + ε) for every coordinate.
+    public var effectiveLearningRates: [Double] {
+        sumOfSquares.map { learningRate / (decay * $0 + eps).squareRoot() }
+    }
+
     public mutating func step(_ parameters: inout [Double], gradient: [Double]) {
         checkShapes(parameters, gradient)
         ensureState(&sumOfSquares, count: parameters.count)

@@ -48,6 +48,11 @@ public struct RMSprop: Optimizer {
         self.centered = centered
     }
 
+    /// α/(√vᵢ + ε) for every coordinate (non-centered form): the rate each one moves with.
+    public var effectiveLearningRates: [Double] {
+        squareAverage.map { learningRate / ($0.squareRoot() + eps) }
+    }
+
     public mutating func step(_ parameters: inout [Double], gradient: [Double]) {
         checkShapes(parameters, gradient)
         let n = parameters.count

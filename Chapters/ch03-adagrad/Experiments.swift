@@ -1,0 +1,92 @@
+import Descent
+import RealModule
+
+/// The best rate of a small grid for `make(α)` on `function` from `start`: the lowest loss
+/// after `steps` steps (diverged runs excluded).
+func bestRate(_ grid: [Double], on function: any TestFunction, from start: [Double], steps: Int,
+              _ make: (Double) -> any Optimizer) -> (rate: Double, trajectory: Trajectory) {
+    let runs = grid.map { a in (a, optimize(function, from: start, steps: steps, optimizer: make(a), divergence: .standard)) }
+    let ok = runs.filter { $0.1.divergence == nil }
+    return ok.min { $0.1.points.last!.loss < $1.1.points.last!.loss }.map { ($0.0, $0.1) } ?? runs[0]
+}
+
+/// Effective per-coordinate rates of an adaptive optimizer under noisy gradients of the
+/// quadratic: g = ∇f(θ) + N(0, σ²) per coordinate, so G grows about linearly in t.
+func effectiveRates<O: Optimizer>(_ optimizer: O, steps: Int, noise: Double, seed: UInt64,
+                                  rates: (O) -> [Double]) -> [[Double]] {
+    var opt = optimizer
+    var rng = SeededGenerator(seed: seed)
+    var theta = [-5.0, -2.0]
+    var g = [0.0, 0.0]
+    var out: [[Double]] = []
+    for _ in 0..<steps {
+        Quadratic().gradient(theta, into: &g)
+        for i in g.indices { g[i] += noise * rng.gaussian() }
+        opt.step(&theta, gradient: g)
+        out.append(rates(opt))
+    }
+    return out
+}
+
+/// Least-squares slope of log y against log x.
+func logLogSlope(_ x: [Double], _ y: [Double]) -> Double {
+    let lx = x.map { Double.log($0) }, ly = y.map { Double.log($0) }
+    let mx = lx.reduce(0, +) / Double(lx.count), my = ly.reduce(0, +) / Double(ly.count)
+    let num = zip(lx, ly).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
+    let den = lx.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+    return num / den
+}
+
+/// A linear model on sparse binary features: feature j is on with probability pⱼ (half the
+/// features frequent, p = 0.5, half rare, p = 0.02); y = w*·x + N(0, 0.1²).
+struct SparseTask {
+    static let features = 40
+    let data: Dataset
+    let trueWeights: [Double]
+    let rare: [Int]
+    let frequent: [Int]
+    let model = MLP(sizes: [SparseTask.features, 1], activations: [.identity])
+
+    init(seed: UInt64, count: Int = 2000) {
+        var rng = SeededGenerator(seed: seed)
+        let d = Self.features
+        let w = (0..<d).map { _ in rng.uniform(-2, 2) }
+        trueWeights = w
+        frequent = Array(0..<(d / 2))
+        rare = Array((d / 2)..<d)
+        var x = [Double](repeating: 0, count: count * d), y = [Double](repeating: 0, count: count)
+        for i in 0..<count {
+            for j in 0..<d where rng.uniform() < (j < d / 2 ? 0.5 : 0.02) { x[i * d + j] = 1 }
+            var s = 0.0
+            for j in 0..<d { s += x[i * d + j] * w[j] }
+            y[i] = s + 0.1 * rng.gaussian()
+        }
+        data = Dataset(inputs: Matrix(rows: count, columns: d, elements: x), targets: Matrix(rows: count, columns: 1, elements: y))
+    }
+
+    /// Mean |wⱼ − w*ⱼ| over the rare and the frequent features, every `every` steps.
+    func train(_ optimizer: some Optimizer, steps: Int, every: Int, seed: UInt64) -> [(step: Int, rare: Double, frequent: Double)] {
+        var rng = SeededGenerator(seed: seed)
+        var curve: [(Int, Double, Double)] = []
+        let zero = [Double](repeating: 0, count: model.parameterCount)
+        let range = model.layers[0].weightRange
+        _ = Descent.train(model, parameters: zero, on: data, loss: .meanSquaredError, optimizer: optimizer,
+                          steps: steps, batchSize: 16, rng: &rng) { t, p in
+            guard t % every == 0 || t == steps else { return }
+            let w = Array(p[range])
+            func err(_ idx: [Int]) -> Double { idx.reduce(0) { $0 + abs(w[$1] - trueWeights[$1]) } / Double(idx.count) }
+            curve.append((t, err(rare), err(frequent)))
+        }
+        return curve
+    }
+}
+
+/// About `points` indices in 0..<count, evenly spaced on a log scale (for drawing long runs).
+func logSpaced(_ count: Int, points: Int) -> [Int] {
+    var out: [Int] = []
+    for k in 0..<points {
+        let i = Int((Double.exp(Double.log(Double(count)) * Double(k) / Double(points - 1)) - 1).rounded())
+        if i < count && out.last != i { out.append(i) }
+    }
+    return out
+}

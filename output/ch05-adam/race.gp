@@ -1,0 +1,68 @@
+# The race to f < 1e-3 on Rosenbrock from (−1.5, 2)
+# Redraw with: gnuplot race.gp  (reads race.dat, writes race.svg and race.png)
+reset
+DATA = "race.dat"
+set encoding utf8
+set termoption noenhanced
+set contour base
+unset surface
+set view map
+set cntrparam levels discrete 0.001,0.01,0.1,0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
+set table $CONTOUR0
+splot DATA index 7 using 1:2:3 with lines notitle
+unset table
+unset contour
+set surface
+set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.8
+set style line 11 lc rgb "#0072B2" lw 2 dt 2 pt 7 ps 0.8
+set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8
+set style line 12 lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8
+set style line 3 lc rgb "#009E73" lw 2 pt 9 ps 0.8
+set style line 13 lc rgb "#009E73" lw 2 dt 2 pt 9 ps 0.8
+set style line 4 lc rgb "#CC79A7" lw 2 pt 11 ps 0.8
+set style line 14 lc rgb "#CC79A7" lw 2 dt 2 pt 11 ps 0.8
+set style line 5 lc rgb "#E69F00" lw 2 pt 13 ps 0.8
+set style line 15 lc rgb "#E69F00" lw 2 dt 2 pt 13 ps 0.8
+set style line 6 lc rgb "#56B4E9" lw 2 pt 15 ps 0.8
+set style line 16 lc rgb "#56B4E9" lw 2 dt 2 pt 15 ps 0.8
+set style line 7 lc rgb "#000000" lw 2 pt 6 ps 0.8
+set style line 17 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.8
+set style line 8 lc rgb "#999999" lw 2 pt 4 ps 0.8
+set style line 18 lc rgb "#999999" lw 2 dt 2 pt 4 ps 0.8
+set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
+set style fill solid 1.0 noborder
+set grid lc rgb "#e0e0e0" lw 1
+set border lc rgb "#404040"
+set tics nomirror
+do for [fmt in "svg png"] {
+    if (fmt eq "svg") {
+        set terminal svg size 900,560 dynamic font "Sans,12" background rgb "white"
+    } else {
+        set terminal pngcairo size 900,560 font "Sans,11" background rgb "white"
+    }
+    set output "race.".fmt
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "The race to f < 1e-3 on Rosenbrock from (−1.5, 2)"
+    set xlabel "x"
+    set ylabel "y"
+    set format x "% h"
+    set format y "% h"
+    set xrange [-2.0:2.0]
+    set yrange [-1.0:3.0]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 outside right top
+    set bmargin
+    plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
+         DATA index 0 using 1:2 with lines ls 1 title "SGD (α = 0.001)", \
+         DATA index 1 using 1:2 with lines ls 2 title "momentum 0.9 (α = 0.0022)", \
+         DATA index 2 using 1:2 with lines ls 3 title "Nesterov 0.9 (α = 0.001)", \
+         DATA index 3 using 1:2 with lines ls 4 title "AdaGrad (α = 1)", \
+         DATA index 4 using 1:2 with lines ls 5 title "RMSprop (α = 0.22)", \
+         DATA index 5 using 1:2 with lines ls 6 title "Adam (α = 1)", \
+         DATA index 6 using 1:2 with lines ls 7 title "AMSGrad (α = 1)"
+    unset output
+}
