@@ -16,6 +16,8 @@ let chapters = [
     "ch03-adagrad",
     "ch04-rmsprop",
     "ch05-adam",
+    "ch06-linear-regression",
+    "ch07-finding-the-learning-rate",
 ]
 
 let package = Package(

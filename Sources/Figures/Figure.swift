@@ -41,10 +41,11 @@ public struct Figure: Sendable, Equatable {
     public init(name: String, title: String, xLabel: String, yLabel: String,
                 xScale: Plot.Scale = .linear, yScale: Plot.Scale = .linear,
                 xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil,
-                key: Plot.Key = .topRight, series: [Series], contour: Contour? = nil, heatmap: Heatmap? = nil) {
+                key: Plot.Key = .topRight, series: [Series], contour: Contour? = nil, heatmap: Heatmap? = nil,
+                markers: [Marker] = []) {
         self.init(name: name, title: title, plots: [
             Plot(title: title, xLabel: xLabel, yLabel: yLabel, xScale: xScale, yScale: yScale,
-                 xRange: xRange, yRange: yRange, key: key, series: series, contour: contour, heatmap: heatmap),
+                 xRange: xRange, yRange: yRange, key: key, series: series, contour: contour, heatmap: heatmap, markers: markers),
         ])
     }
 

@@ -27,9 +27,9 @@ public enum GnuplotScript {
         s += layout.preamble(dataRef: "DATA")
         s += "do for [fmt in \"svg png\"] {\n"
         s += "    if (fmt eq \"svg\") {\n"
-        s += "        set terminal svg size \(figure.size.width),\(figure.size.height) dynamic font \"Sans,12\" background rgb \"white\"\n"
+        s += "        set terminal svg size \(figure.size.width),\(figure.size.height) dynamic noenhanced font \"Sans,12\" background rgb \"white\"\n"
         s += "    } else {\n"
-        s += "        set terminal pngcairo size \(figure.size.width),\(figure.size.height) font \"Sans,11\" background rgb \"white\"\n"
+        s += "        set terminal pngcairo size \(figure.size.width),\(figure.size.height) noenhanced font \"Sans,11\" background rgb \"white\"\n"
         s += "    }\n"
         s += "    set output \(quoted(figure.name + ".")).fmt\n"
         s += indent(layout.body(dataRef: "DATA"), by: 4)
@@ -43,7 +43,7 @@ public enum GnuplotScript {
         let layout = Layout(figure)
         var s = "reset\n$DATA << EOD\n" + layout.data + "EOD\n"
         s += layout.preamble(dataRef: "$DATA")
-        s += "set terminal dumb size \(width),\(height)\n"
+        s += "set terminal dumb size \(width),\(height) noenhanced\n"
         s += layout.body(dataRef: "$DATA")
         return s
     }

@@ -37,6 +37,12 @@ public enum Book {
         ChapterInfo(number: 5, slug: "ch05-adam", title: "Adam: bias correction, a race, and a counterexample",
                     summary: "The article's uncorrected Adam steps 3.16α at first; seven optimizers race on Rosenbrock; Adam fails where AMSGrad converges.",
                     mainFigure: "reddi", articleSection: "§3.2 (6)"),
+        ChapterInfo(number: 6, slug: "ch06-linear-regression", title: "The article's listing, run and corrected",
+                    summary: "The Keras listing on the same NumPy data: Adam (PyTorch and Keras defaults) vs least squares, and the bug that prints predictions as the loss.",
+                    mainFigure: "path", articleSection: "§4"),
+        ChapterInfo(number: 7, slug: "ch07-finding-the-learning-rate", title: "Finding the learning rate",
+                    summary: "The range test checked against a grid search and the analytic optimum; the one-cycle policy; a recipe.",
+                    mainFigure: "grid", articleSection: "title, FAQ Q4"),
     ]
 
     /// The chapter with this slug.

@@ -1,3 +1,4 @@
+import Foundation
 import Descent
 import Testing
 @testable import ch03_adagrad
@@ -71,7 +72,7 @@ struct Chapter3to5Tests {
     }
 }
 
-import Foundation
+
 func Foundation_log(_ x: Double) -> Double { Foundation.log(x) }
 func Foundation_pow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
 func close(_ a: Double, _ b: Double, _ rel: Double) -> Bool { abs(a - b) <= rel * max(abs(a), abs(b)) }

@@ -108,4 +108,34 @@ struct ClosedFormTests {
         nesterov.step(&n, gradient: [1])  // b = 1, step g + μb = 1.9
         #expect(close(n[0], -0.19, rel: 1e-15))
     }
+
+    @Test("Keras' ε̂ form is Adam with ε = ε̂/√(1 − β₂ᵗ): identical when ε̂ = ε = 0, first step by hand otherwise")
+    func kerasAdam() {
+        var keras = KerasAdam(learningRate: 0.05, epsilonHat: 0)
+        var adam = Adam(learningRate: 0.05, eps: 0)
+        var a = [-1.5, 2.0], b = a
+        for _ in 0..<200 {
+            keras.step(&a, gradient: Rosenbrock().gradient(a))
+            adam.step(&b, gradient: Rosenbrock().gradient(b))
+        }
+        #expect(close(a[0], b[0], rel: 1e-10) && close(a[1], b[1], rel: 1e-10))
+        // One step with g = 1e-6 and ε̂ = 1e-7: α·√(1 − β₂)/(1 − β₁)·m/(√v + ε̂) with m = 0.1g, v = 0.001g².
+        var k = KerasAdam(learningRate: 1, epsilonHat: 1e-7)
+        var x = [0.0]
+        k.step(&x, gradient: [1e-6])
+        let expected: Double = (0.001).squareRoot() / 0.1 * (0.1 * 1e-6) / ((0.001 * 1e-12).squareRoot() + 1e-7)
+        #expect(close(-x[0], expected, rel: 1e-12))
+    }
+
+    @Test("least squares: exact on a line, and the normal equations hold on noisy data")
+    func leastSquares() {
+        let x = [1.0, 2, 3, 4], y = x.map { 2 * $0 - 1 }
+        let fit = LeastSquaresLine(x: x, y: y)
+        #expect(close(fit.slope, 2, rel: 1e-14) && close(fit.intercept, -1, rel: 1e-14) && fit.meanSquaredError < 1e-28)
+        let d = Datasets.linearRecipe(count: 100, numpySeed: 1)
+        let f = LeastSquaresLine(x: d.inputs.elements, y: d.targets.elements)
+        let residuals = zip(d.inputs.elements, d.targets.elements).map { f.slope * $0 + f.intercept - $1 }
+        #expect(abs(residuals.reduce(0, +)) < 1e-12)                                        // ∂/∂b = 0
+        #expect(abs(zip(residuals, d.inputs.elements).reduce(0) { $0 + $1.0 * $1.1 }) < 1e-12)  // ∂/∂w = 0
+    }
 }

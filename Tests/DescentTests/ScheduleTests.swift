@@ -41,7 +41,7 @@ struct ScheduleTests {
     @Test("spec text round-trips", arguments: [
         "constant", "polynomial:T=100,power=2.0", "exponential:gamma=0.99", "step:size=30,gamma=0.1",
         "cosine:T=300,min=0.0", "warm-restarts:T0=10,mult=2,min=0.001", "warmup:steps=10+cosine:T=290,min=0.0",
-        "plateau:factor=0.1,patience=10", "restart:threshold=0.5,factor=0.5,gamma=0.99",
+        "plateau:factor=0.1,patience=10", "restart:threshold=0.5,factor=0.5,gamma=0.99", "one-cycle:T=300,pct=0.3,div=25.0,final=10000.0",
     ])
     func roundTrip(spec: String) throws {
         let s = try Schedule(parsing: spec)

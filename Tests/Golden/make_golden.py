@@ -84,6 +84,12 @@ def make_scheduler(spec, opt):
     if name == "warm-restarts":
         return torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(
             opt, T_0=int(kv["T0"]), T_mult=int(kv.get("mult", 1)), eta_min=float(kv.get("min", 0)))
+    if name == "one-cycle":
+        # Descent's one-cycle has no momentum cycling, so neither does the reference.
+        return torch.optim.lr_scheduler.OneCycleLR(
+            opt, max_lr=opt.param_groups[0]["lr"], total_steps=int(kv["T"]), pct_start=float(kv.get("pct", 0.3)),
+            div_factor=float(kv.get("div", 25)), final_div_factor=float(kv.get("final", 1e4)),
+            anneal_strategy="cos", three_phase=False, cycle_momentum=False)
     if name == "plateau":
         return torch.optim.lr_scheduler.ReduceLROnPlateau(
             opt, mode="min", factor=float(kv.get("factor", 0.1)), patience=int(kv.get("patience", 10)))
@@ -168,6 +174,7 @@ CASES = {
     "sgd-warmup-cosine": dict(Q, steps=100, optimizer="sgd", lr=0.45, schedule="warmup:steps=10+cosine:T=90"),
     "adam-plateau": dict(Q, steps=150, optimizer="adam", lr=0.5, schedule="plateau:factor=0.5,patience=3"),
     "rmsprop-plateau-default": dict(Q, steps=200, optimizer="rmsprop", lr=0.3, schedule="plateau"),
+    "sgd-one-cycle": dict(Q, steps=100, optimizer="sgd", lr=0.45, options=dict(momentum=0.9), schedule="one-cycle:T=100"),
 }
 
 SCHEDULES = {
@@ -184,6 +191,8 @@ SCHEDULES = {
     "warm-restarts-mult1": "warm-restarts:T0=50",
     "warmup-cosine": "warmup:steps=30+cosine:T=270",
     "warmup-step": "warmup:steps=5+step:size=40,gamma=0.3",
+    "one-cycle": "one-cycle:T=300",
+    "one-cycle-custom": "one-cycle:T=300,pct=0.25,div=10,final=100",
 }
 SCHEDULE_LR, SCHEDULE_STEPS = 0.1, 300
 

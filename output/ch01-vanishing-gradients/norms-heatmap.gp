@@ -27,9 +27,9 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 900,440 dynamic font "Sans,12" background rgb "white"
+        set terminal svg size 900,440 dynamic noenhanced font "Sans,12" background rgb "white"
     } else {
-        set terminal pngcairo size 900,440 font "Sans,11" background rgb "white"
+        set terminal pngcairo size 900,440 noenhanced font "Sans,11" background rgb "white"
     }
     set output "norms-heatmap.".fmt
     set multiplot layout 1,2 title "Per-layer gradient norms during training" font ",14"

@@ -27,9 +27,9 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 1330,440 dynamic font "Sans,12" background rgb "white"
+        set terminal svg size 1330,440 dynamic noenhanced font "Sans,12" background rgb "white"
     } else {
-        set terminal pngcairo size 1330,440 font "Sans,11" background rgb "white"
+        set terminal pngcairo size 1330,440 noenhanced font "Sans,11" background rgb "white"
     }
     set output "training-loss.".fmt
     set multiplot layout 1,3 title "Training loss, plain SGD at α = 0.1" font ",14"

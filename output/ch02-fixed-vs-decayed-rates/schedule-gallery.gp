@@ -27,9 +27,9 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 1300,520 dynamic font "Sans,12" background rgb "white"
+        set terminal svg size 1300,520 dynamic noenhanced font "Sans,12" background rgb "white"
     } else {
-        set terminal pngcairo size 1300,520 font "Sans,11" background rgb "white"
+        set terminal pngcairo size 1300,520 noenhanced font "Sans,11" background rgb "white"
     }
     set output "schedule-gallery.".fmt
     set multiplot layout 1,2 title "Every schedule form, base rate α = 0.1" font ",14"

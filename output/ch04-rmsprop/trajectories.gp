@@ -45,9 +45,9 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 900,440 dynamic font "Sans,12" background rgb "white"
+        set terminal svg size 900,440 dynamic noenhanced font "Sans,12" background rgb "white"
     } else {
-        set terminal pngcairo size 900,440 font "Sans,11" background rgb "white"
+        set terminal pngcairo size 900,440 noenhanced font "Sans,11" background rgb "white"
     }
     set output "trajectories.".fmt
     set multiplot layout 1,2 title "AdaGrad (α = 0.5) and RMSprop on the quadratic and on Rosenbrock" font ",14"

@@ -18,6 +18,8 @@ public indirect enum Schedule: Sendable, Equatable, CustomStringConvertible {
     case cosine(CosineAnnealing)
     /// ``CosineWarmRestarts`` (SGDR).
     case warmRestarts(CosineWarmRestarts)
+    /// ``OneCycle`` (Smith and Topin's one-cycle policy, PyTorch's OneCycleLR).
+    case oneCycle(OneCycle)
     /// ``LinearWarmup``: α·(t+1)/W for t < W, then the inner schedule at t − W.
     case warmup(LinearWarmup)
     /// ``ReduceOnPlateau`` (loss-driven).
@@ -46,6 +48,7 @@ public indirect enum Schedule: Sendable, Equatable, CustomStringConvertible {
         case .step(let s): return s.rate(at: t, base: base)
         case .cosine(let s): return s.rate(at: t, base: base)
         case .warmRestarts(let s): return s.rate(at: t, base: base)
+        case .oneCycle(let s): return s.rate(at: t, base: base)
         case .warmup(let w):
             return t < w.steps ? w.warmupRate(at: t, base: base) : w.then.rate(at: t - w.steps, base: base)
         case .plateau, .restart:
@@ -62,6 +65,7 @@ public indirect enum Schedule: Sendable, Equatable, CustomStringConvertible {
         case .step(let s): return "step:size=\(s.size),gamma=\(s.gamma)"
         case .cosine(let s): return "cosine:T=\(s.period),min=\(s.minimum)"
         case .warmRestarts(let s): return "warm-restarts:T0=\(s.firstPeriod),mult=\(s.multiplier),min=\(s.minimum)"
+        case .oneCycle(let s): return "one-cycle:T=\(s.totalSteps),pct=\(s.warmupFraction),div=\(s.divFactor),final=\(s.finalDivFactor)"
         case .warmup(let w): return "warmup:steps=\(w.steps)+\(w.then)"
         case .plateau(let s): return "plateau:factor=\(s.factor),patience=\(s.patience)"
         case .restart(let s): return "restart:threshold=\(s.threshold),factor=\(s.factor),gamma=\(s.gamma)"

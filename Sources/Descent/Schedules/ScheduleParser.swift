@@ -15,6 +15,7 @@ extension Schedule {
           step:size=<steps>[,gamma=<γ>=0.1]             α·γ^⌊t/size⌋
           cosine:T=<steps>[,min=<rate>=0]               min + (α − min)(1 + cos(πt/T))/2
           warm-restarts:T0=<steps>[,mult=<int>=1][,min=<rate>=0]   SGDR
+          one-cycle:T=<steps>[,pct=<p>=0.3][,div=<d>=25][,final=<f>=1e4]   OneCycleLR, peak α
           warmup:steps=<W>+<spec>                       α·(t+1)/W, then <spec> at t − W
           plateau[:factor=<f>=0.1][,patience=<n>=10]    ReduceLROnPlateau (loss-driven)
           restart:threshold=<τ>[,factor=<f>=0.5][,gamma=<γ>=0.99]   reset on loss < τ (loss-driven)
@@ -86,6 +87,16 @@ private struct SpecParser {
             let mult = try p.int("mult", atLeast: 1) ?? 1
             let minimum = try p.double("min", atLeast: 0) ?? 0
             return .warmRestarts(CosineWarmRestarts(firstPeriod: t0, multiplier: mult, minimum: minimum))
+        case "one-cycle":
+            var p = try Parameters(String(rest), schedule: "one-cycle", allowed: ["T", "pct", "div", "final"])
+            let t = try p.int("T", required: true, atLeast: 2)!
+            let pct = try p.double("pct", greaterThan: 0, below: 1) ?? 0.3
+            let div = try p.double("div", greaterThan: 0) ?? 25
+            let final = try p.double("final", greaterThan: 0) ?? 1e4
+            guard pct * Double(t) - 1 > 0 else {
+                throw ScheduleSpecError(reason: "pct=\(pct) in one-cycle: pct·T must exceed 1 (T=\(t))")
+            }
+            return .oneCycle(OneCycle(totalSteps: t, warmupFraction: pct, divFactor: div, finalDivFactor: final))
         case "plateau":
             var p = try Parameters(String(rest), schedule: "plateau", allowed: ["factor", "patience"])
             let factor = try p.double("factor", greaterThan: 0, below: 1) ?? 0.1

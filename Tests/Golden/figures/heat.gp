@@ -27,9 +27,9 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 900,560 dynamic font "Sans,12" background rgb "white"
+        set terminal svg size 900,560 dynamic noenhanced font "Sans,12" background rgb "white"
     } else {
-        set terminal pngcairo size 900,560 font "Sans,11" background rgb "white"
+        set terminal pngcairo size 900,560 noenhanced font "Sans,11" background rgb "white"
     }
     set output "heat.".fmt
     unset label

@@ -1,0 +1,63 @@
+import Descent
+import Foundation
+import Testing
+@testable import ch06_linear_regression
+@testable import ch07_finding_the_learning_rate
+
+@Suite("Chapters 6–7: the listing, and finding the rate")
+struct Chapter6and7Tests {
+    @Test("the listing's data is NumPy's: seed(1) → x₀ = 1.6243453636632417, and y continues the same stream")
+    func numpyData() {
+        let l = Listing()
+        #expect(l.x.count == 100 && l.x[0] == 1.6243453636632417 && l.x[1] == -0.6117564136500754)
+        #expect(abs(l.y[0] - 6.649471808596726) < 1e-14)
+    }
+
+    @Test("Adam (PyTorch and Keras defaults) ends within 5e-3 of least squares after 1000 steps, and within 1e-5 after 20000 (at a fixed α it keeps rattling on a scale set by α, so not to 1e-6)")
+    func adamVersusLeastSquares() {
+        let l = Listing()
+        let ls = LeastSquaresLine(x: l.x, y: l.y)
+        for fit in [l.fit(Adam(learningRate: 0.01)), l.fit(KerasAdam(learningRate: 0.01))] {
+            #expect(abs(fit.parameters[0] - ls.slope) < 5e-3 && abs(fit.parameters[1] - ls.intercept) < 5e-3)
+            #expect(fit.losses.last! >= ls.meanSquaredError)
+        }
+        let long = l.fit(Adam(learningRate: 0.01), steps: 20_000)
+        #expect(abs(long.parameters[0] - ls.slope) < 1e-5)
+    }
+
+    @Test("on the quadratic both range-test suggestions lie in the stable interval (0, 2/λmax)", arguments: [50, 100, 200, 400])
+    func suggestionsStable(steps: Int) {
+        let r = quadraticSuggestions(steps: steps, smoothing: 0.98)
+        #expect(r.steepest! > 0 && r.steepest! < 0.5)
+        #expect(r.minimumOverTen! > 0 && r.minimumOverTen! < 0.5)
+    }
+
+    @Test("the chapters' pages show the listing's bug and the validation table (quick runs)")
+    func pages() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ch67-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        for chapter in ["ch06-linear-regression", "ch07-finding-the-learning-rate"] {
+            let p = Process()
+            p.executableURL = executable(chapter)
+            p.arguments = ["--output", out.path, "--quick", "--no-render", "--quiet"]
+            try p.run()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "\(chapter)")
+        }
+        let six = try String(contentsOf: out.appendingPathComponent("ch06-linear-regression/README.md"), encoding: .utf8)
+        #expect(six.contains("| Loss: [[") && six.contains("| Loss: 0.21"))
+        let seven = try String(contentsOf: out.appendingPathComponent("ch07-finding-the-learning-rate/README.md"), encoding: .utf8)
+        #expect(seven.contains("÷ grid's best α") && seven.contains("| momentum 0.9 | steepest |") && seven.contains("| Adam | min/10 |"))
+    }
+}
+
+/// An executable built next to the test bundle.
+func executable(_ name: String) -> URL {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent(name)
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    return URL(fileURLWithPath: ".build/debug/\(name)")
+}

@@ -1,0 +1,64 @@
+# The (w, b) path on the MSE contours, α = 0.01
+# Redraw with: gnuplot path.gp  (reads path.dat, writes path.svg and path.png)
+reset
+DATA = "path.dat"
+set encoding utf8
+set termoption noenhanced
+set contour base
+unset surface
+set view map
+set cntrparam levels discrete 0.21543848292495607,0.321899445662623,0.48096909944356503,0.7186445262226641,1.0737695117363681,1.6043828656079118,2.397203823839091,3.581804752602701,5.351787427579396,7.996423771894485,11.947932163785588,17.85211577857656
+set table $CONTOUR0
+splot DATA index 3 using 1:2:3 with lines notitle
+unset table
+unset contour
+set surface
+set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.8
+set style line 11 lc rgb "#0072B2" lw 2 dt 2 pt 7 ps 0.8
+set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8
+set style line 12 lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8
+set style line 3 lc rgb "#009E73" lw 2 pt 9 ps 0.8
+set style line 13 lc rgb "#009E73" lw 2 dt 2 pt 9 ps 0.8
+set style line 4 lc rgb "#CC79A7" lw 2 pt 11 ps 0.8
+set style line 14 lc rgb "#CC79A7" lw 2 dt 2 pt 11 ps 0.8
+set style line 5 lc rgb "#E69F00" lw 2 pt 13 ps 0.8
+set style line 15 lc rgb "#E69F00" lw 2 dt 2 pt 13 ps 0.8
+set style line 6 lc rgb "#56B4E9" lw 2 pt 15 ps 0.8
+set style line 16 lc rgb "#56B4E9" lw 2 dt 2 pt 15 ps 0.8
+set style line 7 lc rgb "#000000" lw 2 pt 6 ps 0.8
+set style line 17 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.8
+set style line 8 lc rgb "#999999" lw 2 pt 4 ps 0.8
+set style line 18 lc rgb "#999999" lw 2 dt 2 pt 4 ps 0.8
+set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
+set style fill solid 1.0 noborder
+set grid lc rgb "#e0e0e0" lw 1
+set border lc rgb "#404040"
+set tics nomirror
+do for [fmt in "svg png"] {
+    if (fmt eq "svg") {
+        set terminal svg size 900,560 dynamic noenhanced font "Sans,12" background rgb "white"
+    } else {
+        set terminal pngcairo size 900,560 noenhanced font "Sans,11" background rgb "white"
+    }
+    set output "path.".fmt
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "The (w, b) path on the MSE contours, α = 0.01"
+    set xlabel "w"
+    set ylabel "b"
+    set format x "% h"
+    set format y "% h"
+    set xrange [-0.5:4.0]
+    set yrange [-0.5:3.0]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 bottom right
+    set bmargin
+    plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
+         DATA index 0 using 1:2 with linespoints ls 1 title "Adam", \
+         DATA index 1 using 1:2 with linespoints ls 2 title "gradient descent", \
+         DATA index 2 using 1:2 with points ls 7 title "least squares"
+    unset output
+}
