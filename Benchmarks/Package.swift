@@ -17,6 +17,11 @@ let package = Package(
     ],
     targets: [
         .executableTarget(
+            name: "StepTimer",
+            dependencies: [.product(name: "Descent", package: root)],
+            path: "Sources/StepTimer"
+        ),
+        .executableTarget(
             name: "TrainingStep",
             dependencies: [
                 .product(name: "Descent", package: root),

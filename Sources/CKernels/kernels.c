@@ -137,15 +137,15 @@ static void gemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, pt
 __attribute__((target("avx512f")))
 static void gemm_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
                         const double *b, double *c, int accumulate) {
-    if (!accumulate) memset(c, 0, sizeof(double) * (size_t)(m * n));
+    // C is read only when accumulating, so no pass is spent zeroing it first.
     ptrdiff_t j = 0;
     for (; j + 16 <= n; j += 16) {
         ptrdiff_t i = 0;
         for (; i + 8 <= m; i += 8) {
             __m512d acc[8][2];
             for (int r = 0; r < 8; r++) {
-                acc[r][0] = _mm512_loadu_pd(c + (i + r) * n + j);
-                acc[r][1] = _mm512_loadu_pd(c + (i + r) * n + j + 8);
+                acc[r][0] = accumulate ? _mm512_loadu_pd(c + (i + r) * n + j) : _mm512_setzero_pd();
+                acc[r][1] = accumulate ? _mm512_loadu_pd(c + (i + r) * n + j + 8) : _mm512_setzero_pd();
             }
             const double *ai = a + i * ars;
             for (ptrdiff_t p = 0; p < k; p++) {
@@ -163,7 +163,8 @@ static void gemm_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, 
             }
         }
         for (; i < m; i++) {
-            __m512d c0 = _mm512_loadu_pd(c + i * n + j), c1 = _mm512_loadu_pd(c + i * n + j + 8);
+            __m512d c0 = accumulate ? _mm512_loadu_pd(c + i * n + j) : _mm512_setzero_pd();
+            __m512d c1 = accumulate ? _mm512_loadu_pd(c + i * n + j + 8) : _mm512_setzero_pd();
             for (ptrdiff_t p = 0; p < k; p++) {
                 const __m512d x = _mm512_set1_pd(a[i * ars + p * acs]);
                 c0 = _mm512_fmadd_pd(x, _mm512_loadu_pd(b + p * n + j), c0);
@@ -176,12 +177,92 @@ static void gemm_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, 
         // The remaining columns with the AVX2 kernel's structure (it handles any width).
         for (ptrdiff_t i = 0; i < m; i++) {
             for (ptrdiff_t jj = j; jj < n; jj++) {
-                double s = c[i * n + jj];
+                double s = accumulate ? c[i * n + jj] : 0.0;
                 for (ptrdiff_t p = 0; p < k; p++) s += a[i * ars + p * acs] * b[p * n + jj];
                 c[i * n + jj] = s;
             }
         }
     }
+}
+
+// exp(x) for x ≤ 0 on 8 lanes: the same reduction and polynomial as exp_nonpositive, with 2ⁿ
+// applied by vscalefpd (exact for the exponents that occur here).
+__attribute__((target("avx512f")))
+static inline __m512d exp_nonpositive_avx512(__m512d x) {
+    const __m512d xc = _mm512_max_pd(x, _mm512_set1_pd(-708.0));
+    const __m512d n = _mm512_roundscale_pd(_mm512_mul_pd(xc, _mm512_set1_pd(1.4426950408889634)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(6.93147180369123816490e-01), xc);
+    r = _mm512_fnmadd_pd(n, _mm512_set1_pd(1.90821492927058770002e-10), r);
+    __m512d p = _mm512_set1_pd(1.0 / 6227020800.0);
+    p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 479001600.0));
+    p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 39916800.0));
+    p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 3628800.0));
+    p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 362880.0));
+    p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 40320.0));
+    p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 5040.0));
+    p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 720.0));
+    p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 120.0));
+    p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 24.0));
+    p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 6.0));
+    p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(0.5));
+    p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0));
+    p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0));
+    const __m512d e = _mm512_scalef_pd(p, n);
+    const __mmask8 under = _mm512_cmp_pd_mask(x, _mm512_set1_pd(-708.0), _CMP_LT_OQ);
+    return _mm512_mask_blend_pd(under, e, _mm512_setzero_pd());
+}
+
+__attribute__((target("avx512f")))
+static void tanh_avx512(ptrdiff_t n, const double *x, double *y) {
+    const __m512d one = _mm512_set1_pd(1.0);
+    const __m512i absMask = _mm512_set1_epi64(0x7FFFFFFFFFFFFFFFLL);
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m512d v = _mm512_loadu_pd(x + i);
+        const __m512d ax = _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(v), absMask));
+        const __m512d e = exp_nonpositive_avx512(_mm512_mul_pd(_mm512_set1_pd(-2.0), _mm512_min_pd(ax, _mm512_set1_pd(20.0))));
+        __m512d t = _mm512_div_pd(_mm512_sub_pd(one, e), _mm512_add_pd(one, e));
+        // restore the sign of x
+        t = _mm512_castsi512_pd(_mm512_or_si512(_mm512_castpd_si512(t),
+                _mm512_andnot_si512(absMask, _mm512_castpd_si512(v))));
+        const __m512d x2 = _mm512_mul_pd(v, v);
+        __m512d s = _mm512_fmadd_pd(x2, _mm512_set1_pd(-17.0 / 315.0), _mm512_set1_pd(2.0 / 15.0));
+        s = _mm512_fmadd_pd(x2, s, _mm512_set1_pd(-1.0 / 3.0));
+        s = _mm512_fmadd_pd(x2, s, one);
+        s = _mm512_mul_pd(v, s);
+        const __mmask8 small = _mm512_cmp_pd_mask(ax, _mm512_set1_pd(0.02), _CMP_LT_OQ);
+        _mm512_storeu_pd(y + i, _mm512_mask_blend_pd(small, t, s));
+    }
+    for (; i < n; i++) y[i] = tanh_scalar(x[i]);
+}
+
+__attribute__((target("avx512f")))
+static void sigmoid_avx512(ptrdiff_t n, const double *x, double *y) {
+    const __m512d one = _mm512_set1_pd(1.0);
+    const __m512i absMask = _mm512_set1_epi64(0x7FFFFFFFFFFFFFFFLL);
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m512d v = _mm512_loadu_pd(x + i);
+        const __m512d ax = _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(v), absMask));
+        const __m512d e = exp_nonpositive_avx512(_mm512_sub_pd(_mm512_setzero_pd(), ax));
+        const __mmask8 nonneg = _mm512_cmp_pd_mask(v, _mm512_setzero_pd(), _CMP_GE_OQ);
+        const __m512d num = _mm512_mask_blend_pd(nonneg, e, one);
+        _mm512_storeu_pd(y + i, _mm512_div_pd(num, _mm512_add_pd(one, e)));
+    }
+    for (; i < n; i++) y[i] = sigmoid_scalar(x[i]);
+}
+
+__attribute__((target("avx512f")))
+static void add_bias_avx512(ptrdiff_t m, ptrdiff_t n, const double *bias, double *c) {
+    for (ptrdiff_t i = 0; i < m; i++)
+        for (ptrdiff_t j = 0; j < n; j++) c[i * n + j] += bias[j];
+}
+
+__attribute__((target("avx512f")))
+static void column_sums_avx512(ptrdiff_t m, ptrdiff_t n, const double *a, double *s) {
+    for (ptrdiff_t j = 0; j < n; j++) s[j] = 0;
+    for (ptrdiff_t i = 0; i < m; i++)
+        for (ptrdiff_t j = 0; j < n; j++) s[j] += a[i * n + j];
 }
 
 __attribute__((target("avx2,fma")))
@@ -223,22 +304,118 @@ void descent_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdif
 }
 
 void descent_transpose(ptrdiff_t rows, ptrdiff_t cols, const double *src, double *dst) {
-    for (ptrdiff_t i = 0; i < rows; i++)
-        for (ptrdiff_t j = 0; j < cols; j++) dst[j * rows + i] = src[i * cols + j];
+    // 8×8 tiles keep both the reads and the writes within a few cache lines.
+    for (ptrdiff_t i0 = 0; i0 < rows; i0 += 8)
+        for (ptrdiff_t j0 = 0; j0 < cols; j0 += 8) {
+            const ptrdiff_t i1 = i0 + 8 < rows ? i0 + 8 : rows, j1 = j0 + 8 < cols ? j0 + 8 : cols;
+            for (ptrdiff_t i = i0; i < i1; i++)
+                for (ptrdiff_t j = j0; j < j1; j++) dst[j * rows + i] = src[i * cols + j];
+        }
 }
+
+// Element-wise pieces of back-propagation and the Adam update. No floating-point contraction
+// (no fused multiply-add) so every element rounds exactly as the Swift and PyTorch formulas.
+#pragma clang fp contract(off)
+
+#ifdef DESCENT_X86
+__attribute__((target("avx512f"))) static void relu_avx512(ptrdiff_t n, double *z) {
+    for (ptrdiff_t i = 0; i < n; i++) z[i] = z[i] > 0 ? z[i] : 0;
+}
+__attribute__((target("avx512f"))) static void relu_backward_avx512(ptrdiff_t n, const double *a, double *d) {
+    for (ptrdiff_t i = 0; i < n; i++) d[i] = a[i] > 0 ? d[i] : 0;
+}
+__attribute__((target("avx512f"))) static void tanh_backward_avx512(ptrdiff_t n, const double *a, double *d) {
+    for (ptrdiff_t i = 0; i < n; i++) d[i] *= 1 - a[i] * a[i];
+}
+__attribute__((target("avx512f"))) static void sigmoid_backward_avx512(ptrdiff_t n, const double *a, double *d) {
+    for (ptrdiff_t i = 0; i < n; i++) d[i] *= a[i] * (1 - a[i]);
+}
+__attribute__((target("avx512f")))
+static void adam_avx512(ptrdiff_t n, double *p, const double *g, double *m, double *v, double w1, double beta2,
+                        double step_size, double bc2_root, double eps) {
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const double gi = g[i];
+        m[i] = m[i] + w1 * (gi - m[i]);
+        v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+        p[i] -= step_size * m[i] / (sqrt(v[i]) / bc2_root + eps);
+    }
+}
+#endif
+
+void descent_relu(ptrdiff_t n, double *z) {
+#ifdef DESCENT_X86
+    if (detect() == ISA_AVX512) { relu_avx512(n, z); return; }
+#endif
+    for (ptrdiff_t i = 0; i < n; i++) z[i] = z[i] > 0 ? z[i] : 0;
+}
+
+void descent_activation_backward(int kind, ptrdiff_t n, const double *a, double *d) {
+#ifdef DESCENT_X86
+    if (detect() == ISA_AVX512) {
+        switch (kind) {
+        case 0: tanh_backward_avx512(n, a, d); return;
+        case 1: sigmoid_backward_avx512(n, a, d); return;
+        default: relu_backward_avx512(n, a, d); return;
+        }
+    }
+#endif
+    for (ptrdiff_t i = 0; i < n; i++) {
+        switch (kind) {
+        case 0: d[i] *= 1 - a[i] * a[i]; break;
+        case 1: d[i] *= a[i] * (1 - a[i]); break;
+        default: d[i] = a[i] > 0 ? d[i] : 0; break;
+        }
+    }
+}
+
+int descent_adam_update(ptrdiff_t n, double *p, const double *g, double *m, double *v, double w1, double beta2,
+                        double step_size, double bc2_root, double eps) {
+    if (!(w1 < 0.5)) return 0;  // the other branch of PyTorch's lerp: let the caller do it
+#ifdef DESCENT_X86
+    if (detect() == ISA_AVX512) { adam_avx512(n, p, g, m, v, w1, beta2, step_size, bc2_root, eps); return 1; }
+#endif
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const double gi = g[i];
+        m[i] = m[i] + w1 * (gi - m[i]);
+        v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+        p[i] -= step_size * m[i] / (sqrt(v[i]) / bc2_root + eps);
+    }
+    return 1;
+}
+
+#pragma clang fp contract(on)
 
 void descent_tanh(ptrdiff_t n, const double *x, double *y) {
 #ifdef DESCENT_X86
-    if (detect() != ISA_PORTABLE) { tanh_avx2(n, x, y); return; }
+    if (detect() == ISA_AVX512) { tanh_avx512(n, x, y); return; }
+    if (detect() == ISA_AVX2) { tanh_avx2(n, x, y); return; }
 #endif
     for (ptrdiff_t i = 0; i < n; i++) y[i] = tanh_scalar(x[i]);
 }
 
 void descent_sigmoid(ptrdiff_t n, const double *x, double *y) {
 #ifdef DESCENT_X86
-    if (detect() != ISA_PORTABLE) { sigmoid_avx2(n, x, y); return; }
+    if (detect() == ISA_AVX512) { sigmoid_avx512(n, x, y); return; }
+    if (detect() == ISA_AVX2) { sigmoid_avx2(n, x, y); return; }
 #endif
     for (ptrdiff_t i = 0; i < n; i++) y[i] = sigmoid_scalar(x[i]);
+}
+
+void descent_add_bias(ptrdiff_t m, ptrdiff_t n, const double *bias, double *c) {
+#ifdef DESCENT_X86
+    if (detect() == ISA_AVX512) { add_bias_avx512(m, n, bias, c); return; }
+#endif
+    for (ptrdiff_t i = 0; i < m; i++)
+        for (ptrdiff_t j = 0; j < n; j++) c[i * n + j] += bias[j];
+}
+
+void descent_column_sums(ptrdiff_t m, ptrdiff_t n, const double *a, double *s) {
+#ifdef DESCENT_X86
+    if (detect() == ISA_AVX512) { column_sums_avx512(m, n, a, s); return; }
+#endif
+    for (ptrdiff_t j = 0; j < n; j++) s[j] = 0;
+    for (ptrdiff_t i = 0; i < m; i++)
+        for (ptrdiff_t j = 0; j < n; j++) s[j] += a[i * n + j];
 }
 
 const char *descent_kernel_isa(void) {

@@ -23,6 +23,25 @@ void descent_tanh(ptrdiff_t n, const double *x, double *y);
 /// y[i] = 1/(1 + exp(−x[i])) for i < n (in place allowed). Max relative error ≤ 4e-15.
 void descent_sigmoid(ptrdiff_t n, const double *x, double *y);
 
+/// C (m×n) += bias (n) on every row.
+void descent_add_bias(ptrdiff_t m, ptrdiff_t n, const double *bias, double *c);
+
+/// s (n) = Σᵢ A[i, :] for A (m×n); rows are added in order, so the result is deterministic.
+void descent_column_sums(ptrdiff_t m, ptrdiff_t n, const double *a, double *s);
+
+/// z[i] = max(z[i], 0).
+void descent_relu(ptrdiff_t n, double *z);
+
+/// d[i] *= φ′ expressed through the activation a[i]: kind 0 tanh (1 − a²), 1 sigmoid (a(1 − a)),
+/// 2 ReLU (1 if a > 0 else 0).
+void descent_activation_backward(int kind, ptrdiff_t n, const double *a, double *d);
+
+/// The common case of Adam's update (no weight decay, no AMSGrad, 1 − β₁ < 0.5), element by
+/// element in exactly the order of torch.optim.Adam: m ← m + w₁(g − m); v ← β₂v + (1 − β₂)g²;
+/// p ← p − step·m/(√v/√(1 − β₂ᵗ) + ε). Returns 0 (and does nothing) when w₁ ≥ 0.5.
+int descent_adam_update(ptrdiff_t n, double *p, const double *g, double *m, double *v, double w1, double beta2,
+                        double step_size, double bc2_root, double eps);
+
 /// Which implementation descent_gemm uses: "avx512", "avx2" or "portable".
 const char *descent_kernel_isa(void);
 

@@ -55,20 +55,13 @@ public enum Kernels {
     /// C (m×n) += b (n) on every row.
     @inlinable
     public static func addBias(m: Int, n: Int, _ bias: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>) {
-        for i in 0..<m {
-            let ci = c + i * n
-            for j in 0..<n { ci[j] += bias[j] }
-        }
+        descent_add_bias(m, n, bias, c)
     }
 
     /// s (n) = Σᵢ A[i, :] for A (m×n).
     @inlinable
     public static func columnSums(m: Int, n: Int, _ a: UnsafePointer<Double>, _ s: UnsafeMutablePointer<Double>) {
-        s.update(repeating: 0, count: n)
-        for i in 0..<m {
-            let ai = a + i * n
-            for j in 0..<n { s[j] += ai[j] }
-        }
+        descent_column_sums(m, n, a, s)
     }
 
     // MARK: Matrix conveniences (allocate their result)

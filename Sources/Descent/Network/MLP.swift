@@ -173,7 +173,7 @@ public struct MLP: Sendable, Equatable {
                         case .identity: break
                         case .tanh: descent_tanh(count, z, z)
                         case .sigmoid: descent_sigmoid(count, z, z)
-                        case .relu: for j in 0..<count where z[j] < 0 { z[j] = 0 }
+                        case .relu: descent_relu(count, z)
                         }
                     }
                 }
@@ -205,9 +205,9 @@ public struct MLP: Sendable, Equatable {
                     let count = n * layer.outputs
                     switch act {
                     case .identity: break
-                    case .tanh: for j in 0..<count { d[j] *= 1 - ai[j] * ai[j] }
-                    case .sigmoid: for j in 0..<count { d[j] *= ai[j] * (1 - ai[j]) }
-                    case .relu: for j in 0..<count where !(ai[j] > 0) { d[j] = 0 }
+                    case .tanh: descent_activation_backward(0, count, ai, d)
+                    case .sigmoid: descent_activation_backward(1, count, ai, d)
+                    case .relu: descent_activation_backward(2, count, ai, d)
                     }
                     let previous = i == 0 ? UnsafePointer(x.baseAddress!) : UnsafePointer(a[i - 1])
                     Kernels.gemmTN(m: layer.inputs, n: layer.outputs, k: n, previous, d,

@@ -1,3 +1,4 @@
+import CKernels
 import RealModule
 
 /// Adam (Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015,
@@ -67,18 +68,40 @@ public struct Adam: Optimizer {
         let biasCorrection1 = 1 - Double.pow(beta1, t)
         let biasCorrection2Root = (1 - Double.pow(beta2, t)).squareRoot()
         let stepSize = learningRate / biasCorrection1
-        for i in 0..<n {
-            var g = gradient[i]
-            if weightDecay != 0 { g += weightDecay * parameters[i] }
-            firstMoment[i] = lerp(firstMoment[i], g, weight: 1 - beta1)
-            secondMoment[i] = beta2 * secondMoment[i] + (1 - beta2) * g * g
-            var v = secondMoment[i]
-            if amsgrad {
-                maxSecondMoment[i] = max(maxSecondMoment[i], v)
-                v = maxSecondMoment[i]
+        let (b1, b2, wd, e, ams) = (beta1, beta2, weightDecay, eps, amsgrad)
+        // The common case runs in a vectorised kernel that performs exactly the operations below.
+        if wd == 0 && !ams {
+            let done = parameters.withUnsafeMutableBufferPointer { p in
+                gradient.withUnsafeBufferPointer { gr in
+                    firstMoment.withUnsafeMutableBufferPointer { m in
+                        secondMoment.withUnsafeMutableBufferPointer { v in
+                            descent_adam_update(n, p.baseAddress!, gr.baseAddress!, m.baseAddress!, v.baseAddress!,
+                                                1 - b1, b2, stepSize, biasCorrection2Root, e)
+                        }
+                    }
+                }
             }
-            let denominator = v.squareRoot() / biasCorrection2Root + eps
-            parameters[i] -= stepSize * firstMoment[i] / denominator
+            if done != 0 { return }
         }
+        // Raw pointers let the loop vectorise; the arithmetic per element is unchanged.
+        parameters.withUnsafeMutableBufferPointer { p in
+        gradient.withUnsafeBufferPointer { gr in
+        firstMoment.withUnsafeMutableBufferPointer { m in
+        secondMoment.withUnsafeMutableBufferPointer { v in
+        maxSecondMoment.withUnsafeMutableBufferPointer { vmax in
+            for i in 0..<n {
+                var g = gr[i]
+                if wd != 0 { g += wd * p[i] }
+                m[i] = lerp(m[i], g, weight: 1 - b1)
+                v[i] = b2 * v[i] + (1 - b2) * g * g
+                var vi = v[i]
+                if ams {
+                    vmax[i] = max(vmax[i], vi)
+                    vi = vmax[i]
+                }
+                let denominator = vi.squareRoot() / biasCorrection2Root + e
+                p[i] -= stepSize * m[i] / denominator
+            }
+        } } } } }
     }
 }

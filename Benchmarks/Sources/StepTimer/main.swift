@@ -1,0 +1,63 @@
+// Times one full training step (forward, backward, Adam update, float64) for the two shapes of
+// the performance issue and prints JSON, for compare.py to set next to NumPy and PyTorch.
+//
+//     swift run -c release StepTimer [--seconds S] [--only a|b]
+import Descent
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct Shape {
+    let name: String
+    let hidden: [Int]
+    let activation: Activation
+    let batch: Int
+}
+
+let shapes = [
+    Shape(name: "a", hidden: Array(repeating: 64, count: 10), activation: .tanh, batch: 128),
+    Shape(name: "b", hidden: Array(repeating: 256, count: 4), activation: .relu, batch: 256),
+]
+
+func now() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+var seconds = 3.0
+if let i = CommandLine.arguments.firstIndex(of: "--seconds"), i + 1 < CommandLine.arguments.count,
+   let s = Double(CommandLine.arguments[i + 1]) { seconds = s }
+
+var only: String?
+if let i = CommandLine.arguments.firstIndex(of: "--only"), i + 1 < CommandLine.arguments.count { only = CommandLine.arguments[i + 1] }
+
+var entries: [String] = []
+for shape in shapes where only == nil || only == shape.name {
+    let net = MLP(inputs: 2, hidden: shape.hidden, outputs: 1, activation: shape.activation)
+    var rng = SeededGenerator(seed: 0)
+    var theta = net.initialParameters(shape.activation == .relu ? .heUniform : .xavierUniform, using: &rng)
+    let x = Matrix(rows: shape.batch, columns: 2, elements: (0..<(2 * shape.batch)).map { _ in rng.gaussian() })
+    let y = Matrix(rows: shape.batch, columns: 1, elements: (0..<shape.batch).map { _ in rng.gaussian() })
+    let ws = MLP.Workspace(network: net, batchSize: shape.batch)
+    var adam = Adam(learningRate: 1e-3)
+    func step() {
+        ws.lossAndGradient(theta, input: x, target: y, loss: .meanSquaredError)
+        adam.step(&theta, gradient: ws.gradient)
+    }
+    for _ in 0..<20 { step() }  // warm-up
+    var times: [Double] = []
+    let start = now()
+    while now() - start < seconds {
+        let t0 = now()
+        step()
+        times.append(now() - t0)
+    }
+    times.sort()
+    let median = times[times.count / 2]
+    let flops = net.layers.reduce(0.0) { $0 + 3 * 2 * Double(shape.batch) * Double($1.inputs * $1.outputs) }
+    entries.append("\"\(shape.name)\": {\"median_seconds\": \(median), \"steps\": \(times.count), \"flops\": \(flops), \"parameters\": \(net.parameterCount)}")
+}
+print("{\"isa\": \"\(Kernels.instructionSet)\", " + entries.joined(separator: ", ") + "}")
