@@ -133,19 +133,10 @@ struct Chapter1 {
             for \(steps) steps. Plain SGD is deliberate: adaptive methods (chapters 3–5) rescale each parameter's step and \
             would hide the effect.
             """)
-        func smooth(_ v: [Double], _ w: Int = 25) -> [Double] {
-            var out: [Double] = [], sum = 0.0
-            for (i, x) in v.enumerated() {
-                sum += x
-                if i >= w { sum -= v[i - w] }
-                out.append(sum / Double(min(i + 1, w)))
-            }
-            return out
-        }
         let lossPanels = VanishingSetup.activations.map { a in
             Plot(title: a.rawValue, xLabel: "step", yLabel: "training loss (25-step mean)", yRange: 0...1.2, key: .topRight,
                  series: runs.filter { $0.0 == a }.enumerated().map { k, r in
-                     let l = smooth(r.2.losses)
+                     let l = Measure.movingAverage(r.2.losses, window: 25)
                      return Series(title: r.1 + (r.2.divergence.map { " (diverged at \($0.step))" } ?? ""),
                                    x: l.indices.map(Double.init), y: l, color: k)
                  })

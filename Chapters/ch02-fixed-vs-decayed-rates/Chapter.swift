@@ -168,11 +168,7 @@ struct Chapter2 {
                 }
             }
         }
-        func meanStd(_ v: [Double]) -> (Double, Double) {
-            let m = v.reduce(0, +) / Double(v.count)
-            return (m, (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot())
-        }
-        let finals = results.map { meanStd($0.map(\.1)) }
+        let finals = results.map { r -> (Double, Double) in let s = Measure.meanAndStandardDeviation(r.map(\.1)); return (s.mean, s.standardDeviation) }
         let constant = finals[0]
         let constantRuns0 = results[0].map(\.1)
         nb.table(Table(header: ["schedule", "final MSE (mean ± std)", "excess over the floor 0.01", "excess vs constant", "seeds better than constant"],

@@ -65,16 +65,16 @@ struct Chapter3 {
         // 2. The effective rate decays like 1/√t.
         nb.section("The effective rate only goes down")
         let T = nb.quick ? 2000 : 20000, alpha = 0.5, sigma = 1.0
-        let rates = effectiveRates(AdaGrad(learningRate: alpha), steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
+        let rates = Measure.noisyGradientRun(AdaGrad(learningRate: alpha), on: Quadratic(), from: [-5, -2], steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
         let ts = (1...T).map(Double.init)
         let fitFrom = T / 10
-        let slopes = (0..<2).map { c in logLogSlope(Array(ts[fitFrom...]), rates[fitFrom...].map { $0[c] }) }
+        let slopes = (0..<2).map { c in Measure.logLogSlope(Array(ts[fitFrom...]), rates[fitFrom...].map { $0[c] }) }
         nb.prose("""
             AdaGrad's rate for coordinate i is $\\alpha/(\\sqrt{G_{t,i}} + \\epsilon)$ and $G_{t,i}$ never decreases. When \
             gradients do not vanish — mini-batch noise, here simulated as N(0, \(Fmt.sig(sigma))) added to the exact \
             gradient — $G_t$ grows like $t\\sigma^2$ and the rate decays like $\\alpha/(\\sigma\\sqrt{t})$, forever.
             """)
-        let shown = logSpaced(T, points: 400)
+        let shown = logSpacedIndices(T, points: 400)
         try await nb.figure(Figure(name: "effective-rate", title: "AdaGrad's effective rate α/(√G + ε) under noisy gradients",
                                    xLabel: "step", yLabel: "effective learning rate", xScale: .log, yScale: .log, key: .topRight, series: [
             Series(title: "x coordinate", x: shown.map { ts[$0] }, y: shown.map { rates[$0][0] }, color: 0),
@@ -92,10 +92,10 @@ struct Chapter3 {
         let rAdam = bestRate([0.001, 0.003, 0.01, 0.03, 0.1, 0.3], on: rosen, from: rStart, steps: rSteps) { Adam(learningRate: $0) }
         try await nb.figure(Figure(name: "rosenbrock-stall", title: "Rosenbrock from (−1.5, 2): AdaGrad crawls along the valley", xLabel: "step", yLabel: "f(θ)",
                                    xScale: .log, yScale: .log, key: .bottomLeft, series: [
-            Series(title: "AdaGrad, α = \(Fmt.sig(rAda.rate))", x: logSpaced(rSteps, points: 300).map { Double($0 + 1) },
-                   y: logSpaced(rSteps, points: 300).map { rAda.trajectory.points[$0 + 1].loss }, color: 1),
-            Series(title: "Adam, α = \(Fmt.sig(rAdam.rate)) (chapter 5)", x: logSpaced(rSteps, points: 300).map { Double($0 + 1) },
-                   y: logSpaced(rSteps, points: 300).map { rAdam.trajectory.points[$0 + 1].loss }, color: 2),
+            Series(title: "AdaGrad, α = \(Fmt.sig(rAda.rate))", x: logSpacedIndices(rSteps, points: 300).map { Double($0 + 1) },
+                   y: logSpacedIndices(rSteps, points: 300).map { rAda.trajectory.points[$0 + 1].loss }, color: 1),
+            Series(title: "Adam, α = \(Fmt.sig(rAdam.rate)) (chapter 5)", x: logSpacedIndices(rSteps, points: 300).map { Double($0 + 1) },
+                   y: logSpacedIndices(rSteps, points: 300).map { rAdam.trajectory.points[$0 + 1].loss }, color: 2),
         ]), caption: "Each at its best rate from a grid, \(rSteps) steps.")
         nb.notice("""
             The first steps on Rosenbrock have gradients in the hundreds; they stay in G for ever, so when AdaGrad reaches \

@@ -10,33 +10,6 @@ func bestRate(_ grid: [Double], on function: any TestFunction, from start: [Doub
     return ok.min { $0.1.points.last!.loss < $1.1.points.last!.loss }.map { ($0.0, $0.1) } ?? runs[0]
 }
 
-/// Effective per-coordinate rates of an adaptive optimizer under noisy gradients of the
-/// quadratic: g = ∇f(θ) + N(0, σ²) per coordinate, so G grows about linearly in t.
-func effectiveRates<O: Optimizer>(_ optimizer: O, steps: Int, noise: Double, seed: UInt64,
-                                  rates: (O) -> [Double]) -> [[Double]] {
-    var opt = optimizer
-    var rng = SeededGenerator(seed: seed)
-    var theta = [-5.0, -2.0]
-    var g = [0.0, 0.0]
-    var out: [[Double]] = []
-    for _ in 0..<steps {
-        Quadratic().gradient(theta, into: &g)
-        for i in g.indices { g[i] += noise * rng.gaussian() }
-        opt.step(&theta, gradient: g)
-        out.append(rates(opt))
-    }
-    return out
-}
-
-/// Least-squares slope of log y against log x.
-func logLogSlope(_ x: [Double], _ y: [Double]) -> Double {
-    let lx = x.map { Double.log($0) }, ly = y.map { Double.log($0) }
-    let mx = lx.reduce(0, +) / Double(lx.count), my = ly.reduce(0, +) / Double(ly.count)
-    let num = zip(lx, ly).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
-    let den = lx.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
-    return num / den
-}
-
 /// A linear model on sparse binary features: feature j is on with probability pⱼ (half the
 /// features frequent, p = 0.5, half rare, p = 0.02); y = w*·x + N(0, 0.1²).
 struct SparseTask {
@@ -81,12 +54,3 @@ struct SparseTask {
     }
 }
 
-/// About `points` indices in 0..<count, evenly spaced on a log scale (for drawing long runs).
-func logSpaced(_ count: Int, points: Int) -> [Int] {
-    var out: [Int] = []
-    for k in 0..<points {
-        let i = Int((Double.exp(Double.log(Double(count)) * Double(k) / Double(points - 1)) - 1).rounded())
-        if i < count && out.last != i { out.append(i) }
-    }
-    return out
-}

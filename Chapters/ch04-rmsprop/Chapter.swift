@@ -37,12 +37,12 @@ struct Chapter4 {
         // 1. Article vs real RMSprop.
         nb.section("The article's formula still decays like AdaGrad")
         let T = nb.quick ? 2000 : 20000, alpha = 0.5, sigma = 1.0
-        let article = noisyEffectiveRates(ArticleRMSprop(learningRate: alpha), steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
-        let real = noisyEffectiveRates(RMSprop(learningRate: alpha), steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
+        let article = Measure.noisyGradientRun(ArticleRMSprop(learningRate: alpha), on: Quadratic(), from: [-5, -2], steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
+        let real = Measure.noisyGradientRun(RMSprop(learningRate: alpha), on: Quadratic(), from: [-5, -2], steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
         let ts = (1...T).map(Double.init), from = T / 10
-        let articleSlope = logLogSlope(Array(ts[from...]), article[from...].map { $0[1] })
-        let realSlope = logLogSlope(Array(ts[from...]), real[from...].map { $0[1] })
-        let shown = logSpaced(T, points: 400)
+        let articleSlope = Measure.logLogSlope(Array(ts[from...]), article[from...].map { $0[1] })
+        let realSlope = Measure.logLogSlope(Array(ts[from...]), real[from...].map { $0[1] })
+        let shown = logSpacedIndices(T, points: 400)
         try await nb.figure(Figure(name: "article-vs-rmsprop", title: "Effective rate of the y coordinate under noisy gradients (σ = 1)",
                                    xLabel: "step", yLabel: "effective learning rate", xScale: .log, yScale: .log, key: .bottomLeft, series: [
             Series(title: "article: α/√(decay·G + ε)", x: shown.map { ts[$0] }, y: shown.map { article[$0][1] }, color: 1),
@@ -76,7 +76,7 @@ struct Chapter4 {
 
         // 3. First-step surprise.
         nb.section("The first-step surprise")
-        let firsts = alphas.map { firstStepRatio(RMSprop(learningRate: 0.001, alpha: $0)) }
+        let firsts = alphas.map { Measure.firstStepRatio(RMSprop(learningRate: 0.001, alpha: $0)) }
         nb.prose("""
             v starts at 0 and RMSprop has no bias correction, so after one step $v = (1-\\rho)g^2$ and the step is \
             $\\alpha g/(\\sqrt{1-\\rho}\\,|g|) = \\alpha/\\sqrt{1-\\rho}$ per coordinate — ten times the rate at the default ρ = 0.99.

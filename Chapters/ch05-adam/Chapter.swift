@@ -42,8 +42,8 @@ struct Chapter5 {
             (1−β₁)/√(1−β₂)·α instead.
             """)
         nb.table(Table(header: ["β₂", "Adam: first step / α (run)", "article: first step / α (run)", "(1 − β₁)/√(1 − β₂)"], rows: b2s.map { b2 in
-            [Fmt.sig(b2), Fmt.sig(firstStepRatio(Adam(learningRate: 0.001, beta2: b2)), 6),
-             Fmt.sig(firstStepRatio(ArticleAdam(learningRate: 0.001, beta2: b2)), 6), Fmt.sig(0.1 / (1 - b2).squareRoot(), 6)]
+            [Fmt.sig(b2), Fmt.sig(Measure.firstStepRatio(Adam(learningRate: 0.001, beta2: b2)), 6),
+             Fmt.sig(Measure.firstStepRatio(ArticleAdam(learningRate: 0.001, beta2: b2)), 6), Fmt.sig(0.1 / (1 - b2).squareRoot(), 6)]
         }), caption: "One step of each optimizer with g = 2, α = 0.001, β₁ = 0.9.")
         nb.notice("At the default β₂ = 0.999 the uncorrected first step is 3.16α — and the factor stays above 1 for about 1/(1 − β₂) = 1000 steps, while v̂ is still biased towards 0.")
 

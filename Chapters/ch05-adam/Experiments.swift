@@ -1,13 +1,6 @@
 import Descent
+import Figures
 import RealModule
-
-/// |Δθ|/α of the first update for a gradient g.
-func firstStepRatio(_ optimizer: some Optimizer, gradient g: Double = 2) -> Double {
-    var opt = optimizer
-    var theta = [0.0]
-    opt.step(&theta, gradient: [g])
-    return abs(theta[0]) / opt.learningRate
-}
 
 /// The running example: spirals (512), a 2 × 32 tanh MLP, binary cross-entropy, batches of 64.
 struct SpiralsTask {
@@ -94,20 +87,10 @@ func race(grid: [Double], steps: Int, target: Double, seeds: [UInt64]) -> [RaceR
     }
 }
 
-/// About `points` indices in 0..<count, evenly spaced on a log scale.
-func logSpaced(_ count: Int, points: Int) -> [Int] {
-    var out: [Int] = []
-    for k in 0..<points {
-        let i = Int((Double.exp(Double.log(Double(count)) * Double(k) / Double(points - 1)) - 1).rounded())
-        if i < count && out.last != i { out.append(i) }
-    }
-    return out
-}
-
 /// Reddi et al.'s counterexample run with rate α/√t from x₁ = 0.
 func counterexample(amsgrad: Bool, steps: Int, alpha: Double = 0.5) -> (recorded: [(step: Int, x: Double, averageRegret: Double)], averageRegret: Double, final: Double) {
     let problem = OnlineCounterexample(c: 3)
-    let record = logSpaced(steps, points: 300).map { $0 + 1 }
+    let record = logSpacedIndices(steps, points: 300).map { $0 + 1 }
     let opt = Adam(learningRate: alpha, beta1: 0, beta2: problem.criticalBeta2, amsgrad: amsgrad)
     let r = problem.run(optimizer: opt, steps: steps, start: 0, learningRate: { alpha / Double($0).squareRoot() }, record: record)
     return (r.recorded, r.averageRegret, r.recorded.last!.x)

@@ -185,17 +185,12 @@ struct Chapter7 {
             peak α = \(Fmt.sig(peak, 3)) (the min/10 suggestion), \(budget) steps, 3 seeds, against a constant rate and cosine \
             decay from the same α.
             """)
-        func smooth(_ v: [Double], _ w: Int) -> [Double] {
-            var out: [Double] = [], sum = 0.0
-            for (i, x) in v.enumerated() { sum += x; if i >= w { sum -= v[i - w] }; out.append(sum / Double(min(i + 1, w))) }
-            return out
-        }
         try await nb.figure(Figure(name: "one-cycle", title: "SGD + momentum at peak α = \(Fmt.sig(peak, 3)): three schedules", plots: [
             Plot(title: "training loss (mean of 3 seeds, smoothed)", xLabel: "step", yLabel: "mini-batch MSE", yScale: .log, key: .topRight,
                  series: runs.enumerated().map { i, r in
                      let n = r.1.map { $0.losses.count }.min()!
                      let mean = (0..<n).map { t in r.1.map { $0.losses[t] }.reduce(0, +) / Double(r.1.count) }
-                     let sm = smooth(mean, max(1, budget / 30))
+                     let sm = Measure.movingAverage(mean, window: max(1, budget / 30))
                      return Series(title: r.0, x: sm.indices.map(Double.init), y: sm, color: i)
                  }),
             Plot(title: "learning rate", xLabel: "step", yLabel: "α_t", key: .topRight, series: schedules.enumerated().map { i, s in

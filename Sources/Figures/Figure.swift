@@ -228,3 +228,15 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// About `points` indices in `0..<count`, evenly spaced on a log scale, for drawing a long run on
+/// a log axis without writing every step.
+public func logSpacedIndices(_ count: Int, points: Int) -> [Int] {
+    precondition(points >= 2, "need at least 2 points")
+    var out: [Int] = []
+    for k in 0..<points {
+        let i = Int((_pow(Double(count), Double(k) / Double(points - 1)) - 1).rounded())
+        if i < count && out.last != i { out.append(i) }
+    }
+    return out
+}

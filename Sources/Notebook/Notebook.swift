@@ -45,6 +45,8 @@ public final class Notebook {
             try fm.createDirectory(at: outputRoot, withIntermediateDirectories: true)
             Self.removeAbandonedStaging(in: outputRoot, slug: info.slug)
             try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+            lockDescriptor = open(staging.appendingPathComponent(".lock").path, O_CREAT | O_RDWR, 0o644)
+            if lockDescriptor >= 0 { _ = flock(lockDescriptor, LOCK_EX) }
             let probe = staging.appendingPathComponent(".probe")
             try Data().write(to: probe)
             try fm.removeItem(at: probe)
@@ -59,16 +61,28 @@ public final class Notebook {
         say("\n\(header)\n\(String(repeating: "═", count: header.displayWidth))\n")
     }
 
-    /// Removes staging folders left by runs of this chapter that were killed (their process is gone).
+    /// Removes staging folders left by runs of this chapter that were killed. A live run holds
+    /// an exclusive lock on its folder's `.lock` for its whole life, so a folder whose lock can be
+    /// taken belongs to a dead run (this survives PID reuse, unlike asking whether the PID lives).
     static func removeAbandonedStaging(in root: URL, slug: String) {
         let prefix = ".staging-\(slug)-"
         for name in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] where name.hasPrefix(prefix) {
-            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH {
-                try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
+            guard Int32(name.dropFirst(prefix.count)) != getpid() else { continue }
+            let folder = root.appendingPathComponent(name)
+            let fd = open(folder.appendingPathComponent(".lock").path, O_RDONLY)
+            if fd < 0 {
+                // Killed before it made its lock: abandoned unless its process still runs.
+                if let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) == 0 { continue }
+            } else {
+                defer { close(fd) }
+                guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
             }
+            try? FileManager.default.removeItem(at: folder)
         }
     }
+
+    /// Held for the life of the run; see ``removeAbandonedStaging(in:slug:)``.
+    private var lockDescriptor: Int32 = -1
 
     /// Runs a chapter body and publishes its page; on failure the previous page stays.
     public static func run(_ info: ChapterInfo, _ options: ChapterOptions, _ body: (Notebook) async throws -> Void) async throws {
@@ -211,7 +225,7 @@ public final class Notebook {
     private func moveIntoPlace() throws {
         let fm = FileManager.default
         try fm.createDirectory(at: chapterDirectory, withIntermediateDirectories: true)
-        let produced = try fm.contentsOfDirectory(atPath: staging.path).sorted()
+        let produced = try fm.contentsOfDirectory(atPath: staging.path).filter { !$0.hasPrefix(".") }.sorted()
         for name in produced where name != "README.md" {
             try replace(chapterDirectory.appendingPathComponent(name), with: staging.appendingPathComponent(name))
         }

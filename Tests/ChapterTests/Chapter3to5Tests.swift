@@ -10,10 +10,10 @@ struct Chapter3to5Tests {
     @Test("AdaGrad's effective rate decays like 1/√t: fitted log–log slope within 5 % of −1/2")
     func adagradDecay() {
         let T = 20000
-        let rates = ch03_adagrad.effectiveRates(AdaGrad(learningRate: 0.5), steps: T, noise: 1, seed: 42) { $0.effectiveLearningRates }
+        let rates = Measure.noisyGradientRun(AdaGrad(learningRate: 0.5), on: Quadratic(), from: [-5, -2], steps: T, noise: 1, seed: 42) { $0.effectiveLearningRates }
         let ts = (1...T).map(Double.init)
         for c in 0..<2 {
-            let slope = ch03_adagrad.logLogSlope(Array(ts[(T / 10)...]), rates[(T / 10)...].map { $0[c] })
+            let slope = Measure.logLogSlope(Array(ts[(T / 10)...]), rates[(T / 10)...].map { $0[c] })
             #expect(abs(slope / -0.5 - 1) < 0.05, "coordinate \(c): slope \(slope)")
         }
     }
@@ -29,23 +29,23 @@ struct Chapter3to5Tests {
     @Test("the article's RMSprop decays like 1/√t; PyTorch's does not")
     func rmspropDecay() {
         let T = 20000
-        let article = noisyEffectiveRates(ArticleRMSprop(learningRate: 0.5), steps: T, noise: 1, seed: 42) { $0.effectiveLearningRates }
-        let real = noisyEffectiveRates(RMSprop(learningRate: 0.5), steps: T, noise: 1, seed: 42) { $0.effectiveLearningRates }
+        let article = Measure.noisyGradientRun(ArticleRMSprop(learningRate: 0.5), on: Quadratic(), from: [-5, -2], steps: T, noise: 1, seed: 42) { $0.effectiveLearningRates }
+        let real = Measure.noisyGradientRun(RMSprop(learningRate: 0.5), on: Quadratic(), from: [-5, -2], steps: T, noise: 1, seed: 42) { $0.effectiveLearningRates }
         let ts = Array((1...T).map(Double.init)[(T / 10)...])
-        #expect(abs(ch04_rmsprop.logLogSlope(ts, article[(T / 10)...].map { $0[1] }) + 0.5) < 0.025)
-        #expect(abs(ch04_rmsprop.logLogSlope(ts, real[(T / 10)...].map { $0[1] })) < 0.02)
+        #expect(abs(Measure.logLogSlope(ts, article[(T / 10)...].map { $0[1] }) + 0.5) < 0.025)
+        #expect(abs(Measure.logLogSlope(ts, real[(T / 10)...].map { $0[1] })) < 0.02)
     }
 
     @Test("RMSprop's memory is −1/ln ρ rounded up, and its first step is α/√(1 − ρ)", arguments: [0.9, 0.99, 0.999])
     func rmspropMemoryAndFirstStep(rho: Double) {
         #expect(memorySteps(alpha: rho) == Int((-1 / Foundation_log(rho)).rounded(.up)))
-        #expect(close(ch04_rmsprop.firstStepRatio(RMSprop(learningRate: 0.001, alpha: rho)), 1 / (1 - rho).squareRoot(), 1e-6))
+        #expect(close(Measure.firstStepRatio(RMSprop(learningRate: 0.001, alpha: rho)), 1 / (1 - rho).squareRoot(), 1e-6))
     }
 
     @Test("first-step ratios: Adam ≈ 1, the article's ≈ (1 − β₁)/√(1 − β₂) (3.16 at β₂ = 0.999)", arguments: [0.99, 0.999, 0.9999])
     func adamFirstStep(beta2: Double) {
-        #expect(close(ch05_adam.firstStepRatio(Adam(learningRate: 0.001, beta2: beta2)), 1, 1e-6))
-        #expect(close(ch05_adam.firstStepRatio(ArticleAdam(learningRate: 0.001, beta2: beta2)), 0.1 / (1 - beta2).squareRoot(), 1e-6))
+        #expect(close(Measure.firstStepRatio(Adam(learningRate: 0.001, beta2: beta2)), 1, 1e-6))
+        #expect(close(Measure.firstStepRatio(ArticleAdam(learningRate: 0.001, beta2: beta2)), 0.1 / (1 - beta2).squareRoot(), 1e-6))
     }
 
     @Test("Reddi et al.: Adam ends near +1, AMSGrad near −1, and only AMSGrad's average regret vanishes")

@@ -150,3 +150,19 @@ struct DataTests {
         #expect(abs(slope - 3) < 0.02 && abs(my - slope * mx - 2) < 0.02)
     }
 }
+
+@Suite("Measurements")
+struct MeasureTests {
+    @Test("log–log slope of a power law, moving average, mean and spread, first-step ratio")
+    func measures() {
+        let x = (1...100).map(Double.init)
+        #expect(close(Measure.logLogSlope(x, x.map { 3 / $0.squareRoot() }), -0.5, rel: 1e-12))
+        #expect(Measure.movingAverage([1, 2, 3, 4], window: 2) == [1, 1.5, 2.5, 3.5])
+        let s = Measure.meanAndStandardDeviation([1, 2, 3, 4])
+        #expect(s.mean == 2.5 && close(s.standardDeviation, (5.0 / 3).squareRoot(), rel: 1e-15))
+        #expect(close(Measure.firstStepRatio(SGD(learningRate: 0.1), gradient: 2), 2, rel: 1e-15))
+        // Noisy runs are reproducible from their seed.
+        let a = Measure.noisyGradientRun(SGD(learningRate: 0.1), on: Quadratic(), from: [1, 1], steps: 5, noise: 1, seed: 3) { $0.learningRate }
+        #expect(a.count == 5)
+    }
+}

@@ -54,6 +54,13 @@ struct FigureTextTests {
         #expect(GnuplotScript.script(dead).contains("no finite values to draw"))
     }
 
+    @Test("log-spaced indices: increasing, unique, from 0 to count − 1")
+    func logSpaced() {
+        let i = logSpacedIndices(10_000, points: 50)
+        #expect(i.first == 0 && i.last == 9_999 && zip(i, i.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(i.count <= 50 && i.count > 30)
+    }
+
     @Test("strings are quoted for gnuplot")
     func quoting() {
         #expect(GnuplotScript.quoted(#"a "b" \c"#) == #""a \"b\" \\c""#)

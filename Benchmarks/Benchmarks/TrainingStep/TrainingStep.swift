@@ -41,6 +41,12 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(3),
         maxIterations: 2000
     )
+    // The framework's own allocations per measured iteration, to subtract from the rows below.
+    Benchmark("baseline: empty iteration", configuration: configuration) { (benchmark: Benchmark, setup: StepSetup) in
+        for _ in benchmark.scaledIterations { blackHole(setup.parameters.count) }
+    } setup: {
+        StepSetup(hidden: [4], activation: .tanh, batch: 4)
+    }
     for (name, hidden, activation, batch) in [
         ("a: 10x64 tanh, batch 128", Array(repeating: 64, count: 10), Activation.tanh, 128),
         ("b: 4x256 relu, batch 256", Array(repeating: 256, count: 4), Activation.relu, 256),
