@@ -114,10 +114,10 @@ struct Chapter2 {
         ]
         let ts = (0..<T).map(Double.init)
         // The article's restart rule driven by a real run.
-        let example = TeacherTask(seed: nb.seed)
+        let example = SupervisedTask.teacherStudent(seed: nb.seed)
         let restart = ThresholdRestart(threshold: 0.05, factor: 0.7, gamma: 0.995)
-        let run = example.train(schedule: .restart(restart), learningRate: learningRate, steps: nb.quick ? 300 : 1500,
-                                seed: nb.seed &+ 10, recording: [.learningRates]).result
+        let run = example.train(SGD(learningRate: learningRate), schedule: .restart(restart), steps: nb.quick ? 300 : 1500,
+                                seed: nb.seed &+ 10, recording: [.learningRates])
         let resets = run.learningRates.indices.dropFirst().filter { run.learningRates[$0] > run.learningRates[$0 - 1] }
         try await nb.figure(Figure(name: "schedule-gallery", title: "Every schedule form, base rate α = \(Fmt.sig(base))", plots: [
             Plot(title: "closed-form schedules over \(T) steps", xLabel: "step", yLabel: "learning rate", key: .outside,
@@ -147,13 +147,13 @@ struct Chapter2 {
         nb.section("Training under each schedule")
         let steps = nb.quick ? 300 : 3000
         let n = nb.quick ? 2 : seeds
-        let example = TeacherTask(seed: nb.seed)
+        let example = SupervisedTask.teacherStudent(seed: nb.seed)
         let schedules = comparedSchedules(steps: steps)
-        let floor = TeacherTask.noise * TeacherTask.noise
+        let floor = SupervisedTask.teacherNoise * SupervisedTask.teacherNoise
         nb.prose("""
             To see what a schedule buys we need a task whose best possible loss is known. A *teacher* network (2 → 16 → 1, \
             tanh, random weights) labels \(example.data.count) random points, plus Gaussian noise of standard deviation \
-            \(Fmt.sig(TeacherTask.noise)): no student can beat the noise variance, **\(Fmt.sig(floor)) mean squared error**. \
+            \(Fmt.sig(SupervisedTask.teacherNoise)): no student can beat the noise variance, **\(Fmt.sig(floor)) mean squared error**. \
             The student is the book's running MLP (two hidden layers of 32 tanh units), trained with plain SGD on \
             mini-batches of 64 for \(steps) steps from base rate α = \(Fmt.sig(learningRate)) under every schedule, \
             \(n) seeds each (the seed draws the initial weights and the batch order).
@@ -162,9 +162,13 @@ struct Chapter2 {
             schedules.map { s in
                 (0..<n).map { k -> (TrainingResult, Double, [(Int, Double)]) in
                     defer { p.advance() }
-                    let (r, curve) = example.train(schedule: s.schedule, learningRate: learningRate, steps: steps,
-                                                   seed: nb.seed &+ 100 &+ UInt64(k), evaluateEvery: max(1, steps / 100))
-                    return (r, r.divergence == nil ? example.loss(r.parameters) : .nan, curve)
+                    let every = max(1, steps / 100)
+                    var curve: [(Int, Double)] = []
+                    let r = example.train(SGD(learningRate: learningRate), schedule: s.schedule, steps: steps,
+                                          seed: nb.seed &+ 100 &+ UInt64(k)) { t, p in
+                        if t % every == 0 || t == steps { curve.append((t, example.fullLoss(p))) }
+                    }
+                    return (r, example.finalLoss(of: r), curve)
                 }
             }
         }

@@ -42,40 +42,6 @@ enum QuadraticGD {
     }
 }
 
-/// A teacher–student regression: targets come from a random tanh network (2 → 16 → 1) plus
-/// N(0, 0.1²) noise, so the best achievable mean squared error is the noise variance, 0.01 —
-/// a known floor to measure schedules against. The student is the book's 2 × 32 tanh MLP.
-struct TeacherTask {
-    static let noise = 0.1
-    let data: Dataset
-    let network = MLP(inputs: 2, hidden: [32, 32], outputs: 1, activation: .tanh)
-
-    init(seed: UInt64) {
-        var rng = SeededGenerator(seed: seed)
-        data = Datasets.teacherRegression(count: 512, inputs: 2, hidden: [16], noise: Self.noise, rng: &rng)
-    }
-
-    /// Full-batch mean squared error of `parameters`.
-    func loss(_ parameters: [Double]) -> Double {
-        Loss.meanSquaredError.value(output: network.predict(parameters, data.inputs), target: data.targets)
-    }
-
-    /// Mini-batch SGD under `schedule`; initial weights and batch order from `seed`.
-    /// With `evaluateEvery`, `fullLoss` receives the full-batch MSE every that many steps.
-    func train(schedule: Schedule, learningRate: Double, steps: Int, seed: UInt64,
-               recording: TrainingRecording = [], evaluateEvery: Int = 0) -> (result: TrainingResult, fullLoss: [(Int, Double)]) {
-        var rng = SeededGenerator(seed: seed)
-        let theta = network.initialParameters(.xavierUniform, using: &rng)
-        var curve: [(Int, Double)] = []
-        let result = Descent.train(network, parameters: theta, on: data, loss: .meanSquaredError,
-                                   optimizer: SGD(learningRate: learningRate), schedule: schedule, steps: steps,
-                                   batchSize: 64, recording: recording, rng: &rng) { t, p in
-            if evaluateEvery > 0 && (t % evaluateEvery == 0 || t == steps) { curve.append((t, loss(p))) }
-        }
-        return (result, curve)
-    }
-}
-
 /// The schedules compared, all starting from the same base rate.
 func comparedSchedules(steps: Int) -> [(name: String, schedule: Schedule)] {
     let t = steps

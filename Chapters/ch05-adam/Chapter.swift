@@ -48,7 +48,7 @@ struct Chapter5 {
         nb.notice("At the default β₂ = 0.999 the uncorrected first step is 3.16α — and the factor stays above 1 for about 1/(1 − β₂) = 1000 steps, while v̂ is still biased towards 0.")
 
         // Kingma & Ba Fig. 4, small.
-        let task = SpiralsTask(seed: nb.seed)
+        let task = SupervisedTask.spirals(seed: nb.seed)
         let steps = nb.quick ? 100 : 1000
         let exponents = nb.quick ? [-3.0, -2, -1] : stride(from: -4.0, through: -0.5, by: 0.5).map { $0 }
         let grid = exponents.map { Double.pow(10, $0) }

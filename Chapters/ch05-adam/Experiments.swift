@@ -2,28 +2,6 @@ import Descent
 import Figures
 import RealModule
 
-/// The running example: spirals (512), a 2 × 32 tanh MLP, binary cross-entropy, batches of 64.
-struct SpiralsTask {
-    let data: Dataset
-    let network = MLP(inputs: 2, hidden: [32, 32], outputs: 1, activation: .tanh)
-
-    init(seed: UInt64) {
-        var rng = SeededGenerator(seed: seed)
-        data = Datasets.spirals(count: 512, rng: &rng)
-    }
-
-    /// Full-batch loss after `steps` mini-batch steps with `optimizer`, or NaN if it diverged.
-    func finalLoss(_ optimizer: some Optimizer, steps: Int, seed: UInt64) -> Double {
-        var rng = SeededGenerator(seed: seed)
-        let theta = network.initialParameters(.xavierUniform, using: &rng)
-        let r = train(network, parameters: theta, on: data, loss: .binaryCrossEntropyWithLogits, optimizer: optimizer,
-                      steps: steps, batchSize: 64, rng: &rng)
-        guard r.divergence == nil else { return .nan }
-        let l = Loss.binaryCrossEntropyWithLogits.value(output: network.predict(r.parameters, data.inputs), target: data.targets)
-        return l.isFinite ? l : .nan
-    }
-}
-
 /// One entrant of the Rosenbrock race.
 struct Racer {
     let name: String

@@ -40,6 +40,14 @@ struct NetworkTests {
         #expect(worst < 1e-6, "\(activation) × \(loss): worst relative error \(worst)")
     }
 
+    @Test("each activation's derivative, written through its output, equals a central difference", arguments: Activation.allCases)
+    func activationDerivative(_ a: Activation) {
+        for z in [-3.0, -0.7, -0.01, 0.02, 0.5, 2.5] {
+            let fd = (a.apply(z + 1e-6) - a.apply(z - 1e-6)) / 2e-6
+            #expect(abs(a.derivative(output: a.apply(z)) - fd) < 1e-8, "\(a) at \(z)")
+        }
+    }
+
     @Test("losses: values by hand")
     func lossValues() {
         let o = Matrix([[0.0, 2.0]]), t = Matrix([[1.0, 0.0]])

@@ -166,3 +166,20 @@ struct MeasureTests {
         #expect(a.count == 5)
     }
 }
+
+@Suite("SupervisedTask")
+struct SupervisedTaskTests {
+    @Test("same seed, same run; the range test restores nothing it should not and suggests a finite rate")
+    func task() {
+        let task = SupervisedTask.teacherStudent(seed: 1)
+        #expect(task.data.count == 512 && task.loss == .meanSquaredError)
+        let a = task.train(SGD(learningRate: 0.1), steps: 50, seed: 7)
+        let b = task.train(SGD(learningRate: 0.1), steps: 50, seed: 7)
+        #expect(a.losses == b.losses && a.parameters == b.parameters)
+        #expect(task.finalLoss(of: a) == task.fullLoss(a.parameters))
+        #expect(task.finalLoss(SGD(learningRate: 1e6), steps: 50, seed: 7).isNaN)  // diverged → NaN
+        let r = task.rangeTest(SGD(learningRate: 1e-5), test: RangeTest(minimumRate: 1e-5, maximumRate: 10, steps: 60), seed: 7)
+        #expect(r.minimumOverTen.map { $0 > 0 && $0.isFinite } == true)
+        #expect(SupervisedTask.spirals(seed: 1).loss == .binaryCrossEntropyWithLogits)
+    }
+}

@@ -1,4 +1,4 @@
-# SGD + momentum at peak α = 0.0333: three schedules
+# SGD + momentum at peak α = 0.0311: three schedules
 # Redraw with: gnuplot one-cycle.gp  (reads one-cycle.dat, writes one-cycle.svg and one-cycle.png)
 reset
 DATA = "one-cycle.dat"
@@ -32,7 +32,7 @@ do for [fmt in "svg png"] {
         set terminal pngcairo size 900,440 noenhanced font "Sans,11" background rgb "white"
     }
     set output "one-cycle.".fmt
-    set multiplot layout 1,2 title "SGD + momentum at peak α = 0.0333: three schedules" font ",14"
+    set multiplot layout 1,2 title "SGD + momentum at peak α = 0.0311: three schedules" font ",14"
     unset label
     unset arrow
     unset logscale

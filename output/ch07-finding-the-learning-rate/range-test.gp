@@ -51,11 +51,11 @@ do for [fmt in "svg png"] {
     set key opaque samplen 2.5 spacing 1.15 top left
     set bmargin
     set arrow 1 from 0.000644236350872137, graph 0 to 0.000644236350872137, graph 1 nohead lc rgb "#D55E00" lw 1.5 dt 3
-    set arrow 2 from 0.03331294787934676, graph 0 to 0.03331294787934676, graph 1 nohead lc rgb "#009E73" lw 1.5 dt 3
+    set arrow 2 from 0.03107866187782014, graph 0 to 0.03107866187782014, graph 1 nohead lc rgb "#009E73" lw 1.5 dt 3
     plot DATA index 0 using 1:2 with points ls 8 title "loss after each step", \
          DATA index 1 using 1:2 with lines ls 1 title "smoothed (β = 0.98)", \
          NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "steepest: 0.00064", \
-         NaN with lines lc rgb "#009E73" lw 1.5 dt 3 title "min/10: 0.033"
+         NaN with lines lc rgb "#009E73" lw 1.5 dt 3 title "min/10: 0.031"
     unset label
     unset arrow
     unset logscale
@@ -73,11 +73,11 @@ do for [fmt in "svg png"] {
     set key default
     set key opaque samplen 2.5 spacing 1.15 top left
     set bmargin
-    set arrow 1 from 0.0003448962260405758, graph 0 to 0.0003448962260405758, graph 1 nohead lc rgb "#D55E00" lw 1.5 dt 3
+    set arrow 1 from 0.00036969127071950287, graph 0 to 0.00036969127071950287, graph 1 nohead lc rgb "#D55E00" lw 1.5 dt 3
     set arrow 2 from 0.009547716114208056, graph 0 to 0.009547716114208056, graph 1 nohead lc rgb "#009E73" lw 1.5 dt 3
     plot DATA index 2 using 1:2 with points ls 8 title "loss after each step", \
          DATA index 3 using 1:2 with lines ls 1 title "smoothed (β = 0.98)", \
-         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "steepest: 0.00034", \
+         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "steepest: 0.00037", \
          NaN with lines lc rgb "#009E73" lw 1.5 dt 3 title "min/10: 0.0095"
     unset multiplot
     unset output
