@@ -1,3 +1,4 @@
+import Foundation
 import Subprocess
 import SystemPackage
 #if canImport(Glibc)
@@ -8,14 +9,29 @@ import Darwin
 
 /// Runs gnuplot as a child process.
 ///
-/// The script goes to gnuplot's standard input and both output streams are collected
-/// concurrently (no blocking write, no `waitUntilExit()` polling); SIGPIPE is ignored so a
-/// gnuplot that dies early cannot kill the caller. A gnuplot error becomes a
-/// ``GnuplotError`` quoting gnuplot's message, which names the script line.
+/// The script reaches gnuplot's standard input from an in-memory file (not a pipe), so a gnuplot
+/// that exits or crashes before reading it cannot make the write fail: writing a script through
+/// swift-subprocess's pipe writer while the child died made it abandon an open descriptor and
+/// trap ("FileDescriptor … was not closed") in about one run in ten. Both output streams are
+/// collected concurrently. Each run has a time limit (``timeoutSeconds()``): gnuplot runs in its
+/// own process group, and the whole group is killed when the limit passes. A gnuplot error
+/// becomes a ``GnuplotError`` quoting gnuplot's message, which names the script line.
 public enum Gnuplot {
     /// How to install gnuplot, for messages.
     public static let installHint =
         "gnuplot is not installed: on Debian/Ubuntu run `apt-get install gnuplot gnuplot-nox`, on macOS `brew install gnuplot`"
+
+    /// The default time limit of one gnuplot run, in seconds.
+    public static let defaultTimeout = 60.0
+
+    /// The time limit of one gnuplot run: `DESCENT_GNUPLOT_TIMEOUT` (seconds, > 0) or 60.
+    ///
+    /// - Throws: ``GnuplotError/badTimeout(_:)`` when the variable is set but is not a positive number.
+    public static func timeoutSeconds(environment: [String: String] = currentEnvironment()) throws -> Double {
+        guard let text = environment["DESCENT_GNUPLOT_TIMEOUT"] else { return defaultTimeout }
+        guard let value = Double(text.trimmed), value > 0, value.isFinite else { throw GnuplotError.badTimeout(text) }
+        return value
+    }
 
     /// The gnuplot executable found on `PATH`, or nil.
     public static func executablePath(environment: [String: String] = currentEnvironment()) -> String? {
@@ -30,37 +46,124 @@ public enum Gnuplot {
     /// Whether gnuplot is on `PATH`.
     public static var isAvailable: Bool { executablePath() != nil }
 
-    /// Runs `script` through gnuplot and returns its standard output.
+    /// Runs `script` through gnuplot and returns its standard output; `name` says what the
+    /// script draws, for messages.
     ///
-    /// - Throws: ``GnuplotError/notInstalled`` or ``GnuplotError/failed(status:message:)``.
-    public static func run(_ script: String, workingDirectory: String? = nil) async throws -> String {
-        try await run(arguments: [], input: script, workingDirectory: workingDirectory)
+    /// - Throws: ``GnuplotError``.
+    public static func run(_ script: String, name: String = "a gnuplot script", workingDirectory: String? = nil) async throws -> String {
+        try await run(arguments: [], input: script, name: name, workingDirectory: workingDirectory)
     }
 
     /// Runs gnuplot with `arguments` (e.g. a script file name) and optional standard input,
-    /// returning its standard output.
-    public static func run(arguments: [String], input: String = "", workingDirectory: String? = nil) async throws -> String {
+    /// returning its standard output. `name` (default: the first argument) names the script in
+    /// messages.
+    public static func run(arguments: [String], input: String = "", name: String? = nil,
+                           workingDirectory: String? = nil) async throws -> String {
         guard let exe = executablePath() else { throw GnuplotError.notInstalled }
+        let scriptName = name ?? arguments.first ?? "a gnuplot script"
+        let limit = try timeoutSeconds()
         signal(SIGPIPE, SIG_IGN)
-        let result = try await Subprocess.run(
-            .path(FilePath(exe)),
-            arguments: Arguments(arguments),
-            workingDirectory: workingDirectory.map { FilePath($0) },
-            input: .string(input),
-            output: .string(limit: 64 << 20),
-            error: .string(limit: 1 << 20)
-        )
-        let stderr = result.standardError
-        guard case .exited(0) = result.terminationStatus else {
-            throw GnuplotError.failed(status: "\(result.terminationStatus)", message: stderr.trimmed)
+        let stdinFD = try inputDescriptor(input)
+        let child = RunningGnuplot()
+        // Cancelled (e.g. another figure failed): kill the whole group, not just gnuplot.
+        let outcome: RunOutcome = try await withTaskCancellationHandler { try await withThrowingTaskGroup(of: RunOutcome?.self) { group in
+            group.addTask {
+                defer { child.finished() }
+                var options = PlatformOptions()
+                options.processGroupID = 0  // its own group: a timeout kills gnuplot and anything it started
+                let result = try await Subprocess.run(
+                    .path(FilePath(exe)),
+                    arguments: Arguments(arguments),
+                    workingDirectory: workingDirectory.map { FilePath($0) },
+                    platformOptions: options,
+                    input: .fileDescriptor(FileDescriptor(rawValue: stdinFD), closeAfterSpawningProcess: true),
+                    output: .string(limit: 64 << 20),
+                    error: .string(limit: 1 << 20)
+                ) { execution in
+                    child.started(execution.processIdentifier.value)
+                }
+                return .finished(result.terminationStatus, result.standardOutput, result.standardError)
+            }
+            group.addTask {
+                do { try await Task.sleep(nanoseconds: UInt64(min(limit, 1e9) * 1e9)) } catch { return nil }
+                return child.killIfRunning() ? .timedOut : nil
+            }
+            while let next = try await group.next() {
+                guard let next, case .finished = next else { continue }
+                group.cancelAll()
+                return child.wasKilled ? .timedOut : next
+            }
+            return .timedOut
+        } } onCancel: { _ = child.killIfRunning() }
+        switch outcome {
+        case .timedOut:
+            throw GnuplotError.timedOut(script: scriptName, seconds: limit)
+        case .finished(let status, let stdout, let stderr):
+            guard case .exited(0) = status else {
+                throw GnuplotError.failed(status: describe(status), message: stderr.trimmed)
+            }
+            // gnuplot reports some problems (e.g. warnings) without failing; errors exit non-zero.
+            return stdout
         }
-        // gnuplot reports some problems (e.g. warnings) without failing; errors exit non-zero.
-        return result.standardOutput
+    }
+
+    private enum RunOutcome: Sendable {
+        case finished(TerminationStatus, String, String)
+        case timedOut
+    }
+
+    /// "exit status 1", "signal 11 (segmentation fault)".
+    static func describe(_ status: TerminationStatus) -> String {
+        switch status {
+        case .exited(let code): return "exit status \(code)"
+        case .signaled(let sig):
+            let name = strsignal(Int32(sig)).map { String(cString: $0).lowercased() } ?? "unknown signal"
+            return "killed by signal \(sig), \(name)"
+        }
+    }
+
+    /// A readable descriptor holding `text` (an in-memory file where the system has one,
+    /// otherwise an unlinked temporary file), positioned at its start.
+    static func inputDescriptor(_ text: String) throws -> Int32 {
+        var fd: Int32 = -1
+        #if os(Linux)
+        typealias MemfdCreate = @convention(c) (UnsafePointer<CChar>, UInt32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "memfd_create") {
+            fd = unsafeBitCast(symbol, to: MemfdCreate.self)("gnuplot-script", 1 /* MFD_CLOEXEC */)
+        }
+        #endif
+        if fd < 0 {
+            let dir = currentEnvironment()["TMPDIR"] ?? "/tmp"
+            var template = Array("\(dir)/descent-gnuplot-XXXXXX".utf8CString)
+            fd = mkstemp(&template)
+            guard fd >= 0 else { throw GnuplotError.io("could not create a temporary file for the gnuplot script in \(dir): \(String(cString: strerror(errno)))") }
+            unlink(template)
+        }
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let why = String(cString: strerror(errno))
+                close(fd)
+                throw GnuplotError.io("could not hand the script to gnuplot: \(why)")
+            }
+            bytes = bytes.dropFirst(n)
+        }
+        lseek(fd, 0, SEEK_SET)
+        return fd
+    }
+
+    /// Kills every gnuplot still running (their whole process groups); for signal handlers
+    /// that are about to exit.
+    public static func killAll() {
+        RunningGnuplot.killAll()
     }
 
     /// `figure` drawn with the `dumb` terminal into a string of `width` × `height` characters.
     public static func terminalPlot(_ figure: Figure, width: Int = terminalWidth(), height: Int = 24) async throws -> String {
-        let raw = try await run(GnuplotScript.dumb(figure, width: max(40, width), height: max(12, height)))
+        let raw = try await run(GnuplotScript.dumb(figure, width: max(40, width), height: max(12, height)),
+                                name: "the terminal plot of '\(figure.title)'")
         // The dumb terminal starts each page with a form feed and pads lines with spaces.
         var lines = raw.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             var s = Substring(line.filter { $0 != "\u{0C}" })
@@ -100,12 +203,64 @@ public enum GnuplotError: Error, Equatable, CustomStringConvertible {
     /// gnuplot exited unsuccessfully; `message` is its standard error, which names the
     /// failing script line (e.g. `"<stdin>", line 7: undefined variable: foo`).
     case failed(status: String, message: String)
+    /// gnuplot ran longer than the time limit and was killed.
+    case timedOut(script: String, seconds: Double)
+    /// `DESCENT_GNUPLOT_TIMEOUT` is not a positive number of seconds.
+    case badTimeout(String)
+    /// The script could not be handed to gnuplot.
+    case io(String)
 
     public var description: String {
         switch self {
         case .notInstalled: return Gnuplot.installHint
-        case .failed(let status, let message): return "gnuplot failed (\(status)): \(message)"
+        case .failed(let status, let message):
+            return "gnuplot failed (\(status))" + (message.isEmpty ? " without a message" : ": \(message)")
+        case .timedOut(let script, let seconds):
+            let shown = seconds == seconds.rounded() ? "\(Int(seconds))" : "\(seconds)"
+            return "gnuplot did not finish \(script) within \(shown) s and was stopped; "
+                + "raise the limit with DESCENT_GNUPLOT_TIMEOUT=<seconds> if the figure is just slow"
+        case .badTimeout(let value):
+            return "DESCENT_GNUPLOT_TIMEOUT='\(value)' is not a number of seconds > 0 (e.g. DESCENT_GNUPLOT_TIMEOUT=120)"
+        case .io(let message): return message
         }
+    }
+}
+
+/// A gnuplot child between spawn and exit: its process group can be killed by a timeout or
+/// by ``Gnuplot/killAll()``.
+final class RunningGnuplot: @unchecked Sendable {
+    private static let registryLock = NSLock()
+    nonisolated(unsafe) private static var live: [ObjectIdentifier: RunningGnuplot] = [:]
+    private let lock = NSLock()
+    private var pid: pid_t = 0
+    private var done = false
+    private var killed = false
+
+    /// Whether ``killIfRunning()`` killed it.
+    var wasKilled: Bool { lock.lock(); defer { lock.unlock() }; return killed }
+
+    func started(_ pid: pid_t) {
+        lock.lock(); self.pid = pid; lock.unlock()
+        Self.registryLock.lock(); Self.live[ObjectIdentifier(self)] = self; Self.registryLock.unlock()
+    }
+
+    func finished() {
+        lock.lock(); done = true; lock.unlock()
+        Self.registryLock.lock(); Self.live[ObjectIdentifier(self)] = nil; Self.registryLock.unlock()
+    }
+
+    /// Kills the process group if the child was started and has not been collected yet.
+    func killIfRunning() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard pid > 0, !done else { return false }
+        kill(-pid, SIGKILL)
+        killed = true
+        return true
+    }
+
+    static func killAll() {
+        registryLock.lock(); let all = Array(live.values); registryLock.unlock()
+        for child in all { _ = child.killIfRunning() }
     }
 }
 

@@ -1,11 +1,13 @@
 import ArgumentParser
+import Foundation
 
 /// The options every chapter accepts (its `--help` lists them with its own).
 public struct ChapterOptions: ParsableArguments, Sendable {
     @Option(help: "Folder for the book's pages, figures and data (created if missing).")
     public var output: String = "output"
 
-    @Option(help: "Seed for every random draw of the chapter (the page records it).")
+    @Option(parsing: .unconditional, help: "Seed for every random draw of the chapter, an integer ≥ 0 (the page records it).",
+            transform: ChapterOptions.parseSeed)
     public var seed: UInt64 = 42
 
     @Flag(help: "Smaller runs: fewer steps, seeds and grid points (seconds, for tests).")
@@ -24,4 +26,18 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     public var quiet = false
 
     public init() {}
+
+    public func validate() throws {
+        guard !output.isEmpty else {
+            throw ValidationError("--output '' names no folder (it would write into the current folder); give a folder, e.g. --output output")
+        }
+    }
+
+    /// `--seed`: an integer from 0 to 2⁶⁴ − 1; "-1" says the seed must be ≥ 0 (rather than
+    /// "Missing value", which is what a negative number read as a flag would give).
+    public static func parseSeed(_ text: String) throws -> UInt64 {
+        if let value = UInt64(text) { return value }
+        if let negative = Int64(text), negative < 0 { throw ValidationError("seed must be ≥ 0 (got \(text))") }
+        throw ValidationError("seed must be an integer from 0 to \(UInt64.max) (got '\(text)')")
+    }
 }

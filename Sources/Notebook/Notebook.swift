@@ -33,9 +33,11 @@ public final class Notebook {
     private let outputRoot: URL
     private let chapterDirectory: URL
     private let staging: URL
-    private let terminalPlots: Bool
+    private var terminalPlots: Bool
 
-    /// Prepares a run: checks that the output folder is writable before any work is done.
+    /// Prepares a run: checks, before any work is done, that the output folder can be created
+    /// and written and that nothing but a folder sits where the chapter folder goes. A failure
+    /// leaves no folder behind that this run created.
     public init(_ info: ChapterInfo, options: ChapterOptions) throws {
         self.info = info
         self.options = options
@@ -43,18 +45,30 @@ public final class Notebook {
         outputRoot = URL(fileURLWithPath: options.output, isDirectory: true)
         chapterDirectory = outputRoot.appendingPathComponent(info.slug, isDirectory: true)
         staging = outputRoot.appendingPathComponent(".staging-\(info.slug)-\(getpid())", isDirectory: true)
+        let created = try OutputFolder.create(options.output)
         do {
-            try fm.createDirectory(at: outputRoot, withIntermediateDirectories: true)
+            var isDirectory: ObjCBool = false
+            if fm.fileExists(atPath: chapterDirectory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw NotebookError.unwritableOutput(options.output, "\(chapterDirectory.path) is a file, where the chapter's folder goes; "
+                                                     + "move it away, or choose another folder with --output DIR")
+            }
+            ChapterSwap.recover(in: outputRoot, slug: info.slug)
             Self.removeAbandonedStaging(in: outputRoot, slug: info.slug)
-            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-            lockDescriptor = open(staging.appendingPathComponent(".lock").path, O_CREAT | O_RDWR, 0o644)
+            RunSignals.install()
+            RunSignals.track(staging)
+            try fm.createDirectory(at: staging, withIntermediateDirectories: false)
+            lockDescriptor = open(staging.appendingPathComponent(".lock").path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
             if lockDescriptor >= 0 { _ = flock(lockDescriptor, LOCK_EX) }
             let probe = staging.appendingPathComponent(".probe")
             try Data().write(to: probe)
             try fm.removeItem(at: probe)
         } catch {
             try? fm.removeItem(at: staging)
-            throw NotebookError.unwritableOutput(options.output, "\(error.localizedDescription)")
+            RunSignals.untrack(staging)
+            OutputFolder.removeCreated(created)
+            if let known = error as? NotebookError { throw known }
+            let why = FileProblem.errnoCode(of: error).map { "\(FileProblem.reason($0)); \(FileProblem.advice($0))" }
+            throw NotebookError.unwritableOutput(options.output, why ?? "\(error)")
         }
         terminalPlots = options.plots || isatty(STDOUT_FILENO) == 1
         let header = "Chapter \(info.number) — \(info.title)"
@@ -86,7 +100,8 @@ public final class Notebook {
     /// Held for the life of the run; see ``removeAbandonedStaging(in:slug:)``.
     private var lockDescriptor: Int32 = -1
 
-    /// Runs a chapter body and publishes its page; on failure the previous page stays.
+    /// Runs a chapter body and publishes its page; on failure the previous chapter folder stays
+    /// exactly as it was. File-system errors are reported as one sentence (what, where, what to do).
     public static func run(_ info: ChapterInfo, _ options: ChapterOptions, _ body: (Notebook) async throws -> Void) async throws {
         let nb = try Notebook(info, options: options)
         do {
@@ -94,6 +109,14 @@ public final class Notebook {
             try await nb.publish()
         } catch {
             try? FileManager.default.removeItem(at: nb.staging)
+            RunSignals.untrack(nb.staging)
+            let unchanged = "nothing was published, \(nb.chapterDirectory.path) is unchanged"
+            if let sentence = FileProblem.sentence(error, doing: "writing chapter \(info.slug)", path: nb.staging.path) {
+                throw NotebookError.io(sentence + " (\(unchanged))")
+            }
+            if error is GnuplotError || error is FigureError || error is PublishError {
+                throw NotebookError.io("\(info.slug): \(error) (\(unchanged))")
+            }
             throw error
         }
     }
@@ -161,8 +184,11 @@ public final class Notebook {
         if terminalPlots && !options.quiet && Gnuplot.isAvailable && !figure.plots.contains(where: { $0.heatmap != nil }) {
             var plain = figure
             for i in plain.plots.indices { plain.plots[i].contour = nil }
-            if let text = try? await Gnuplot.terminalPlot(plain, width: min(Gnuplot.terminalWidth(), 110), height: 24) {
-                print(text)
+            do {
+                print(try await Gnuplot.terminalPlot(plain, width: min(Gnuplot.terminalWidth(), 110), height: 24))
+            } catch {
+                // The page does not need the terminal plot; a hanging gnuplot should cost its limit once, not per figure.
+                if case GnuplotError.timedOut = error { terminalPlots = false }
             }
         }
     }
@@ -212,42 +238,35 @@ public final class Notebook {
         guard failed.isEmpty else { throw ClaimsFailed(slug: info.slug, failed: failed) }
         page.append("---\n*Generated by `\(info.slug)`; \(plural(claimCount, "claim")) checked on this run; numbers in prose and tables are rounded as shown, data files keep full precision.*\n")
         try AtomicFile.write(page.joined(separator: "\n"), to: staging.appendingPathComponent("README.md"))
-        if !options.noRender && !figureNames.isEmpty {
-            if Gnuplot.isAvailable {
+        // The new folder holds exactly what this run made: when figures are not drawn, drawings of
+        // earlier runs are not carried over (they would show other data than the .dat next to them).
+        var notDrawn = ""
+        if !figureNames.isEmpty {
+            if options.noRender {
+                notDrawn = "; figures not drawn (--no-render), drawings of earlier runs removed"
+            } else if Gnuplot.isAvailable {
                 try await FigureWriter.render(figureNames, in: staging, renderer: GnuplotRenderer())
             } else {
-                Notebook.warnOnce(Gnuplot.installHint + " — wrote the .gp and .dat files; figures were not drawn.")
+                Notebook.warnOnce(Gnuplot.installHint + " — wrote the .gp and .dat files; figures were not drawn, and drawings "
+                                  + "of earlier runs were removed so that none shows other data than its .dat file.")
             }
         }
         try moveIntoPlace()
-        say("\nWrote \(options.output)/\(info.slug)/README.md (\(plural(figureCount, "figure")), \(plural(tableCount, "table"))).\n")
+        say("\nWrote \(options.output)/\(info.slug)/README.md (\(plural(figureCount, "figure")), \(plural(tableCount, "table"))\(notDrawn)).\n")
     }
 
-    /// Renames every staged file over its counterpart in the chapter folder and removes files
-    /// of earlier runs that this run no longer produces (rendered figures are kept when this
-    /// run did not render).
+    /// Swaps the complete staging folder in for the chapter folder, in one step
+    /// (see ``ChapterSwap``), then removes the previous chapter.
     private func moveIntoPlace() throws {
-        let fm = FileManager.default
-        try fm.createDirectory(at: chapterDirectory, withIntermediateDirectories: true)
-        let produced = try fm.contentsOfDirectory(atPath: staging.path).filter { !$0.hasPrefix(".") }.sorted()
-        for name in produced where name != "README.md" {
-            try replace(chapterDirectory.appendingPathComponent(name), with: staging.appendingPathComponent(name))
-        }
-        // The page last: it is what a reader opens.
-        try replace(chapterDirectory.appendingPathComponent("README.md"), with: staging.appendingPathComponent("README.md"))
-        let keepRendered = options.noRender || !Gnuplot.isAvailable
-        for name in try fm.contentsOfDirectory(atPath: chapterDirectory.path) where !produced.contains(name) {
-            let stem = name.split(separator: ".").dropLast().joined(separator: ".")
-            if keepRendered && figureNames.contains(stem) && (name.hasSuffix(".svg") || name.hasSuffix(".png")) { continue }
-            try? fm.removeItem(at: chapterDirectory.appendingPathComponent(name))
-        }
-        try? fm.removeItem(at: staging)
-    }
-
-    private func replace(_ target: URL, with source: URL) throws {
-        if rename(source.path, target.path) != 0 {
-            throw NotebookError.io("could not move \(source.lastPathComponent) into \(chapterDirectory.path): \(String(cString: strerror(errno)))")
-        }
+        let retired = outputRoot.appendingPathComponent(".retired-\(info.slug)-\(getpid())", isDirectory: true)
+        RunSignals.publishing.lock()
+        defer { RunSignals.publishing.unlock() }
+        // The lock file stays open (its flock lasts until exit) but leaves the folder being published.
+        unlink(staging.appendingPathComponent(".lock").path)
+        let outcome = try ChapterSwap.swap(staging, into: chapterDirectory, retired: retired)
+        // After an exchange the staging path holds the previous chapter.
+        if outcome == .exchanged { try? FileManager.default.removeItem(at: staging) }
+        RunSignals.untrack(staging)
     }
 
     // MARK: Terminal
@@ -289,7 +308,8 @@ public enum NotebookError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unwritableOutput(let path, let why):
-            return "cannot write to the output folder '\(path)' (\(why)); choose another with --output DIR"
+            let advice = why.contains("--output DIR") ? "" : "; choose another folder with --output DIR"
+            return "cannot write to the output folder '\(path)': \(why)\(advice)"
         case .io(let message): return message
         }
     }

@@ -15,7 +15,7 @@ struct BookCommand: AsyncParsableCommand {
     @Option(help: "Folder for the book (created if missing).")
     var output: String = "output"
 
-    @Option(help: "Seed passed to every chapter.")
+    @Option(parsing: .unconditional, help: "Seed passed to every chapter, an integer ≥ 0.", transform: ChapterOptions.parseSeed)
     var seed: UInt64 = 42
 
     @Flag(help: "Small runs (for tests).")
@@ -27,65 +27,106 @@ struct BookCommand: AsyncParsableCommand {
     @Option(help: "Run only this chapter (its slug, e.g. ch00-tour).")
     var only: String?
 
-    @Option(help: "Chapters run at once (default: the number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Chapters run at once, \(Self.jobRange.lowerBound)…\(Self.jobRange.upperBound) (default: the number of cores).")
+    var jobs: Int = min(ProcessInfo.processInfo.activeProcessorCount, 64)
+
+    static let jobRange = 1...64
 
     func validate() throws {
         if let only, !Book.chapters.contains(where: { $0.slug == only }) {
             throw ValidationError("unknown chapter '\(only)'; chapters are: \(Book.chapters.map(\.slug).joined(separator: ", "))")
         }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1") }
+        guard Self.jobRange.contains(jobs) else {
+            throw ValidationError("--jobs must be from \(Self.jobRange.lowerBound) to \(Self.jobRange.upperBound) (got \(jobs))")
+        }
+        guard !output.isEmpty else {
+            throw ValidationError("--output '' names no folder (it would write into the current folder); give a folder, e.g. --output output")
+        }
     }
 
     func run() async throws {
         let chapters = Book.chapters.filter { only == nil || $0.slug == only }
         let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        // Refuse an unwritable output folder before any chapter starts.
+        // Refuse an unwritable output folder before any chapter starts, leaving no folder behind.
         let out = URL(fileURLWithPath: output, isDirectory: true)
+        let created = try OutputFolder.create(output)
         do {
-            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
             let probe = out.appendingPathComponent(".book-probe-\(getpid())")
             try Data().write(to: probe)
             try FileManager.default.removeItem(at: probe)
         } catch {
-            throw ValidationError("cannot write to the output folder '\(output)': \(error.localizedDescription)")
+            OutputFolder.removeCreated(created)
+            let why = FileProblem.errnoCode(of: error).map { "\(FileProblem.reason($0)); \(FileProblem.advice($0))" }
+            throw NotebookError.unwritableOutput(output, why ?? "\(error)")
         }
         if !noRender && !Gnuplot.isAvailable {
             FileHandle.standardError.write(Data("warning: \(Gnuplot.installHint) — writing .gp and .dat only\n".utf8))
         }
+        let children = Children()
+        children.forwardSignals()
         let started = DispatchTime.now()
         var timings: [(String, Double)] = []
-        try await withThrowingTaskGroup(of: (String, Double).self) { group in
+        var failures: [String] = []
+        await withTaskGroup(of: (String, Result<Double, BookError>).self) { group in
             var pending = chapters[...]
             func launch() {
-                guard let chapter = pending.popFirst() else { return }
+                guard failures.isEmpty, children.interruption == nil, let chapter = pending.popFirst() else { return }
                 let exe = binDir.appendingPathComponent(chapter.slug)
                 var args = ["--output", output, "--seed", "\(seed)", "--quiet"]
                 if quick { args.append("--quick") }
                 if noRender || !Gnuplot.isAvailable { args.append("--no-render") }
                 group.addTask {
-                    guard FileManager.default.isExecutableFile(atPath: exe.path) else {
-                        throw ValidationError("\(exe.path) is missing: build the chapters first (swift build -c release)")
-                    }
-                    let t0 = DispatchTime.now()
-                    let result = try await Subprocess.run(.path(.init(exe.path)), arguments: .init(args),
-                                                          output: .discarded, error: .string(limit: 1 << 20))
-                    guard case .exited(0) = result.terminationStatus else {
-                        throw ValidationError("\(chapter.slug) failed (\(result.terminationStatus)):\n\(result.standardError)")
-                    }
-                    return (chapter.slug, Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9)
+                    (chapter.slug, await Self.runChapter(chapter.slug, exe: exe, arguments: args, children: children))
                 }
             }
             for _ in 0..<jobs { launch() }
-            while let done = try await group.next() {
-                timings.append(done)
-                FileHandle.standardError.write(Data("  \(done.0)  \(Fmt.fixed(done.1, 1)) s\n".utf8))
+            while let (slug, result) = await group.next() {
+                switch result {
+                case .success(let seconds):
+                    timings.append((slug, seconds))
+                    FileHandle.standardError.write(Data("  \(slug)  \(Fmt.fixed(seconds, 1)) s\n".utf8))
+                case .failure(let error):
+                    failures.append(error.description)
+                }
                 launch()
             }
         }
+        if let sig = children.interruption {
+            FileHandle.standardError.write(Data(("book: interrupted by \(sig == SIGINT ? "SIGINT" : "SIGTERM"); passed it on to the "
+                + "running chapters and waited for them; each chapter folder holds a complete run\n").utf8))
+            throw ExitCode(128 + sig)
+        }
+        guard failures.isEmpty else { throw BookError(failures.joined(separator: "\n")) }
         if only == nil { try AtomicFile.write(index(), to: out.appendingPathComponent("README.md")) }
         let total = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         FileHandle.standardError.write(Data("book: \(timings.count) chapter(s) in \(Fmt.fixed(total, 1)) s → \(output)/README.md\n".utf8))
+    }
+
+    /// Runs one chapter executable; its seconds, or why it failed.
+    static func runChapter(_ slug: String, exe: URL, arguments: [String], children: Children) async -> Result<Double, BookError> {
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
+            return .failure(BookError("\(exe.path) is missing: build the chapters first (swift build -c release)"))
+        }
+        let t0 = DispatchTime.now()
+        do {
+            let result = try await Subprocess.run(.path(.init(exe.path)), arguments: .init(arguments), input: .none,
+                                                  output: .discarded, error: .string(limit: 1 << 20)) { execution in
+                children.started(execution.processIdentifier.value)
+            }
+            children.finished(result.processIdentifier.value)
+            guard case .exited(0) = result.terminationStatus else {
+                let stderr = result.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
+                let status: String
+                switch result.terminationStatus {
+                case .exited(let code): status = "exit status \(code)"
+                case .signaled(let sig): status = "killed by signal \(sig)"
+                }
+                return .failure(BookError("chapter \(slug) failed (\(status))" + (stderr.isEmpty ? "" : ":\n\(stderr)")))
+            }
+        } catch {
+            return .failure(BookError("\(slug) could not be started: \(error)"))
+        }
+        return .success(Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9)
     }
 
     /// The table of contents (deterministic: no dates, no timings).
@@ -103,5 +144,50 @@ struct BookCommand: AsyncParsableCommand {
         s += "Every page, `.gp` script and `.dat` file here is byte-identical on a second run with the same seed (\(quick ? "quick run, " : "")seed \(seed)); "
         s += "`gnuplot <figure>.gp` inside a chapter folder redraws a figure without Swift.\n"
         return s
+    }
+}
+
+/// A failure while running the book: printed as `Error: …` without the usage line (it is not a
+/// mistake in the command line).
+struct BookError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The running chapter processes. SIGINT and SIGTERM are passed on to them, and `book` waits for
+/// them to stop (each cleans up its staging folder and leaves its chapter folder complete) instead
+/// of dying first and leaving them to publish on their own.
+final class Children: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pids = Set<pid_t>()
+    private var signalled: Int32?
+    private var sources: [DispatchSourceSignal] = []
+
+    /// The signal that interrupted the book, if any.
+    var interruption: Int32? { lock.lock(); defer { lock.unlock() }; return signalled }
+
+    func started(_ pid: pid_t) {
+        lock.lock(); defer { lock.unlock() }
+        pids.insert(pid)
+        if let signalled { kill(pid, signalled) }
+    }
+
+    func finished(_ pid: pid_t) {
+        lock.lock(); defer { lock.unlock() }
+        pids.remove(pid)
+    }
+
+    func forwardSignals() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [self] in
+                lock.lock(); defer { lock.unlock() }
+                if signalled == nil { signalled = sig }
+                for pid in pids { kill(pid, sig) }
+            }
+            source.resume()
+            sources.append(source)
+        }
     }
 }

@@ -57,7 +57,13 @@ func emit(_ table: Table, format: Format, figure: @autoclosure () -> Figure) asy
         guard Gnuplot.isAvailable else {
             throw LabError("--format plot needs gnuplot. \(Gnuplot.installHint). Or use --format table.")
         }
-        print(try await Gnuplot.terminalPlot(figure(), width: Gnuplot.terminalWidth()), terminator: "")
+        let plot: String
+        do {
+            plot = try await Gnuplot.terminalPlot(figure(), width: Gnuplot.terminalWidth())
+        } catch let error as GnuplotError {
+            throw LabError("--format plot: \(error). The numbers are still available with --format table or --format csv.")
+        }
+        print(plot, terminator: "")
     }
 }
 
