@@ -87,14 +87,13 @@ struct Train: AsyncParsableCommand {
         if streaming { try writeStdout(TrainCSV.header) }
         let run = try data.train(network, initializer: modelOptions.`init`.initializer, initialParameters: initial,
                                  optimizer: optimizerOptions.make(lr: lr), schedule: schedule, steps: steps,
-                                 batchSize: dataOptions.batchSize, evaluateEvery: evalEvery, seed: dataOptions.seed,
-                                 progress: { progress.update(step: $0) }) { row in
+                                 batchSize: dataOptions.batchSize, evaluateEvery: evalEvery, seed: dataOptions.seed) { row in
             if streaming {
                 try progress.interrupting { try writeStdout(TrainCSV.line(row)) }
             } else {
                 rows.append(row)
             }
-        }
+        } progress: { progress.update(step: $0) }
         progress.finish()
         if !streaming {
             try await emitTrain(rows, format: format, accuracy: accuracyColumn, title:
