@@ -38,6 +38,8 @@ public struct TrainingResult: Sendable {
     public var divergence: Divergence?
     /// The parameters at the end (or where the run stopped).
     public var parameters: [Double] = []
+    /// The batch-norm running averages at the end (nil for a network without batch norm).
+    public var runningStatistics: MLP.RunningStatistics?
 }
 
 /// Mini-batch training: each epoch visits the examples in a fresh random order (drawn
@@ -48,6 +50,10 @@ public struct TrainingResult: Sendable {
 /// loss meets `divergence`. `observer`, if given, sees θ_t before every update t and the final
 /// parameters with t = `steps` (e.g. to evaluate a full-batch loss every so often).
 ///
+/// Batch-normalised layers train in training mode (each batch's statistics) and update the
+/// running averages once per step, starting from `runningStatistics` (mean 0, variance 1 when
+/// nil); `statisticsObserver`, if given, sees them next to θ_t (for an evaluation-mode loss).
+///
 /// - Complexity: one forward and one backward pass per step; no allocation per step
 ///   beyond the records asked for.
 public func train(
@@ -55,13 +61,16 @@ public func train(
     optimizer: some Optimizer, schedule: Schedule = .constant,
     steps: Int, batchSize: Int, clipping: GradientClipping? = nil,
     divergence: DivergenceCriterion = .standard, recording: TrainingRecording = [],
-    rng: inout SeededGenerator, observer: ((_ step: Int, _ parameters: [Double]) -> Void)? = nil
+    rng: inout SeededGenerator, observer: ((_ step: Int, _ parameters: [Double]) -> Void)? = nil,
+    runningStatistics: MLP.RunningStatistics? = nil,
+    statisticsObserver: ((_ step: Int, _ parameters: [Double], _ statistics: MLP.RunningStatistics) -> Void)? = nil
 ) -> TrainingResult {
     precondition(steps >= 0 && batchSize >= 1, "steps ≥ 0 and batch size ≥ 1")
     var optimizer = optimizer
     var scheduler = Scheduler(schedule, baseRate: optimizer.learningRate)
     var theta = parameters
     let workspace = MLP.Workspace(network: network, batchSize: min(batchSize, data.count))
+    if let runningStatistics { workspace.runningStatistics = runningStatistics }
     var result = TrainingResult()
     result.losses.reserveCapacity(steps)
     var order: [Int] = []
@@ -72,6 +81,7 @@ public func train(
     var firstLoss = Double.nan
     for t in 0..<steps {
         observer?(t, theta)
+        statisticsObserver?(t, theta, workspace.runningStatistics)
         if cursor >= order.count { order = rng.permutation(data.count); cursor = 0 }
         let end = min(cursor + batchSize, order.count)
         let batch = order[cursor..<end]
@@ -96,7 +106,11 @@ public func train(
         optimizer.learningRate = rate
         optimizer.step(&theta, gradient: gradient)
     }
-    if result.divergence == nil { observer?(steps, theta) }
+    if result.divergence == nil {
+        observer?(steps, theta)
+        statisticsObserver?(steps, theta, workspace.runningStatistics)
+    }
     result.parameters = theta
+    if network.statisticsCount > 0 { result.runningStatistics = workspace.runningStatistics }
     return result
 }
