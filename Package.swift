@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "Descent", targets: ["Descent"]),
         .library(name: "Figures", targets: ["Figures"]),
         .library(name: "Notebook", targets: ["Notebook"]),
+        .library(name: "BookSite", targets: ["BookSite"]),
         .executable(name: "lab", targets: ["lab"]),
         .executable(name: "book", targets: ["book"]),
     ],
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // Hand-written SIMD kernels (AVX-512 / AVX2+FMA picked at run time, portable C otherwise).
@@ -55,10 +57,12 @@ let package = Package(
             name: "Notebook",
             dependencies: ["Figures", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The book as HTML pages (Markdown → HTML with Ink): used by `book --html` and the Playground.
+        .target(name: "BookSite", dependencies: [.product(name: "Ink", package: "Ink")]),
         .executableTarget(
             name: "book",
             dependencies: [
-                "Notebook", "Figures",
+                "Notebook", "Figures", "BookSite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
@@ -74,6 +78,7 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Figures"]),
         .testTarget(name: "LabTests", dependencies: ["Descent"]),
+        .testTarget(name: "BookSiteTests", dependencies: ["BookSite"]),
         .testTarget(name: "ChapterTests", dependencies: ["Descent"] + chapters.filter { $0 != "ch00-tour" }.map { .target(name: $0) }),
     ] + chapters.map { slug in
         .executableTarget(

@@ -32,6 +32,9 @@ struct BookCommand: AsyncParsableCommand {
 
     static let jobRange = 1...64
 
+    @Option(help: "Also write the book as a static web site (HTML pages, figures, KaTeX when installed) to this folder.")
+    var html: String?
+
     func validate() throws {
         if let only, !Book.chapters.contains(where: { $0.slug == only }) {
             throw ValidationError("unknown chapter '\(only)'; chapters are: \(Book.chapters.map(\.slug).joined(separator: ", "))")
@@ -100,6 +103,7 @@ struct BookCommand: AsyncParsableCommand {
         if only == nil { try AtomicFile.write(index(), to: out.appendingPathComponent("README.md")) }
         let total = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         FileHandle.standardError.write(Data("book: \(timings.count) chapter(s) in \(Fmt.fixed(total, 1)) s → \(output)/README.md\n".utf8))
+        if let html { try writeSite(from: out, to: html) }
     }
 
     /// Runs one chapter executable; its seconds, or why it failed.

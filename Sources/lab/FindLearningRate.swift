@@ -21,6 +21,8 @@ struct FindLearningRate: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Starting point X,Y, e.g. --start -5,-2.", transform: Point.parse)
     var start: Point
 
+    @OptionGroup var conditionOption: ConditionOption
+
     @OptionGroup var optimizerOptions: OptimizerOptions
 
     @Option(parsing: .unconditional, help: "Smallest rate of the sweep (> 0).")
@@ -36,6 +38,7 @@ struct FindLearningRate: AsyncParsableCommand {
     var format: Format = .csv
 
     func validate() throws {
+        try conditionOption.validate(for: function)
         try validateRate("--min-lr", minLr)
         try validateRate("--max-lr", maxLr)
         guard maxLr > minLr else { throw ValidationError("--max-lr (\(maxLr)) must be larger than --min-lr (\(minLr))") }
@@ -43,7 +46,7 @@ struct FindLearningRate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let f = function.function
+        let f = conditionOption.function(function)
         let test = RangeTest(minimumRate: minLr, maximumRate: maxLr, steps: steps)
         var parameters = start.values
         var optimizer = optimizerOptions.make(lr: minLr)

@@ -23,6 +23,8 @@ struct Optimize: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Number of updates N ≥ 1 (the output has N+1 rows).")
     var steps: Int
 
+    @OptionGroup var conditionOption: ConditionOption
+
     @OptionGroup var optimizerOptions: OptimizerOptions
 
     @Option(parsing: .unconditional, help: "Base learning rate α > 0.")
@@ -35,12 +37,13 @@ struct Optimize: AsyncParsableCommand {
     var format: Format = .csv
 
     func validate() throws {
+        try conditionOption.validate(for: function)
         try validateSteps(steps)
         try validateRate("--lr", lr)
     }
 
     func run() async throws {
-        let f = function.function
+        let f = conditionOption.function(function)
         let trajectory = optimize(f, from: start.values, steps: steps,
                                   optimizer: optimizerOptions.make(lr: lr), schedule: schedule)
         let table = Table(header: ["step", "lr", "loss", "x", "y"],

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+@testable import BookSite
+
+/// A small generated book in a temporary folder: a contents page and two chapters.
+struct FakeBook {
+    let root: URL
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("booksite-\(UUID().uuidString)")
+        let fm = FileManager.default
+        for slug in ["ch00-a", "ch01-b"] {
+            try fm.createDirectory(at: root.appendingPathComponent(slug), withIntermediateDirectories: true)
+        }
+        try fm.createDirectory(at: root.appendingPathComponent("ch00-a/sub"), withIntermediateDirectories: true)
+        try """
+            # The Book
+
+            | # | chapter |
+            |---:|:---|
+            | 0 | [First](ch00-a/README.md) |
+            | 1 | [Second](ch01-b/README.md) |
+            """.write(to: root.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        try """
+            # Chapter 0 — First
+
+            *[Descent](../README.md)*
+
+            The update is $\\theta_{t+1} = \\theta_t - \\alpha g_t$ and `cost $5 $6` stays code.
+
+            $$L = \\sum_i x_i^2 < 1$$
+
+            ## A section
+
+            | a | b |
+            |:---|---:|
+            | 1 | 2 |
+
+            ![A figure](fig.svg)
+            """.write(to: root.appendingPathComponent("ch00-a/README.md"), atomically: true, encoding: .utf8)
+        try "# Chapter 1 — Second\n\nText.\n".write(to: root.appendingPathComponent("ch01-b/README.md"), atomically: true, encoding: .utf8)
+        try "<svg xmlns='http://www.w3.org/2000/svg'/>".write(to: root.appendingPathComponent("ch00-a/fig.svg"), atomically: true, encoding: .utf8)
+        try "secret".write(to: root.appendingPathComponent("ch00-a/.hidden.svg"), atomically: true, encoding: .utf8)
+        try "x".write(to: root.appendingPathComponent("ch00-a/notes.swift"), atomically: true, encoding: .utf8)
+        try "outside".write(to: root.appendingPathComponent("outside.svg"), atomically: true, encoding: .utf8)
+        try fm.createSymbolicLink(at: root.appendingPathComponent("ch00-a/link.svg"),
+                                  withDestinationURL: root.appendingPathComponent("outside.svg"))
+    }
+}
+
+@Suite struct BookSiteTests {
+    @Test func mathIsProtectedFromMarkdownAndCodeIsNot() {
+        let m = MathExtraction("a $x_1 * y_2$ b `$c$` and $$\\sum_i a_i$$ and \\$5 and $ 3 $ end")
+        #expect(m.formulas.map(\.tex) == ["x_1 * y_2", "\\sum_i a_i"])
+        #expect(m.formulas.map(\.display) == [false, true])
+        #expect(m.markdown.contains("`$c$`"))
+        let html = m.restore(in: "<p>\(m.markdown)</p>")
+        #expect(html.contains("<span class=\"math inline\">x_1 * y_2</span>"))
+        #expect(html.contains("<span class=\"math display\">\\sum_i a_i</span>"))
+    }
+
+    @Test func chapterPageHasFiguresTablesMathContentsAndPager() throws {
+        let book = try FakeBook()
+        let site = try BookSite(source: book.root, katex: .some(nil))
+        #expect(site.chapters.map(\.slug) == ["ch00-a", "ch01-b"])
+        #expect(site.chapters.map(\.title) == ["Chapter 0 — First", "Chapter 1 — Second"])
+        guard case .page(let html)? = site.resource(at: "ch00-a/") else { Issue.record("no page"); return }
+        #expect(html.contains("<img src=\"fig.svg\" alt=\"A figure\"/>") || html.contains("<img src=\"fig.svg\""))
+        #expect(html.contains("<table>"))
+        #expect(html.contains("<span class=\"math inline\">\\theta_{t+1} = \\theta_t - \\alpha g_t</span>"))
+        #expect(html.contains("<div class=\"math display\">L = \\sum_i x_i^2 &lt; 1</div>"))
+        #expect(html.contains("<code>cost $5 $6</code>"))
+        #expect(html.contains("href=\"../index.html\">← Contents"))
+        #expect(html.contains("rel=\"next\" href=\"../ch01-b/index.html\""))
+        #expect(html.contains("<h2 id=\"a-section\">A section</h2>") && html.contains("href=\"#a-section\""))
+        #expect(html.contains("href=\"../\">Descent</a>"))  // ../README.md → ../
+        #expect(!html.contains("katex"))  // no KaTeX given: plain TeX
+        guard case .page(let last)? = site.resource(at: "ch01-b/index.html") else { Issue.record("no page"); return }
+        #expect(last.contains("rel=\"prev\" href=\"../ch00-a/index.html\"") && !last.contains("rel=\"next\""))
+        guard case .page(let index)? = site.resource(at: "") else { Issue.record("no index"); return }
+        #expect(index.contains("href=\"ch00-a/\">First</a>") && index.contains("href=\"ch01-b/\">Second</a>"))
+    }
+
+    @Test(arguments: [
+        "../../etc/passwd", "ch00-a/../../outside.svg", "ch00-a/../outside.svg", "..", "ch00-a/..",
+        "outside.svg", "ch00-a/.hidden.svg", "ch00-a/notes.swift", "ch00-a/sub/", "ch00-a/sub",
+        "ch00-a/link.svg", "ch02-missing/", "ch00-a/missing.svg", "ch00-a//fig.svg", "/etc/passwd",
+        "ch00-a/fig.svg/", "katex/../../etc/passwd", "ch00-a/README.md",
+    ])
+    func nothingOutsideTheBookAndNoListings(path: String) throws {
+        let site = try BookSite(source: FakeBook().root, katex: .some(nil))
+        #expect(site.resource(at: path) == nil, "\(path) should be 404")
+    }
+
+    @Test func filesAndRedirects() throws {
+        let book = try FakeBook()
+        let site = try BookSite(source: book.root, katex: .some(nil))
+        guard case .file(let url, let type)? = site.resource(at: "ch00-a/fig.svg") else { Issue.record("no file"); return }
+        #expect(url.lastPathComponent == "fig.svg" && type == "image/svg+xml")
+        #expect(site.resource(at: "ch00-a") == .redirect("ch00-a/"))
+    }
+
+    @Test func staticSiteHasEveryPageAndFigure() throws {
+        let book = try FakeBook()
+        let out = book.root.appendingPathComponent("site")
+        try BookSite(source: book.root, katex: .some(nil)).write(to: out)
+        let fm = FileManager.default
+        for f in ["index.html", "style.css", "ch00-a/index.html", "ch00-a/fig.svg", "ch01-b/index.html"] {
+            #expect(fm.fileExists(atPath: out.appendingPathComponent(f).path), "\(f)")
+        }
+        for f in ["ch00-a/.hidden.svg", "ch00-a/notes.swift", "ch00-a/link.svg", "ch00-a/README.md", "katex"] {
+            #expect(!fm.fileExists(atPath: out.appendingPathComponent(f).path), "\(f)")
+        }
+    }
+
+    /// With KaTeX installed (Debian's libjs-katex), pages load it and the static site carries a copy.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/javascript/katex/katex.min.js")))
+    func katexWhenInstalled() throws {
+        let book = try FakeBook()
+        let site = try BookSite(source: book.root)
+        guard case .page(let html)? = site.resource(at: "ch00-a/") else { Issue.record("no page"); return }
+        #expect(html.contains("../katex/katex.min.js") && html.contains("../render-math.js"))
+        guard case .file(_, let type)? = site.resource(at: "katex/katex.min.js") else { Issue.record("no katex"); return }
+        #expect(type.hasPrefix("text/javascript"))
+        let out = book.root.appendingPathComponent("site")
+        try site.write(to: out)
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("katex/katex.min.css").path))
+        let fonts = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("katex/fonts").path)
+        #expect(!fonts.isEmpty)
+    }
+
+    /// The committed book: every chapter in the contents renders with its figures.
+    @Test func theCommittedBookRenders() throws {
+        let output = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("output")
+        let site = try BookSite(source: output, katex: .some(nil))
+        #expect(site.chapters.count >= 8)
+        for (i, chapter) in site.chapters.enumerated() {
+            let html = try #require(site.page(i))
+            #expect(html.contains("<img src=\""), "\(chapter.slug) has no figure")
+            #expect(!html.contains("MATHPLACEHOLDER"), "\(chapter.slug)")
+        }
+    }
+}
