@@ -23,6 +23,12 @@ struct AdamChapter: AsyncParsableCommand {
 struct Chapter5 {
     let nb: Notebook
 
+    /// A claim about an experiment that `--quick` shrinks below the size the claim needs: checked on
+    /// full runs; a quick page says it was not checked.
+    func sizedClaim(_ sentence: String, holds: Bool, evidence: @autoclosure () -> String) -> String {
+        nb.quick ? sentence + " *(Not checked on a quick run.)*" : nb.claim(sentence, holds: holds, evidence: evidence())
+    }
+
     func write() async throws {
         nb.prose("""
             Adam (Kingma and Ba, ICLR 2015) keeps two moving averages — of the gradient, m, and of its square, v — \
@@ -176,7 +182,7 @@ struct Chapter5 {
         let best = losses[2].map { run in run.filter { $0.isFinite }.min() ?? .nan }
         let shifted = good[0].last.map { c in good[1].last.map { $0 < c } ?? true } ?? false
         let label = { (i: Int?) in i.map { "log₁₀ α = \(Fmt.sig(exponents[$0], 2))" } ?? "no rate" }
-        nb.notice(nb.claim("""
+        nb.notice(sizedClaim("""
             At β₂ = 0.9999, where the uncorrected steps start 10× too large and peak at 20.7α (table 2), the rates \
             that train to a loss below 0.2 reach up to \(label(good[0].last)) with the correction but only to \
             \(label(good[1].last)) without: the oversized early steps knock the network onto the plateau at rates the \
@@ -214,7 +220,7 @@ struct Chapter5 {
              r.worst.map { "\($0)" } ?? "missed \(r.missed) of \(r.startSteps.count)"]
         }), caption: "The race, fastest slowest-start first (— : not reached within \(raceSteps) steps).")
         let onEdge = results.filter { $0.gridIndex == 0 || $0.gridIndex == grid.count - 1 }
-        nb.prose(nb.claim("""
+        nb.prose(sizedClaim("""
             No optimizer's best rate sits on an edge of the grid: each has a slower rate of the grid on both \
             sides, so widening the grid would not change the table.
             """, holds: onEdge.isEmpty, evidence: "on the edge: \(onEdge.map { "\($0.racer.name) α = \($0.rate)" })"))
@@ -249,7 +255,7 @@ struct Chapter5 {
         // Rosenbrock's Hessian at the minimum (1, 1) is [[802, −400], [−400, 200]].
         let L = 501 + (301.0 * 301 + 400 * 400).squareRoot()
         let sgdLimit = 2 / L, momentumLimit = 2 * (1 + 0.9) / L
-        nb.notice(nb.claim("""
+        nb.notice(sizedClaim("""
             \(ranked[0].racer.name) reaches the target from all four starts first (slowest start \
             \(ranked[0].worst.map { "\($0)" } ?? "—") steps); \(ranked.last!.racer.name) is last. Plain SGD is stable \
             only for α < 2/L, with L ≈ \(Fmt.sig(L, 5)) the largest curvature at the minimum (2/L = \
