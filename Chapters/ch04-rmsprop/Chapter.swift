@@ -9,7 +9,8 @@ import RealModule
 struct RMSpropChapter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ch04-rmsprop",
-        abstract: "Chapter 4: RMSprop's moving average, which the article's formula leaves out; memory; the first-step surprise."
+        abstract: "Chapter 4: RMSprop's moving average, which the article's formula leaves out; memory; "
+            + "the first-step surprise."
     )
     @OptionGroup var options: ChapterOptions
 
@@ -25,99 +26,268 @@ struct Chapter4 {
 
     func write() async throws {
         nb.prose("""
-            RMSprop was proposed by Tieleman and Hinton in a lecture (Coursera, *Neural Networks for Machine Learning*, \
-            lecture 6.5, 2012) as the fix for AdaGrad's ever-shrinking rate: divide by a *moving average* of squared \
-            gradients, so old gradients are forgotten. The article's formula keeps AdaGrad's sum and multiplies it by a \
-            "decay" — which forgets nothing.
+            RMSprop was proposed by Tieleman and Hinton in a lecture (Coursera, *Neural Networks for Machine \
+            Learning*, lecture 6.5, 2012) as the fix for AdaGrad's ever-shrinking rate: divide by a *moving average* \
+            of squared gradients, so old gradients are forgotten. The article's formula keeps AdaGrad's sum and \
+            multiplies it by a "decay" — which forgets nothing.
             """)
         nb.formula(article: "θ ← θ − α/√(decay·G_t + ε) · ∇L,  G_t = Σ g²",
                    corrected: "v ← ρv + (1 − ρ)g²;  θ ← θ − α·g/(√v + ε)  (ρ = 0.99, ε = 1e-8 in PyTorch)",
                    citation: "article §3.2.5; Tieleman and Hinton, Coursera lecture 6.5 (2012); torch.optim.RMSprop")
+        try await articleVersusRMSprop()
+        try await memory()
+        firstStep()
+        try await sideBySide()
+        settling()
+        exercises()
+    }
 
-        // 1. Article vs real RMSprop.
+    // MARK: 1. Article vs real RMSprop
+
+    func articleVersusRMSprop() async throws {
         nb.section("The article's formula still decays like AdaGrad")
         let T = nb.quick ? 2000 : 20000, alpha = 0.5, sigma = 1.0
-        let article = Measure.noisyGradientRun(ArticleRMSprop(learningRate: alpha), on: Quadratic(), from: [-5, -2], steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
-        let real = Measure.noisyGradientRun(RMSprop(learningRate: alpha), on: Quadratic(), from: [-5, -2], steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
+        nb.prose("""
+            Run both on the quadratic 0.1x² + 2y² from (−5, −2), with noise N(0, σ²), σ = \(Fmt.sig(sigma)), added to \
+            every gradient coordinate — a stand-in for mini-batch noise — and record each coordinate's effective rate \
+            α/√(…), the factor that multiplies its gradient, for \(T) steps at α = \(Fmt.sig(alpha)).
+            """)
+        let article = Measure.noisyGradientRun(ArticleRMSprop(learningRate: alpha), on: Quadratic(), from: [-5, -2],
+                                               steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
+        let real = Measure.noisyGradientRun(RMSprop(learningRate: alpha), on: Quadratic(), from: [-5, -2],
+                                            steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
         let ts = (1...T).map(Double.init), from = T / 10
         let articleSlope = Measure.logLogSlope(Array(ts[from...]), article[from...].map { $0[1] })
         let realSlope = Measure.logLogSlope(Array(ts[from...]), real[from...].map { $0[1] })
         let shown = logSpacedIndices(T, points: 400)
-        try await nb.figure(Figure(name: "article-vs-rmsprop", title: "Effective rate of the y coordinate under noisy gradients (σ = 1)",
-                                   xLabel: "step", yLabel: "effective learning rate", xScale: .log, yScale: .log, key: .bottomLeft, series: [
+        try await nb.figure(Figure(name: "article-vs-rmsprop",
+                                   title: "Effective rate of the y coordinate under noisy gradients (σ = 1)",
+                                   xLabel: "step", yLabel: "effective learning rate", xScale: .log, yScale: .log,
+                                   key: .bottomLeft, series: [
             Series(title: "article: α/√(decay·G + ε)", x: shown.map { ts[$0] }, y: shown.map { article[$0][1] }, color: 1),
             Series(title: "RMSprop: α/(√v + ε), ρ = 0.99", x: shown.map { ts[$0] }, y: shown.map { real[$0][1] }, color: 0),
-        ]), caption: "Same gradients, same α = \(Fmt.sig(alpha)). Log–log axes: slope −1/2 is 1/√t decay; slope 0 is a rate that stays put.")
-        nb.notice("""
-            Fitted slopes from step \(from) on: article \(Fmt.fixed(articleSlope, 3)) — AdaGrad's 1/√t, rescaled by 1/√0.99 — and \
-            RMSprop \(Fmt.fixed(realSlope, 3)): with a moving average the rate settles at about α/σ and stays there, whatever \
+        ]), caption: "Same gradients, same α = \(Fmt.sig(alpha)). Log–log axes: slope −1/2 is 1/√t decay; slope 0 is "
+            + "a rate that stays put.")
+        nb.notice(sizedClaim("""
+            Fitted slopes from step \(from) on: article \(Fmt.fixed(articleSlope, 3)) — AdaGrad's 1/√t, rescaled by \
+            1/√0.99 — and RMSprop \(Fmt.fixed(realSlope, 3)): with a moving average the rate stops falling, whatever \
             the length of the run.
-            """)
+            """, holds: abs(articleSlope + 0.5) < 0.05 && abs(realSlope) < 0.02,
+            evidence: "slopes \(articleSlope), \(realSlope)"))
 
-        // 2. Memory.
-        nb.section("How long RMSprop remembers: about 1/(1 − ρ) steps")
-        let alphas = [0.9, 0.99, 0.999]
-        let memory = alphas.map { memorySteps(alpha: $0) }
+        // Where it settles.
+        let curvatures = [2 * Quadratic().a, 2 * Quadratic().b]
+        let settled = (0..<2).map { c in real[from...].map { $0[c] }.reduce(0, +) / Double(T - from) }
+        let predicted = curvatures.map { settledRate(alpha: alpha, sigma: sigma, curvature: $0) }
         nb.prose("""
-            The average $v \\leftarrow \\rho v + (1-\\rho) g^2$ weighs a gradient from k steps ago by $\\rho^k$, so it forgets \
-            with a time constant of $-1/\\ln\\rho \\approx 1/(1-\\rho)$ steps. To measure it, feed |g| = 1 for a long time, then \
-            |g| = 0.1, and count the steps v needs to cover 1 − 1/e of the way to its new level.
+            Where does it stop? Not at α/σ = \(Fmt.sig(alpha / sigma)), as if v averaged the noise alone. The iterate \
+            itself jitters around the minimum, and on a coordinate of curvature h that jitter turns into gradient: \
+            with η the effective rate, y ← y − η(hy + ξ) has variance ησ²/(h(2 − ηh)), so the average of g² is \
+            σ²/(1 − ηh/2). Setting η = α/√v with v equal to that average gives η = (α/σ)·√(1 − ηh/2), a quadratic \
+            for η. A steep coordinate settles lower than a flat one.
             """)
-        nb.table(Table(header: ["ρ (PyTorch's alpha)", "1/(1 − ρ)", "−1/ln ρ", "measured steps"], rows: zip(alphas, memory).map { a, m in
+        nb.table(Table(header: ["coordinate", "curvature h", "α/σ", "η from η = (α/σ)√(1 − ηh/2)",
+                                "measured mean η (steps \(from)–\(T))"],
+                       rows: (0..<2).map { c in
+            [c == 0 ? "x" : "y", Fmt.sig(curvatures[c]), Fmt.sig(alpha / sigma), Fmt.fixed(predicted[c], 3),
+             Fmt.fixed(settled[c], 3)]
+        }), caption: "RMSprop's settled effective rate in the run of figure 1, against the fixed point.")
+        let gaps = (0..<2).map { abs(settled[$0] / predicted[$0] - 1) }
+        nb.notice(sizedClaim("""
+            The y coordinate settles at η = \(Fmt.fixed(settled[1], 2)), not at α/σ = \(Fmt.sig(alpha / sigma)): within \
+            \(Fmt.fixed(100 * gaps[1], 0)) % of the fixed point \(Fmt.fixed(predicted[1], 3)). The flat x coordinate \
+            (h = \(Fmt.sig(curvatures[0]))) settles at \(Fmt.fixed(settled[0], 2)), close to α/σ, because its jitter \
+            adds little gradient.
+            """, holds: gaps.allSatisfy { $0 < 0.05 } && settled[1] < 0.7 * alpha / sigma,
+            evidence: "measured \(settled), predicted \(predicted)"))
+    }
+
+    // MARK: 2. Memory
+
+    func memory() async throws {
+        nb.section("How long RMSprop remembers: about 1/(1 − ρ) steps")
+        let rhos = [0.9, 0.99, 0.999]
+        let memory = rhos.map { memorySteps(alpha: $0) }
+        nb.prose("""
+            The average v ← ρv + (1 − ρ)g² weighs a gradient from k steps ago by ρᵏ, so it forgets with a time \
+            constant of −1/ln ρ ≈ 1/(1 − ρ) steps. To measure it, feed |g| = 1 for a long time, then |g| = 0.1, and \
+            count the steps v needs to cover 1 − 1/e of the way to its new level.
+            """)
+        nb.table(Table(header: ["ρ (PyTorch's alpha)", "1/(1 − ρ)", "−1/ln ρ", "measured steps"],
+                       rows: zip(rhos, memory).map { a, m in
             [Fmt.sig(a), Fmt.sig(1 / (1 - a), 4), Fmt.sig(-1 / Double.log(a), 5), "\(m)"]
         }), caption: "RMSprop's memory, measured from the optimizer's own state after a step change in |g|.")
+        nb.notice(nb.claim("""
+            The measured memory is \(memory.map { "\($0)" }.joined(separator: ", ")) steps for ρ = 0.9, 0.99, 0.999 — \
+            within one step of −1/ln ρ, and close to the 1/(1 − ρ) rule of thumb.
+            """, holds: zip(rhos, memory).allSatisfy { abs(Double($0.1) + 1 / Double.log($0.0)) <= 1 },
+            evidence: "\(memory)"))
         let sweepSteps = nb.quick ? 300 : 2000
-        let sweep = alphas.map { a in optimize(Rosenbrock(), from: [-1.5, 2], steps: sweepSteps, optimizer: RMSprop(learningRate: 0.005, alpha: a), divergence: .standard) }
-        try await nb.figure(Figure(name: "alpha-sweep", title: "RMSprop on Rosenbrock at α = 0.005 for ρ = 0.9, 0.99, 0.999", xLabel: "step", yLabel: "f(θ)",
-                                   yScale: .log, key: .topRight, series: zip(alphas, sweep).enumerated().map { i, p in
-            Series(title: "ρ = \(Fmt.sig(p.0))", x: p.1.points.map { Double($0.step) }, y: p.1.points.map(\.loss), color: i)
-        }), caption: "A long memory (ρ = 0.999) keeps the large early gradients in v for about 1000 steps and crawls; ρ = 0.99 spikes now and then, when a step taken with a stale, small v overshoots across the valley.")
-        nb.notice("The measured memory is \(memory.map { "\($0)" }.joined(separator: ", ")) steps for ρ = 0.9, 0.99, 0.999 — within one step of −1/ln ρ, and close to the 1/(1 − ρ) rule of thumb.")
+        let sweep = rhos.map { a in
+            optimize(Rosenbrock(), from: [-1.5, 2], steps: sweepSteps, optimizer: RMSprop(learningRate: 0.005, alpha: a),
+                     divergence: .standard)
+        }
+        try await nb.figure(Figure(name: "alpha-sweep", title: "RMSprop on Rosenbrock at α = 0.005 for ρ = 0.9, 0.99, 0.999",
+                                   xLabel: "step", yLabel: "f(θ)", yScale: .log, key: .topRight,
+                                   series: zip(rhos, sweep).enumerated().map { i, p in
+            Series(title: "ρ = \(Fmt.sig(p.0))", x: p.1.points.map { Double($0.step) }, y: p.1.points.map(\.loss),
+                   color: i, dashed: i == 2)
+        }), caption: "f after \(sweepSteps) steps: " + zip(rhos, sweep).map { r, t in
+            "\(Fmt.sci(t.points.last!.loss, 1)) for ρ = \(Fmt.sig(r))"
+        }.joined(separator: ", ") + ". Spikes (f rising 20 % above its low of the previous 20 steps): " + zip(rhos, sweep).map { r, t in
+            "\(spikeOnsets(t)) for ρ = \(Fmt.sig(r))"
+        }.joined(separator: ", ") + ".")
+        let ends = sweep.map { $0.points.last!.loss }
+        nb.notice(sizedClaim("""
+            The longest memory is the slowest here: ρ = 0.999 ends at f = \(Fmt.sci(ends[2], 1)), \
+            \(Fmt.sig(ends[2] / ends[1], 2))× the f of ρ = 0.99. Early gradients on Rosenbrock's walls are large; a \
+            1000-step memory keeps them in v long after the run has reached the flat valley floor, so the steps \
+            along the floor stay small.
+            """, holds: ends[2] > 2 * ends[1] && ends[2] > 2 * ends[0], evidence: "f at the end \(ends)"))
+    }
 
-        // 3. First-step surprise.
+    // MARK: 3. First step
+
+    func firstStep() {
         nb.section("The first-step surprise")
-        let firsts = alphas.map { Measure.firstStepRatio(RMSprop(learningRate: 0.001, alpha: $0)) }
+        let rhos = [0.9, 0.99, 0.999]
+        let firsts = rhos.map { Measure.firstStepRatio(RMSprop(learningRate: 0.001, alpha: $0)) }
         nb.prose("""
-            v starts at 0 and RMSprop has no bias correction, so after one step $v = (1-\\rho)g^2$ and the step is \
-            $\\alpha g/(\\sqrt{1-\\rho}\\,|g|) = \\alpha/\\sqrt{1-\\rho}$ per coordinate — ten times the rate at the default ρ = 0.99.
+            v starts at 0 and RMSprop has no bias correction, so after one step v = (1 − ρ)g² and the step is \
+            α·g/(√(1 − ρ)·|g|) = α/√(1 − ρ) per coordinate — ten times the rate at the default ρ = 0.99.
             """)
-        nb.table(Table(header: ["ρ", "first step / α (run)", "1/√(1 − ρ)"], rows: zip(alphas, firsts).map { a, f in
+        nb.table(Table(header: ["ρ", "first step / α (run)", "1/√(1 − ρ)"], rows: zip(rhos, firsts).map { a, f in
             [Fmt.sig(a), Fmt.sig(f, 5), Fmt.sig(1 / (1 - a).squareRoot(), 5)]
         }), caption: "The size of RMSprop's first update divided by α, from one step of the optimizer (g = 2, α = 0.001).")
-        nb.notice("At ρ = 0.999 the first step is \(Fmt.sig(firsts[2], 3))α. Adam (chapter 5) divides its averages by 1 − βᵗ precisely to remove this start-up bias.")
+        nb.notice(nb.claim("""
+            The run matches 1/√(1 − ρ): at ρ = 0.99 the first step is \(Fmt.sig(firsts[1], 3))α, at ρ = 0.999 \
+            \(Fmt.sig(firsts[2], 3))α.
+            """, holds: zip(rhos, firsts).allSatisfy { abs($0.1 * (1 - $0.0).squareRoot() - 1) < 1e-6 },
+            evidence: "\(firsts)") + " Adam (chapter 5) divides its averages by 1 − βᵗ to remove this start-up bias.")
+    }
 
-        // 4. Trajectories.
+    // MARK: 4. Side by side
+
+    func sideBySide() async throws {
         nb.section("AdaGrad and RMSprop side by side")
         let qSteps = 60, rSteps = nb.quick ? 500 : 3000
         let qAda = optimize(Quadratic(), from: [-5, -2], steps: qSteps, optimizer: AdaGrad(learningRate: 0.5))
         let qRms = optimize(Quadratic(), from: [-5, -2], steps: qSteps, optimizer: RMSprop(learningRate: 0.1))
         let rAda = optimize(Rosenbrock(), from: [-1.5, 2], steps: rSteps, optimizer: AdaGrad(learningRate: 0.5))
         let rRms = optimize(Rosenbrock(), from: [-1.5, 2], steps: rSteps, optimizer: RMSprop(learningRate: 0.005))
-        func path(_ t: Trajectory, _ name: String, _ c: Int) -> Series {
-            Series(title: name, style: .lines, x: t.points.map { $0.point[0] }, y: t.points.map { $0.point[1] }, color: c)
+        func path(_ t: Trajectory, _ name: String, _ c: Int) -> [Series] {
+            let p = t.points
+            return [Series(title: name, x: p.map { $0.point[0] }, y: p.map { $0.point[1] }, color: c),
+                    Series(title: "\(name) end", style: .points, x: [p.last!.point[0]], y: [p.last!.point[1]], color: c)]
         }
-        let qc = Contour(xRange: -6...2, yRange: -3...3, resolution: nb.quick ? 41 : 81) { x, y in 0.1 * x * x + 2 * y * y }
+        func start(_ t: Trajectory) -> Series {
+            Series(title: "start", style: .points, x: [t.points[0].point[0]], y: [t.points[0].point[1]], color: 6)
+        }
+        let qc = Contour(xRange: -6...2, yRange: -3...3, resolution: nb.quick ? 41 : 81) { x, y in
+            Quadratic().value([x, y])
+        }
         let rc = Contour(xRange: -2...2, yRange: -1...3, resolution: nb.quick ? 41 : 101,
-                         levels: [0.01, 0.1, 0.5, 2, 5, 10, 30, 100, 300, 1000]) { x, y in (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x) }
-        try await nb.figure(Figure(name: "trajectories", title: "AdaGrad (α = 0.5) and RMSprop on the quadratic and on Rosenbrock", plots: [
-            Plot(title: "0.1x² + 2y², \(qSteps) steps (RMSprop α = 0.1)", xLabel: "x", yLabel: "y", xRange: -6...2, yRange: -3...3, key: .bottomRight,
-                 series: [path(qAda, "AdaGrad", 1), path(qRms, "RMSprop", 0)], contour: qc),
-            Plot(title: "Rosenbrock, \(rSteps) steps (RMSprop α = 0.005)", xLabel: "x", yLabel: "y", xRange: -2...2, yRange: -1...3, key: .bottomRight,
-                 series: [path(rAda, "AdaGrad", 1), path(rRms, "RMSprop", 0)], contour: rc),
-        ], columns: 2), caption: "RMSprop's steps keep a roughly constant size α per coordinate, so it never settles exactly: it rattles around the minimum at the scale of α.")
-        nb.notice("""
-            On Rosenbrock RMSprop ends at f = \(Fmt.sci(rRms.points.last!.loss, 2)) and AdaGrad at \(Fmt.sci(rAda.points.last!.loss, 2)) \
-            after \(rSteps) steps. RMSprop moves faster along the valley because its rate does not decay; for the same reason it \
-            does not converge to the exact minimum at a fixed α — it needs a schedule (chapter 2) or Adam's momentum (chapter 5).
-            """)
+                         levels: [0.01, 0.1, 0.5, 2, 5, 10, 30, 100, 300, 1000]) { x, y in Rosenbrock().value([x, y]) }
+        try await nb.figure(Figure(name: "trajectories",
+                                   title: "AdaGrad (α = 0.5) and RMSprop on the quadratic and on Rosenbrock", plots: [
+            Plot(title: "0.1x² + 2y², \(qSteps) steps (RMSprop α = 0.1)", xLabel: "x", yLabel: "y", xRange: -6...2,
+                 yRange: -3...3, key: .topRight,
+                 series: [start(qAda)] + path(qAda, "AdaGrad", 1) + path(qRms, "RMSprop", 0), contour: qc),
+            Plot(title: "Rosenbrock, \(rSteps) steps (RMSprop α = 0.005)", xLabel: "x", yLabel: "y", xRange: -2...2,
+                 yRange: -1...3, key: .topRight,
+                 series: [start(rAda)] + path(rAda, "AdaGrad", 1) + path(rRms, "RMSprop", 0), contour: rc),
+        ], columns: 2), caption: "Each path starts at the black circle and ends at the marker of its colour.")
+        let rmsEnd = ending(rRms), adaEnd = ending(rAda)
+        nb.notice(nb.claim("""
+            On Rosenbrock RMSprop ends at f = \(Fmt.sci(rmsEnd.loss, 2)) and AdaGrad at \(Fmt.sci(adaEnd.loss, 2)) \
+            after \(rSteps) steps: AdaGrad's rate decays like 1/√t and RMSprop's does not. But RMSprop does not \
+            converge either: in its last 500 steps its largest step is still \(Fmt.sig(rmsEnd.largestStep / 0.005, 2))α.
+            """, holds: rmsEnd.loss < adaEnd.loss && rmsEnd.largestStep > 0.5 * 0.005,
+            evidence: "RMSprop \(rmsEnd), AdaGrad \(adaEnd)"))
+    }
 
-        nb.exercise("Run the article's RMSprop and PyTorch's on the quadratic (no noise) for 500 steps at α = 0.01. Which one gets closer?",
-                    solution: "article-vs-real") {
+    // MARK: 5. Settling
+
+    func settling() {
+        nb.section("What lets an adaptive method settle")
+        let steps = 3000, alpha = 0.05
+        struct Entry { let name: String; let momentum: String; let memory: Double; let run: Trajectory }
+        func run(_ o: some Optimizer) -> Trajectory { optimize(Quadratic(), from: [-5, -2], steps: steps, optimizer: o) }
+        let entries = [
+            Entry(name: "RMSprop", momentum: "—", memory: 0.99, run: run(RMSprop(learningRate: alpha))),
+            Entry(name: "Adam, β₁ = 0", momentum: "—", memory: 0.99, run: run(Adam(learningRate: alpha, beta1: 0, beta2: 0.99))),
+            Entry(name: "Adam, β₂ = 0.99", momentum: "0.9", memory: 0.99, run: run(Adam(learningRate: alpha, beta2: 0.99))),
+            Entry(name: "RMSprop, ρ = 0.999", momentum: "—", memory: 0.999,
+                  run: run(RMSprop(learningRate: alpha, alpha: 0.999))),
+            Entry(name: "Adam, β₁ = 0", momentum: "—", memory: 0.999, run: run(Adam(learningRate: alpha, beta1: 0))),
+            Entry(name: "Adam (defaults)", momentum: "0.9", memory: 0.999, run: run(Adam(learningRate: alpha))),
+        ]
+        nb.prose("""
+            So RMSprop at a fixed α keeps moving. Chapter 5's Adam does settle on these problems; is that its momentum \
+            (β₁) or its slower average of g² (β₂ = 0.999 against RMSprop's ρ = 0.99)? Separate the two: six runs on \
+            the quadratic from (−5, −2), α = \(Fmt.sig(alpha)), \(steps) steps, with and without momentum, with a \
+            100-step and a 1000-step memory.
+            """)
+        let ends = entries.map { ending($0.run) }
+        nb.table(Table(header: ["optimizer", "momentum β₁", "memory ρ or β₂", "f after \(steps) steps",
+                                "largest step in the last 500 / α"],
+                       rows: zip(entries, ends).map { e, end in
+            [e.name, e.momentum, Fmt.sig(e.memory), Fmt.sci(end.loss, 1), Fmt.sci(end.largestStep / alpha, 1)]
+        }, rightAligned: [false, true, true, true, true]), caption: "Settling or rattling: the end of six runs.")
+        let short = ends.indices.filter { entries[$0].memory == 0.99 }.map { ends[$0] }
+        let long = ends.indices.filter { entries[$0].memory == 0.999 }.map { ends[$0] }
+        nb.notice(nb.claim("""
+            The split follows the memory, not the momentum. Every run with a 100-step memory is still taking steps \
+            of at least \(Fmt.sig(short.map(\.largestStep).min()! / alpha, 2))α at the end — with momentum or \
+            without; every run with a 1000-step memory has settled (largest late step \
+            \(Fmt.sci(long.map(\.largestStep).max()! / alpha, 0))α or less), with momentum or without. A short memory \
+            lets v follow g² down as the gradient shrinks, so α·g/√v stays near α and the iterate rattles across \
+            the minimum; a long memory keeps the larger gradients of the approach in v, so the steps shrink with \
+            the gradient. What lets Adam settle is β₂'s long memory; a decaying schedule (chapter 2) is the other way.
+            """, holds: short.allSatisfy { $0.largestStep > 0.1 * alpha } && long.allSatisfy { $0.largestStep < 1e-6 * alpha },
+            evidence: "short \(short), long \(long)"))
+    }
+
+    // MARK: Exercises
+
+    func exercises() {
+        nb.exercise("""
+            Predict, with η = (α/σ)·√(1 − ηh/2), where RMSprop's effective rate on the y coordinate settles for \
+            α = 0.1 and σ = 2, then run the noisy quadratic for 20 000 steps and compare.
+            """, solution: "settled-rate") {
+            // solution: settled-rate
+            let predicted = settledRate(alpha: 0.1, sigma: 2, curvature: 4)
+            let rates = Measure.noisyGradientRun(RMSprop(learningRate: 0.1), on: Quadratic(), from: [-5, -2],
+                                                 steps: 20_000, noise: 2, seed: 1) { $0.effectiveLearningRates[1] }
+            let measured = rates[2000...].reduce(0, +) / Double(rates.count - 2000)
+            return """
+                predicted η = \(Fmt.fixed(predicted, 4)), measured \(Fmt.fixed(measured, 4)), α/σ = 0.05: with a small \
+                α/σ the jitter is small, ηh/2 ≈ \(Fmt.fixed(predicted * 2, 2)), so the rate settles close to α/σ — \
+                the correction matters when η is comparable with 2/h.
+                """
+            // end solution
+        }
+        nb.exercise("""
+            Run the article's RMSprop and PyTorch's on the quadratic without noise for 500 steps at α = 0.01. Which \
+            one gets closer to the minimum, and why?
+            """, solution: "article-vs-real") {
             // solution: article-vs-real
             let a = optimize(Quadratic(), from: [-5, -2], steps: 500, optimizer: ArticleRMSprop(learningRate: 0.01))
             let r = optimize(Quadratic(), from: [-5, -2], steps: 500, optimizer: RMSprop(learningRate: 0.01))
-            return "article: f = \(Fmt.sci(a.points.last!.loss, 3)); RMSprop: f = \(Fmt.sci(r.points.last!.loss, 3))"
+            let (fa, fr) = (a.points.last!.loss, r.points.last!.loss)
+            return """
+                article: f = \(Fmt.sci(fa, 3)); RMSprop: f = \(Fmt.sci(fr, 3)). \
+                \(fr < fa ? "RMSprop" : "The article's") gets closer: the article's sum of g² only grows, so its \
+                rate shrinks like 1/√t, while RMSprop's average forgets the large early gradients and keeps moving \
+                at about α per coordinate.
+                """
             // end solution
         }
+    }
+
+    /// A claim about an experiment that `--quick` shrinks below the size the claim needs: checked on
+    /// full runs; a quick page says it was not checked.
+    func sizedClaim(_ sentence: String, holds: Bool, evidence: @autoclosure () -> String) -> String {
+        nb.quick ? sentence + " *(Not checked on a quick run.)*" : nb.claim(sentence, holds: holds, evidence: evidence())
     }
 }
