@@ -11,7 +11,8 @@ struct FindLearningRate: AsyncParsableCommand {
             update the loss is recorded and smoothed (β = 0.98, bias-corrected); the sweep stops \
             when the smoothed loss exceeds 4× its best. CSV columns: step,lr,loss,smoothed. The two \
             suggestions go to stderr: 'suggested lr (steepest): X' (steepest descent of the smoothed \
-            loss against log lr) and 'suggested lr (min/10): Y'.
+            loss against log lr) and 'suggested lr (min/10): Y'. The suggestions need the whole \
+            curve, so a sweep holds it in memory: --steps is at most 10⁶.
             """
     )
 
@@ -31,7 +32,7 @@ struct FindLearningRate: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Largest rate of the sweep (> --min-lr).")
     var maxLr: Double = 10
 
-    @Option(parsing: .unconditional, help: "Number of sweep steps N ≥ 2.")
+    @Option(parsing: .unconditional, help: "Number of sweep steps N, 2 ≤ N ≤ 10⁶.")
     var steps: Int = 100
 
     @Option(help: "Output format: csv, table or plot.")
@@ -43,6 +44,9 @@ struct FindLearningRate: AsyncParsableCommand {
         try validateRate("--max-lr", maxLr)
         guard maxLr > minLr else { throw ValidationError("--max-lr (\(maxLr)) must be larger than --min-lr (\(minLr))") }
         guard steps >= 2 else { throw ValidationError("--steps must be ≥ 2 for a sweep (e.g. --steps 100), got \(steps)") }
+        guard steps <= Limits.sweepSteps else {
+            throw ValidationError("--steps must be at most \(Limits.sweepSteps) (10⁶) for a sweep, which keeps its curve in memory; got \(steps)")
+        }
     }
 
     func run() async throws {
@@ -54,13 +58,14 @@ struct FindLearningRate: AsyncParsableCommand {
             f.gradient(theta, into: &gradient)
             return f.value(theta)
         }
-        let table = Table(header: ["step", "lr", "loss", "smoothed"],
-                          rows: result.rates.indices.map { [Double($0), result.rates[$0], result.losses[$0], result.smoothed[$0]] })
-        try await emit(table, format: format, figure: Figure(
+        var printer = RowPrinter(header: ["step", "lr", "loss", "smoothed"], format: format, largestInteger: steps)
+        try printer.start()
+        for i in result.rates.indices { try printer.row([Double(i), result.rates[i], result.losses[i], result.smoothed[i]]) }
+        try await printer.finish { _ in Figure(
             name: "find-lr", title: "Range test: \(optimizerOptions.optimizer.rawValue) on \(f.name)",
             xLabel: "learning rate", yLabel: "loss", xScale: .log,
             series: [Series(title: "loss", style: .points, x: result.rates, y: result.losses),
-                     Series(title: "smoothed", x: result.rates, y: result.smoothed)]))
+                     Series(title: "smoothed", x: result.rates, y: result.smoothed)]) }
         printError("suggested lr (steepest): \(result.steepest.map { "\($0)" } ?? "none (fewer than 3 points)")")
         printError("suggested lr (min/10): \(result.minimumOverTen.map { "\($0)" } ?? "none")")
     }

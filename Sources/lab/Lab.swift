@@ -1,4 +1,9 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 @main
 struct Lab: AsyncParsableCommand {
@@ -8,6 +13,8 @@ struct Lab: AsyncParsableCommand {
         discussion: """
             Every command prints CSV by default (a stable contract other tools compare against), \
             an aligned table with --format table, or a terminal plot with --format plot (needs gnuplot).
+            Each option may be given once. Output is checked: if a write fails (full disk, closed \
+            pipe) lab exits 1 with one line saying the output is incomplete.
 
             Examples:
               lab optimize --function quadratic --start -5,-2 --steps 50 --optimizer sgd --lr 0.4
@@ -17,4 +24,48 @@ struct Lab: AsyncParsableCommand {
             """,
         subcommands: [Optimize.self, PrintSchedule.self, FindLearningRate.self, Train.self]
     )
+
+    /// Parses and runs like ArgumentParser's own `main`, after two checks it cannot make:
+    /// an option given twice is an error (ArgumentParser keeps the last), and standard output
+    /// must be open. SIGPIPE is ignored so a closed pipe is a checked write error (EPIPE).
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let repeated = repeatedOption(in: arguments) {
+            let command = configuration.subcommands.first { $0._commandName == arguments.first }?._commandName
+            printError("Error: \(repeated) is given more than once; give each option once")
+            printError("  See 'lab\(command.map { " " + $0 } ?? "") --help' for the options.")
+            terminate(ExitCode.validationFailure.rawValue)
+        }
+        if fcntl(STDOUT_FILENO, F_GETFD) == -1 && !arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
+            exit(withError: LabError("standard output is closed: nothing was written (output incomplete)"))
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Ends the process with `status` (a free function: inside `Lab`, `exit` is ArgumentParser's).
+func terminate(_ status: Int32) -> Never { exit(status) }
+
+/// The first long option (`--name` or `--name=value`) that occurs more than once before a
+/// `--` terminator, or nil. Every value `lab` takes is a number, a name or a schedule spec,
+/// none of which starts with `--`, so each such token is an option name.
+func repeatedOption(in arguments: [String]) -> String? {
+    var seen: Set<Substring> = []
+    for argument in arguments {
+        if argument == "--" { break }
+        guard argument.hasPrefix("--"), argument.count > 2 else { continue }
+        let name = argument.split(separator: "=", maxSplits: 1)[0]
+        if !seen.insert(name).inserted { return String(name) }
+    }
+    return nil
 }

@@ -10,7 +10,10 @@ struct Optimize: AsyncParsableCommand {
             update k→k+1 and its loss; lr is the rate used for that update (row N: the rate the \
             schedule would give next). Functions: quadratic 0.1x²+2y², rosenbrock \
             (1−x)²+100(y−x²)², saddle x²−y². When the loss becomes non-finite the run stops at \
-            that row and stderr says 'diverged at step k' (the exit status stays 0: the CSV is complete).
+            that row and stderr says 'diverged at step k' (the exit status stays 0: the CSV is complete). \
+            Rows are written as they are computed, so memory stays constant up to --steps 10⁸; a \
+            write that fails (full disk, closed pipe) stops lab with exit status 1 and one line \
+            saying the output is incomplete.
             """
     )
 
@@ -20,7 +23,7 @@ struct Optimize: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Starting point X,Y, e.g. --start -5,-2.", transform: Point.parse)
     var start: Point
 
-    @Option(parsing: .unconditional, help: "Number of updates N ≥ 1 (the output has N+1 rows).")
+    @Option(parsing: .unconditional, help: "Number of updates N, 1 ≤ N ≤ 10⁸ (the output has N+1 rows; --format plot: N < 10⁶).")
     var steps: Int
 
     @OptionGroup var conditionOption: ConditionOption
@@ -37,12 +40,18 @@ struct Optimize: AsyncParsableCommand {
     var format: Format = .csv
 
     func validate() throws {
+<<<<<<< HEAD
         try conditionOption.validate(for: function)
         try validateSteps(steps)
+=======
+        try validateSteps(steps, format: format)
+>>>>>>> h10b
         try validateRate("--lr", lr)
+        try validateFinite(schedule, base: lr, steps: steps + 1)
     }
 
     func run() async throws {
+<<<<<<< HEAD
         let f = conditionOption.function(function)
         let trajectory = optimize(f, from: start.values, steps: steps,
                                   optimizer: optimizerOptions.make(lr: lr), schedule: schedule)
@@ -54,6 +63,23 @@ struct Optimize: AsyncParsableCommand {
             xLabel: "step", yLabel: "loss", yScale: positive ? .log : .linear,
             series: [Series(title: "loss", x: trajectory.points.map { Double($0.step) }, y: trajectory.points.map(\.loss))]))
         if let d = trajectory.divergence {
+=======
+        let f = function.function
+        var printer = RowPrinter(header: ["step", "lr", "loss", "x", "y"], format: format, largestInteger: steps)
+        try printer.start()
+        let divergence = try optimize(f, from: start.values, steps: steps,
+                                      optimizer: optimizerOptions.make(lr: lr), schedule: schedule) { p in
+            try printer.row([Double(p.step), p.learningRate, p.loss, p.point[0], p.point[1]])
+        }
+        try await printer.finish { columns in
+            let positive = columns[2].allSatisfy { $0 > 0 && $0.isFinite }
+            return Figure(
+                name: "optimize", title: "\(optimizerOptions.optimizer.rawValue) on \(f.name), lr \(lr)",
+                xLabel: "step", yLabel: "loss", yScale: positive ? .log : .linear,
+                series: [Series(title: "loss", x: columns[0], y: columns[2])])
+        }
+        if let d = divergence {
+>>>>>>> h10b
             printError("diverged at step \(d.step)")
         }
     }

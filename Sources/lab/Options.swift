@@ -159,8 +159,23 @@ func validateRate(_ name: String, _ value: Double) throws {
     }
 }
 
-func validateSteps(_ value: Int) throws {
+/// 1 ≤ --steps ≤ 10⁸, and the rows a plot would collect (`rows`, default steps + 1) ≤ 10⁶.
+func validateSteps(_ value: Int, format: Format = .csv, rows: Int? = nil) throws {
     guard value >= 1 else { throw ValidationError("--steps must be ≥ 1 (e.g. --steps 100), got \(value)") }
+    guard value <= Limits.steps else {
+        throw ValidationError("--steps must be at most \(Limits.steps) (10⁸), got \(value)")
+    }
+    if format == .plot, (rows ?? value + 1) > Limits.plotRows {
+        throw ValidationError("--format plot draws at most \(Limits.plotRows) rows; use fewer --steps or --format csv")
+    }
+}
+
+/// Refuses a schedule whose rate overflows to ±inf or NaN within the first `steps` steps.
+func validateFinite(_ schedule: Schedule, base: Double, steps: Int) throws {
+    if let t = schedule.firstNonFiniteRate(base: base, steps: steps) {
+        throw ValidationError("--schedule '\(schedule)' with --lr \(base) overflows: its rate at step \(t) is "
+                              + "\(schedule.rate(at: t, base: base)); use a smaller rate, gamma or fewer steps")
+    }
 }
 
 extension StringProtocol {

@@ -6,7 +6,118 @@ import Glibc
 import Darwin
 #endif
 
-/// A table of numbers with named columns, printable as CSV, an aligned table or a plot.
+/// The documented limits of `lab`'s inputs.
+enum Limits {
+    /// Largest --steps of `optimize` and `schedule`: rows are streamed, so memory stays constant,
+    /// but 10⁸ rows are already ≈ 5 GB of CSV and minutes of work.
+    static let steps = 100_000_000
+    /// Largest --steps of `find-lr`: the suggestions need the whole curve, held in memory
+    /// (≈ 32 bytes per step).
+    static let sweepSteps = 1_000_000
+    /// Largest number of rows `--format plot` collects to draw.
+    static let plotRows = 1_000_000
+}
+
+/// Standard output with every write checked: a full disk, a closed descriptor or a closed pipe
+/// is an error (``LabError/incompleteOutput(_:)``), never a silently cut file. Bytes are
+/// buffered (64 KiB) and written with `write(2)`.
+struct StandardOutput {
+    private var buffer: [UInt8] = []
+    private static let capacity = 1 << 16
+
+    init() { buffer.reserveCapacity(Self.capacity) }
+
+    mutating func append(_ text: String) throws {
+        var text = text
+        text.withUTF8 { buffer.append(contentsOf: $0) }
+        if buffer.count >= Self.capacity { try flush() }
+    }
+
+    /// Writes everything buffered; throws on the first failed write.
+    mutating func flush() throws {
+        let failure: Int32? = buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return nil
+        }
+        buffer.removeAll(keepingCapacity: true)
+        if let failure { throw LabError.incompleteOutput(failure) }
+    }
+}
+
+/// Prints rows one at a time as CSV or an aligned table, or collects them for a plot.
+///
+/// CSV numbers are shortest round-trip doubles (Swift's `description`); integer columns print
+/// without a fraction. The table has fixed-width columns (13 characters fit any number at
+/// 6 significant digits), so it streams too. Only `--format plot` keeps the rows, to draw them.
+struct RowPrinter {
+    let header: [String]
+    let format: Format
+    let integerColumns: Set<Int>
+    private let widths: [Int]
+    private var out = StandardOutput()
+    /// The rows by column (plot only).
+    private(set) var columns: [[Double]]
+
+    /// - Parameter largestInteger: the largest value an integer column will hold (sets its width).
+    init(header: [String], format: Format, integerColumns: Set<Int> = [0], largestInteger: Int) {
+        self.header = header
+        self.format = format
+        self.integerColumns = integerColumns
+        widths = header.indices.map { j in
+            max(header[j].count, integerColumns.contains(j) ? String(largestInteger).count : 13)
+        }
+        columns = format == .plot ? header.map { _ in [] } : []
+    }
+
+    private func line(_ items: [String]) -> String {
+        items.enumerated().map { j, c in String(repeating: " ", count: max(0, widths[j] - c.count)) + c }
+            .joined(separator: "  ") + "\n"
+    }
+
+    /// Prints the header.
+    mutating func start() throws {
+        switch format {
+        case .csv: try out.append(header.joined(separator: ",") + "\n")
+        case .table:
+            try out.append(line(header))
+            try out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n")
+        case .plot: break
+        }
+    }
+
+    /// Prints (or, for a plot, keeps) one row.
+    mutating func row(_ values: [Double]) throws {
+        switch format {
+        case .csv:
+            try out.append(values.enumerated().map { j, v in integerColumns.contains(j) ? "\(Int(v))" : "\(v)" }
+                .joined(separator: ",") + "\n")
+        case .table:
+            try out.append(line(values.enumerated().map { j, v in
+                integerColumns.contains(j) ? "\(Int(v))" : significant(v, 6)
+            }))
+        case .plot:
+            for (j, v) in values.enumerated() { columns[j].append(v) }
+        }
+    }
+
+    /// Writes what is still buffered; for a plot, draws `figure(columns)` first. Throws if any
+    /// write failed, so a cut-off output never exits 0.
+    mutating func finish(figure: (_ columns: [[Double]]) -> Figure) async throws {
+        if format == .plot { try out.append(try await renderPlot(figure(columns))) }
+        try out.flush()
+    }
+}
+
+/// A whole table of numbers with named columns (for outputs that are small by nature; long
+/// runs stream through ``RowPrinter`` instead).
 struct Table {
     var header: [String]
     var rows: [[Double]]
@@ -40,6 +151,18 @@ struct Table {
     }
 }
 
+/// Prints `table` in `format` through checked writes; for `.plot`, draws `figure` with gnuplot's
+/// dumb terminal.
+func emit(_ table: Table, format: Format, figure: @autoclosure () -> Figure) async throws {
+    var out = StandardOutput()
+    switch format {
+    case .csv: try out.append(table.csv())
+    case .table: try out.append(table.aligned())
+    case .plot: try out.append(try await renderPlot(figure()))
+    }
+    try out.flush()
+}
+
 /// `x` with `digits` significant digits, in plain or scientific notation like `%g`.
 func significant(_ x: Double, _ digits: Int) -> String {
     guard x.isFinite else { return "\(x)" }
@@ -48,22 +171,15 @@ func significant(_ x: Double, _ digits: Int) -> String {
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-/// Prints `table` in `format`; for `.plot`, draws `figure` with gnuplot's dumb terminal.
-func emit(_ table: Table, format: Format, figure: @autoclosure () -> Figure) async throws {
-    switch format {
-    case .csv: print(table.csv(), terminator: "")
-    case .table: print(table.aligned(), terminator: "")
-    case .plot:
-        guard Gnuplot.isAvailable else {
-            throw LabError("--format plot needs gnuplot. \(Gnuplot.installHint). Or use --format table.")
-        }
-        let plot: String
-        do {
-            plot = try await Gnuplot.terminalPlot(figure(), width: Gnuplot.terminalWidth())
-        } catch let error as GnuplotError {
-            throw LabError("--format plot: \(error). The numbers are still available with --format table or --format csv.")
-        }
-        print(plot, terminator: "")
+/// Draws `figure` with gnuplot's dumb terminal.
+func renderPlot(_ figure: Figure) async throws -> String {
+    guard Gnuplot.isAvailable else {
+        throw LabError("--format plot needs gnuplot. \(Gnuplot.installHint). Or use --format table.")
+    }
+    do {
+        return try await Gnuplot.terminalPlot(figure, width: Gnuplot.terminalWidth())
+    } catch let error as GnuplotError {
+        throw LabError("--format plot: \(error). The numbers are still available with --format table or --format csv.")
     }
 }
 
@@ -71,6 +187,12 @@ func emit(_ table: Table, format: Format, figure: @autoclosure () -> Figure) asy
 struct LabError: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
+
+    /// A write to standard output failed with `code` (errno).
+    static func incompleteOutput(_ code: Int32) -> LabError {
+        LabError("output incomplete: writing to standard output failed (\(String(cString: strerror(code)))); "
+                 + "the rows before the failure were written, the rest were not")
+    }
 }
 
 func printError(_ message: String) {

@@ -18,6 +18,9 @@ public struct CosineAnnealing: Sendable, Equatable {
         self.minimum = minimum
     }
     public func rate(at t: Int, base: Double) -> Double {
-        minimum + (base - minimum) * (1 + Double.cos(Double.pi * Double(t) / Double(period))) / 2
+        // As the convex combination y·α + (1 − y)·α_min, y = (1 + cos)/2 ∈ [0, 1]: the rate stays
+        // between α_min and α — never ±inf, and exactly α at a restart even when α_min ≫ α.
+        let y = (1 + Double.cos(Double.pi * Double(t) / Double(period))) / 2
+        return y * base + (1 - y) * minimum
     }
 }

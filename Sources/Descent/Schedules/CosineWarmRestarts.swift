@@ -25,16 +25,27 @@ public struct CosineWarmRestarts: Sendable, Equatable {
         self.minimum = minimum
     }
     /// (T_cur, T_i) at step t, by integer arithmetic (no logarithms, so no rounding at cycle ends).
+    ///
+    /// - Complexity: O(1) for mult = 1 (a remainder); for mult ≥ 2 one pass per cycle so far,
+    ///   at most log₂(t/T₀) + 1 ≤ 63 passes because the cycles grow geometrically.
     public func position(at t: Int) -> (sinceRestart: Int, cycleLength: Int) {
+        precondition(t >= 0, "steps count from 0")
+        if multiplier == 1 { return (t % firstPeriod, firstPeriod) }
         var cur = t, length = firstPeriod
         while cur >= length {
             cur -= length
-            length *= multiplier
+            let (next, overflow) = length.multipliedReportingOverflow(by: multiplier)
+            // A cycle longer than Int.max steps never ends: t is inside it.
+            if overflow { return (cur, Int.max) }
+            length = next
         }
         return (cur, length)
     }
     public func rate(at t: Int, base: Double) -> Double {
         let (cur, length) = position(at: t)
-        return minimum + (base - minimum) * (1 + Double.cos(Double.pi * Double(cur) / Double(length))) / 2
+        // As the convex combination y·α + (1 − y)·α_min, y = (1 + cos)/2 ∈ [0, 1]: the rate stays
+        // between α_min and α — never ±inf, and exactly α at a restart even when α_min ≫ α.
+        let y = (1 + Double.cos(Double.pi * Double(cur) / Double(length))) / 2
+        return y * base + (1 - y) * minimum
     }
 }

@@ -17,6 +17,7 @@ public struct LinearWarmup: Sendable, Equatable {
         self.steps = steps
         self.then = then
     }
-    /// α·(t + 1)/W.
-    public func warmupRate(at t: Int, base: Double) -> Double { base * Double(t + 1) / Double(steps) }
+    /// α·(t + 1)/W, computed as α·((t + 1)/W) so it never exceeds α (no overflow near the
+    /// largest double).
+    public func warmupRate(at t: Int, base: Double) -> Double { base * (Double(t + 1) / Double(steps)) }
 }

@@ -56,6 +56,49 @@ public indirect enum Schedule: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The first step t < `steps` whose rate is not finite (±∞ or NaN), or nil if every rate
+    /// of the first `steps` is finite — e.g. `exponential:gamma=1e308` with α = 0.1 overflows
+    /// at t = 2.
+    ///
+    /// Loss-driven schedules never raise the rate above α, and the cosine, polynomial and
+    /// warm-up forms stay between α_min and α, so only growing schedules (exponential and
+    /// step decay with γ > 1) and one-cycle's α/div and α/(div·final) can overflow.
+    ///
+    /// - Complexity: O(log steps) — growing rates are monotone, so a binary search finds t.
+    public func firstNonFiniteRate(base: Double, steps: Int) -> Int? {
+        guard steps > 0 else { return nil }
+        guard base.isFinite else { return 0 }
+        /// The first t in lo..<steps where `bad` holds, for `bad` monotone in t.
+        func firstBad(from lo: Int, _ bad: (Int) -> Bool) -> Int? {
+            guard lo < steps, bad(steps - 1) else { return nil }
+            var lo = lo, hi = steps - 1  // bad(hi) holds
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2
+                if bad(mid) { hi = mid } else { lo = mid + 1 }
+            }
+            return lo
+        }
+        switch self {
+        case .constant, .polynomial, .cosine, .warmRestarts, .plateau, .restart:
+            return nil
+        case .exponential(let s):
+            return s.gamma <= 1 ? nil : firstBad(from: 0) { !s.rate(at: $0, base: base).isFinite }
+        case .step(let s):
+            return s.gamma <= 1 ? nil : firstBad(from: 0) { !s.rate(at: $0, base: base).isFinite }
+        case .oneCycle(let s):
+            let initial = base / s.divFactor
+            if !initial.isFinite { return 0 }
+            if (initial / s.finalDivFactor).isFinite { return nil }
+            // Only the second phase (t > p·T − 1) heads for the non-finite minimum.
+            let peak = s.warmupFraction * Double(s.totalSteps) - 1
+            let firstAfterPeak = Int(peak.rounded(.down)) + 1
+            return (firstAfterPeak..<min(steps, firstAfterPeak + 2)).first { !s.rate(at: $0, base: base).isFinite }
+                ?? firstBad(from: firstAfterPeak) { !s.rate(at: $0, base: base).isFinite }
+        case .warmup(let w):
+            return w.then.firstNonFiniteRate(base: base, steps: steps - w.steps).map { $0 + w.steps }
+        }
+    }
+
     /// The text form, which ``init(parsing:)`` reads back to an equal schedule.
     public var description: String {
         switch self {

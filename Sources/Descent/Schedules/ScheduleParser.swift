@@ -41,6 +41,11 @@ private struct SpecParser {
         if let colon = text.firstIndex(of: ":") {
             name = text[..<colon]
             rest = text[text.index(after: colon)...]
+            // 'constant:' or 'cosine:' is a typo, not a request for the defaults.
+            guard !rest.trimmingWhitespace.isEmpty else {
+                throw ScheduleSpecError(reason: "'\(text)' has a ':' with nothing after it: write '\(name)' "
+                    + "alone or give its parameters after the ':'")
+            }
         } else {
             name = text[...]
             rest = ""

@@ -31,8 +31,6 @@ public struct ThresholdRestart: Sendable, Equatable {
     public struct State: Sendable {
         var threshold: Double
         var lastRestart = 0
-        /// The steps at which the rate was reset.
-        var restarts: [Int] = []
     }
 
     func initialState() -> State { State(threshold: threshold) }
@@ -42,7 +40,6 @@ public struct ThresholdRestart: Sendable, Equatable {
         if loss < state.threshold {
             state.lastRestart = t
             state.threshold *= factor
-            state.restarts.append(t)
         }
         return base * Double.pow(gamma, Double(t - state.lastRestart))
     }

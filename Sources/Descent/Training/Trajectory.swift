@@ -30,26 +30,40 @@ public func optimize(
     optimizer: some Optimizer, schedule: Schedule = .constant,
     divergence: DivergenceCriterion = .nonFinite
 ) -> Trajectory {
+    var rows: [TrajectoryPoint] = []
+    rows.reserveCapacity(steps + 1)
+    let stop = optimize(function, from: start, steps: steps, optimizer: optimizer, schedule: schedule,
+                        divergence: divergence) { rows.append($0) }
+    return Trajectory(points: rows, divergence: stop)
+}
+
+/// The same run as ``optimize(_:from:steps:optimizer:schedule:divergence:)``, handing each row
+/// to `row` as soon as it is computed instead of keeping it: memory stays constant however
+/// many steps are taken. Returns where the run diverged, if it did; an error thrown by `row`
+/// stops the run and is passed on.
+public func optimize(
+    _ function: any TestFunction, from start: [Double], steps: Int,
+    optimizer: some Optimizer, schedule: Schedule = .constant,
+    divergence: DivergenceCriterion = .nonFinite, row: (TrajectoryPoint) throws -> Void
+) rethrows -> Divergence? {
     precondition(steps >= 0, "steps must be ≥ 0")
     var optimizer = optimizer
     var scheduler = Scheduler(schedule, baseRate: optimizer.learningRate)
     var theta = start
     var gradient = [Double](repeating: 0, count: start.count)
-    var rows: [TrajectoryPoint] = []
-    rows.reserveCapacity(steps + 1)
     var firstLoss = Double.nan
     for k in 0...steps {
         let loss = function.value(theta)
         if k == 0 { firstLoss = loss }
         let rate = scheduler.rate(at: k, loss: loss)
-        rows.append(TrajectoryPoint(step: k, learningRate: rate, loss: loss, point: theta))
+        try row(TrajectoryPoint(step: k, learningRate: rate, loss: loss, point: theta))
         if divergence.isDiverged(loss, firstLoss: firstLoss) {
-            return Trajectory(points: rows, divergence: Divergence(step: k, loss: loss))
+            return Divergence(step: k, loss: loss)
         }
         if k == steps { break }
         function.gradient(theta, into: &gradient)
         optimizer.learningRate = rate
         optimizer.step(&theta, gradient: gradient)
     }
-    return Trajectory(points: rows, divergence: nil)
+    return nil
 }
