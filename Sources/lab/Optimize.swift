@@ -40,31 +40,14 @@ struct Optimize: AsyncParsableCommand {
     var format: Format = .csv
 
     func validate() throws {
-<<<<<<< HEAD
         try conditionOption.validate(for: function)
-        try validateSteps(steps)
-=======
         try validateSteps(steps, format: format)
->>>>>>> h10b
         try validateRate("--lr", lr)
         try validateFinite(schedule, base: lr, steps: steps + 1)
     }
 
     func run() async throws {
-<<<<<<< HEAD
         let f = conditionOption.function(function)
-        let trajectory = optimize(f, from: start.values, steps: steps,
-                                  optimizer: optimizerOptions.make(lr: lr), schedule: schedule)
-        let table = Table(header: ["step", "lr", "loss", "x", "y"],
-                          rows: trajectory.points.map { [Double($0.step), $0.learningRate, $0.loss, $0.point[0], $0.point[1]] })
-        let positive = trajectory.points.allSatisfy { $0.loss > 0 && $0.loss.isFinite }
-        try await emit(table, format: format, figure: Figure(
-            name: "optimize", title: "\(optimizerOptions.optimizer.rawValue) on \(f.name), lr \(lr)",
-            xLabel: "step", yLabel: "loss", yScale: positive ? .log : .linear,
-            series: [Series(title: "loss", x: trajectory.points.map { Double($0.step) }, y: trajectory.points.map(\.loss))]))
-        if let d = trajectory.divergence {
-=======
-        let f = function.function
         var printer = RowPrinter(header: ["step", "lr", "loss", "x", "y"], format: format, largestInteger: steps)
         try printer.start()
         let divergence = try optimize(f, from: start.values, steps: steps,
@@ -79,7 +62,6 @@ struct Optimize: AsyncParsableCommand {
                 series: [Series(title: "loss", x: columns[0], y: columns[2])])
         }
         if let d = divergence {
->>>>>>> h10b
             printError("diverged at step \(d.step)")
         }
     }
