@@ -4,7 +4,10 @@
 #include "CKernels.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -277,14 +280,44 @@ static void sigmoid_avx2(ptrdiff_t n, const double *x, double *y) {
 
 enum { ISA_UNKNOWN, ISA_PORTABLE, ISA_AVX2, ISA_AVX512 };
 static int isa = ISA_UNKNOWN;
+static pthread_once_t isa_once = PTHREAD_ONCE_INIT;
+
+static int best_supported(void) {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return ISA_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return ISA_AVX2;
+    return ISA_PORTABLE;
+}
+
+static const char *isa_name(int which) {
+    return which == ISA_AVX512 ? "avx512" : which == ISA_AVX2 ? "avx2" : "portable";
+}
+
+// The best path this CPU supports, unless DESCENT_KERNELS=portable|avx2|avx512 asks for another
+// one it supports. Read once, at the first kernel call; a value that is unknown or that this
+// CPU cannot run is ignored with one line on stderr.
+static void choose(void) {
+    const int best = best_supported();
+    int chosen = best;
+    const char *wanted = getenv("DESCENT_KERNELS");
+    if (wanted && *wanted) {
+        int asked = ISA_UNKNOWN;
+        if (strcmp(wanted, "portable") == 0) asked = ISA_PORTABLE;
+        else if (strcmp(wanted, "avx2") == 0) asked = ISA_AVX2;
+        else if (strcmp(wanted, "avx512") == 0) asked = ISA_AVX512;
+        if (asked == ISA_UNKNOWN)
+            fprintf(stderr, "descent: DESCENT_KERNELS=%s is not one of portable, avx2, avx512; ignored, using %s\n",
+                    wanted, isa_name(best));
+        else if (asked > best)
+            fprintf(stderr, "descent: DESCENT_KERNELS=%s is not supported by this CPU; ignored, using %s\n",
+                    wanted, isa_name(best));
+        else chosen = asked;
+    }
+    isa = chosen;
+}
 
 static int detect(void) {
-    if (isa == ISA_UNKNOWN) {
-        __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx512f")) isa = ISA_AVX512;
-        else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) isa = ISA_AVX2;
-        else isa = ISA_PORTABLE;
-    }
+    pthread_once(&isa_once, choose);
     return isa;
 }
 #endif
@@ -420,9 +453,17 @@ void descent_column_sums(ptrdiff_t m, ptrdiff_t n, const double *a, double *s) {
 
 const char *descent_kernel_isa(void) {
 #ifdef DESCENT_X86
-    switch (detect()) {
-    case ISA_AVX512: return "avx512";
-    case ISA_AVX2: return "avx2";
+    return isa_name(detect());
+#else
+    return "portable";
+#endif
+}
+
+const char *descent_kernel_isas_supported(void) {
+#ifdef DESCENT_X86
+    switch (best_supported()) {
+    case ISA_AVX512: return "portable avx2 avx512";
+    case ISA_AVX2: return "portable avx2";
     default: return "portable";
     }
 #else

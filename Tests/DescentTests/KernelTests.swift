@@ -26,15 +26,31 @@ struct KernelTests {
         #expect(Self.same(c, ReferenceKernels.multiplyTransposedB(a, bt)))
     }
 
-    @Test("accumulate adds to C instead of overwriting")
-    func accumulate() {
-        var rng = SeededGenerator(seed: 9)
-        let a = Self.random(4, 3, &rng), b = Self.random(3, 5, &rng)
-        var c = Matrix(rows: 4, columns: 5, repeating: 1)
+    /// Shapes ≥ 8 × 16 reach the register-blocked loops (8 × 16 AVX-512, 4 × 8 AVX2), plus ragged edges.
+    static let accumulateShapes: [(Int, Int, Int)] = [(4, 5, 3), (8, 16, 5), (16, 32, 7), (9, 17, 4), (33, 40, 65)]
+
+    @Test("accumulate adds to C instead of overwriting, in all three products", arguments: 0..<5)
+    func accumulate(i: Int) {
+        let (m, n, k) = Self.accumulateShapes[i]
+        var rng = SeededGenerator(seed: 9 + UInt64(i))
+        let a = Self.random(m, k, &rng), b = Self.random(k, n, &rng)
+        let start = Self.random(m, n, &rng)
+        func plusStart(_ product: Matrix) -> Matrix {
+            var e = product
+            for j in e.elements.indices { e.elements[j] += start.elements[j] }
+            return e
+        }
+        var c = start
         Kernels.multiply(a, b, into: &c, accumulate: true)
-        var expected = ReferenceKernels.multiply(a, b)
-        for i in expected.elements.indices { expected.elements[i] += 1 }
-        #expect(Self.same(c, expected))
+        #expect(Self.same(c, plusStart(ReferenceKernels.multiply(a, b))), "A·B \(m)×\(n)×\(k), \(Kernels.instructionSet)")
+        let at = Self.random(k, m, &rng)
+        c = start
+        Kernels.multiplyTransposedA(at, b, into: &c, accumulate: true)
+        #expect(Self.same(c, plusStart(ReferenceKernels.multiplyTransposedA(at, b))), "Aᵀ·B \(m)×\(n)×\(k)")
+        let bt = Self.random(n, k, &rng)
+        c = start
+        Kernels.multiplyTransposedB(a, bt, into: &c, accumulate: true)
+        #expect(Self.same(c, plusStart(ReferenceKernels.multiplyTransposedB(a, bt))), "A·Bᵀ \(m)×\(n)×\(k)")
     }
 
     @Test("bias add and column sums")

@@ -87,7 +87,18 @@ struct RandomTests {
     func portableLogMatches(x: Double) {
         let expected = Foundation.log(x)
         #expect(abs(portableLog(x) - expected) <= 2 * expected.ulp, "log(\(x))")
-        #expect(portableLog(x) == portableLog(x))
+    }
+
+    /// Correctly rounded values from mpmath at 200 bits (`float(mpmath.log(mpmath.mpf(x)))`),
+    /// independent of the platform's log.
+    @Test("portableLog is exactly 0 at 1 and within 1 ulp of mpmath's correctly rounded log", arguments: [
+        (2.0, 0x1.62e42fefa39efp-1), (0.5, -0x1.62e42fefa39efp-1), (1024, 0x1.bb9d3beb8c86bp+2),
+        (1e-300, -0x1.5963447f87fb5p+9), (0.3, -0x1.34378fcbda721p+0), (3.7, 0x1.4eeee650ae550p+0),
+        (1e300, 0x1.5963447f87fb5p+9), (1.4142135623730951, 0x1.62e42fefa39f0p-2),
+    ] as [(Double, Double)])
+    func portableLogExact(x: Double, mpmath: Double) {
+        #expect(portableLog(1) == 0)
+        #expect(abs(portableLog(x) - mpmath) <= mpmath.ulp, "log(\(x)) = \(portableLog(x)) vs mpmath \(mpmath)")
     }
 
     @Test("portableLog on 10⁴ random arguments is within 2 ulp")

@@ -38,6 +38,59 @@ struct ScheduleTests {
         #expect(rates == [1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.25])
     }
 
+    /// PyTorch 2.15 (ReduceLROnPlateau(factor=0.5, patience=2), step(loss) per t) gives lr 1, 1, 1,
+    /// 1, 0.5: 3.9999 is not below 4·(1 − 1e-4) = 3.9996, so t = 3 and t = 4 are bad steps.
+    @Test("ReduceOnPlateau's 1e-4 relative threshold: 5, 4, 4, 3.9999, 3.9999 with patience 2 cuts at t = 4")
+    func plateauRelativeThreshold() {
+        var s = Scheduler(.plateau(ReduceOnPlateau(factor: 0.5, patience: 2)), baseRate: 1)
+        let rates = [5.0, 4, 4, 3.9999, 3.9999].enumerated().map { s.rate(at: $0.offset, loss: $0.element) }
+        #expect(rates == [1, 1, 1, 1, 0.5])
+    }
+
+    @Test("warm-restarts position by integer arithmetic: mult 1 is t mod T0, mult 2 doubles, huge t does not overflow")
+    func warmRestartPositions() {
+        let one = CosineWarmRestarts(firstPeriod: 1)
+        #expect(one.position(at: 0) == (0, 1) && one.position(at: 1_000_000_007) == (0, 1))
+        #expect(one.rate(at: 123_456_789, base: 0.1) == 0.1)
+        let seven = CosineWarmRestarts(firstPeriod: 7)
+        #expect((0..<50).allSatisfy { seven.position(at: $0) == ($0 % 7, 7) })
+        let doubling = CosineWarmRestarts(firstPeriod: 3, multiplier: 2)  // cycles 3, 6, 12, 24, …
+        #expect(doubling.position(at: 2) == (2, 3) && doubling.position(at: 3) == (0, 6) && doubling.position(at: 20) == (11, 12))
+        let p = doubling.position(at: Int.max)
+        #expect(p.sinceRestart >= 0 && p.sinceRestart < p.cycleLength)
+        let big = CosineWarmRestarts(firstPeriod: Int.max / 2, multiplier: 3)
+        #expect(big.position(at: Int.max) == (Int.max - Int.max / 2, Int.max))
+    }
+
+    @Test("rates never overflow: cosine forms stay between min and α; growing schedules report the first non-finite step")
+    func overflow() throws {
+        let cosine = try Schedule(parsing: "cosine:T=10,min=1e308")
+        #expect((0..<40).allSatisfy { cosine.rate(at: $0, base: 0.1).isFinite })
+        #expect(cosine.rate(at: 0, base: 0.1) == 0.1 && cosine.rate(at: 10, base: 0.1) == 1e308)
+        #expect(cosine.firstNonFiniteRate(base: 0.1, steps: 1000) == nil)
+        let sgdr = try Schedule(parsing: "warm-restarts:T0=3,min=1.7e308")
+        #expect((0..<10).allSatisfy { sgdr.rate(at: $0, base: 1.7e308).isFinite })
+        // 0.1·(1e308)² = inf at t = 2.
+        #expect(try Schedule(parsing: "exponential:gamma=1e308").firstNonFiniteRate(base: 0.1, steps: 10) == 2)
+        #expect(try Schedule(parsing: "exponential:gamma=1e308").firstNonFiniteRate(base: 0.1, steps: 2) == nil)
+        // 1.1^t first overflows near t = log(1.8e308)/log 1.1 ≈ 7447.
+        let growing = try Schedule(parsing: "exponential:gamma=1.1")
+        let t = try #require(growing.firstNonFiniteRate(base: 1, steps: 100_000_000))
+        #expect((7440...7450).contains(t) && !growing.rate(at: t, base: 1).isFinite && growing.rate(at: t - 1, base: 1).isFinite)
+        #expect(try Schedule(parsing: "step:size=10,gamma=1e300").firstNonFiniteRate(base: 1, steps: 100) == 20)
+        #expect(try Schedule(parsing: "warmup:steps=5+exponential:gamma=1e308").firstNonFiniteRate(base: 0.1, steps: 10) == 7)
+        #expect(try Schedule(parsing: "one-cycle:T=10,div=1e-310").firstNonFiniteRate(base: 0.1, steps: 10) == 0)
+        // Peak at p·T − 1 = 2; the second phase, from t = 3, heads for α/(div·final) = inf.
+        #expect(try Schedule(parsing: "one-cycle:T=10,final=1e-320").firstNonFiniteRate(base: 0.1, steps: 10) == 3)
+        #expect(try Schedule(parsing: "exponential:gamma=0.5").firstNonFiniteRate(base: 0.1, steps: Int.max) == nil)
+        #expect(try Schedule(parsing: "warmup:steps=2+cosine:T=5").rate(at: 1, base: 1.7e308) == 1.7e308)
+    }
+
+    @Test("a ':' with nothing after it is refused", arguments: ["constant:", "cosine:", "plateau: ", "warm-restarts:"])
+    func emptyParameters(spec: String) {
+        #expect(throws: ScheduleSpecError.self) { try Schedule(parsing: spec) }
+    }
+
     @Test("spec text round-trips", arguments: [
         "constant", "polynomial:T=100,power=2.0", "exponential:gamma=0.99", "step:size=30,gamma=0.1",
         "cosine:T=300,min=0.0", "warm-restarts:T0=10,mult=2,min=0.001", "warmup:steps=10+cosine:T=290,min=0.0",

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Descent
 
@@ -124,6 +125,58 @@ struct RangeTestTests {
     }
 }
 
+/// `suggest` and the stop rule on hand-built curves, with the exact answers.
+@Suite("Range test on hand-built curves")
+struct RangeTestCurveTests {
+    /// 13 rates half a decade apart, 1e-3 … 1e3; steepest search on indices 2..<10.
+    static let test = RangeTest(minimumRate: 1e-3, maximumRate: 1e3, steps: 13, trimStart: 2, trimEnd: 3)
+    /// Smoothed loss: steepest inside the window at i = 6 (central slope (6 − 9)/1 = −3), but steeper
+    /// still at the untrimmed start (i = 0: −18) and end (i = 10: −5.6); lowest at i = 12.
+    static let smoothed = [10, 1, 9.9, 9.8, 9.6, 9.0, 7.0, 6.0, 5.8, 5.7, 5.6, 0.1, 0.0]
+
+    static func curve(raw: [Double]) -> RangeTest.Result {
+        var r = RangeTest.Result()
+        r.rates = (0..<13).map { test.rate(at: $0) }
+        r.losses = raw
+        r.smoothed = smoothed
+        return r
+    }
+
+    @Test("steepest: the most negative slope of the smoothed curve after trimming both ends (i = 6)")
+    func steepest() {
+        var r = Self.curve(raw: Self.smoothed)
+        Self.test.suggest(&r)
+        #expect(r.steepest == Self.test.rate(at: 6), "got \(r.steepest.map { "\($0)" } ?? "nil"), rates \(r.rates)")
+    }
+
+    @Test("min/10: the rate at the lowest smoothed loss (i = 12) ÷ 10, not at the lowest raw loss (i = 4)")
+    func minimumOverTen() {
+        var raw = Self.smoothed
+        raw[4] = -1  // a noisy raw loss far below the smoothed minimum
+        var r = Self.curve(raw: raw)
+        Self.test.suggest(&r)
+        #expect(r.minimumOverTen == Self.test.rate(at: 12) / 10)
+    }
+
+    @Test("the sweep stops when the smoothed loss exceeds 4 × its best, not the raw loss")
+    func stopRule() {
+        // β = 0.5. Raw losses 1, 1, 5, 1, 1, 30, …: the raw 5 at i = 2 is > 4 × 1, but the smoothed
+        // loss there is 2.875/0.875 ≈ 3.29; at i = 5 it is 15.734375/0.984375 ≈ 16.0 > 4: stop there.
+        let scripted = [1.0, 1, 5, 1, 1, 30, 1, 1, 1, 1]
+        let test = RangeTest(minimumRate: 1e-3, maximumRate: 1, steps: 10, smoothing: 0.5)
+        var theta = [0.0]
+        var sgd = SGD(learningRate: 1)
+        let r = test.run(parameters: &theta, optimizer: &sgd) { _, i, g in
+            g[0] = 0
+            return i == 0 ? 1 : scripted[i - 1]
+        }
+        #expect(r.losses == Array(scripted.prefix(6)))
+        #expect(r.stoppedEarly)
+        #expect(close(r.smoothed[2], 2.875 / 0.875, rel: 1e-15) && close(r.smoothed[5], 15.734375 / 0.984375, rel: 1e-15))
+        #expect(r.rates == (0..<6).map { test.rate(at: $0) })
+    }
+}
+
 @Suite("Data sets")
 struct DataTests {
     @Test("spirals and moons: balanced, seeded, inside a sensible box")
@@ -161,9 +214,22 @@ struct MeasureTests {
         let s = Measure.meanAndStandardDeviation([1, 2, 3, 4])
         #expect(s.mean == 2.5 && close(s.standardDeviation, (5.0 / 3).squareRoot(), rel: 1e-15))
         #expect(close(Measure.firstStepRatio(SGD(learningRate: 0.1), gradient: 2), 2, rel: 1e-15))
-        // Noisy runs are reproducible from their seed.
-        let a = Measure.noisyGradientRun(SGD(learningRate: 0.1), on: Quadratic(), from: [1, 1], steps: 5, noise: 1, seed: 3) { $0.learningRate }
-        #expect(a.count == 5)
+    }
+
+    @Test("noisy runs: the same seed gives the same moments, another seed or no noise gives others")
+    func noisyRuns() {
+        func run(seed: UInt64, noise: Double) -> [[Double]] {
+            Measure.noisyGradientRun(Adam(learningRate: 0.1), on: Quadratic(), from: [1, 1], steps: 5, noise: noise,
+                                     seed: seed) { $0.firstMoment }
+        }
+        let a = run(seed: 3, noise: 1)
+        #expect(a.count == 5 && a.allSatisfy { $0.count == 2 })
+        #expect(a == run(seed: 3, noise: 1))
+        #expect(a != run(seed: 4, noise: 1))
+        // Without noise, m₁ = (1 − β₁)·∇f(1, 1) = 0.1·(0.2, 4) exactly as Adam's first step.
+        let clean = run(seed: 3, noise: 0)
+        #expect(close(clean[0][0], 0.1 * 0.2, rel: 1e-15) && close(clean[0][1], 0.1 * 4, rel: 1e-15))
+        #expect(a[0] != clean[0])
     }
 }
 
@@ -178,8 +244,26 @@ struct SupervisedTaskTests {
         #expect(a.losses == b.losses && a.parameters == b.parameters)
         #expect(task.finalLoss(of: a) == task.fullLoss(a.parameters))
         #expect(task.finalLoss(SGD(learningRate: 1e6), steps: 50, seed: 7).isNaN)  // diverged → NaN
-        let r = task.rangeTest(SGD(learningRate: 1e-5), test: RangeTest(minimumRate: 1e-5, maximumRate: 10, steps: 60), seed: 7)
-        #expect(r.minimumOverTen.map { $0 > 0 && $0.isFinite } == true)
         #expect(SupervisedTask.spirals(seed: 1).loss == .binaryCrossEntropyWithLogits)
+    }
+
+    /// The sweep must carry its parameters from one update to the next (restoring them only at
+    /// the end): its losses are those of training with the same rates, batches and weights.
+    @Test("the range test's curve is a training run with exponentially growing rates; repeated, it is the same")
+    func rangeTestIsATrainingRun() throws {
+        let task = SupervisedTask.teacherStudent(seed: 1)
+        let test = RangeTest(minimumRate: 1e-4, maximumRate: 1, steps: 40, trimStart: 2, trimEnd: 2)
+        let r = task.rangeTest(SGD(learningRate: 1e-4), test: test, seed: 7)
+        #expect(r == task.rangeTest(SGD(learningRate: 1e-4), test: test, seed: 7))
+        try #require(r.losses.count >= 30)
+        // rate(at: i) = 1e-4·10^(4i/39): training with exponential:gamma=10^(4/39) from 1e-4.
+        let gamma = Foundation.pow(1e4, 1.0 / 39)
+        let run = task.train(SGD(learningRate: 1e-4), schedule: .exponential(ExponentialDecay(gamma: gamma)),
+                             steps: r.losses.count + 1, seed: 7)
+        // Loss i of the sweep is measured after update i, on batch i + 1: training's loss i + 1.
+        for (i, loss) in r.losses.enumerated() {
+            #expect(close(loss, run.losses[i + 1], rel: 1e-9), "step \(i): sweep \(loss) vs training \(run.losses[i + 1])")
+        }
+        #expect(r.losses.min()! < 0.5 * r.losses.first!)  // the sweep did train
     }
 }

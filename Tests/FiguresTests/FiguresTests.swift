@@ -35,8 +35,13 @@ struct FigureTextTests {
     @Test("golden .gp and .dat for small figures", arguments: Samples.all.map(\.name))
     func golden(name: String) throws {
         let f = Samples.all.first { $0.name == name }!
+        // DESCENT_UPDATE_GOLDEN=1 writes candidates to a scratch folder (never over the goldens)
+        // and still compares with the committed files: review the diff, copy, commit.
         if ProcessInfo.processInfo.environment["DESCENT_UPDATE_GOLDEN"] == "1" {
-            try FigureWriter.write(f, to: figuresGolden)  // review the diff before committing
+            let candidates = FileManager.default.temporaryDirectory.appendingPathComponent("descent-figures-golden")
+            try FileManager.default.createDirectory(at: candidates, withIntermediateDirectories: true)
+            try FigureWriter.write(f, to: candidates)
+            print("candidate golden \(name): \(candidates.path) (diff it against \(figuresGolden.path))")
         }
         let gp = try String(contentsOf: figuresGolden.appendingPathComponent(name + ".gp"), encoding: .utf8)
         let dat = try String(contentsOf: figuresGolden.appendingPathComponent(name + ".dat"), encoding: .utf8)

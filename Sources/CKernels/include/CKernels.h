@@ -42,8 +42,13 @@ void descent_activation_backward(int kind, ptrdiff_t n, const double *a, double 
 int descent_adam_update(ptrdiff_t n, double *p, const double *g, double *m, double *v, double w1, double beta2,
                         double step_size, double bc2_root, double eps);
 
-/// Which implementation descent_gemm uses: "avx512", "avx2" or "portable".
+/// Which implementation the kernels use: "avx512", "avx2" or "portable" — the best this CPU
+/// supports, or the one the environment variable DESCENT_KERNELS names (read once, at the first
+/// kernel call; an unknown or unsupported value is ignored with a note on stderr).
 const char *descent_kernel_isa(void);
+
+/// The implementations this CPU can run, space-separated, e.g. "portable avx2 avx512".
+const char *descent_kernel_isas_supported(void);
 
 #ifdef __cplusplus
 }

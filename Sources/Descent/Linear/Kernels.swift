@@ -49,8 +49,16 @@ public enum Kernels {
         descent_gemm(m, n, k, a, k, 1, scratch, c, accumulate ? 1 : 0)
     }
 
-    /// The instruction set the matrix kernel uses on this machine: `avx512`, `avx2` or `portable`.
+    /// The instruction set the kernels use: `avx512`, `avx2` or `portable` — the best this CPU
+    /// supports, or the one named by the environment variable `DESCENT_KERNELS` (read once, at
+    /// the first kernel call; an unknown or unsupported value is ignored with a note on stderr).
     public static var instructionSet: String { String(cString: descent_kernel_isa()) }
+
+    /// The instruction sets this CPU can run, e.g. `["portable", "avx2", "avx512"]`: the values
+    /// `DESCENT_KERNELS` accepts here.
+    public static var supportedInstructionSets: [String] {
+        String(cString: descent_kernel_isas_supported()).split(separator: " ").map(String.init)
+    }
 
     /// C (m×n) += b (n) on every row.
     @inlinable

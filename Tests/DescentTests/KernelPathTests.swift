@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import Descent
+
+/// The kernel and back-propagation tests under every instruction set this CPU supports.
+///
+/// `DESCENT_KERNELS` is read once per process, so each path needs a process: the test bundle
+/// runs itself again with `DESCENT_KERNELS=<path>`, filtered to the kernel and network tests
+/// (which also check that the path asked for is the one in use).
+@Suite("Kernels under every DESCENT_KERNELS path")
+struct KernelPathTests {
+    static let requested = ProcessInfo.processInfo.environment["DESCENT_KERNELS"]
+
+    /// This test bundle (the executable swift test runs), or nil when it cannot be found.
+    static let bundle: URL? = {
+        let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        if me.lastPathComponent.hasSuffix(".xctest") { return me }
+        let fallback = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/DescentPackageTests.xctest")
+        return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
+    }()
+
+    struct Run { let status: Int32; let stdout: String; let stderr: String }
+
+    static func runSelf(kernels: String, filter: String) throws -> Run {
+        let process = Process()
+        process.executableURL = bundle!
+        process.arguments = ["--testing-library", "swift-testing", "--filter", filter]
+        var environment = ProcessInfo.processInfo.environment
+        environment["DESCENT_KERNELS"] = kernels
+        process.environment = environment
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kernels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
+                   stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    /// How many tests a swift-testing run reports having run ("Test run with N tests …").
+    static func testCount(_ output: String) -> Int? {
+        guard let range = output.range(of: #"Test run with [0-9]+ test"#, options: .regularExpression) else { return nil }
+        return Int(output[range].split(separator: " ")[3])
+    }
+
+    @Test("the path in use is the one DESCENT_KERNELS names (when it is set and supported)")
+    func inUse() {
+        #expect(Kernels.supportedInstructionSets.first == "portable")
+        #expect(Kernels.supportedInstructionSets.contains(Kernels.instructionSet))
+        if let requested = Self.requested, Kernels.supportedInstructionSets.contains(requested) {
+            #expect(Kernels.instructionSet == requested)
+        } else if Self.requested == nil {
+            #expect(Kernels.instructionSet == Kernels.supportedInstructionSets.last)  // the best by default
+        }
+    }
+
+    @Test("kernel and backprop tests pass under each supported path", arguments: ["portable", "avx2", "avx512"])
+    func everyPath(_ path: String) throws {
+        guard Self.requested == nil else { return }  // already a child run: do not recurse
+        guard Kernels.supportedInstructionSets.contains(path) else { return }  // this CPU cannot run it
+        try #require(Self.bundle != nil, "cannot find the test bundle to rerun")
+        let run = try Self.runSelf(kernels: path, filter: "KernelTests|KernelPathTests|NetworkTests")
+        #expect(run.status == 0, "DESCENT_KERNELS=\(path):\n\(run.stdout.suffix(3000))\n\(run.stderr.suffix(2000))")
+        #expect((Self.testCount(run.stdout + run.stderr) ?? 0) >= 8, "DESCENT_KERNELS=\(path) ran too few tests:\n\(run.stdout.suffix(2000))")
+        #expect(!run.stderr.contains("descent: DESCENT_KERNELS="), "\(run.stderr.suffix(2000))")
+    }
+
+    @Test("an unknown DESCENT_KERNELS value is ignored with one note on stderr")
+    func unknownValue() throws {
+        guard Self.requested == nil else { return }
+        try #require(Self.bundle != nil, "cannot find the test bundle to rerun")
+        let run = try Self.runSelf(kernels: "sse9", filter: "KernelTests/accumulate")
+        #expect(run.status == 0, "\(run.stdout.suffix(2000))")
+        let notes = run.stderr.split(separator: "\n").filter { $0.contains("DESCENT_KERNELS=sse9") }
+        #expect(notes.count == 1 && notes[0].contains("not one of portable, avx2, avx512; ignored"), "\(run.stderr)")
+    }
+}
