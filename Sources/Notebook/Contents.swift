@@ -52,6 +52,9 @@ public enum Book {
         ChapterInfo(number: 7, slug: "ch07-finding-the-learning-rate", title: "Finding the learning rate",
                     summary: "The range test checked against a grid search and the analytic optimum; the one-cycle policy; a recipe.",
                     mainFigure: "grid", articleSection: "title, FAQ Q4"),
+        ChapterInfo(number: 9, slug: "ch09-momentum", title: "Momentum: a larger stable rate and √κ",
+                    summary: "Heavy ball and Nesterov: the limit 2(1 + β)/L by bisection, the optimal (α, β) and its rate, the (α, β) plane, Rosenbrock, noisy gradients.",
+                    mainFigure: "rate-plane", articleSection: "used in §3.2 (6), ch05, ch07"),
     ]
 
     /// The chapter with this slug.

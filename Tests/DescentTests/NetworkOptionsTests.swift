@@ -108,7 +108,7 @@ struct NetworkOptionsTests {
         }
     }
 
-    @Test("closed form: in training mode the bias before batch norm gets no gradient, and Σᵣ δ·Ẑ = 0")
+    @Test("closed form: in training mode the bias before a batch norm gets no gradient (Σᵣ ∂ℓ/∂Z = 0)")
     func biasBeforeBatchNormIsInert() {
         var rng = SeededGenerator(seed: 6)
         let net = Self.network(.both, .tanh)

@@ -5,6 +5,8 @@ import Descent
 /// the performance issue:
 ///   (a) 10 hidden layers × 64, tanh, batch 128, 2 inputs, 1 output, MSE
 ///   (b) 4 hidden layers × 256, ReLU, batch 256, 2 inputs, 1 output, MSE
+/// and shape (a) again with residual skips, with batch normalisation, and with both, to price
+/// the options next to the plain step.
 final class StepSetup {
     let network: MLP
     let workspace: MLP.Workspace
@@ -13,8 +15,9 @@ final class StepSetup {
     let target: Matrix
     var optimizer = Adam(learningRate: 1e-3)
 
-    init(hidden: [Int], activation: Activation, batch: Int) {
-        network = MLP(inputs: 2, hidden: hidden, outputs: 1, activation: activation)
+    init(hidden: [Int], activation: Activation, batch: Int, residual: Bool = false, batchNorm: Bool = false) {
+        network = MLP(inputs: 2, hidden: hidden, outputs: 1, activation: activation,
+                      residual: residual, batchNorm: batchNorm)
         var rng = SeededGenerator(seed: 0)
         parameters = network.initialParameters(activation == .relu ? .heUniform : .xavierUniform, using: &rng)
         input = Matrix(rows: batch, columns: 2, elements: (0..<(2 * batch)).map { _ in rng.gaussian() })
@@ -47,15 +50,19 @@ let benchmarks: @Sendable () -> Void = {
     } setup: {
         StepSetup(hidden: [4], activation: .tanh, batch: 4)
     }
-    for (name, hidden, activation, batch) in [
-        ("a: 10x64 tanh, batch 128", Array(repeating: 64, count: 10), Activation.tanh, 128),
-        ("b: 4x256 relu, batch 256", Array(repeating: 256, count: 4), Activation.relu, 256),
+    for (name, hidden, activation, batch, residual, batchNorm) in [
+        ("a: 10x64 tanh, batch 128", Array(repeating: 64, count: 10), Activation.tanh, 128, false, false),
+        ("b: 4x256 relu, batch 256", Array(repeating: 256, count: 4), Activation.relu, 256, false, false),
+        ("a + residual", Array(repeating: 64, count: 10), Activation.tanh, 128, true, false),
+        ("a + batch norm", Array(repeating: 64, count: 10), Activation.tanh, 128, false, true),
+        ("a + residual + batch norm", Array(repeating: 64, count: 10), Activation.tanh, 128, true, true),
     ] {
         Benchmark("training step \(name)", configuration: configuration) { (benchmark: Benchmark, setup: StepSetup) in
             for _ in benchmark.scaledIterations { setup.step() }
             blackHole(setup.parameters)
         } setup: {
-            let s: StepSetup = StepSetup(hidden: hidden, activation: activation, batch: batch)
+            let s: StepSetup = StepSetup(hidden: hidden, activation: activation, batch: batch,
+                                         residual: residual, batchNorm: batchNorm)
             for _ in 0..<3 { s.step() }  // warm up: optimizer state allocated, caches filled
             return s
         }

@@ -14,11 +14,17 @@ struct Shape {
     let hidden: [Int]
     let activation: Activation
     let batch: Int
+    var residual = false
+    var batchNorm = false
 }
 
 let shapes = [
     Shape(name: "a", hidden: Array(repeating: 64, count: 10), activation: .tanh, batch: 128),
     Shape(name: "b", hidden: Array(repeating: 256, count: 4), activation: .relu, batch: 256),
+    Shape(name: "a-residual", hidden: Array(repeating: 64, count: 10), activation: .tanh, batch: 128, residual: true),
+    Shape(name: "a-batchnorm", hidden: Array(repeating: 64, count: 10), activation: .tanh, batch: 128, batchNorm: true),
+    Shape(name: "a-both", hidden: Array(repeating: 64, count: 10), activation: .tanh, batch: 128,
+          residual: true, batchNorm: true),
 ]
 
 func now() -> Double {
@@ -36,7 +42,8 @@ if let i = CommandLine.arguments.firstIndex(of: "--only"), i + 1 < CommandLine.a
 
 var entries: [String] = []
 for shape in shapes where only == nil || only == shape.name {
-    let net = MLP(inputs: 2, hidden: shape.hidden, outputs: 1, activation: shape.activation)
+    let net = MLP(inputs: 2, hidden: shape.hidden, outputs: 1, activation: shape.activation,
+                  residual: shape.residual, batchNorm: shape.batchNorm)
     var rng = SeededGenerator(seed: 0)
     var theta = net.initialParameters(shape.activation == .relu ? .heUniform : .xavierUniform, using: &rng)
     let x = Matrix(rows: shape.batch, columns: 2, elements: (0..<(2 * shape.batch)).map { _ in rng.gaussian() })

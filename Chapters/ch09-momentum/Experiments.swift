@@ -1,0 +1,52 @@
+import Descent
+import RealModule
+
+/// Momentum on the quadratic 0.1x² + 2y² (μ = 0.2, L = 4): the runs behind chapter 9.
+enum MomentumLab {
+    static let f = Quadratic()
+    static let mu = Quadratic().smallestEigenvalue, L = Quadratic().largestEigenvalue
+    static let start = [-5.0, -2.0]
+
+    /// ‖θₜ‖ (the distance to the minimum) for t = 0…steps, SGD with momentum β (Nesterov when asked).
+    static func distances(alpha: Double, beta: Double, nesterov: Bool = false, steps: Int) -> [Double] {
+        var opt = SGD(learningRate: alpha, momentum: beta, nesterov: nesterov && beta > 0)
+        var theta = start, g = [0.0, 0.0]
+        var d = [globalNorm(theta)]
+        d.reserveCapacity(steps + 1)
+        for _ in 0..<steps {
+            f.gradient(theta, into: &g)
+            opt.step(&theta, gradient: g)
+            d.append(globalNorm(theta))
+            if !d.last!.isFinite { break }
+        }
+        return d
+    }
+
+    /// Whether a run ends closer to the minimum than it started.
+    static func converges(alpha: Double, beta: Double, nesterov: Bool = false, steps: Int) -> Bool {
+        let d = distances(alpha: alpha, beta: beta, nesterov: nesterov, steps: steps)
+        return d.count == steps + 1 && d.last! < d[0]
+    }
+
+    /// The largest converging α for momentum β, by bisection on runs.
+    static func measuredLimit(beta: Double, nesterov: Bool = false, steps: Int) -> Double {
+        Measure.bisectThreshold(low: 0.01, high: 2.5 * (1 + beta) / L, iterations: 40) {
+            converges(alpha: $0, beta: beta, nesterov: nesterov, steps: steps)
+        }
+    }
+
+    /// The per-step rate measured over the second half of `steps` (1 when the run does not converge).
+    static func measuredRate(alpha: Double, beta: Double, steps: Int) -> Double {
+        let d = distances(alpha: alpha, beta: beta, steps: steps)
+        guard d.count == steps + 1, d.last! < d[0], d.last! > 0 else { return d.count == steps + 1 && d.last! == 0 ? 0 : 1 }
+        return min(1, Measure.convergenceRate(d, from: steps / 2, to: steps))
+    }
+
+    /// The lowest final loss over a grid of rates (runs that blow up are skipped).
+    static func bestRun(_ grid: [Double], on function: any TestFunction, from start: [Double], steps: Int,
+                        _ make: (Double) -> any Optimizer) -> (rate: Double, run: Trajectory) {
+        let runs = grid.map { a in (a, optimize(function, from: start, steps: steps, optimizer: make(a), divergence: .standard)) }
+        let ok = runs.filter { $0.1.divergence == nil && $0.1.points.last!.loss.isFinite }
+        return ok.min { $0.1.points.last!.loss < $1.1.points.last!.loss }.map { ($0.0, $0.1) } ?? runs[0]
+    }
+}

@@ -1,0 +1,42 @@
+import RealModule
+
+extension Measure {
+    /// The boundary between a stable `low` and an unstable `high` found by bisection on a
+    /// measured predicate (e.g. "the run ends below its starting loss"): after `iterations`
+    /// halvings the bracket is (high − low)/2^iterations wide; returns its midpoint.
+    public static func bisectThreshold(low: Double, high: Double, iterations: Int = 40,
+                                       isStable: (Double) -> Bool) -> Double {
+        var lo = low, hi = high
+        precondition(isStable(lo) && !isStable(hi), "the bracket must straddle the threshold")
+        for _ in 0..<iterations {
+            let mid = (lo + hi) / 2
+            if isStable(mid) { lo = mid } else { hi = mid }
+        }
+        return (lo + hi) / 2
+    }
+
+    /// The per-step rate (d_end/d_start)^(1/(end − start)) of a sequence of distances or errors.
+    public static func convergenceRate(_ d: [Double], from start: Int, to end: Int) -> Double {
+        precondition(0 <= start && start < end && end < d.count, "need start < end inside the sequence")
+        return Double.pow(d[end] / d[start], 1 / Double(end - start))
+    }
+
+    /// Runs `optimizer` on `function` with gradients ∇f(θ) + N(0, σ²) per coordinate and returns
+    /// the exact loss f(θ) after every step (the noise is drawn from `seed`).
+    public static func noisyGradientLosses(_ optimizer: some Optimizer, on function: any TestFunction,
+                                           from start: [Double], steps: Int, noise: Double, seed: UInt64) -> [Double] {
+        var opt = optimizer
+        var rng = SeededGenerator(seed: seed)
+        var theta = start
+        var g = [Double](repeating: 0, count: start.count)
+        var out: [Double] = []
+        out.reserveCapacity(steps)
+        for _ in 0..<steps {
+            function.gradient(theta, into: &g)
+            for i in g.indices { g[i] += noise * rng.gaussian() }
+            opt.step(&theta, gradient: g)
+            out.append(function.value(theta))
+        }
+        return out
+    }
+}
