@@ -223,7 +223,7 @@ struct Chapter4 {
         }
         let entries = [
             Entry(name: "RMSprop", momentum: "—", memory: 0.99, run: run(RMSprop(learningRate: alpha))),
-            Entry(name: "Adam, β₁ = 0", momentum: "—", memory: 0.99,
+            Entry(name: "Adam, β₁ = 0, β₂ = 0.99", momentum: "—", memory: 0.99,
                   run: run(Adam(learningRate: alpha, beta1: 0, beta2: 0.99))),
             Entry(name: "Adam, β₂ = 0.99", momentum: "0.9", memory: 0.99,
                   run: run(Adam(learningRate: alpha, beta2: 0.99))),
@@ -233,7 +233,7 @@ struct Chapter4 {
             Entry(name: "Adam (defaults)", momentum: "0.9", memory: 0.999, run: run(Adam(learningRate: alpha))),
         ]
         nb.prose("""
-            So RMSprop at a fixed α keeps moving. Chapter 5's Adam does settle on these problems; is that its momentum \
+            So RMSprop at a fixed α keeps moving. Chapter 5's Adam does settle on this quadratic; is that its momentum \
             (β₁) or its slower average of g² (β₂ = 0.999 against RMSprop's ρ = 0.99)? Separate the two: six runs on \
             the quadratic from (−5, −2), α = \(Fmt.sig(alpha)), \(steps) steps, with and without momentum, with a \
             100-step and a 1000-step memory.

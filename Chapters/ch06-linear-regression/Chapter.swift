@@ -172,8 +172,8 @@ struct Chapter6 {
         let gdReach = gd.path.firstIndex { $0[0] > 0.95 * ls.slope } ?? gd.path.count
         nb.notice(nb.claim("""
             Adam's first step moves each coordinate by α = 0.01 (w by \(Fmt.sig(first[0], 3)), b by \
-            \(Fmt.sig(first[1], 3))) whatever the size of the gradient, and it keeps walking at about that pace: \
-            it needs \(reach) steps to reach 95 % of the least-squares slope. Gradient descent at the same α takes \
+            \(Fmt.sig(first[1], 3))) whatever the size of the gradient; it needs \(reach) steps to reach 95 % of \
+            the least-squares slope, an average of \(Fmt.sig(0.95 * ls.slope / Double(reach), 2)) per step in w. Gradient descent at the same α takes \
             steps proportional to the gradient — large while far away — and gets there in \(gdReach). Adam's \
             normalisation is what you want when gradient scales differ wildly across parameters (chapter 3); on \
             this well-scaled two-parameter problem it slows the start.
