@@ -58,8 +58,10 @@ struct Chapter4 {
                                    title: "Effective rate of the y coordinate under noisy gradients (σ = 1)",
                                    xLabel: "step", yLabel: "effective learning rate", xScale: .log, yScale: .log,
                                    key: .bottomLeft, series: [
-            Series(title: "article: α/√(decay·G + ε)", x: shown.map { ts[$0] }, y: shown.map { article[$0][1] }, color: 1),
-            Series(title: "RMSprop: α/(√v + ε), ρ = 0.99", x: shown.map { ts[$0] }, y: shown.map { real[$0][1] }, color: 0),
+            Series(title: "article: α/√(decay·G + ε)", x: shown.map { ts[$0] }, y: shown.map { article[$0][1] },
+                   color: 1),
+            Series(title: "RMSprop: α/(√v + ε), ρ = 0.99", x: shown.map { ts[$0] }, y: shown.map { real[$0][1] },
+                   color: 0),
         ]), caption: "Same gradients, same α = \(Fmt.sig(alpha)). Log–log axes: slope −1/2 is 1/√t decay; slope 0 is "
             + "a rate that stays put.")
         nb.notice(sizedClaim("""
@@ -88,9 +90,9 @@ struct Chapter4 {
         }), caption: "RMSprop's settled effective rate in the run of figure 1, against the fixed point.")
         let gaps = (0..<2).map { abs(settled[$0] / predicted[$0] - 1) }
         nb.notice(sizedClaim("""
-            The y coordinate settles at η = \(Fmt.fixed(settled[1], 2)), not at α/σ = \(Fmt.sig(alpha / sigma)): within \
-            \(Fmt.fixed(100 * gaps[1], 0)) % of the fixed point \(Fmt.fixed(predicted[1], 3)). The flat x coordinate \
-            (h = \(Fmt.sig(curvatures[0]))) settles at \(Fmt.fixed(settled[0], 2)), close to α/σ, because its jitter \
+            The y coordinate settles at η = \(Fmt.fixed(settled[1], 2)), not at α/σ = \(Fmt.sig(alpha / sigma)): \
+            within \(Fmt.fixed(100 * gaps[1], 0)) % of the fixed point \(Fmt.fixed(predicted[1], 3)). The flat x \
+            coordinate (h = \(Fmt.sig(curvatures[0]))) settles at \(Fmt.fixed(settled[0], 2)), close to α/σ, because its jitter \
             adds little gradient.
             """, holds: gaps.allSatisfy { $0 < 0.05 } && settled[1] < 0.7 * alpha / sigma,
             evidence: "measured \(settled), predicted \(predicted)"))
@@ -118,17 +120,19 @@ struct Chapter4 {
             evidence: "\(memory)"))
         let sweepSteps = nb.quick ? 300 : 2000
         let sweep = rhos.map { a in
-            optimize(Rosenbrock(), from: [-1.5, 2], steps: sweepSteps, optimizer: RMSprop(learningRate: 0.005, alpha: a),
-                     divergence: .standard)
+            optimize(Rosenbrock(), from: [-1.5, 2], steps: sweepSteps,
+                     optimizer: RMSprop(learningRate: 0.005, alpha: a), divergence: .standard)
         }
-        try await nb.figure(Figure(name: "alpha-sweep", title: "RMSprop on Rosenbrock at α = 0.005 for ρ = 0.9, 0.99, 0.999",
+        try await nb.figure(Figure(name: "alpha-sweep",
+                                   title: "RMSprop on Rosenbrock at α = 0.005 for ρ = 0.9, 0.99, 0.999",
                                    xLabel: "step", yLabel: "f(θ)", yScale: .log, key: .topRight,
                                    series: zip(rhos, sweep).enumerated().map { i, p in
             Series(title: "ρ = \(Fmt.sig(p.0))", x: p.1.points.map { Double($0.step) }, y: p.1.points.map(\.loss),
                    color: i, dashed: i == 2)
         }), caption: "f after \(sweepSteps) steps: " + zip(rhos, sweep).map { r, t in
             "\(Fmt.sci(t.points.last!.loss, 1)) for ρ = \(Fmt.sig(r))"
-        }.joined(separator: ", ") + ". Spikes (f rising 20 % above its low of the previous 20 steps): " + zip(rhos, sweep).map { r, t in
+        }.joined(separator: ", ") + ". Spikes (f rising 20 % above its low of the previous 20 steps): "
+            + zip(rhos, sweep).map { r, t in
             "\(spikeOnsets(t)) for ρ = \(Fmt.sig(r))"
         }.joined(separator: ", ") + ".")
         let ends = sweep.map { $0.points.last!.loss }
@@ -152,7 +156,8 @@ struct Chapter4 {
             """)
         nb.table(Table(header: ["ρ", "first step / α (run)", "1/√(1 − ρ)"], rows: zip(rhos, firsts).map { a, f in
             [Fmt.sig(a), Fmt.sig(f, 5), Fmt.sig(1 / (1 - a).squareRoot(), 5)]
-        }), caption: "The size of RMSprop's first update divided by α, from one step of the optimizer (g = 2, α = 0.001).")
+        }), caption: "The size of RMSprop's first update divided by α, from one step of the optimizer "
+            + "(g = 2, α = 0.001).")
         nb.notice(nb.claim("""
             The run matches 1/√(1 − ρ): at ρ = 0.99 the first step is \(Fmt.sig(firsts[1], 3))α, at ρ = 0.999 \
             \(Fmt.sig(firsts[2], 3))α.
@@ -172,7 +177,8 @@ struct Chapter4 {
         func path(_ t: Trajectory, _ name: String, _ c: Int) -> [Series] {
             let p = t.points
             return [Series(title: name, x: p.map { $0.point[0] }, y: p.map { $0.point[1] }, color: c),
-                    Series(title: "\(name) end", style: .points, x: [p.last!.point[0]], y: [p.last!.point[1]], color: c)]
+                    Series(title: "\(name) end", style: .points, x: [p.last!.point[0]], y: [p.last!.point[1]],
+                           color: c)]
         }
         func start(_ t: Trajectory) -> Series {
             Series(title: "start", style: .points, x: [t.points[0].point[0]], y: [t.points[0].point[1]], color: 6)
@@ -206,18 +212,22 @@ struct Chapter4 {
         nb.section("What lets an adaptive method settle")
         let steps = 3000, alpha = 0.05
         struct Entry { let name: String; let momentum: String; let memory: Double; let run: Trajectory }
-        func run(_ o: some Optimizer) -> Trajectory { optimize(Quadratic(), from: [-5, -2], steps: steps, optimizer: o) }
+        func run(_ o: some Optimizer) -> Trajectory {
+            optimize(Quadratic(), from: [-5, -2], steps: steps, optimizer: o)
+        }
         let entries = [
             Entry(name: "RMSprop", momentum: "—", memory: 0.99, run: run(RMSprop(learningRate: alpha))),
-            Entry(name: "Adam, β₁ = 0", momentum: "—", memory: 0.99, run: run(Adam(learningRate: alpha, beta1: 0, beta2: 0.99))),
-            Entry(name: "Adam, β₂ = 0.99", momentum: "0.9", memory: 0.99, run: run(Adam(learningRate: alpha, beta2: 0.99))),
+            Entry(name: "Adam, β₁ = 0, β₂ = 0.99", momentum: "—", memory: 0.99,
+                  run: run(Adam(learningRate: alpha, beta1: 0, beta2: 0.99))),
+            Entry(name: "Adam, β₂ = 0.99", momentum: "0.9", memory: 0.99,
+                  run: run(Adam(learningRate: alpha, beta2: 0.99))),
             Entry(name: "RMSprop, ρ = 0.999", momentum: "—", memory: 0.999,
                   run: run(RMSprop(learningRate: alpha, alpha: 0.999))),
             Entry(name: "Adam, β₁ = 0", momentum: "—", memory: 0.999, run: run(Adam(learningRate: alpha, beta1: 0))),
             Entry(name: "Adam (defaults)", momentum: "0.9", memory: 0.999, run: run(Adam(learningRate: alpha))),
         ]
         nb.prose("""
-            So RMSprop at a fixed α keeps moving. Chapter 5's Adam does settle on these problems; is that its momentum \
+            So RMSprop at a fixed α keeps moving. Chapter 5's Adam does settle on this quadratic; is that its momentum \
             (β₁) or its slower average of g² (β₂ = 0.999 against RMSprop's ρ = 0.99)? Separate the two: six runs on \
             the quadratic from (−5, −2), α = \(Fmt.sig(alpha)), \(steps) steps, with and without momentum, with a \
             100-step and a 1000-step memory.
@@ -238,7 +248,8 @@ struct Chapter4 {
             lets v follow g² down as the gradient shrinks, so α·g/√v stays near α and the iterate rattles across \
             the minimum; a long memory keeps the larger gradients of the approach in v, so the steps shrink with \
             the gradient. What lets Adam settle is β₂'s long memory; a decaying schedule (chapter 2) is the other way.
-            """, holds: short.allSatisfy { $0.largestStep > 0.1 * alpha } && long.allSatisfy { $0.largestStep < 1e-6 * alpha },
+            """, holds: short.allSatisfy { $0.largestStep > 0.1 * alpha }
+                && long.allSatisfy { $0.largestStep < 1e-6 * alpha },
             evidence: "short \(short), long \(long)"))
     }
 
@@ -282,6 +293,7 @@ struct Chapter4 {
     /// A claim about an experiment that `--quick` shrinks below the size the claim needs: checked on
     /// full runs; a quick page says it was not checked.
     func sizedClaim(_ sentence: String, holds: Bool, evidence: @autoclosure () -> String) -> String {
-        nb.quick ? sentence + " *(Not checked on a quick run.)*" : nb.claim(sentence, holds: holds, evidence: evidence())
+        nb.quick ? sentence + " *(Not checked on a quick run.)*"
+            : nb.claim(sentence, holds: holds, evidence: evidence())
     }
 }

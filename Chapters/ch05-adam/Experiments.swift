@@ -105,6 +105,8 @@ struct RaceResult {
     let startSteps: [Int?]
     /// The run from (−1.5, 2) at the chosen rate, drawn in the figure.
     let trajectory: Trajectory
+    /// The rate that is fastest from (−1.5, 2) alone, and its steps from every start.
+    let fastestFromFirstStart: (rate: Double, startSteps: [Int?])?
 
     var missed: Int { startSteps.filter { $0 == nil }.count }
     /// The slowest start's steps (nil if any start missed).
@@ -129,12 +131,16 @@ func race(grid: [Double], steps: Int, target: Double, starts: [[Double]]) -> [Ra
         let runs = grid.map { a in starts.map { stepsToTarget(r, rate: a, from: $0, steps: steps, target: target) } }
         func key(_ s: [Int?]) -> (Int, Int, Int) {
             let reached = s.compactMap { $0 }.sorted()
-            return (s.count - reached.count, reached.last ?? Int.max, reached.isEmpty ? Int.max : reached[reached.count / 2])
+            let median = reached.isEmpty ? Int.max : reached[reached.count / 2]
+            return (s.count - reached.count, reached.last ?? Int.max, median)
         }
         let best = runs.indices.min { key(runs[$0]) < key(runs[$1]) }!
         let end = runs[best][0] ?? steps
-        let trajectory = optimize(Rosenbrock(), from: starts[0], steps: end, optimizer: r.make(grid[best]), divergence: .standard)
-        return RaceResult(racer: r, rate: grid[best], gridIndex: best, startSteps: runs[best], trajectory: trajectory)
+        let trajectory = optimize(Rosenbrock(), from: starts[0], steps: end, optimizer: r.make(grid[best]),
+                                  divergence: .standard)
+        let first = runs.indices.filter { runs[$0][0] != nil }.min { runs[$0][0]! < runs[$1][0]! }
+        return RaceResult(racer: r, rate: grid[best], gridIndex: best, startSteps: runs[best], trajectory: trajectory,
+                          fastestFromFirstStart: first.map { (grid[$0], runs[$0]) })
     }
 }
 

@@ -15,8 +15,10 @@ struct Listing {
         Loss.meanSquaredError.value(output: model.predict(p, data.inputs), target: data.targets)
     }
 
-    /// Full-batch training from w = b = 0, recording (w, b) and the loss before every step.
-    func fit(_ optimizer: some Optimizer, steps: Int = 1000) -> (parameters: [Double], path: [[Double]], losses: [Double]) {
+    /// Full-batch training from w = b = 0, recording (w, b) and the loss before every step;
+    /// `observe` sees the optimizer after every step.
+    func fit<O: Optimizer>(_ optimizer: O, steps: Int = 1000, observe: (O) -> Void = { _ in })
+        -> (parameters: [Double], path: [[Double]], losses: [Double]) {
         var opt = optimizer
         var p = [0.0, 0.0]
         var path: [[Double]] = [], losses: [Double] = []
@@ -26,6 +28,7 @@ struct Listing {
             path.append(p)
             losses.append(l)
             opt.step(&p, gradient: ws.gradient)
+            observe(opt)
         }
         path.append(p)
         losses.append(loss(p))

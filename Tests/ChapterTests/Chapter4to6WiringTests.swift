@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// Pins the wiring of chapters 4–6: each chapter runs in quick mode and the key numbers on its page
+/// must be the ones its runs produce. A chapter that feeds the wrong run into a table (the β₂ = 0.99
+/// curve into the β₂ = 0.999 row, the Adam fit into the least-squares row) fails here.
+@Suite("Chapters 4–6 wiring: quick runs print the right numbers", .serialized)
+struct Chapter4to6WiringTests {
+    /// Runs `slug --quick --no-render` into a fresh folder and returns its page.
+    func page(_ slug: String) throws -> String {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("wiring-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let p = Process()
+        p.executableURL = executable(slug)
+        p.arguments = ["--output", out.path, "--quick", "--no-render", "--quiet"]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(slug) exited with \(p.terminationStatus)")
+        return try String(contentsOf: out.appendingPathComponent("\(slug)/README.md"), encoding: .utf8)
+    }
+
+    /// The cells of the row of table `table` whose first cell is `first` (empty if none).
+    func row(_ page: String, table: Int, _ first: String) -> [String] {
+        let lines = page.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let caption = lines.firstIndex(where: { $0.hasPrefix("**Table \(table).**") }) else { return [] }
+        for line in lines[(caption + 2)...].drop(while: { !$0.hasPrefix("|") }).prefix(while: { $0.hasPrefix("|") }) {
+            let cells = line.dropFirst(2).dropLast(2).components(separatedBy: " | ")
+            if cells.first == first { return cells }
+        }
+        return []
+    }
+
+    @Test("ch04: first step / α = 10 at ρ = 0.99; settled-rate fixed point 0.309 for y; RMSprop rattles at α")
+    func rmsprop() throws {
+        let text = try page("ch04-rmsprop")
+        // Table 3: ρ | first step / α (run) | 1/√(1 − ρ)
+        #expect(row(text, table: 3, "0.99") == ["0.99", "10", "10"])
+        #expect(row(text, table: 3, "0.999") == ["0.999", "31.623", "31.623"])
+        // Table 1: coordinate | h | α/σ | fixed point | measured
+        let y = row(text, table: 1, "y")
+        #expect(y.prefix(4) == ["y", "4", "0.5", "0.309"])
+        #expect(Double(y.last ?? "") .map { abs($0 - 0.309) < 0.05 } == true, "measured η for y: \(y)")
+        // Table 2: memory, measured steps = 100 at ρ = 0.99.
+        #expect(row(text, table: 2, "0.99") == ["0.99", "100", "99.499", "100"])
+        // Table 4: RMSprop rattles with steps of α; default Adam settles.
+        #expect(row(text, table: 4, "RMSprop") == ["RMSprop", "—", "0.99", "1e-03", "1e+00"])
+        let adam = row(text, table: 4, "Adam (defaults)")
+        #expect(adam.count == 5 && (Double(adam[4]) ?? 1) < 1e-6, "\(adam)")
+    }
+
+    @Test("ch05: the uncorrected step peaks at 6.569α at t = 12 (β₂ = 0.999); the spike's step stays below 3.16α")
+    func adam() throws {
+        let text = try page("ch05-adam")
+        // Table 2: β₂ | step 1 | largest (run) | t | closed-form peak | t | last above 1.1α | gap
+        #expect(row(text, table: 2, "0.999").prefix(6) == ["0.999", "3.162", "6.569", "12", "6.569", "12"])
+        #expect(row(text, table: 2, "0.9999").prefix(6) == ["0.9999", "10", "20.72", "12", "20.72", "12"])
+        #expect(row(text, table: 2, "0.99").prefix(6) == ["0.99", "1", "2.131", "13", "2.131", "13"])
+        // Table 6: the spike.
+        let largest = Double(row(text, table: 6, "largest step of the whole run").last ?? "") ?? .nan
+        #expect(largest > 2.5 && largest < 3.16, "largest step \(largest)")
+        // Table 5: Reddi et al. — Adam at +1, AMSGrad below 0.
+        #expect(row(text, table: 5, "Adam").dropFirst().first == "1.0000")
+        #expect((Double(row(text, table: 5, "AMSGrad").dropFirst().first ?? "") ?? 1) < 0)
+    }
+
+    @Test("ch06: the least-squares row is the closed-form fit; the Adam rows sit 1.6e-3 from it")
+    func linearRegression() throws {
+        let text = try page("ch06-linear-regression")
+        #expect(row(text, table: 2, "least squares (closed form)")
+                == ["least squares (closed form)", "3.047713567", "2.073506765", "0.2153698775",
+                    "0.00e+00", "0.00e+00", "0.00e+00"])
+        #expect(row(text, table: 2, "Adam, PyTorch defaults").prefix(5)
+                == ["Adam, PyTorch defaults", "3.046113877", "2.073731444", "0.2153718989", "-1.60e-03"])
+        #expect(row(text, table: 2, "Adam, Keras defaults").prefix(2) == ["Adam, Keras defaults", "3.046113875"])
+        #expect(text.contains("| Loss: [[7.021672], [0.2102517], [0.4648601], … (100 rows)] |"))
+    }
+}
