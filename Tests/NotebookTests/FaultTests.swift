@@ -432,3 +432,22 @@ struct BookFaultTests {
         #expect(leftovers(dir).isEmpty, "\(leftovers(dir))")
     }
 }
+
+@Suite("File-system errors read as sentences")
+struct FileProblemTests {
+    @Test("Foundation's full-disk and file-exists errors become what failed, the path and what to do")
+    func sentences() {
+        let full = NSError(domain: NSCocoaErrorDomain, code: CocoaError.fileWriteOutOfSpace.rawValue, userInfo: [
+            NSFilePathErrorKey: "/out/.staging-ch00-tour-7/loss.dat",
+            NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC)),
+        ])
+        let text = FileProblem.sentence(full, doing: "writing chapter ch00-tour", path: "/out")
+        #expect(text == "writing chapter ch00-tour failed at /out/.staging-ch00-tour-7/loss.dat: the disk is full "
+                + "(no space left on device); free some space, or choose another folder with --output DIR")
+        let exists = NSError(domain: NSCocoaErrorDomain, code: CocoaError.fileWriteFileExists.rawValue,
+                             userInfo: [NSFilePathErrorKey: "/out/x"])
+        #expect(FileProblem.sentence(exists, doing: "creating", path: "?")
+                == "creating failed at /out/x: a file with that name is in the way; move the thing in the way, or choose another folder with --output DIR")
+        #expect(FileProblem.sentence(GnuplotError.notInstalled, doing: "drawing", path: "/out") == nil)
+    }
+}
