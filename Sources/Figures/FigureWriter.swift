@@ -101,6 +101,8 @@ public enum FigureCheck {
         var end = data.endIndex
         while end > data.startIndex, [0x20, 0x0A, 0x0D, 0x09].contains(data[end - 1]) { end -= 1 }
         guard data[data.startIndex..<end].suffix(6).elementsEqual("</svg>".utf8) else { return "it is cut off (it does not end with </svg>)" }
+        // swift-corelibs' XMLParser accepts some mismatched tags, so the nesting is checked here too.
+        if let problem = tagProblem(Array(data)) { return "it is not well-formed XML (\(problem))" }
         let parser = XMLParser(data: data)
         let root = RootElement()
         parser.delegate = root
@@ -109,6 +111,84 @@ public enum FigureCheck {
         }
         guard root.name == "svg" else { return "its root element is <\(root.name ?? "none")>, not <svg>" }
         return nil
+    }
+
+    /// Checks that elements nest (every end tag closes the innermost open element), that there is
+    /// exactly one root element, and that only comments, processing instructions and white space
+    /// follow it. Comments, CDATA, processing instructions, the DOCTYPE and quoted attribute
+    /// values are skipped. Returns what is wrong, or nil.
+    static func tagProblem(_ b: [UInt8]) -> String? {
+        let lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">"), slash = UInt8(ascii: "/")
+        func starts(_ i: Int, _ s: String) -> Bool { b[i...].starts(with: s.utf8) }
+        func find(_ s: String, from i: Int) -> Int? {
+            let pattern = Array(s.utf8)
+            var j = i
+            while j + pattern.count <= b.count {
+                if b[j] == pattern[0] && Array(b[j..<(j + pattern.count)]) == pattern { return j }
+                j += 1
+            }
+            return nil
+        }
+        var stack: [[UInt8]] = []
+        var roots = 0
+        var i = 0
+        while i < b.count {
+            guard b[i] == lt else {
+                if stack.isEmpty && !(b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09) {
+                    return "text outside the root element"
+                }
+                i += 1
+                continue
+            }
+            if starts(i, "<!--") {
+                guard let end = find("-->", from: i + 4) else { return "an unterminated comment" }
+                i = end + 3
+            } else if starts(i, "<![CDATA[") {
+                guard let end = find("]]>", from: i + 9) else { return "an unterminated CDATA section" }
+                i = end + 3
+            } else if starts(i, "<?") {
+                guard let end = find("?>", from: i + 2) else { return "an unterminated processing instruction" }
+                i = end + 2
+            } else if starts(i, "<!") {
+                // DOCTYPE, possibly with an internal subset in [...].
+                var depth = 0, j = i + 2
+                while j < b.count && !(b[j] == gt && depth == 0) {
+                    if b[j] == UInt8(ascii: "[") { depth += 1 } else if b[j] == UInt8(ascii: "]") { depth -= 1 }
+                    j += 1
+                }
+                guard j < b.count else { return "an unterminated declaration" }
+                i = j + 1
+            } else {
+                let closing = i + 1 < b.count && b[i + 1] == slash
+                var j = i + (closing ? 2 : 1)
+                let nameStart = j
+                while j < b.count, ![0x20, 0x0A, 0x0D, 0x09, gt, slash].contains(b[j]) { j += 1 }
+                let name = Array(b[nameStart..<j])
+                guard !name.isEmpty else { return "a tag without a name" }
+                var quote: UInt8? = nil
+                while j < b.count {
+                    if let q = quote { if b[j] == q { quote = nil } }
+                    else if b[j] == UInt8(ascii: "\"") || b[j] == UInt8(ascii: "'") { quote = b[j] }
+                    else if b[j] == gt { break }
+                    j += 1
+                }
+                guard j < b.count else { return "an unterminated tag" }
+                let selfClosing = !closing && b[j - 1] == slash
+                if closing {
+                    guard let open = stack.popLast() else { return "</\(String(decoding: name, as: UTF8.self))> closes nothing" }
+                    guard open == name else {
+                        return "<\(String(decoding: open, as: UTF8.self))> is closed by </\(String(decoding: name, as: UTF8.self))>"
+                    }
+                } else {
+                    if stack.isEmpty { roots += 1 }
+                    guard roots == 1 else { return "more than one root element" }
+                    if !selfClosing { stack.append(name) }
+                }
+                i = j + 1
+            }
+        }
+        guard stack.isEmpty else { return "<\(String(decoding: stack.last!, as: UTF8.self))> is never closed" }
+        return roots == 1 ? nil : "no root element"
     }
 
     private final class RootElement: NSObject, XMLParserDelegate {

@@ -6,8 +6,10 @@ import Foundation
 /// A chapter adds, in reading order, prose, formulas, tables, figures, remarks and exercises.
 /// Each block is printed to the terminal as it comes and collected for the notebook page,
 /// `output/<slug>/README.md`. Figures are written as `.gp` + `.dat` and drawn by gnuplot at
-/// the end. Everything is staged in a private folder and renamed into place only when the
-/// whole chapter has succeeded, so a run killed at any moment leaves the previous page intact.
+/// the end, and each drawing is checked to be complete. Everything is staged in a private folder
+/// that replaces the chapter folder in one step only when the whole chapter has succeeded
+/// (see `Publishing.swift`), so a run that fails, is interrupted or is killed at any moment
+/// leaves the previous chapter exactly as it was.
 ///
 /// ```swift
 /// try await Notebook.run(Book.chapter("ch00-tour"), options) { nb in

@@ -100,7 +100,14 @@ struct BookCommand: AsyncParsableCommand {
             throw ExitCode(128 + sig)
         }
         guard failures.isEmpty else { throw BookError(failures.joined(separator: "\n")) }
-        if only == nil { try AtomicFile.write(index(), to: out.appendingPathComponent("README.md")) }
+        if only == nil {
+            let page = out.appendingPathComponent("README.md")
+            do {
+                try AtomicFile.write(index(), to: page)
+            } catch {
+                throw BookError(FileProblem.sentence(error, doing: "writing the contents page", path: page.path) ?? "\(error)")
+            }
+        }
         let total = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         FileHandle.standardError.write(Data("book: \(timings.count) chapter(s) in \(Fmt.fixed(total, 1)) s → \(output)/README.md\n".utf8))
         if let html { try writeSite(from: out, to: html) }

@@ -51,12 +51,21 @@ struct LabPlotFaultTests {
 
     @Test("a hanging gnuplot is stopped after DESCENT_GNUPLOT_TIMEOUT seconds, naming the terminal plot")
     func hangingGnuplot() throws {
-        let hang = try fakeGnuplot("sleep 6\nexit 0")
+        // A shell waiting on a child with a command line of its own: only killing gnuplot's
+        // process group stops the child too.
+        let sleep = "sleep 6.\(UInt32.random(in: 100_000...999_999))"
+        let hang = try fakeGnuplot("\(sleep)\nexit 0")
         defer { try? FileManager.default.removeItem(at: hang) }
         let t0 = Date()
         let run = try lab(plotArguments, environment: ["PATH": "\(hang.path):/usr/bin:/bin", "DESCENT_GNUPLOT_TIMEOUT": "1"])
-        #expect(Date().timeIntervalSince(t0) < 4, "lab waited for the hanging gnuplot")
+        #expect(Date().timeIntervalSince(t0) < 5, "lab waited for the hanging gnuplot")
         #expect(run.status == 1 && !run.crashed)
         #expect(run.stderr.contains("terminal plot") && run.stderr.contains("within 1 s"), "\(run.stderr)")
+        usleep(100_000)
+        let stillRunning = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).contains { pid in
+            guard Int(pid) != nil, let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: raw.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(sleep)
+        }
+        #expect(!stillRunning, "the hanging gnuplot's child still runs")
     }
 }

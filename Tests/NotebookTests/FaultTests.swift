@@ -218,9 +218,10 @@ struct VerifiedFigureTests {
           .enabled(if: hasRealGnuplot, "gnuplot is not installed"),
           arguments: [
             ("exit 0", "it was not written"),
-            ("\(realGnuplot ?? "gnuplot") \"$@\" && for f in *.png; do head -c 3000 \"$f\" > \"$f.t\" && mv \"$f.t\" \"$f\"; done", "no IEND"),
-            ("\(realGnuplot ?? "gnuplot") \"$@\" && for f in *.svg; do head -c 3000 \"$f\" > \"$f.t\" && mv \"$f.t\" \"$f\"; done", "</svg>"),
-            ("\(realGnuplot ?? "gnuplot") \"$@\" && for f in *.png; do : > \"$f\"; done", "empty"),
+            // Each fake touches only its own figure's files ($1 is <name>.gp): two run at once.
+            ("\(realGnuplot ?? "gnuplot") \"$@\" && f=\"${1%.gp}.png\" && head -c 3000 \"$f\" > \"$f.t\" && mv \"$f.t\" \"$f\"", "no IEND"),
+            ("\(realGnuplot ?? "gnuplot") \"$@\" && f=\"${1%.gp}.svg\" && head -c 3000 \"$f\" > \"$f.t\" && mv \"$f.t\" \"$f\"", "</svg>"),
+            ("\(realGnuplot ?? "gnuplot") \"$@\" && : > \"${1%.gp}.png\"", "empty"),
           ])
     func incomplete(script: String, reason: String) throws {
         let dir = try tempDir()
@@ -267,12 +268,12 @@ struct VerifiedFigureTests {
         env["DESCENT_GNUPLOT_TIMEOUT"] = "1"
         let t0 = Date()
         let (chapter, _) = try runChild("ch00-tour", ["--output", dir.path, "--quiet"], environment: env, timeout: 20)
-        #expect(Date().timeIntervalSince(t0) < 4, "the chapter waited for the hanging gnuplot")
+        #expect(Date().timeIntervalSince(t0) < 5, "the chapter waited for the hanging gnuplot")
         #expect(chapter.status != 0 && chapter.stderr.contains("within 1 s") && chapter.stderr.contains(".gp"), "\(chapter.stderr)")
         #expect(chapter.stderr.contains("DESCENT_GNUPLOT_TIMEOUT"))
         let t1 = Date()
         let (book, _) = try runChild("book", ["--output", dir.path, "--only", "ch00-tour"], environment: env, timeout: 20)
-        #expect(Date().timeIntervalSince(t1) < 4)
+        #expect(Date().timeIntervalSince(t1) < 5)
         #expect(book.status != 0 && book.stderr.contains("within 1 s") && !book.stderr.contains("Usage:"), "\(book.stderr)")
         usleep(100_000)
         #expect(!running(marker), "the hanging gnuplot's child still runs")
@@ -430,5 +431,24 @@ struct BookFaultTests {
         usleep(2_500_000)  // a chapter left running would publish by now
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("ch00-tour").path), "a chapter published after book exited")
         #expect(leftovers(dir).isEmpty, "\(leftovers(dir))")
+    }
+}
+
+@Suite("File-system errors read as sentences")
+struct FileProblemTests {
+    @Test("Foundation's full-disk and file-exists errors become what failed, the path and what to do")
+    func sentences() {
+        let full = NSError(domain: NSCocoaErrorDomain, code: CocoaError.fileWriteOutOfSpace.rawValue, userInfo: [
+            NSFilePathErrorKey: "/out/.staging-ch00-tour-7/loss.dat",
+            NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC)),
+        ])
+        let text = FileProblem.sentence(full, doing: "writing chapter ch00-tour", path: "/out")
+        #expect(text == "writing chapter ch00-tour failed at /out/.staging-ch00-tour-7/loss.dat: the disk is full "
+                + "(no space left on device); free some space, or choose another folder with --output DIR")
+        let exists = NSError(domain: NSCocoaErrorDomain, code: CocoaError.fileWriteFileExists.rawValue,
+                             userInfo: [NSFilePathErrorKey: "/out/x"])
+        #expect(FileProblem.sentence(exists, doing: "creating", path: "?")
+                == "creating failed at /out/x: a file with that name is in the way; move the thing in the way, or choose another folder with --output DIR")
+        #expect(FileProblem.sentence(GnuplotError.notInstalled, doing: "drawing", path: "/out") == nil)
     }
 }
