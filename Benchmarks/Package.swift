@@ -4,6 +4,7 @@
 // the benchmark framework. Run from this folder:
 //
 //     swift package benchmark --target TrainingStep
+//     swift package benchmark --target Schedules
 import PackageDescription
 
 // A path dependency is identified by its folder's name, which is whatever the clone is called.
@@ -28,6 +29,16 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/TrainingStep",
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "Schedules",
+            dependencies: [
+                .product(name: "Descent", package: root),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Schedules",
             swiftSettings: [.unsafeFlags(["-Ounchecked"])],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
