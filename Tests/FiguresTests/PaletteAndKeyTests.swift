@@ -28,7 +28,12 @@ struct PaletteAndKeyTests {
         }
         // Nine series in one plot (the schedule gallery's count): nine different pens.
         #expect(Set((0..<9).map { Palette.pen(index: $0) }).count == 9)
-        #expect(Series(title: "a", x: [0], y: [0], color: 2, dashed: true).resolvedPen(position: 0).dash != 1)
+        // A palette colour with and without `dashed` (solid vs dashed of one colour) differ, for every colour.
+        for c in 0..<8 {
+            let solid = Series(title: "a", x: [0], y: [0], color: c).resolvedPen(position: 0)
+            let dashed = Series(title: "a", x: [0], y: [0], color: c, dashed: true).resolvedPen(position: 0)
+            #expect(solid.color == dashed.color && solid.dash != dashed.dash, "colour \(c)")
+        }
     }
 
     /// A plot whose single series runs through the top-right corner.

@@ -32,6 +32,7 @@ do for [fmt in "svg png"] {
     set yrange [*:*]
     unset key
     set bmargin 4
+    set xtics 0.2
     set colorbox
     set cblabel "log10 norm"
     set cbrange [*:*]
