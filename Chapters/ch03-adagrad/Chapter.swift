@@ -188,9 +188,17 @@ struct Chapter3 {
                     solution: "initial-accumulator") {
             // solution: initial-accumulator
             let grid = [0.1, 0.3, 1, 2, 3, 5, 10]
-            let plain = bestRate(grid, on: Quadratic(), from: [-5, -2], steps: 100) { AdaGrad(learningRate: $0) }
-            let warm = bestRate(grid, on: Quadratic(), from: [-5, -2], steps: 100) { AdaGrad(learningRate: $0, initialAccumulatorValue: 10) }
-            return "G₀ = 0: best α = \(Fmt.sig(plain.rate)), f = \(Fmt.sci(plain.trajectory.points.last!.loss, 2)); G₀ = 10: best α = \(Fmt.sig(warm.rate)), f = \(Fmt.sci(warm.trajectory.points.last!.loss, 2))"
+            let plain = bestInteriorRate(grid, on: Quadratic(), from: [-5, -2], steps: 100) { AdaGrad(learningRate: $0) }
+            let warm = bestInteriorRate(grid, on: Quadratic(), from: [-5, -2], steps: 100) {
+                AdaGrad(learningRate: $0, initialAccumulatorValue: 10)
+            }
+            // First step: α·g/√(G₀ + g²) instead of α·sign(g). At (−5, −2), g = (−1, −8).
+            let first = [1.0, 8.0].map { g in g / (10 + g * g).squareRoot() }
+            return "G₀ = 0: best α = \(Fmt.sig(plain.rate)), f = \(Fmt.sci(plain.trajectory.points.last!.loss, 2)); "
+                + "G₀ = 10: best α = \(Fmt.sig(warm.rate)), f = \(Fmt.sci(warm.trajectory.points.last!.loss, 2)). "
+                + "With G₀ = 10 the first step is α·(\(Fmt.sig(first[0], 2)), \(Fmt.sig(first[1], 2))) instead of α·(1, 1): "
+                + "the accumulator damps small gradients most, so the first step is no longer a blind diagonal, and the best "
+                + "α moves \(warm.rate > plain.rate ? "up" : "down") to make up for the smaller steps."
             // end solution
         }
     }

@@ -178,8 +178,8 @@ private struct Layout {
                 : "set key default\nset key opaque samplen 2.5 spacing 1.15 \(key == .none ? "top right" : key.rawValue)"
                     + (key == .below ? " maxrows \(belowRows)" : "") + "\n"
             // A key below the axes needs room under the x label: two entries per row when they fit.
-            s += key == .below ? "set bmargin \(4 + belowRows)\n" : "set bmargin\n"
-            // Linear x axes: about one labelled tick per 110 pixels, so labels never run together.
+            s += key == .below ? "set bmargin \(5 + belowRows)\n" : "set bmargin\n"
+            // Linear x axes: about one labelled tick per 80 pixels, so labels never run together.
             if plot.xScale == .linear, let extent = KeyPlacement.xExtent(plot),
                let step = KeyPlacement.tickStep(extent, pixels: Double(panel.width) - 110) {
                 s += "set xtics \(step)\n"

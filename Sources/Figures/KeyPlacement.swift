@@ -42,12 +42,12 @@ public enum KeyPlacement {
         return twoFit ? (titles.count + 1) / 2 : titles.count
     }
 
-    /// A tick spacing (1, 2 or 5 × 10ᵏ) giving about one labelled tick per 110 pixels of a linear
-    /// axis spanning `range`, or nil when the range is empty.
+    /// A tick spacing (1, 2 or 5 × 10ᵏ) giving about one labelled tick per 80 pixels of a linear
+    /// axis spanning `range` (one per 80 pixels), or nil when the range is empty.
     public static func tickStep(_ range: (Double, Double), pixels: Double) -> Double? {
         let span = range.1 - range.0
         guard span > 0, span.isFinite else { return nil }
-        let raw = span / max(2, (pixels / 110).rounded(.down))
+        let raw = span / max(2, (pixels / 80).rounded(.down))
         let p = _pow(10, (_log10(raw)).rounded(.down))
         return [1.0, 2, 5, 10].map { $0 * p }.first { $0 >= raw } ?? 10 * p
     }
