@@ -1,3 +1,4 @@
+import Descent
 import Foundation
 import Testing
 
@@ -55,6 +56,17 @@ struct WiringTests {
         let list = text[tail.upperBound...].components(separatedBy: "at steps ").dropFirst().first?
             .components(separatedBy: " (").first ?? ""
         #expect(Double(list.split(separator: ",").count) == fired, "fired \(fired), listed \(list)")
+        // Independent count: replay the rule's threshold over the same run's mini-batch losses (quick: 300 steps,
+        // seed 42, batches from seed 52, base α = 0.2); every dip under the current threshold is one reset.
+        let task = SupervisedTask.teacherStudent(seed: 42)
+        let replay = task.train(SGD(learningRate: 0.2), schedule: .restart(ThresholdRestart(threshold: 0.05, factor: 0.7, gamma: 0.995)),
+                                steps: 300, seed: 52, recording: [.learningRates])
+        var tau = 0.05, resets = 0
+        for (t, loss) in replay.losses.enumerated() where loss < tau {
+            tau *= 0.7
+            if t > 0 { resets += 1 }
+        }
+        #expect(Double(resets) == fired, "replayed \(resets) resets, the page says \(fired)")
     }
 
     @Test("ch03: neither best rate sits on the grid's edge; the ε table shows g/√(g² + ε) = 1/√2 at g = √ε")
