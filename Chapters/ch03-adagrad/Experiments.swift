@@ -2,12 +2,15 @@ import Descent
 import RealModule
 
 /// The best rate of a small grid for `make(α)` on `function` from `start`: the lowest loss
-/// after `steps` steps (diverged runs excluded).
-func bestRate(_ grid: [Double], on function: any TestFunction, from start: [Double], steps: Int,
+/// after `steps` steps (diverged runs excluded). Losses below `zero` count as reaching the
+/// minimum: among the runs that do, the smallest rate wins (a larger one only jumps about more
+/// wildly on its way to the same floating-point zero).
+func bestRate(_ grid: [Double], on function: any TestFunction, from start: [Double], steps: Int, zero: Double = 1e-30,
               _ make: (Double) -> any Optimizer) -> (rate: Double, trajectory: Trajectory) {
-    let runs = grid.map { a in (a, optimize(function, from: start, steps: steps, optimizer: make(a), divergence: .standard)) }
+    let runs = grid.sorted().map { a in (a, optimize(function, from: start, steps: steps, optimizer: make(a), divergence: .standard)) }
     let ok = runs.filter { $0.1.divergence == nil }
-    return ok.min { $0.1.points.last!.loss < $1.1.points.last!.loss }.map { ($0.0, $0.1) } ?? runs[0]
+    func score(_ r: (Double, Trajectory)) -> Double { max(r.1.points.last!.loss, zero) }
+    return ok.min { score($0) < score($1) || (score($0) == score($1) && $0.0 < $1.0) }.map { ($0.0, $0.1) } ?? runs[0]
 }
 
 /// ``bestRate(_:on:from:steps:_:)`` on a grid that is widened (×3 above its top, ÷3 below its
