@@ -28,8 +28,8 @@ struct Train: AsyncParsableCommand {
 
             Examples:
               lab train --data digits --optimizer adam --lr 0.001 --steps 2000
-              lab train --data prices.csv --target price --task regression --layers 64 --activation relu \\
-                  --optimizer sgd --momentum 0.9 --lr 0.01 --schedule cosine:T=1000 --format table
+              lab train --data prices.csv --target price --layers 64 --activation relu \\
+                  --optimizer sgd --momentum 0.9 --lr 0.01 --format table
             """
     )
 
@@ -69,6 +69,16 @@ struct Train: AsyncParsableCommand {
     func run() async throws {
         let data = try dataOptions.load()
         let network = data.network(hidden: modelOptions.layers.widths, activation: modelOptions.activation.activation)
+        // θ, its gradient, up to three optimizer buffers and the drawn copy; activations and their
+        // gradients for a batch and for each split.
+        let widths = Double(network.layers.map(\.outputs).reduce(0, +))
+        let rowCount = Double(2 * data.training.count + (data.validation?.count ?? 0))
+        let bytes = 8 * (6 * Double(network.parameterCount) + 2 * rowCount * widths)
+        guard bytes <= memoryLimit() else {
+            throw LabError("--layers \(modelOptions.layers.widths.map(String.init).joined(separator: ",")): the "
+                + "\(network.shapeDescription) has \(network.parameterCount) parameters and needs about "
+                + "\(Int(bytes / 1e6)) MB, more than the \(Int(memoryLimit() / 1e6)) MB of memory")
+        }
         var initial: [Double]?
         if let path = initParams {
             let text = try readTextFile(path, what: "--init-params")

@@ -126,6 +126,15 @@ struct TrainTests {
         #expect(shape.status != 0 && shape.stdout.isEmpty && shape.stderr.contains("network 2 → 8 → 2"), "\(shape.stderr)")
     }
 
+    @Test("a network too large for memory is refused before any output, not a crash; huge batch sizes are fine")
+    func hugeNetwork() throws {
+        let run = try lab(["train", "--data", "digits", "--layers", "100000,100000", "--optimizer", "sgd", "--lr", "0.1"])
+        #expect(!run.crashed && run.status != 0 && run.stdout.isEmpty)
+        #expect(run.stderr.contains("10007600010 parameters"), "\(run.stderr)")
+        let batch = try lab(["train", "--data", "moons", "--batch-size", "\(Int.max)", "--steps", "2"] + quick)
+        #expect(batch.status == 0 && !batch.crashed, "\(batch.stderr)")
+    }
+
     @Test("a write error on stdout is an error (checked writes)")
     func writeError() throws {
         guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
