@@ -136,12 +136,13 @@ final class AtomicFile {
 }
 
 /// A progress bar on standard error, drawn only when standard error is a terminal and the run has
-/// lasted over a second; cleared when the run ends.
+/// lasted over a second (`LAB_PROGRESS_DELAY` seconds when set; the tests use 0); cleared when the run ends.
 final class ProgressBar {
     private let total: Int
     private let enabled: Bool
     private let stdoutIsTerminal: Bool
     private let start: Double
+    private let delay: Double
     private var lastDraw = -1.0
     private var shown = false
     private var step = 0
@@ -151,6 +152,7 @@ final class ProgressBar {
         enabled = isatty(STDERR_FILENO) != 0
         stdoutIsTerminal = isatty(STDOUT_FILENO) != 0
         start = ProgressBar.now()
+        delay = getenv("LAB_PROGRESS_DELAY").flatMap { Double(String(cString: $0)) } ?? 1
     }
 
     static func now() -> Double {
@@ -163,7 +165,7 @@ final class ProgressBar {
         guard enabled else { return }
         self.step = step
         let t = ProgressBar.now()
-        guard t - start > 1, t - lastDraw > 0.1 else { return }
+        guard t - start >= delay, t - lastDraw > 0.1 else { return }
         lastDraw = t
         draw(elapsed: t - start)
     }
