@@ -69,16 +69,6 @@ struct Train: AsyncParsableCommand {
     func run() async throws {
         let data = try dataOptions.load()
         let network = data.network(hidden: modelOptions.layers.widths, activation: modelOptions.activation.activation)
-        // θ, its gradient, up to three optimizer buffers and the drawn copy; activations and their
-        // gradients for a batch and for each split.
-        let widths = Double(network.layers.map(\.outputs).reduce(0, +))
-        let rowCount = Double(2 * data.training.count + (data.validation?.count ?? 0))
-        let bytes = 8 * (6 * Double(network.parameterCount) + 2 * rowCount * widths)
-        guard bytes <= memoryLimit() else {
-            throw LabError("--layers \(modelOptions.layers.widths.map(String.init).joined(separator: ",")): the "
-                + "\(network.shapeDescription) has \(network.parameterCount) parameters and needs about "
-                + "\(Int(bytes / 1e6)) MB, more than the \(Int(memoryLimit() / 1e6)) MB of memory")
-        }
         var initial: [Double]?
         if let path = initParams {
             let text = try readTextFile(path, what: "--init-params")
@@ -89,6 +79,7 @@ struct Train: AsyncParsableCommand {
         // Claim the output file before training, so a bad path fails before any work or output.
         let saver = try saveParams.map { try AtomicFile(path: $0) }
         defer { saver?.discard() }
+        try refuseIfTooLarge(network, data)
 
         let progress = ProgressBar(total: steps)
         var rows: [EvaluationRow] = []

@@ -34,6 +34,20 @@ func loadTable(_ name: String) throws -> DataTable {
     do { return try DataTable(csv: bytes, source: name, memoryLimit: limit) } catch { throw LabError(error.description) }
 }
 
+/// Refuses a network whose buffers would not fit in memory (before it is allocated, which would crash):
+/// θ, its gradient, up to three optimizer buffers and the drawn copy; activations and their gradients for
+/// a batch and for each split.
+func refuseIfTooLarge(_ network: MLP, _ data: PreparedData) throws {
+    let widths = Double(network.layers.map(\.outputs).reduce(0, +))
+    let rowCount = Double(2 * data.training.count + (data.validation?.count ?? 0))
+    let bytes = 8 * (6 * Double(network.parameterCount) + 2 * rowCount * widths)
+    let limit = memoryLimit()
+    guard bytes <= limit else {
+        throw LabError("--layers: the \(network.shapeDescription) has \(network.parameterCount) parameters and needs about "
+            + "\(Int(bytes / 1e6)) MB, more than the \(Int(limit / 1e6)) MB of memory")
+    }
+}
+
 /// Reads a whole file.
 func readFile(_ path: String, what: String) throws -> [UInt8] {
     let fd = open(path, O_RDONLY)

@@ -21,8 +21,8 @@ public struct EvaluatedRun: Sendable {
     public var divergence: Divergence?
 }
 
-/// The loss (and accuracy) of a network on a whole data set: a forward pass only, with buffers
-/// reused across calls, so an evaluation allocates nothing but one copy of the outputs.
+/// The loss (and accuracy) of a network on a whole data set, with buffers reused across calls so
+/// an evaluation allocates nothing but the accuracy's copy of the outputs.
 public final class Evaluator {
     /// The network evaluated.
     public let network: MLP
@@ -31,7 +31,6 @@ public final class Evaluator {
     /// The loss reported.
     public let loss: Loss
     private let workspace: MLP.Workspace
-    private var scratch = Matrix(rows: 0, columns: 0)
 
     public init(network: MLP, data: Dataset, loss: Loss) {
         self.network = network
@@ -40,17 +39,15 @@ public final class Evaluator {
         workspace = MLP.Workspace(network: network, batchSize: data.count)
     }
 
-    /// The mean loss of `parameters` over all rows (the same arithmetic as a training step's loss).
+    /// The mean loss of `parameters` over all rows.
     public func loss(_ parameters: [Double]) -> Double {
-        workspace.forward(parameters, input: data.inputs)
-        return loss.valueAndGradient(output: workspace.output, target: data.targets, gradient: &scratch)
+        workspace.lossAndGradient(parameters, input: data.inputs, target: data.targets, loss: loss)
     }
 
     /// The loss, and the fraction of rows whose arg-max output is the arg-max target (one-hot targets).
     public func lossAndAccuracy(_ parameters: [Double]) -> (loss: Double, accuracy: Double) {
-        workspace.forward(parameters, input: data.inputs)
+        let l = loss(parameters)
         let out = workspace.output
-        let l = loss.valueAndGradient(output: out, target: data.targets, gradient: &scratch)
         let k = out.columns
         var correct = 0
         for i in 0..<out.rows {
