@@ -28,8 +28,8 @@ struct Train: AsyncParsableCommand {
 
             Examples:
               lab train --data digits --optimizer adam --lr 0.001 --steps 2000
-              lab train --data prices.csv --target price --task regression --layers 64 --activation relu \\
-                  --optimizer sgd --momentum 0.9 --lr 0.01 --schedule cosine:T=1000 --format table
+              lab train --data prices.csv --target price --layers 64 --activation relu \\
+                  --optimizer sgd --momentum 0.9 --lr 0.01 --format table
             """
     )
 
@@ -79,6 +79,7 @@ struct Train: AsyncParsableCommand {
         // Claim the output file before training, so a bad path fails before any work or output.
         let saver = try saveParams.map { try AtomicFile(path: $0) }
         defer { saver?.discard() }
+        try refuseIfTooLarge(network, data)
 
         let progress = ProgressBar(total: steps)
         var rows: [EvaluationRow] = []

@@ -281,8 +281,11 @@ struct EvaluatedTrainingTests {
             #expect(row.trainingLoss == evaluator.loss(seen[row.step]!))
             #expect(row.validationLoss == validation.loss(seen[row.step]!))
             #expect(row.learningRate == schedule.rate(at: row.step, base: 0.5), "row \(row.step): the rate of update k")
-            let a = try #require(row.validationAccuracy)
-            #expect(a >= 0 && a <= 1)
+            // Accuracy: the share of validation rows whose largest output is the labelled class.
+            let out = network.predict(seen[row.step]!, data.validation!.inputs)
+            let labels = data.validationRows.map { DataTable.builtIn("moons")!.values[$0 * 3 + 2] }
+            let hits = (0..<out.rows).filter { (out[$0, 1] > out[$0, 0] ? 1.0 : 0.0) == labels[$0] }.count
+            #expect(row.validationAccuracy == Double(hits) / Double(out.rows))
         }
     }
 
