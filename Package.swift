@@ -18,6 +18,7 @@ let chapters = [
     "ch05-adam",
     "ch06-linear-regression",
     "ch07-finding-the-learning-rate",
+    "ch08-fixing-vanishing-gradients",
     "ch09-momentum",
 ]
 

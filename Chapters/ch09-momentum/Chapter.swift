@@ -118,17 +118,17 @@ struct Chapter9 {
             """, holds: n6(mHB) * 2 < n6(mGD), evidence: "steps HB \(n6(mHB)), GD \(n6(mGD))"))
 
         let shown = 60
-        let contour = Contour(xRange: -6...2, yRange: -3...3, resolution: nb.quick ? 41 : 81) { x, y in 0.1 * x * x + 2 * y * y }
+        let contour = Contour(xRange: -6...2, yRange: -5...5, resolution: nb.quick ? 41 : 81) { x, y in 0.1 * x * x + 2 * y * y }
         let gdRun = optimize(Lab.f, from: Lab.start, steps: steps, optimizer: SGD(learningRate: aGD))
         let hbRun = optimize(Lab.f, from: Lab.start, steps: steps, optimizer: SGD(learningRate: aStar, momentum: bStar))
         let nRun = optimize(Lab.f, from: Lab.start, steps: steps, optimizer: SGD(learningRate: nBest.0, momentum: bStar, nesterov: true))
         try await nb.figure(Figure(name: "optimal", title: "Gradient descent and momentum at their best parameters on 0.1x² + 2y²", plots: [
-            Plot(title: "paths (first \(shown) steps)", xLabel: "x", yLabel: "y", xRange: -6...2, yRange: -3...3, key: .below, series: [
+            Plot(title: "paths (first \(shown) steps)", xLabel: "x", yLabel: "y", xRange: -6...2, yRange: -5...5, key: .bottomRight, series: [
                 Series(path: gdRun, title: "gradient descent, α = \(Fmt.sig(aGD, 3))", pen: .named("SGD"), limit: shown),
                 Series(path: hbRun, title: "heavy ball (α*, β*)", pen: .named("momentum"), limit: shown),
                 Series(path: nRun, title: "Nesterov", pen: .named("Nesterov"), limit: shown),
             ], contour: contour),
-            Plot(title: "distance to the minimum", xLabel: "step", yLabel: "‖θ − θ*‖", yScale: .log, key: .below, series: [
+            Plot(title: "distance to the minimum", xLabel: "step", yLabel: "‖θ − θ*‖", yScale: .log, key: .bottomLeft, series: [
                 Series(perStep: dGD, title: "gradient descent", pen: .named("SGD")),
                 Series(perStep: dHB, title: "heavy ball", pen: .named("momentum")),
                 Series(perStep: nBest.1, title: "Nesterov", pen: .named("Nesterov")),
@@ -218,12 +218,12 @@ struct Chapter9 {
         let contour = Contour(xRange: -2...2, yRange: -1...3, resolution: nb.quick ? 41 : 81,
                               levels: [0.5, 2, 5, 10, 30, 100, 300, 1000]) { x, y in (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x) }
         try await nb.figure(Figure(name: "rosenbrock", title: "Rosenbrock: gradient descent and momentum at their best rates", plots: [
-            Plot(title: "paths", xLabel: "x", yLabel: "y", xRange: -2...2, yRange: -1...3, key: .below, series: [
+            Plot(title: "paths", xLabel: "x", yLabel: "y", xRange: -2...2, yRange: -1...3, key: .bottomRight, series: [
                 Series(path: gd.run, title: "gradient descent, α = \(Fmt.sig(gd.rate))", style: .lines, pen: .named("SGD")),
                 Series(path: hb.run, title: "heavy ball, α = \(Fmt.sig(hb.rate))", style: .lines, pen: .named("momentum")),
                 Series(path: nest.run, title: "Nesterov, α = \(Fmt.sig(nest.rate))", style: .lines, pen: .named("Nesterov")),
             ], contour: contour),
-            Plot(title: "loss", xLabel: "step", yLabel: "f(θ)", xScale: .log, yScale: .log, key: .below, series: [
+            Plot(title: "loss", xLabel: "step", yLabel: "f(θ)", xScale: .log, yScale: .log, key: .bottomLeft, series: [
                 lossSeries(gd.run, "gradient descent", "SGD"),
                 lossSeries(hb.run, "heavy ball", "momentum"),
                 lossSeries(nest.run, "Nesterov", "Nesterov"),
@@ -277,7 +277,8 @@ struct Chapter9 {
         let window = 200
         let shown = logSpacedIndices(min(steps, 20_000), points: 300)
         try await nb.figure(Figure(name: "noise", title: "Noisy gradients (σ = \(Fmt.sig(sigma))): the loss settles at a floor set by α/(1 − β)",
-                                   xLabel: "step", yLabel: "f(θ), moving average over \(window) steps", xScale: .log, yScale: .log, key: .below,
+                                   xLabel: "step", yLabel: "f(θ), moving average over \(window) steps", xScale: .log, yScale: .log,
+                                   xRange: 1...20_000, yRange: 1e-3...1e3, key: .topRight,
                                    series: configs.indices.map { i in
             let avg = Measure.movingAverage(Array(runs[i].prefix(20_000)), window: window)
             return Series(title: configs[i].title, x: shown.map { Double($0 + 1) }, y: shown.map { avg[$0] }, pen: .named(configs[i].pen))

@@ -26,6 +26,12 @@ struct Train: AsyncParsableCommand {
             side first, weight out × in (PyTorch nn.Linear's layout). The seed draws the initial \
             weights and then the batch order; --init-params replaces the drawn weights.
 
+            --residual: every hidden layer after the first computes h + φ(Wh + b) (equal hidden widths). \
+            --batch-norm: every hidden layer is Linear → BatchNorm1d (ε 1e-5, momentum 0.1) → φ; its \
+            layers carry "batch_norm": {"weight", "bias", "running_mean", "running_var"} in the JSON \
+            (absent: 1, 0, 0, 1). With batch norm, train_loss uses the whole training split's statistics \
+            (training mode, running averages untouched) and val_loss the running averages (model.eval()).
+
             Examples:
               lab train --data digits --optimizer adam --lr 0.001 --steps 2000
               lab train --data prices.csv --target price --layers 64 --activation relu \\
@@ -59,20 +65,42 @@ struct Train: AsyncParsableCommand {
     @Option(help: "Output format: csv (streamed), table or plot.")
     var format: Format = .csv
 
+    @Flag(help: "Residual skips: every hidden layer after the first computes h + φ(Wh + b) (needs equal hidden widths).")
+    var residual = false
+
+    @Flag(help: "Batch normalisation (PyTorch's BatchNorm1d) between the linear map and φ in every hidden layer.")
+    var batchNorm = false
+
     func validate() throws {
         try validateRate("--lr", lr)
         try dataOptions.validateOptions()
         guard steps >= 0 else { throw ValidationError("--steps must be ≥ 0 (e.g. --steps 1000), got \(steps)") }
         guard evalEvery >= 1 else { throw ValidationError("--eval-every must be ≥ 1 (e.g. --eval-every 50), got \(evalEvery)") }
+        let widths = modelOptions.layers.widths
+        if residual && (widths.count < 2 || Set(widths).count != 1) {
+            throw ValidationError("--residual needs at least two hidden layers of equal width (e.g. --layers 32,32,32), got --layers \(widths.map(String.init).joined(separator: ","))")
+        }
+        if batchNorm && widths.isEmpty {
+            throw ValidationError("--batch-norm normalises hidden layers; add some (e.g. --layers 32,32)")
+        }
+        if batchNorm && dataOptions.batchSize == 1 {
+            throw ValidationError("--batch-norm needs batches of at least 2 rows (a batch's variance), got --batch-size 1")
+        }
     }
 
     func run() async throws {
         let data = try dataOptions.load()
-        let network = data.network(hidden: modelOptions.layers.widths, activation: modelOptions.activation.activation)
+        let network = data.network(hidden: modelOptions.layers.widths, activation: modelOptions.activation.activation,
+                                   residual: residual, batchNorm: batchNorm)
+        let n = data.training.count, b = dataOptions.batchSize
+        if batchNorm && (n < 2 || (b > 0 && b < n && n % b == 1)) {
+            throw LabError("--batch-norm: \(n < 2 ? "the training split has \(n) row" : "the last batch of every epoch would hold 1 of the \(n) training rows (--batch-size \(b))"); batch statistics need at least 2 rows")
+        }
         var initial: [Double]?
+        var statistics: MLP.RunningStatistics?
         if let path = initParams {
             let text = try readTextFile(path, what: "--init-params")
-            do { initial = try network.parameters(fromJSON: text) } catch {
+            do { (initial, statistics) = try network.parametersAndStatistics(fromJSON: text) } catch {
                 throw LabError("\(path): \(error.description)")
             }
         }
@@ -87,6 +115,7 @@ struct Train: AsyncParsableCommand {
         let accuracyColumn = data.task == .classification && data.validation != nil
         if streaming { try writeStdout(TrainCSV.header) }
         let run = try data.train(network, initializer: modelOptions.`init`.initializer, initialParameters: initial,
+                                 initialStatistics: statistics,
                                  optimizer: optimizerOptions.make(lr: lr), schedule: schedule, steps: steps,
                                  batchSize: dataOptions.batchSize, evaluateEvery: evalEvery, seed: dataOptions.seed) { row in
             if streaming {
@@ -105,7 +134,7 @@ struct Train: AsyncParsableCommand {
             return
         }
         if let saver {
-            try saver.commit(network.parametersJSON(run.parameters))
+            try saver.commit(network.parametersJSON(run.parameters, statistics: run.runningStatistics))
         }
     }
 }

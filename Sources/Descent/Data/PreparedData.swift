@@ -235,9 +235,11 @@ public struct PreparedData: Sendable {
                        initializer: initializer)
     }
 
-    /// The MLP `inputs → hidden → outputs` for this data.
-    public func network(hidden: [Int], activation: Activation) -> MLP {
-        MLP(inputs: inputCount, hidden: hidden, outputs: outputCount, activation: activation)
+    /// The MLP `inputs → hidden → outputs` for this data, optionally with residual skips on every
+    /// hidden layer after the first and batch norm on every hidden layer (see ``MLP``).
+    public func network(hidden: [Int], activation: Activation, residual: Bool = false, batchNorm: Bool = false) -> MLP {
+        MLP(inputs: inputCount, hidden: hidden, outputs: outputCount, activation: activation,
+            residual: residual, batchNorm: batchNorm)
     }
 }
 

@@ -4,12 +4,17 @@
 ///     {"layers": [{"weight": [[w₁₁, …, w₁ₙ], …], "bias": [b₁, …]}, …]}
 ///
 /// layers input side first; each weight is out × in (row o holds the weights into output o), which is
-/// the transpose of Descent's in × out storage. Numbers are written in shortest round-trip form, so
+/// the transpose of Descent's in × out storage. A batch-normalised layer also carries
+/// `"batch_norm": {"weight": […], "bias": […], "running_mean": […], "running_var": […]}` (γ, β and the
+/// running averages under `torch.nn.BatchNorm1d`'s names); when a file omits it, γ = 1, β = 0, mean 0
+/// and variance 1 (PyTorch's initial values). Numbers are written in shortest round-trip form, so
 /// writing and reading give back the same bits.
 extension MLP {
-    /// `parameters` as JSON (one weight row per line).
-    public func parametersJSON(_ parameters: [Double]) -> String {
+    /// `parameters` as JSON (one weight row per line), with `statistics` (default: the initial
+    /// ones) for batch-normalised layers.
+    public func parametersJSON(_ parameters: [Double], statistics: RunningStatistics? = nil) -> String {
         precondition(parameters.count == parameterCount, "expected \(parameterCount) parameters")
+        let stats = statistics ?? initialStatistics()
         var out = "{\"layers\": [\n"
         for (l, layer) in layers.enumerated() {
             out += "  {\"weight\": [\n"
@@ -17,7 +22,15 @@ extension MLP {
                 let row = (0..<layer.inputs).map { i in jsonNumber(parameters[layer.weightRange.lowerBound + i * layer.outputs + o]) }
                 out += "    [" + row.joined(separator: ", ") + "]" + (o + 1 < layer.outputs ? ",\n" : "\n")
             }
-            out += "  ], \"bias\": [" + layer.biasRange.map { jsonNumber(parameters[$0]) }.joined(separator: ", ") + "]}"
+            out += "  ], \"bias\": [" + layer.biasRange.map { jsonNumber(parameters[$0]) }.joined(separator: ", ") + "]"
+            if layer.batchNorm {
+                func list(_ values: some Sequence<Double>) -> String { "[" + values.map(jsonNumber).joined(separator: ", ") + "]" }
+                out += ",\n   \"batch_norm\": {\"weight\": \(list(layer.gammaRange.map { parameters[$0] })), "
+                    + "\"bias\": \(list(layer.betaRange.map { parameters[$0] })), "
+                    + "\"running_mean\": \(list(stats.mean[layer.statisticsRange])), "
+                    + "\"running_var\": \(list(stats.variance[layer.statisticsRange]))}"
+            }
+            out += "}"
             out += l + 1 < layers.count ? ",\n" : "\n"
         }
         return out + "]}\n"
@@ -27,6 +40,14 @@ extension MLP {
     /// - Throws: ``ParameterFileError`` for malformed JSON, non-finite numbers, or a shape that does
     ///   not match this network (the message gives the expected shape).
     public func parameters(fromJSON text: String) throws(ParameterFileError) -> [Double] {
+        try parametersAndStatistics(fromJSON: text).parameters
+    }
+
+    /// Parameters and batch-norm running averages read from JSON in the layout of
+    /// ``parametersJSON(_:statistics:)``; a missing `"batch_norm"` gives PyTorch's initial values.
+    public func parametersAndStatistics(fromJSON text: String) throws(ParameterFileError)
+        -> (parameters: [Double], statistics: RunningStatistics)
+    {
         var parser = JSONParser(bytes: Array(text.utf8))
         let root = try parser.parseDocument()
         guard case .object(let fields) = root, let layersValue = fields["layers"], case .array(let list) = layersValue else {
@@ -36,6 +57,7 @@ extension MLP {
             throw ParameterFileError("\(list.count) layers, but the network has \(layers.count) (\(shapeDescription))")
         }
         var p = [Double](repeating: 0, count: parameterCount)
+        var stats = initialStatistics()
         for (l, layer) in layers.enumerated() {
             guard case .object(let entry) = list[l], let w = entry["weight"], let b = entry["bias"] else {
                 throw ParameterFileError("layer \(l + 1): expected {\"weight\": [[...]], \"bias\": [...]}")
@@ -64,8 +86,36 @@ extension MLP {
                 }
                 p[layer.biasRange.lowerBound + o] = v
             }
+            for i in layer.gammaRange { p[i] = 1 }
+            guard let bnValue = entry["batch_norm"] else { continue }
+            guard layer.batchNorm else {
+                throw ParameterFileError("layer \(l + 1) has \"batch_norm\" but the network has no batch norm there (\(shapeDescription))")
+            }
+            guard case .object(let bn) = bnValue else {
+                throw ParameterFileError("layer \(l + 1): \"batch_norm\" must be an object {\"weight\", \"bias\", \"running_mean\", \"running_var\"}")
+            }
+            for (key, start) in [("weight", layer.gammaRange.lowerBound), ("bias", layer.betaRange.lowerBound),
+                                 ("running_mean", -1), ("running_var", -2)] {
+                guard let value = bn[key] else { continue }
+                guard case .array(let cells) = value, cells.count == layer.outputs else {
+                    throw ParameterFileError("layer \(l + 1): batch_norm.\(key) must have \(layer.outputs) numbers")
+                }
+                for (o, cell) in cells.enumerated() {
+                    guard case .number(let v) = cell, v.isFinite else {
+                        throw ParameterFileError("layer \(l + 1): batch_norm.\(key)[\(o)] is not a finite number")
+                    }
+                    if key == "running_var" && v < 0 {
+                        throw ParameterFileError("layer \(l + 1): batch_norm.running_var[\(o)] is negative")
+                    }
+                    switch start {
+                    case -1: stats.mean[layer.statisticsRange.lowerBound + o] = v
+                    case -2: stats.variance[layer.statisticsRange.lowerBound + o] = v
+                    default: p[start + o] = v
+                    }
+                }
+            }
         }
-        return p
+        return (p, stats)
     }
 
     /// e.g. `64 → 32 → 32 → 10`.

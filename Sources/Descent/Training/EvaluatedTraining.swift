@@ -19,6 +19,8 @@ public struct EvaluatedRun: Sendable {
     public var parameters: [Double]
     /// Set when a loss met the divergence criterion; the run stopped at that row (which was reported).
     public var divergence: Divergence?
+    /// The batch-norm running averages at the same point (nil without batch norm).
+    public var runningStatistics: MLP.RunningStatistics? = nil
 }
 
 /// The loss (and accuracy) of a network on a whole data set, with buffers reused across calls so
@@ -39,14 +41,20 @@ public final class Evaluator {
         workspace = MLP.Workspace(network: network, batchSize: data.count)
     }
 
-    /// The mean loss of `parameters` over all rows.
-    public func loss(_ parameters: [Double]) -> Double {
-        workspace.lossAndGradient(parameters, input: data.inputs, target: data.targets, loss: loss)
+    /// The mean loss of `parameters` over all rows. Batch-normalised layers use these rows'
+    /// statistics when `statistics` is nil (training mode, nothing updated), the given running
+    /// averages otherwise (evaluation mode, as `model.eval()`).
+    public func loss(_ parameters: [Double], statistics: MLP.RunningStatistics? = nil) -> Double {
+        if let statistics { workspace.runningStatistics = statistics }
+        return workspace.lossAndGradient(parameters, input: data.inputs, target: data.targets, loss: loss,
+                                         mode: statistics == nil ? .training : .evaluation, updatingStatistics: false)
     }
 
     /// The loss, and the fraction of rows whose arg-max output is the arg-max target (one-hot targets).
-    public func lossAndAccuracy(_ parameters: [Double]) -> (loss: Double, accuracy: Double) {
-        let l = loss(parameters)
+    public func lossAndAccuracy(_ parameters: [Double], statistics: MLP.RunningStatistics? = nil)
+        -> (loss: Double, accuracy: Double)
+    {
+        let l = loss(parameters, statistics: statistics)
         let out = workspace.output
         let k = out.columns
         var correct = 0
@@ -77,13 +85,19 @@ public final class Evaluator {
 /// training loss meets `divergence`, that step's row is reported and the run stops. `progress`,
 /// if given, is called with k before every update (for a progress bar).
 ///
+/// Batch-normalised layers (starting from `runningStatistics`, PyTorch's initial values when nil)
+/// train on each batch's statistics and update the running averages once per step; the reported
+/// training loss uses the whole training split's statistics without touching the averages, the
+/// validation loss and accuracy use the running averages (evaluation mode).
+///
 /// - Complexity: per step one forward and backward pass on a batch, allocation-free; per
 ///   reported row one pass over each split.
 public func trainEvaluating(
     _ network: MLP, parameters: [Double], training: Dataset, validation: Dataset?, loss: Loss,
     optimizer: some Optimizer, schedule: Schedule = .constant, steps: Int, batchSize: Int,
     evaluateEvery: Int, accuracy: Bool, divergence: DivergenceCriterion = .nonFinite,
-    rng: inout SeededGenerator, onRow: (EvaluationRow) throws -> Void, progress: ((_ step: Int) -> Void)? = nil
+    rng: inout SeededGenerator, onRow: (EvaluationRow) throws -> Void, progress: ((_ step: Int) -> Void)? = nil,
+    runningStatistics: MLP.RunningStatistics? = nil
 ) rethrows -> EvaluatedRun {
     precondition(steps >= 0 && batchSize >= 0 && evaluateEvery >= 1, "steps ≥ 0, batch size ≥ 0, evaluateEvery ≥ 1")
     precondition(training.count >= 1, "the training split is empty")
@@ -94,6 +108,9 @@ public func trainEvaluating(
     var scheduler = Scheduler(schedule, baseRate: optimizer.learningRate)
     var theta = parameters
     let workspace = MLP.Workspace(network: network, batchSize: b)
+    if let runningStatistics { workspace.runningStatistics = runningStatistics }
+    let hasBatchNorm = network.statisticsCount > 0
+    func statistics() -> MLP.RunningStatistics? { hasBatchNorm ? workspace.runningStatistics : nil }
     let trainingEvaluator = Evaluator(network: network, data: training, loss: loss)
     let validationEvaluator = validation.map { Evaluator(network: network, data: $0, loss: loss) }
     var order: [Int] = []
@@ -144,11 +161,11 @@ public func trainEvaluating(
             var validationLoss: Double?, validationAccuracy: Double?
             if let v = validationEvaluator {
                 if accuracy {
-                    let (l, a) = v.lossAndAccuracy(theta)
+                    let (l, a) = v.lossAndAccuracy(theta, statistics: statistics())
                     validationLoss = l
                     validationAccuracy = a
                 } else {
-                    validationLoss = v.loss(theta)
+                    validationLoss = v.loss(theta, statistics: statistics())
                 }
             }
             try onRow(EvaluationRow(step: k, learningRate: rate, trainingLoss: trainingLoss,
@@ -156,14 +173,15 @@ public func trainEvaluating(
         }
         if diverged {
             return EvaluatedRun(parameters: theta,
-                                divergence: Divergence(step: k, loss: batchDiverged ? value : trainingLoss))
+                                divergence: Divergence(step: k, loss: batchDiverged ? value : trainingLoss),
+                                runningStatistics: statistics())
         }
         if k == steps { break }
         progress?(k)
         optimizer.learningRate = rate
         optimizer.step(&theta, gradient: workspace.gradient)
     }
-    return EvaluatedRun(parameters: theta, divergence: nil)
+    return EvaluatedRun(parameters: theta, divergence: nil, runningStatistics: statistics())
 }
 
 extension PreparedData {
@@ -175,6 +193,7 @@ extension PreparedData {
     /// drawn, so the batch order is the same either way).
     public func train(
         _ network: MLP, initializer: Initializer, initialParameters: [Double]? = nil,
+        initialStatistics: MLP.RunningStatistics? = nil,
         optimizer: some Optimizer, schedule: Schedule = .constant, steps: Int, batchSize: Int,
         evaluateEvery: Int, seed: UInt64, divergence: DivergenceCriterion = .nonFinite,
         onRow: (EvaluationRow) throws -> Void = { _ in }, progress: ((_ step: Int) -> Void)? = nil
@@ -185,6 +204,6 @@ extension PreparedData {
                                    validation: validation, loss: loss, optimizer: optimizer, schedule: schedule,
                                    steps: steps, batchSize: batchSize, evaluateEvery: evaluateEvery,
                                    accuracy: task == .classification, divergence: divergence, rng: &rng, onRow: onRow,
-                                   progress: progress)
+                                   progress: progress, runningStatistics: initialStatistics)
     }
 }
