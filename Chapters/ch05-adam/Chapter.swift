@@ -84,11 +84,12 @@ struct Chapter5 {
         }
         try await nb.figure(Figure(name: "uncorrected-step", title: "Step size / α with a constant gradient, β₁ = 0.9",
                                    xLabel: "step t", yLabel: "step / α", xScale: .log, yScale: .log,
-                                   yRange: 0.5...50, key: .topRight, series: b2s.enumerated().map { i, b2 in
+                                   yRange: 0.5...50, series: b2s.enumerated().map { i, b2 in
             Series(title: "article's Adam, β₂ = \(Fmt.sig(b2))", x: shown.map { Double($0 + 1) },
-                   y: shown.map { curves[i][$0] }, color: i + 1)
+                   y: shown.map { curves[i][$0] },
+                   pen: Palette.pen(index: i + 1))
         } + [Series(title: "Adam (bias-corrected), β₂ = 0.999", x: shown.map { Double($0 + 1) },
-                    y: shown.map { adamRatios[$0] }, color: 0, dashed: true)]),
+                    y: shown.map { adamRatios[$0] }, pen: .named("Adam"))]),
             caption: "Measured step sizes of `ArticleAdam` and `Adam` fed g = 2 at every step (α = 0.001), "
                 + "\(T) steps; log–log axes.")
         struct Peak {
@@ -157,10 +158,11 @@ struct Chapter5 {
                                        + "(after Kingma and Ba, Fig. 4)",
                                    plots: b2s.enumerated().map { i, b2 in
             Plot(title: "β₂ = \(Fmt.sig(b2))", xLabel: "log₁₀ α", yLabel: "training loss (BCE)", yRange: 0...top,
-                 key: .topLeft, series: [
-                Series(title: "with bias correction", style: .linesPoints, x: exponents, y: losses[i][0], color: 0),
+                 series: [
+                Series(title: "with bias correction", style: .linesPoints, x: exponents, y: losses[i][0],
+                       pen: .named("Adam")),
                 Series(title: "without (the article's)", style: .linesPoints, x: exponents, y: losses[i][1],
-                       color: 1, dashed: true),
+                       pen: .named("article Adam")),
             ])
         }, columns: 3), caption: "The spirals MLP, β₁ = 0.9, same initial weights and batches for every point; "
             + "a missing point diverged.")
@@ -245,12 +247,15 @@ struct Chapter5 {
             let steps = r.startSteps[0].map { "\($0) steps" } ?? "missed"
             return Plot(title: "\(r.racer.name), α = \(Fmt.sig(r.rate, 2)): \(steps)", xLabel: "x", yLabel: "y",
                         xRange: -2...2, yRange: -1...3, key: .none, series: [
-                Series(title: "path", x: idx.map { pts[$0].point[0] }, y: idx.map { pts[$0].point[1] }, color: i),
-                Series(title: "start", style: .points, x: [pts[0].point[0]], y: [pts[0].point[1]], color: 6),
-                Series(title: "end", style: .points, x: [pts.last!.point[0]], y: [pts.last!.point[1]], color: 7),
+                Series(title: "path", x: idx.map { pts[$0].point[0] }, y: idx.map { pts[$0].point[1] },
+                       pen: .named(r.racer.pen)),
+                Series(title: "start", style: .points, x: [pts[0].point[0]], y: [pts[0].point[1]],
+                       pen: .named("reference")),
+                Series(title: "end", style: .points, x: [pts.last!.point[0]], y: [pts.last!.point[1]],
+                       pen: Pen(color: Palette.black, point: 5)),
             ], contour: rc)
-        }, columns: 4), caption: "One optimizer per panel, each from (−1.5, 2) at its rate of table 4; black circle: "
-            + "start, grey square: where the run stops (the target f < 10⁻³, or \(steps) steps). "
+        }, columns: 4), caption: "One optimizer per panel, each from (−1.5, 2) at its rate of table 4: the open grey "
+            + "circle is the start, the black square where the run stops (f < 10⁻³, or \(steps) steps). "
             + "Points outside the box are clipped.")
     }
 
@@ -312,17 +317,17 @@ struct Chapter5 {
             the running maximum of v, so the large gradient is never forgotten. Rate α/√t with α = 0.5, \
             \(onlineSteps) steps, x₁ = 0.
             """)
-        func series(_ name: String, _ run: [(step: Int, x: Double, averageRegret: Double)], _ c: Int,
+        func series(_ name: String, _ run: [(step: Int, x: Double, averageRegret: Double)],
                     _ value: ((step: Int, x: Double, averageRegret: Double)) -> Double) -> Series {
-            Series(title: name, x: run.map { Double($0.step) }, y: run.map(value), color: c)
+            Series(title: name, x: run.map { Double($0.step) }, y: run.map(value), pen: .named(name))
         }
         try await nb.figure(Figure(name: "reddi", title: "Adam vs AMSGrad on f_t(x) = 3x (t mod 3 = 1), −x otherwise",
                                    plots: [
-            Plot(title: "iterate x_t", xLabel: "step t", yLabel: "x_t", xScale: .log, yRange: -1.1...1.1, key: .below,
-                 series: [series("Adam", adam.recorded, 5) { $0.x }, series("AMSGrad", ams.recorded, 6) { $0.x }]),
-            Plot(title: "average regret R_t/t", xLabel: "step t", yLabel: "R_t / t", xScale: .log, key: .below,
-                 series: [series("Adam", adam.recorded, 5) { $0.averageRegret },
-                          series("AMSGrad", ams.recorded, 6) { $0.averageRegret }]),
+            Plot(title: "iterate x_t", xLabel: "step t", yLabel: "x_t", xScale: .log, yRange: -1.1...1.1,
+                 series: [series("Adam", adam.recorded) { $0.x }, series("AMSGrad", ams.recorded) { $0.x }]),
+            Plot(title: "average regret R_t/t", xLabel: "step t", yLabel: "R_t / t", xScale: .log,
+                 series: [series("Adam", adam.recorded) { $0.averageRegret },
+                          series("AMSGrad", ams.recorded) { $0.averageRegret }]),
         ], columns: 2), caption: "Left: where each optimizer sits. Right: regret per step against the best fixed point "
             + "x = −1; it must go to 0 for convergence.")
         nb.table(Table(header: ["", "x after \(onlineSteps) steps", "R_T / T"], rows: [
