@@ -6,17 +6,11 @@ import Testing
 /// curve into the β₂ = 0.999 row, the Adam fit into the least-squares row) fails here.
 @Suite("Chapters 4–6 wiring: quick runs print the right numbers", .serialized)
 struct Chapter4to6WiringTests {
-    /// Runs `slug --quick --no-render` into a fresh folder and returns its page.
+    /// Runs `slug --quick --no-render` into a fresh folder (``runChapter(_:_:)``) and returns its page.
     func page(_ slug: String) throws -> String {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("wiring-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: out) }
-        let p = Process()
-        p.executableURL = executable(slug)
-        p.arguments = ["--output", out.path, "--quick", "--no-render", "--quiet"]
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(slug) exited with \(p.terminationStatus)")
-        return try String(contentsOf: out.appendingPathComponent("\(slug)/README.md"), encoding: .utf8)
+        let run = try runChapter(slug)
+        #expect(run.status == 0, "\(slug) exited with \(run.status): \(run.stderr)")
+        return run.page
     }
 
     /// The cells of the row of table `table` whose first cell is `first` (empty if none).
