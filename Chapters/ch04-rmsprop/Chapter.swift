@@ -92,7 +92,8 @@ struct Chapter4 {
         nb.notice(sizedClaim("""
             The y coordinate settles at η = \(Fmt.fixed(settled[1], 2)), not at α/σ = \(Fmt.sig(alpha / sigma)): \
             within \(Fmt.fixed(100 * gaps[1], 0)) % of the fixed point \(Fmt.fixed(predicted[1], 3)). The flat x \
-            coordinate (h = \(Fmt.sig(curvatures[0]))) settles at \(Fmt.fixed(settled[0], 2)), close to α/σ, because its jitter \
+            coordinate (h = \(Fmt.sig(curvatures[0]))) settles at \(Fmt.fixed(settled[0], 2)), close to α/σ, \
+            because its jitter \
             adds little gradient.
             """, holds: gaps.allSatisfy { $0 < 0.05 } && settled[1] < 0.7 * alpha / sigma,
             evidence: "measured \(settled), predicted \(predicted)"))

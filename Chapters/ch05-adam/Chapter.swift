@@ -293,7 +293,8 @@ struct Chapter5 {
         nb.prose(sizedClaim("""
             Ranked on (−1.5, 2) alone, as a single run would rank them, \(s.racer.name) would win: \
             \(f.startSteps[0]!) steps at α = \(Fmt.sig(f.rate, 3)), fewer than any rate above manages from every start \
-            (\(robustBest)). But its first step is \(Fmt.sig(abs(theta[0] + 1.5) / f.rate, 3))α per coordinate — chapter 4's \
+            (\(robustBest)). But its first step is \(Fmt.sig(abs(theta[0] + 1.5) / f.rate, 3))α per coordinate \
+            — chapter 4's \
             first-step surprise — and throws it to (\(Fmt.sig(theta[0], 3)), \(Fmt.sig(theta[1], 3))), and \
             at that rate it misses the target from \(misses) of the 3 jittered starts \
             (\(f.startSteps.dropFirst().map { $0.map { "\($0)" } ?? "—" }.joined(separator: ", "))). That time was a \
@@ -360,7 +361,8 @@ struct Chapter5 {
         let largest = ratios.max()!, spikeStep = ratios[spikeAt - 1]
         nb.prose("""
             The article calls Adam "a dynamic learning rate plus gradient clipping". Neither half is right as \
-            stated, but the clipping half is closer than it looks. A huge gradient G enters v as well as m, so the step it causes is \
+            stated, but the clipping half is closer than it looks. A huge gradient G enters v as well as m, so \
+            the step it causes is \
             about α(1 − β₁)G/(√(1 − β₂)|G|) = α(1 − β₁)/√(1 − β₂) = \(Fmt.sig(bound, 3))α at the defaults, however \
             large G is (Kingma and Ba, §2.1): Adam bounds the *step*. To measure it, drive Adam (α = 0.01) with a \
             noisy gradient g = 1 + 0.5·N(0, 1) for \(steps) steps and multiply the gradient at step \(spikeAt) by \

@@ -114,7 +114,8 @@ struct Chapter6 {
         let lineGap = zip(line(torch.parameters), line([ls.slope, ls.intercept])).map { abs($0 - $1) }.max()!
         try await nb.figure(Figure(name: "fit", title: "The article's data, the fitted line and the true line",
                                    xLabel: "x", yLabel: "y", series: [
-            Series(title: "data (NumPy seed 1)", style: .points, x: L.x, y: L.y, pen: Pen(color: Palette.grey, point: 6)),
+            Series(title: "data (NumPy seed 1)", style: .points, x: L.x, y: L.y,
+                   pen: Pen(color: Palette.grey, point: 6)),
             Series(title: "Adam after 1000 steps", x: xs, y: line(torch.parameters), pen: .named("Adam")),
             Series(title: "true line y = 3x + 2", x: xs, y: xs.map { 3 * $0 + 2 }, pen: .named("reference")),
         ]), caption: nb.claim("The least-squares line is not drawn: over the data it differs from Adam's by at most "
@@ -169,7 +170,8 @@ struct Chapter6 {
         nb.notice(nb.claim("""
             Adam's first step moves each coordinate by α = 0.01 (w by \(Fmt.sig(first[0], 3)), b by \
             \(Fmt.sig(first[1], 3))) whatever the size of the gradient; it needs \(reach) steps to reach 95 % of \
-            the least-squares slope, an average of \(Fmt.sig(0.95 * ls.slope / Double(reach), 2)) per step in w. Gradient descent at the same α takes \
+            the least-squares slope, an average of \(Fmt.sig(0.95 * ls.slope / Double(reach), 2)) per step in \
+            w. Gradient descent at the same α takes \
             steps proportional to the gradient — large while far away — and gets there in \(gdReach). Adam's \
             normalisation is what you want when gradient scales differ wildly across parameters (chapter 3); on \
             this well-scaled two-parameter problem it slows the start.
