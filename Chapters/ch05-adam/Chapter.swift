@@ -47,7 +47,7 @@ struct Chapter5 {
     // MARK: 1. Bias correction
 
     func firstStep() {
-        nb.section("Bias correction: the first step")
+        nb.section("Bias correction: the first steps")
         let b2s = [0.99, 0.999, 0.9999]
         nb.prose("""
             With m₀ = v₀ = 0, after one step m = (1−β₁)g and v = (1−β₂)g². Divided by 1 − β₁ and 1 − β₂ they give \
@@ -135,7 +135,8 @@ struct Chapter5 {
         let grid = exponents.map { Double.pow(10, $0) }
         nb.prose("""
             Does it matter in training? Kingma and Ba's figure 4 trains a network at many rates with and without the \
-            correction. The same experiment, small: the spirals classifier (chapter 1's task), \(steps) steps of \
+            correction. The same experiment, small: the book's spirals classifier \
+            (512 points, a 2 × 32 tanh network), \(steps) steps of \
             mini-batch Adam at every rate of a grid, for three values of β₂.
             """)
         let runs = b2s.count * 2 * grid.count
