@@ -1,4 +1,5 @@
 import Descent
+import RealModule
 
 /// The experiments of chapter 1, as plain functions of a seed: the narrative in main.swift
 /// and the tests both call these.
@@ -24,6 +25,14 @@ struct VanishingSetup {
         MLP(inputs: 2, hidden: Self.hidden, outputs: 1, activation: activation)
     }
 
+    /// Per-weight RMS of each layer's weight gradient, ‖∂L/∂Wᵢ‖ / √(fan_in · fan_out): a
+    /// measure that does not depend on the layer's shape (the 2 × 64 first layer has 128
+    /// weights, the 64 × 64 ones 4096, so their Frobenius norms differ by √32 from shape alone).
+    static func rms(_ norms: [Double]) -> [Double] {
+        let layers = MLP(inputs: 2, hidden: hidden, outputs: 1, activation: .tanh).layers
+        return zip(norms, layers).map { $0 / Double($1.inputs * $1.outputs).squareRoot() }
+    }
+
     /// Initial parameters for one configuration; the same seed gives every configuration the
     /// same underlying random stream.
     func parameters(_ activation: Activation, _ initializer: Initializer) -> [Double] {
@@ -41,16 +50,23 @@ struct InitialNorms {
     /// Back-propagated gradients δᵢ = ∂L/∂zᵢ of every hidden layer (for the histograms).
     let deltas: [[Double]]
 
-    var firstHidden: Double { norms[0] }
-    var lastHidden: Double { norms[VanishingSetup.hidden.count - 1] }
-    /// ‖g₁₀‖ / ‖g₁‖: how much smaller the first layer's gradient is than the last hidden layer's.
+    /// Per-weight RMS of the gradient, layers 1…11 (see ``VanishingSetup/rms(_:)``).
+    var rms: [Double] { VanishingSetup.rms(norms) }
+    var firstHidden: Double { rms[0] }
+    var lastHidden: Double { rms[VanishingSetup.hidden.count - 1] }
+    /// RMS₁₀ / RMS₁: how much smaller the first layer's per-weight gradient is than the last hidden layer's.
     var lastOverFirst: Double { lastHidden / firstHidden }
-    /// max ‖gᵢ‖ / min ‖gᵢ‖ over the hidden layers.
+    /// max RMSᵢ / min RMSᵢ over the hidden layers.
     var spread: Double {
-        let h = norms.prefix(VanishingSetup.hidden.count)
+        let h = rms.prefix(VanishingSetup.hidden.count)
         return h.max()! / h.min()!
     }
-    var largest: Double { norms.max()! }
+    var largest: Double { rms.max()! }
+    /// Median of log₁₀|δ| over units × examples of hidden layer `layer` (0-based).
+    func medianLogDelta(_ layer: Int) -> Double {
+        let l = deltas[layer].filter { $0 != 0 }.map { Double.log10(abs($0)) }.sorted()
+        return l.isEmpty ? -.infinity : l[l.count / 2]
+    }
 }
 
 extension VanishingSetup {

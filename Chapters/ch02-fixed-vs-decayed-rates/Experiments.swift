@@ -42,6 +42,38 @@ enum QuadraticGD {
     }
 }
 
+/// Held-out points from the teacher of ``SupervisedTask/teacherStudent(seed:)``: the same teacher
+/// network (its weights are the first draws of the task's generator, see
+/// `Datasets.teacherRegression`), fresh Gaussian inputs, and the teacher's noise-free outputs.
+/// The mean of (student − teacher)² over them is the student's excess error: its best possible
+/// value is 0, and it carries no sampling noise from the labels.
+struct HeldOutTeacher {
+    let inputs: Matrix
+    let clean: Matrix
+    let teacher: MLP
+    let weights: [Double]
+
+    init(taskSeed: UInt64, count: Int, seed: UInt64) {
+        var rng = SeededGenerator(seed: taskSeed)
+        teacher = MLP(inputs: 2, hidden: [16], outputs: 1, activation: .tanh)
+        weights = teacher.initialParameters(.xavierNormal, using: &rng)
+        var fresh = SeededGenerator(seed: seed)
+        inputs = Matrix(rows: count, columns: 2, elements: (0..<(count * 2)).map { _ in fresh.gaussian() })
+        clean = teacher.predict(weights, inputs)
+    }
+
+    /// The teacher's noise-free output at `x`.
+    func teach(_ x: Matrix) -> Matrix { teacher.predict(weights, x) }
+
+    /// Mean of (student(x) − teacher(x))² over the held-out inputs.
+    func excess(_ task: SupervisedTask, _ parameters: [Double]) -> Double {
+        let out = task.network.predict(parameters, inputs)
+        var s = 0.0
+        for i in 0..<inputs.rows { let d = out[i, 0] - clean[i, 0]; s += d * d }
+        return s / Double(inputs.rows)
+    }
+}
+
 /// The schedules compared, all starting from the same base rate.
 func comparedSchedules(steps: Int) -> [(name: String, schedule: Schedule)] {
     let t = steps

@@ -32,34 +32,41 @@ struct Chapter3 {
         // 1. SGD vs AdaGrad on the quadratic.
         nb.section("Per-coordinate rates on an ill-conditioned quadratic")
         let f = Quadratic(), start = [-5.0, -2.0], steps = 100
-        let sgd = bestRate(Self.grid, on: f, from: start, steps: steps) { SGD(learningRate: $0) }
-        let ada = bestRate(Self.grid, on: f, from: start, steps: steps) { AdaGrad(learningRate: $0) }
+        let sgd = bestInteriorRate(Self.grid, on: f, from: start, steps: steps) { SGD(learningRate: $0) }
+        let ada = bestInteriorRate(Self.grid, on: f, from: start, steps: steps) { AdaGrad(learningRate: $0) }
+        let grid = Array(Set(sgd.grid + ada.grid)).sorted()
         nb.prose("""
             On $f = 0.1x^2 + 2y^2$ plain SGD must use one rate for both coordinates, and the steep y direction caps it \
             below 2/L = 0.5. AdaGrad divides each coordinate's step by its own gradient history. Each optimizer gets its \
-            best rate from the grid {\(Self.grid.map { Fmt.sig($0) }.joined(separator: ", "))} (lowest loss after \(steps) steps).
+            best rate (lowest loss after \(steps) steps) from the grid {\(grid.map { Fmt.sig($0) }.joined(separator: ", "))}, \
+            widened until neither best rate sits on an edge.
             """)
-        let contour = Contour(xRange: -6...2, yRange: -3...3, resolution: nb.quick ? 41 : 81) { x, y in 0.1 * x * x + 2 * y * y }
+        let window = (x: -6.0...2.0, y: -3.0...3.0)
+        let contour = Contour(xRange: window.x, yRange: window.y, resolution: nb.quick ? 41 : 81) { x, y in 0.1 * x * x + 2 * y * y }
         try await nb.figure(Figure(name: "sgd-vs-adagrad", title: "SGD and AdaGrad on 0.1x² + 2y², each at its best rate", plots: [
-            Plot(title: "paths", xLabel: "x", yLabel: "y", xRange: -6...2, yRange: -3...3, key: .bottomRight, series: [
-                Series(title: "SGD, α = \(Fmt.sig(sgd.rate))", style: .linesPoints, x: sgd.trajectory.points.map { $0.point[0] }, y: sgd.trajectory.points.map { $0.point[1] }, color: 0),
-                Series(title: "AdaGrad, α = \(Fmt.sig(ada.rate))", style: .linesPoints, x: ada.trajectory.points.map { $0.point[0] }, y: ada.trajectory.points.map { $0.point[1] }, color: 1),
+            Plot(title: "paths", xLabel: "x", yLabel: "y", xRange: window.x, yRange: window.y, series: [
+                Series(path: sgd.trajectory, title: "SGD, α = \(Fmt.sig(sgd.rate))", pen: .named("SGD"), window: window),
+                Series(path: ada.trajectory, title: "AdaGrad, α = \(Fmt.sig(ada.rate))", pen: .named("AdaGrad"), window: window),
             ], contour: contour),
-            Plot(title: "loss", xLabel: "step", yLabel: "f(θ)", yScale: .log, key: .bottomLeft, series: [
-                Series(title: "SGD", x: sgd.trajectory.points.map { Double($0.step) }, y: sgd.trajectory.points.map(\.loss), color: 0),
-                Series(title: "AdaGrad", x: ada.trajectory.points.map { Double($0.step) }, y: ada.trajectory.points.map(\.loss), color: 1),
+            Plot(title: "loss", xLabel: "step", yLabel: "f(θ)", yScale: .log, series: [
+                Series(loss: sgd.trajectory, title: "SGD", pen: .named("SGD")),
+                Series(loss: ada.trajectory, title: "AdaGrad", pen: .named("AdaGrad")),
             ]),
-        ], columns: 2), caption: "Left: paths over the contours of f. Right: loss per step.")
+        ], columns: 2), caption: "Left: paths over the contours of f, each until it leaves the window. Right: loss per step.")
+        let interior = nb.claim("Neither best rate is at an edge of the grid searched.",
+                                holds: ![grid.first!, grid.last!].contains(sgd.rate) && ![grid.first!, grid.last!].contains(ada.rate),
+                                evidence: "SGD \(sgd.rate), AdaGrad \(ada.rate), grid \(grid)")
+        let (fs, fa) = (sgd.trajectory.points.last!.loss, ada.trajectory.points.last!.loss)
         nb.notice("""
             AdaGrad's first step is α·g/|g| = α·sign(g) in every coordinate: it heads diagonally, ignoring the 20-fold \
             difference in curvature, then each coordinate's rate shrinks with its own gradient history. After \(steps) steps \
-            SGD (α = \(Fmt.sig(sgd.rate))) is at \(Fmt.sci(sgd.trajectory.points.last!.loss, 2)) and AdaGrad (α = \(Fmt.sig(ada.rate))) \
-            at \(Fmt.sci(ada.trajectory.points.last!.loss, 2)).
+            SGD (α = \(Fmt.sig(sgd.rate))) is at \(Fmt.sci(fs, 2)) and AdaGrad (α = \(Fmt.sig(ada.rate))) at \(Fmt.sci(fa, 2)). \
+            \(interior) SGD's best rate is \(sgd.rate < 0.5 ? "below" : "at or above") 2/L = 0.5.
             """)
 
         // 2. The effective rate decays like 1/√t.
         nb.section("The effective rate only goes down")
-        let T = nb.quick ? 2000 : 20000, alpha = 0.5, sigma = 1.0
+        let T = 20000, alpha = 0.5, sigma = 1.0  // 2-D: cheap even in quick runs
         let rates = Measure.noisyGradientRun(AdaGrad(learningRate: alpha), on: Quadratic(), from: [-5, -2], steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
         let ts = (1...T).map(Double.init)
         let fitFrom = T / 10
@@ -71,67 +78,92 @@ struct Chapter3 {
             """)
         let shown = logSpacedIndices(T, points: 400)
         try await nb.figure(Figure(name: "effective-rate", title: "AdaGrad's effective rate α/(√G + ε) under noisy gradients",
-                                   xLabel: "step", yLabel: "effective learning rate", xScale: .log, yScale: .log, key: .topRight, series: [
+                                   xLabel: "step", yLabel: "effective learning rate", xScale: .log, yScale: .log, series: [
             Series(title: "x coordinate", x: shown.map { ts[$0] }, y: shown.map { rates[$0][0] }, color: 0),
-            Series(title: "y coordinate", x: shown.map { ts[$0] }, y: shown.map { rates[$0][1] }, color: 1),
-            Series(title: "α/(σ√t)", x: shown.map { ts[$0] }, y: shown.map { alpha / (sigma * ts[$0].squareRoot()) }, color: 7, dashed: true),
+            Series(title: "y coordinate", x: shown.map { ts[$0] }, y: shown.map { rates[$0][1] }, color: 1, dashed: true),
+            Series(title: "α/(σ√t)", x: shown.map { ts[$0] }, y: shown.map { alpha / (sigma * ts[$0].squareRoot()) }, pen: .named("reference")),
         ]), caption: "Log–log: a straight line of slope −1/2 is 1/√t decay (every step is used for the fit; about 400 log-spaced ones are drawn).")
         nb.table(Table(header: ["coordinate", "fitted log–log slope (steps \(fitFrom)–\(T))", "1/√t predicts"], rows: [
             ["x", Fmt.fixed(slopes[0], 3), "−0.5"], ["y", Fmt.fixed(slopes[1], 3), "−0.5"],
         ]), caption: "Slope of log(effective rate) against log(step), by least squares.")
-        nb.notice("Both coordinates fall on the α/(σ√t) line with slopes \(Fmt.fixed(slopes[0], 3)) and \(Fmt.fixed(slopes[1], 3)): nothing in AdaGrad lets a rate grow back once the gradient history is large. Chapter 4's RMSprop replaces the sum by a moving average for exactly this reason.")
+        nb.notice(nb.claim("""
+            Both coordinates follow the α/(σ√t) line, with slopes \(Fmt.fixed(slopes[0], 3)) and \(Fmt.fixed(slopes[1], 3)) \
+            (within 0.05 of −0.5): nothing in AdaGrad lets a rate grow back once the gradient history is large. \
+            Chapter 4's RMSprop replaces the sum by a moving average so that it can.
+            """, holds: slopes.allSatisfy { abs($0 + 0.5) < 0.05 }, evidence: "slopes \(slopes)"))
 
         // Rosenbrock: AdaGrad stalls.
         let rosen = Rosenbrock(), rStart = [-1.5, 2.0], rSteps = nb.quick ? 2000 : 10000
-        let rAda = bestRate([0.01, 0.03, 0.1, 0.3, 0.5, 1, 2], on: rosen, from: rStart, steps: rSteps) { AdaGrad(learningRate: $0) }
-        let rAdam = bestRate([0.001, 0.003, 0.01, 0.03, 0.1, 0.3], on: rosen, from: rStart, steps: rSteps) { Adam(learningRate: $0) }
-        try await nb.figure(Figure(name: "rosenbrock-stall", title: "Rosenbrock from (−1.5, 2): AdaGrad crawls along the valley", xLabel: "step", yLabel: "f(θ)",
-                                   xScale: .log, yScale: .log, key: .bottomLeft, series: [
-            Series(title: "AdaGrad, α = \(Fmt.sig(rAda.rate))", x: logSpacedIndices(rSteps, points: 300).map { Double($0 + 1) },
-                   y: logSpacedIndices(rSteps, points: 300).map { rAda.trajectory.points[$0 + 1].loss }, color: 1),
-            Series(title: "Adam, α = \(Fmt.sig(rAdam.rate)) (chapter 5)", x: logSpacedIndices(rSteps, points: 300).map { Double($0 + 1) },
-                   y: logSpacedIndices(rSteps, points: 300).map { rAdam.trajectory.points[$0 + 1].loss }, color: 2),
-        ]), caption: "Each at its best rate from a grid, \(rSteps) steps.")
+        let rAda = bestInteriorRate([0.01, 0.03, 0.1, 0.3, 0.5, 1, 2], on: rosen, from: rStart, steps: rSteps) { AdaGrad(learningRate: $0) }
+        let rAdam = bestInteriorRate([0.001, 0.003, 0.01, 0.03, 0.1, 0.3], on: rosen, from: rStart, steps: rSteps) { Adam(learningRate: $0) }
+        let shownR = logSpacedIndices(rSteps, points: 300)
+        try await nb.figure(Figure(name: "rosenbrock-stall", title: "Rosenbrock from (−1.5, 2): AdaGrad and Adam at their best rates",
+                                   xLabel: "step", yLabel: "f(θ)", xScale: .log, yScale: .log, series: [
+            Series(title: "AdaGrad, α = \(Fmt.sig(rAda.rate))", x: shownR.map { Double($0 + 1) },
+                   y: shownR.map { rAda.trajectory.points[$0 + 1].loss }, pen: .named("AdaGrad")),
+            Series(title: "Adam, α = \(Fmt.sig(rAdam.rate)) (chapter 5)", x: shownR.map { Double($0 + 1) },
+                   y: shownR.map { rAdam.trajectory.points[$0 + 1].loss }, pen: .named("Adam")),
+        ]), caption: "Each at its best rate from a grid widened until the best is not on its edge, \(rSteps) steps.")
+        var g0 = [0.0, 0.0]
+        rosen.gradient(rStart, into: &g0)
+        let g0norm = (g0[0] * g0[0] + g0[1] * g0[1]).squareRoot()
+        let (ra, rm) = (rAda.trajectory.points.last!.loss, rAdam.trajectory.points.last!.loss)
         nb.notice("""
-            The first steps on Rosenbrock have gradients in the hundreds; they stay in G for ever, so when AdaGrad reaches \
-            the long flat valley its steps are tiny. After \(rSteps) steps it is at \(Fmt.sci(rAda.trajectory.points.last!.loss, 2)); \
-            Adam, whose memory fades, at \(Fmt.sci(rAdam.trajectory.points.last!.loss, 2)).
+            The gradient at the start has norm \(Fmt.sig(g0norm, 3)); it stays in G for ever, so when AdaGrad reaches the long \
+            flat valley its steps are small. \(nb.claim("After \(rSteps) steps AdaGrad is at \(Fmt.sci(ra, 2)) and Adam, whose memory fades, at \(Fmt.sci(rm, 2)).", holds: rm < ra, evidence: "AdaGrad \(ra), Adam \(rm)"))
             """)
 
         // 3. Where AdaGrad shines: rare features.
         nb.section("Where AdaGrad shines: rare features")
         let task = SparseTask(seed: nb.seed)
         let sparseSteps = nb.quick ? 400 : 3000, every = max(1, sparseSteps / 100)
-        let sgdCurve = task.train(SGD(learningRate: 0.05), steps: sparseSteps, every: every, seed: nb.seed &+ 1)
-        let adaCurve = task.train(AdaGrad(learningRate: 0.5), steps: sparseSteps, every: every, seed: nb.seed &+ 1)
+        let sgdRate = 0.05, adaRate = 0.5
+        let sgdCurve = task.train(SGD(learningRate: sgdRate), steps: sparseSteps, every: every, seed: nb.seed &+ 1)
+        let adaCurve = task.train(AdaGrad(learningRate: adaRate), steps: sparseSteps, every: every, seed: nb.seed &+ 1)
+        let doubled = task.train(SGD(learningRate: 4 * sgdRate), steps: sparseSteps, every: every, seed: nb.seed &+ 1)
+        let doubledBlowsUp = !(doubled.last!.frequent.isFinite) || doubled.last!.frequent > 10 * sgdCurve.last!.frequent
         nb.prose("""
             Duchi et al. designed AdaGrad for sparse data, where some features appear rarely. A linear model on \
-            \(SparseTask.features) binary features: half are on in 50 % of the examples, half in 2 %. SGD (α = 0.05, about the \
-            largest stable rate here) moves a rare feature's weight only on the few batches where it is on; AdaGrad's \
-            rate for that weight stays large because its G stays small. Batches of 16, the same batches for both.
+            \(SparseTask.features) binary features: half are on in 50 % of the examples, half in 2 %. SGD runs at \
+            α = \(Fmt.sig(sgdRate)) (\(doubledBlowsUp ? "at 4× that rate it diverges" : "4× that rate ends at a frequent-feature error of \(Fmt.sci(doubled.last!.frequent, 2))")) \
+            and moves a rare feature's weight only on the few batches where it is on; AdaGrad, at α = \(Fmt.sig(adaRate)), keeps \
+            that weight's rate large because its G stays small. Batches of 16, the same batches for both.
             """)
-        func series(_ c: [(step: Int, rare: Double, frequent: Double)], _ name: String, _ color: Int) -> [Series] {
-            [Series(title: "\(name): rare features", x: c.map { Double($0.step) }, y: c.map(\.rare), color: color),
-             Series(title: "\(name): frequent features", x: c.map { Double($0.step) }, y: c.map(\.frequent), color: color, dashed: true)]
+        func panel(_ title: String, _ value: KeyPath<SparseTask.Point, Double>) -> Plot {
+            Plot(title: title, xLabel: "step", yLabel: "mean |wⱼ − w*ⱼ|", yScale: .log, series: [
+                Series(title: "SGD, α = \(Fmt.sig(sgdRate))", x: sgdCurve.map { Double($0.step) }, y: sgdCurve.map { $0[keyPath: value] },
+                       pen: .named("SGD")),
+                Series(title: "AdaGrad, α = \(Fmt.sig(adaRate))", style: .linesPoints, x: adaCurve.map { Double($0.step) },
+                       y: adaCurve.map { $0[keyPath: value] }, pen: .named("AdaGrad")),
+            ])
         }
-        try await nb.figure(Figure(name: "rare-features", title: "Weight error |w − w*| on rare and frequent features", xLabel: "step",
-                                   yLabel: "mean |wⱼ − w*ⱼ|", yScale: .log, key: .bottomLeft,
-                                   series: series(sgdCurve, "SGD α = 0.05", 0) + series(adaCurve, "AdaGrad α = 0.5", 1)),
-                            caption: "Mean absolute error of the learnt weights, rare features (solid) and frequent ones (dashed).")
         let half = sgdCurve.count / 2
+        let rareGain = sgdCurve[half].rare / adaCurve[half].rare
+        let freqRatio = max(sgdCurve[half].frequent / adaCurve[half].frequent, adaCurve[half].frequent / sgdCurve[half].frequent)
+        try await nb.figure(Figure(name: "rare-features", title: "Weight error on rare and frequent features", plots: [
+            panel("rare features (on in 2 % of examples)", \.rare), panel("frequent features (on in 50 %)", \.frequent),
+        ], columns: 2), caption: """
+            Mean absolute error of the learnt weights. On the frequent features the two curves lie on top of each other \
+            (AdaGrad drawn with markers); on the rare ones AdaGrad gets there first.
+            """)
         nb.table(Table(header: ["", "rare, step \(sgdCurve[half].step)", "rare, end", "frequent, step \(sgdCurve[half].step)", "frequent, end"], rows: [
             ["SGD", Fmt.sci(sgdCurve[half].rare, 2), Fmt.sci(sgdCurve.last!.rare, 2), Fmt.sci(sgdCurve[half].frequent, 2), Fmt.sci(sgdCurve.last!.frequent, 2)],
             ["AdaGrad", Fmt.sci(adaCurve[half].rare, 2), Fmt.sci(adaCurve.last!.rare, 2), Fmt.sci(adaCurve[half].frequent, 2), Fmt.sci(adaCurve.last!.frequent, 2)],
         ]), caption: "Mean |wⱼ − w*ⱼ| halfway and at the end.")
-        nb.notice("""
-            Halfway, AdaGrad's rare weights are \(Fmt.sig(sgdCurve[half].rare / adaCurve[half].rare, 2))× closer to the truth \
-            than SGD's; on the frequent features the two are within a factor \
-            \(Fmt.fixed(max(sgdCurve[half].frequent / adaCurve[half].frequent, adaCurve[half].frequent / sgdCurve[half].frequent), 2)). \
-            By the end (\(sparseSteps) steps) both have settled at the noise level of their own rate \
-            (rare: SGD \(Fmt.sci(sgdCurve.last!.rare, 2)), AdaGrad \(Fmt.sci(adaCurve.last!.rare, 2))): AdaGrad's advantage is \
-            speed on the rare coordinates, not a better end point. This is the case it was built for (and why it was \
-            popular for word embeddings).
-            """)
+        let endRatio = max(sgdCurve.last!.rare / adaCurve.last!.rare, adaCurve.last!.rare / sgdCurve.last!.rare)
+        let faster = nb.claim("""
+            Halfway, AdaGrad's rare weights are \(Fmt.sig(rareGain, 2))× closer to the truth than SGD's; on the frequent \
+            features the two are within a factor \(Fmt.fixed(freqRatio, 2)).
+            """, holds: rareGain > 1.5 && freqRatio < 1.5, evidence: "rare gain \(rareGain), frequent ratio \(freqRatio)")
+        let (sgdEnd, adaEnd) = (sgdCurve.last!.rare, adaCurve.last!.rare)
+        let sameEnd = endRatio < 2
+            ? nb.claim("""
+                By the end (\(sparseSteps) steps) the rare errors are within a factor \(Fmt.fixed(endRatio, 2)) of each other \
+                (SGD \(Fmt.sci(sgdEnd, 2)), AdaGrad \(Fmt.sci(adaEnd, 2))): AdaGrad's advantage is speed on the rare \
+                coordinates, not a better end point.
+                """, holds: endRatio < 2, evidence: "end ratio \(endRatio)")
+            : "After \(sparseSteps) steps the rare errors are SGD \(Fmt.sci(sgdEnd, 2)), AdaGrad \(Fmt.sci(adaEnd, 2))."
+        nb.notice("\(faster) \(sameEnd) This is the case AdaGrad was built for.")
 
         // 4. ε inside or outside the root.
         nb.section("ε inside or outside the square root")
@@ -156,9 +188,17 @@ struct Chapter3 {
                     solution: "initial-accumulator") {
             // solution: initial-accumulator
             let grid = [0.1, 0.3, 1, 2, 3, 5, 10]
-            let plain = bestRate(grid, on: Quadratic(), from: [-5, -2], steps: 100) { AdaGrad(learningRate: $0) }
-            let warm = bestRate(grid, on: Quadratic(), from: [-5, -2], steps: 100) { AdaGrad(learningRate: $0, initialAccumulatorValue: 10) }
-            return "G₀ = 0: best α = \(Fmt.sig(plain.rate)), f = \(Fmt.sci(plain.trajectory.points.last!.loss, 2)); G₀ = 10: best α = \(Fmt.sig(warm.rate)), f = \(Fmt.sci(warm.trajectory.points.last!.loss, 2))"
+            let plain = bestInteriorRate(grid, on: Quadratic(), from: [-5, -2], steps: 100) { AdaGrad(learningRate: $0) }
+            let warm = bestInteriorRate(grid, on: Quadratic(), from: [-5, -2], steps: 100) {
+                AdaGrad(learningRate: $0, initialAccumulatorValue: 10)
+            }
+            // First step: α·g/√(G₀ + g²) instead of α·sign(g). At (−5, −2), g = (−1, −8).
+            let first = [1.0, 8.0].map { g in g / (10 + g * g).squareRoot() }
+            return "G₀ = 0: best α = \(Fmt.sig(plain.rate)), f = \(Fmt.sci(plain.trajectory.points.last!.loss, 2)); "
+                + "G₀ = 10: best α = \(Fmt.sig(warm.rate)), f = \(Fmt.sci(warm.trajectory.points.last!.loss, 2)). "
+                + "With G₀ = 10 the first step is α·(\(Fmt.sig(first[0], 2)), \(Fmt.sig(first[1], 2))) instead of α·(1, 1): "
+                + "the accumulator damps small gradients most, so the first step is no longer a blind diagonal, and the best "
+                + "α moves \(warm.rate > plain.rate ? "up" : "down") to make up for the smaller steps."
             // end solution
         }
     }

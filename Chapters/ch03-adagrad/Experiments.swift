@@ -10,6 +10,21 @@ func bestRate(_ grid: [Double], on function: any TestFunction, from start: [Doub
     return ok.min { $0.1.points.last!.loss < $1.1.points.last!.loss }.map { ($0.0, $0.1) } ?? runs[0]
 }
 
+/// ``bestRate(_:on:from:steps:_:)`` on a grid that is widened (×3 above its top, ÷3 below its
+/// bottom) until the best rate is not at either edge, so "best" is not an artefact of where the
+/// grid stopped. Returns the best rate, its run and the grid finally searched.
+func bestInteriorRate(_ grid: [Double], on function: any TestFunction, from start: [Double], steps: Int,
+                      _ make: (Double) -> any Optimizer) -> (rate: Double, trajectory: Trajectory, grid: [Double]) {
+    var grid = grid.sorted()
+    for _ in 0..<12 {
+        let best = bestRate(grid, on: function, from: start, steps: steps, make)
+        if best.rate == grid.last! { grid.append(grid.last! * 3) } else if best.rate == grid.first! { grid.insert(grid.first! / 3, at: 0) }
+        else { return (best.rate, best.trajectory, grid) }
+    }
+    let best = bestRate(grid, on: function, from: start, steps: steps, make)
+    return (best.rate, best.trajectory, grid)
+}
+
 /// A linear model on sparse binary features: feature j is on with probability pⱼ (half the
 /// features frequent, p = 0.5, half rare, p = 0.02); y = w*·x + N(0, 0.1²).
 struct SparseTask {
@@ -37,10 +52,13 @@ struct SparseTask {
         data = Dataset(inputs: Matrix(rows: count, columns: d, elements: x), targets: Matrix(rows: count, columns: 1, elements: y))
     }
 
+    /// One point of a weight-error curve.
+    struct Point { let step: Int; let rare: Double; let frequent: Double }
+
     /// Mean |wⱼ − w*ⱼ| over the rare and the frequent features, every `every` steps.
-    func train(_ optimizer: some Optimizer, steps: Int, every: Int, seed: UInt64) -> [(step: Int, rare: Double, frequent: Double)] {
+    func train(_ optimizer: some Optimizer, steps: Int, every: Int, seed: UInt64) -> [Point] {
         var rng = SeededGenerator(seed: seed)
-        var curve: [(Int, Double, Double)] = []
+        var curve: [Point] = []
         let zero = [Double](repeating: 0, count: model.parameterCount)
         let range = model.layers[0].weightRange
         _ = Descent.train(model, parameters: zero, on: data, loss: .meanSquaredError, optimizer: optimizer,
@@ -48,7 +66,7 @@ struct SparseTask {
             guard t % every == 0 || t == steps else { return }
             let w = Array(p[range])
             func err(_ idx: [Int]) -> Double { idx.reduce(0) { $0 + abs(w[$1] - trueWeights[$1]) } / Double(idx.count) }
-            curve.append((t, err(rare), err(frequent)))
+            curve.append(Point(step: t, rare: err(rare), frequent: err(frequent)))
         }
         return curve
     }

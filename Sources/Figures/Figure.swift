@@ -158,9 +158,16 @@ public struct Series: Sendable, Equatable {
         self.dashed = dashed
     }
 
-    /// The pen this series is drawn with when it is the `position`-th of its plot.
+    /// The pen this series is drawn with when it is the `position`-th of its plot: its named
+    /// pen; else palette colour `color`, solid or (`dashed`) dashed; else the position's pen,
+    /// whose colour, dash and marker all differ from its neighbours'.
     public func resolvedPen(position: Int) -> Pen {
-        let p = pen ?? Palette.pen(index: color ?? position)
+        if let pen { return dashed ? pen.dashed : pen }
+        if let color {
+            let k = ((color % Palette.colors.count) + Palette.colors.count) % Palette.colors.count
+            return Pen(color: Palette.colors[k], dash: dashed ? 2 : 1, point: Palette.points[k])
+        }
+        let p = Palette.pen(index: position)
         return dashed ? p.dashed : p
     }
 }
@@ -205,13 +212,18 @@ public struct Heatmap: Sendable, Equatable {
     public var colorLabel: String
     /// Colour by log₁₀ of the value.
     public var logScale: Bool
-    public init(xs: [Double], ys: [Double], values: [[Double]], colorLabel: String, logScale: Bool = false) {
+    /// The values the colour bar spans (in value units, not log₁₀); give several panels the
+    /// same range so equal colours mean equal values. nil: this map's own minimum to maximum.
+    public var colorRange: ClosedRange<Double>?
+    public init(xs: [Double], ys: [Double], values: [[Double]], colorLabel: String, logScale: Bool = false,
+                colorRange: ClosedRange<Double>? = nil) {
         precondition(values.count == ys.count && values.allSatisfy { $0.count == xs.count }, "heat map values must be ys × xs")
         self.xs = xs
         self.ys = ys
         self.values = values
         self.colorLabel = colorLabel
         self.logScale = logScale
+        self.colorRange = colorRange
     }
 }
 

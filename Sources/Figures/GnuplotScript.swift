@@ -173,15 +173,23 @@ private struct Layout {
             let rows = (figure.plots.count + figure.columns - 1) / figure.columns
             let panel = (width: figure.size.width / figure.columns, height: (figure.size.height - (multi ? 30 : 0)) / rows)
             let key = KeyPlacement.resolve(plot, panel: panel)
-            let entries = drawn.count + plot.markers.count
+            let belowRows = KeyPlacement.belowRows(plot, panel: panel)
             s += (key == .none || drawn.count < 2) && plot.markers.isEmpty ? "unset key\n"
                 : "set key default\nset key opaque samplen 2.5 spacing 1.15 \(key == .none ? "top right" : key.rawValue)"
-                    + (key == .below ? " maxrows \((entries + 1) / 2)" : "") + "\n"
-            // A key below the axes needs room under the x label: two entries per row.
-            s += key == .below ? "set bmargin \(4 + (entries + 1) / 2)\n" : "set bmargin\n"
+                    + (key == .below ? " maxrows \(belowRows)" : "") + "\n"
+            // A key below the axes needs room under the x label: two entries per row when they fit.
+            s += key == .below ? "set bmargin \(5 + belowRows)\n" : "set bmargin\n"
+            // Linear x axes: about one labelled tick per 80 pixels, so labels never run together.
+            if plot.xScale == .linear, let extent = KeyPlacement.xExtent(plot),
+               let step = KeyPlacement.tickStep(extent, pixels: Double(panel.width) - 110) {
+                s += "set xtics \(step)\n"
+            } else {
+                s += "set xtics autofreq\n"
+            }
             var parts: [String] = []
             if let h = plot.heatmap, let idx = heatmapIndex[p] {
-                s += "set colorbox\nset cblabel \(GnuplotScript.quoted(h.logScale ? "log10 " + h.colorLabel : h.colorLabel))\nset cbrange [*:*]\n"
+                s += "set colorbox\nset cblabel \(GnuplotScript.quoted(h.logScale ? "log10 " + h.colorLabel : h.colorLabel))\nset cbrange "
+                    + (h.colorRange.map { r in h.logScale ? "[\(_log10(r.lowerBound)):\(_log10(r.upperBound))]" : range(r) } ?? "[*:*]") + "\n"
                 parts.append("\(dataRef) index \(idx) using 1:2:3 with image notitle")
             }
             if plot.contour != nil, contourIndex[p] != nil {

@@ -34,6 +34,33 @@ public enum KeyPlacement {
         return .below
     }
 
+    /// Rows of a legend drawn below a panel: two entries a row when two fit side by side, else one.
+    public static func belowRows(_ plot: Plot, panel: (width: Int, height: Int)) -> Int {
+        let titles = plot.series.filter(\.hasFiniteData).map(\.title) + plot.markers.map(\.label)
+        let longest = Double(titles.map(\.count).max() ?? 0)
+        let twoFit = 2 * (longest + 8) * charWidth < Double(panel.width) - 40
+        return twoFit ? (titles.count + 1) / 2 : titles.count
+    }
+
+    /// A tick spacing (1, 2 or 5 × 10ᵏ) giving about one labelled tick per 80 pixels of a linear
+    /// axis spanning `range` (one per 80 pixels), or nil when the range is empty.
+    public static func tickStep(_ range: (Double, Double), pixels: Double) -> Double? {
+        let span = range.1 - range.0
+        guard span > 0, span.isFinite else { return nil }
+        let raw = span / max(2, (pixels / 80).rounded(.down))
+        let p = _pow(10, (_log10(raw)).rounded(.down))
+        return [1.0, 2, 5, 10].map { $0 * p }.first { $0 >= raw } ?? 10 * p
+    }
+
+    /// The x range gnuplot will show for a linear axis: the plot's own, or the finite data's.
+    static func xExtent(_ plot: Plot) -> (Double, Double)? {
+        if let r = plot.xRange { return (r.lowerBound, r.upperBound) }
+        let xs = plot.series.flatMap { s in s.x.indices.filter { s.x[$0].isFinite && s.y[$0].isFinite }.map { s.x[$0] } }
+            + (plot.heatmap?.xs ?? [])
+        guard let lo = xs.min(), let hi = xs.max() else { return nil }
+        return (lo, hi)
+    }
+
     typealias Box = (x0: Double, x1: Double, y0: Double, y1: Double)
     typealias Segment = (ax: Double, ay: Double, bx: Double, by: Double)
 

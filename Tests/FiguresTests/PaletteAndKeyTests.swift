@@ -28,7 +28,12 @@ struct PaletteAndKeyTests {
         }
         // Nine series in one plot (the schedule gallery's count): nine different pens.
         #expect(Set((0..<9).map { Palette.pen(index: $0) }).count == 9)
-        #expect(Series(title: "a", x: [0], y: [0], color: 2, dashed: true).resolvedPen(position: 0).dash != 1)
+        // A palette colour with and without `dashed` (solid vs dashed of one colour) differ, for every colour.
+        for c in 0..<8 {
+            let solid = Series(title: "a", x: [0], y: [0], color: c).resolvedPen(position: 0)
+            let dashed = Series(title: "a", x: [0], y: [0], color: c, dashed: true).resolvedPen(position: 0)
+            #expect(solid.color == dashed.color && solid.dash != dashed.dash, "colour \(c)")
+        }
     }
 
     /// A plot whose single series runs through the top-right corner.
@@ -62,11 +67,22 @@ struct PaletteAndKeyTests {
         contoured.contour = Contour(xRange: 0...1, yRange: 0...1, resolution: 2, levels: [0.5]) { x, y in x + y }
         #expect(KeyPlacement.resolve(contoured, panel: panel) == .below)
         let script = GnuplotScript.script(Figure(name: "b", title: "t", plots: [box]))
-        #expect(script.contains("below horizontal") && script.contains("set bmargin 5"))
+        #expect(script.contains("below horizontal") && script.contains("set bmargin 6"))
         // A filled bar under the corner counts as data.
         let bars = Plot(xLabel: "x", yLabel: "n", series: [Series(title: "h", style: .boxes, x: [0, 1, 2], y: [5, 5, 5])],
                         markers: [Marker(x: 1, label: "m")])
         #expect(KeyPlacement.resolve(bars, panel: panel) == .below)
+    }
+
+    @Test("linear x ticks: about one per 80 pixels, at 1, 2 or 5 × 10ᵏ")
+    func ticks() {
+        #expect(KeyPlacement.tickStep((0, 1500), pixels: 320) == 500)
+        #expect(KeyPlacement.tickStep((-6, 2), pixels: 340) == 2)
+        #expect(KeyPlacement.tickStep((0, 3000), pixels: 790) == 500)
+        #expect(KeyPlacement.tickStep((1, 1), pixels: 300) == nil)
+        let script = GnuplotScript.script(Figure(name: "t", title: "t", xLabel: "step", yLabel: "y",
+                                                 series: [Series(title: "a", x: [0, 1500], y: [1, 2])]))
+        #expect(script.contains("set xtics 200.0"))  // 900-pixel figure: 790 pixels of axis → 9 ticks → 200
     }
 
     @Test("segment–box intersection")

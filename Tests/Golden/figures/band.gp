@@ -32,6 +32,7 @@ do for [fmt in "svg png"] {
     set yrange [*:*]
     unset key
     set bmargin
+    set xtics 0.5
     plot DATA index 0 using 1:3:4 with filledcurves lc rgb "#0072B2" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "Adam"
     unset output

@@ -40,7 +40,8 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [*:*]
     unset key
-    set bmargin 5
+    set bmargin 6
+    set xtics 0.2
     plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
          DATA index 0 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 7 ps 0.8 title "path"
     unset output

@@ -31,7 +31,8 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [*:*]
     unset key
-    set bmargin 4
+    set bmargin 5
+    set xtics 0.2
     set colorbox
     set cblabel "log10 norm"
     set cbrange [*:*]

@@ -34,6 +34,7 @@ do for [fmt in "svg png"] {
     set key default
     set key opaque samplen 2.5 spacing 1.15 top left
     set bmargin
+    set xtics 0.5
     plot DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "α = 0.1", \
          DATA index 1 using 1:2 with points lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "α = 1"
     unset output

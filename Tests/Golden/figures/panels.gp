@@ -33,6 +33,7 @@ do for [fmt in "svg png"] {
     set yrange [*:*]
     unset key
     set bmargin
+    set xtics 0.5
     plot DATA index 0 using 1:2 with steps lc rgb "#0072B2" lw 2 dt 1 title "a"
     unset label
     unset arrow
@@ -48,7 +49,8 @@ do for [fmt in "svg png"] {
     set yrange [0:*]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 1
-    set bmargin 5
+    set bmargin 6
+    set xtics 0.5
     set arrow 1 from 1.0, graph 0 to 1.0, graph 1 nohead front lc rgb "#999999" lw 1.5 dt 3
     plot DATA index 1 using 1:2 with boxes lc rgb "#0072B2" lw 2 dt 1 fs solid 0.5 title "histogram", \
          NaN with lines lc rgb "#999999" lw 1.5 dt 3 title "suggested"
