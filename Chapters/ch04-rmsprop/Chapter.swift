@@ -57,11 +57,11 @@ struct Chapter4 {
         try await nb.figure(Figure(name: "article-vs-rmsprop",
                                    title: "Effective rate of the y coordinate under noisy gradients (σ = 1)",
                                    xLabel: "step", yLabel: "effective learning rate", xScale: .log, yScale: .log,
-                                   key: .bottomLeft, series: [
+                                   series: [
             Series(title: "article: α/√(decay·G + ε)", x: shown.map { ts[$0] }, y: shown.map { article[$0][1] },
-                   color: 1),
+                   pen: .named("article RMSprop")),
             Series(title: "RMSprop: α/(√v + ε), ρ = 0.99", x: shown.map { ts[$0] }, y: shown.map { real[$0][1] },
-                   color: 0),
+                   pen: .named("RMSprop")),
         ]), caption: "Same gradients, same α = \(Fmt.sig(alpha)). Log–log axes: slope −1/2 is 1/√t decay; slope 0 is "
             + "a rate that stays put.")
         nb.notice(sizedClaim("""
@@ -92,7 +92,8 @@ struct Chapter4 {
         nb.notice(sizedClaim("""
             The y coordinate settles at η = \(Fmt.fixed(settled[1], 2)), not at α/σ = \(Fmt.sig(alpha / sigma)): \
             within \(Fmt.fixed(100 * gaps[1], 0)) % of the fixed point \(Fmt.fixed(predicted[1], 3)). The flat x \
-            coordinate (h = \(Fmt.sig(curvatures[0]))) settles at \(Fmt.fixed(settled[0], 2)), close to α/σ, because its jitter \
+            coordinate (h = \(Fmt.sig(curvatures[0]))) settles at \(Fmt.fixed(settled[0], 2)), close to α/σ, \
+            because its jitter \
             adds little gradient.
             """, holds: gaps.allSatisfy { $0 < 0.05 } && settled[1] < 0.7 * alpha / sigma,
             evidence: "measured \(settled), predicted \(predicted)"))
@@ -125,10 +126,10 @@ struct Chapter4 {
         }
         try await nb.figure(Figure(name: "alpha-sweep",
                                    title: "RMSprop on Rosenbrock at α = 0.005 for ρ = 0.9, 0.99, 0.999",
-                                   xLabel: "step", yLabel: "f(θ)", yScale: .log, key: .topRight,
+                                   xLabel: "step", yLabel: "f(θ)", yScale: .log,
                                    series: zip(rhos, sweep).enumerated().map { i, p in
-            Series(title: "ρ = \(Fmt.sig(p.0))", x: p.1.points.map { Double($0.step) }, y: p.1.points.map(\.loss),
-                   color: i, dashed: i == 2)
+            // Solid lines for ρ = 0.9 and 0.99, so the spikes of 0.99 stay visible; dotted for 0.999.
+            Series(loss: p.1, title: "ρ = \(Fmt.sig(p.0))", pen: Pen(color: Palette.colors[i], dash: i == 2 ? 3 : 1))
         }), caption: "f after \(sweepSteps) steps: " + zip(rhos, sweep).map { r, t in
             "\(Fmt.sci(t.points.last!.loss, 1)) for ρ = \(Fmt.sig(r))"
         }.joined(separator: ", ") + ". Spikes (f rising 20 % above its low of the previous 20 steps): "
@@ -174,14 +175,15 @@ struct Chapter4 {
         let qRms = optimize(Quadratic(), from: [-5, -2], steps: qSteps, optimizer: RMSprop(learningRate: 0.1))
         let rAda = optimize(Rosenbrock(), from: [-1.5, 2], steps: rSteps, optimizer: AdaGrad(learningRate: 0.5))
         let rRms = optimize(Rosenbrock(), from: [-1.5, 2], steps: rSteps, optimizer: RMSprop(learningRate: 0.005))
-        func path(_ t: Trajectory, _ name: String, _ c: Int) -> [Series] {
+        func path(_ t: Trajectory, _ name: String) -> [Series] {
             let p = t.points
-            return [Series(title: name, x: p.map { $0.point[0] }, y: p.map { $0.point[1] }, color: c),
+            return [Series(path: t, title: name, style: .lines, pen: .named(name)),
                     Series(title: "\(name) end", style: .points, x: [p.last!.point[0]], y: [p.last!.point[1]],
-                           color: c)]
+                           pen: .named(name))]
         }
         func start(_ t: Trajectory) -> Series {
-            Series(title: "start", style: .points, x: [t.points[0].point[0]], y: [t.points[0].point[1]], color: 6)
+            Series(title: "start", style: .points, x: [t.points[0].point[0]], y: [t.points[0].point[1]],
+                   pen: .named("reference"))
         }
         let qc = Contour(xRange: -6...2, yRange: -3...3, resolution: nb.quick ? 41 : 81) { x, y in
             Quadratic().value([x, y])
@@ -191,12 +193,12 @@ struct Chapter4 {
         try await nb.figure(Figure(name: "trajectories",
                                    title: "AdaGrad (α = 0.5) and RMSprop on the quadratic and on Rosenbrock", plots: [
             Plot(title: "0.1x² + 2y², \(qSteps) steps (RMSprop α = 0.1)", xLabel: "x", yLabel: "y", xRange: -6...2,
-                 yRange: -3...3, key: .topRight,
-                 series: [start(qAda)] + path(qAda, "AdaGrad", 1) + path(qRms, "RMSprop", 0), contour: qc),
+                 yRange: -3...3,
+                 series: [start(qAda)] + path(qAda, "AdaGrad") + path(qRms, "RMSprop"), contour: qc),
             Plot(title: "Rosenbrock, \(rSteps) steps (RMSprop α = 0.005)", xLabel: "x", yLabel: "y", xRange: -2...2,
-                 yRange: -1...3, key: .topRight,
-                 series: [start(rAda)] + path(rAda, "AdaGrad", 1) + path(rRms, "RMSprop", 0), contour: rc),
-        ], columns: 2), caption: "Each path starts at the black circle and ends at the marker of its colour.")
+                 yRange: -1...3,
+                 series: [start(rAda)] + path(rAda, "AdaGrad") + path(rRms, "RMSprop"), contour: rc),
+        ], columns: 2), caption: "Each path starts at the open grey circle and ends at the marker of its colour.")
         let rmsEnd = ending(rRms), adaEnd = ending(rAda)
         nb.notice(nb.claim("""
             On Rosenbrock RMSprop ends at f = \(Fmt.sci(rmsEnd.loss, 2)) and AdaGrad at \(Fmt.sci(adaEnd.loss, 2)) \

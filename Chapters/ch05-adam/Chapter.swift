@@ -47,7 +47,7 @@ struct Chapter5 {
     // MARK: 1. Bias correction
 
     func firstStep() {
-        nb.section("Bias correction: the first step")
+        nb.section("Bias correction: the first steps")
         let b2s = [0.99, 0.999, 0.9999]
         nb.prose("""
             With m₀ = v₀ = 0, after one step m = (1−β₁)g and v = (1−β₂)g². Divided by 1 − β₁ and 1 − β₂ they give \
@@ -84,11 +84,12 @@ struct Chapter5 {
         }
         try await nb.figure(Figure(name: "uncorrected-step", title: "Step size / α with a constant gradient, β₁ = 0.9",
                                    xLabel: "step t", yLabel: "step / α", xScale: .log, yScale: .log,
-                                   yRange: 0.5...50, key: .topRight, series: b2s.enumerated().map { i, b2 in
+                                   yRange: 0.5...50, series: b2s.enumerated().map { i, b2 in
             Series(title: "article's Adam, β₂ = \(Fmt.sig(b2))", x: shown.map { Double($0 + 1) },
-                   y: shown.map { curves[i][$0] }, color: i + 1)
+                   y: shown.map { curves[i][$0] },
+                   pen: Palette.pen(index: i + 1))
         } + [Series(title: "Adam (bias-corrected), β₂ = 0.999", x: shown.map { Double($0 + 1) },
-                    y: shown.map { adamRatios[$0] }, color: 0, dashed: true)]),
+                    y: shown.map { adamRatios[$0] }, pen: .named("Adam"))]),
             caption: "Measured step sizes of `ArticleAdam` and `Adam` fed g = 2 at every step (α = 0.001), "
                 + "\(T) steps; log–log axes.")
         struct Peak {
@@ -134,7 +135,8 @@ struct Chapter5 {
         let grid = exponents.map { Double.pow(10, $0) }
         nb.prose("""
             Does it matter in training? Kingma and Ba's figure 4 trains a network at many rates with and without the \
-            correction. The same experiment, small: the spirals classifier (chapter 1's task), \(steps) steps of \
+            correction. The same experiment, small: the book's spirals classifier \
+            (512 points, a 2 × 32 tanh network), \(steps) steps of \
             mini-batch Adam at every rate of a grid, for three values of β₂.
             """)
         let runs = b2s.count * 2 * grid.count
@@ -157,10 +159,11 @@ struct Chapter5 {
                                        + "(after Kingma and Ba, Fig. 4)",
                                    plots: b2s.enumerated().map { i, b2 in
             Plot(title: "β₂ = \(Fmt.sig(b2))", xLabel: "log₁₀ α", yLabel: "training loss (BCE)", yRange: 0...top,
-                 key: .topLeft, series: [
-                Series(title: "with bias correction", style: .linesPoints, x: exponents, y: losses[i][0], color: 0),
+                 series: [
+                Series(title: "with bias correction", style: .linesPoints, x: exponents, y: losses[i][0],
+                       pen: .named("Adam")),
                 Series(title: "without (the article's)", style: .linesPoints, x: exponents, y: losses[i][1],
-                       color: 1, dashed: true),
+                       pen: .named("article Adam")),
             ])
         }, columns: 3), caption: "The spirals MLP, β₁ = 0.9, same initial weights and batches for every point; "
             + "a missing point diverged.")
@@ -245,12 +248,15 @@ struct Chapter5 {
             let steps = r.startSteps[0].map { "\($0) steps" } ?? "missed"
             return Plot(title: "\(r.racer.name), α = \(Fmt.sig(r.rate, 2)): \(steps)", xLabel: "x", yLabel: "y",
                         xRange: -2...2, yRange: -1...3, key: .none, series: [
-                Series(title: "path", x: idx.map { pts[$0].point[0] }, y: idx.map { pts[$0].point[1] }, color: i),
-                Series(title: "start", style: .points, x: [pts[0].point[0]], y: [pts[0].point[1]], color: 6),
-                Series(title: "end", style: .points, x: [pts.last!.point[0]], y: [pts.last!.point[1]], color: 7),
+                Series(title: "path", x: idx.map { pts[$0].point[0] }, y: idx.map { pts[$0].point[1] },
+                       pen: .named(r.racer.pen)),
+                Series(title: "start", style: .points, x: [pts[0].point[0]], y: [pts[0].point[1]],
+                       pen: .named("reference")),
+                Series(title: "end", style: .points, x: [pts.last!.point[0]], y: [pts.last!.point[1]],
+                       pen: Pen(color: Palette.black, point: 5)),
             ], contour: rc)
-        }, columns: 4), caption: "One optimizer per panel, each from (−1.5, 2) at its rate of table 4; black circle: "
-            + "start, grey square: where the run stops (the target f < 10⁻³, or \(steps) steps). "
+        }, columns: 4), caption: "One optimizer per panel, each from (−1.5, 2) at its rate of table 4: the open grey "
+            + "circle is the start, the black square where the run stops (f < 10⁻³, or \(steps) steps). "
             + "Points outside the box are clipped.")
     }
 
@@ -288,7 +294,8 @@ struct Chapter5 {
         nb.prose(sizedClaim("""
             Ranked on (−1.5, 2) alone, as a single run would rank them, \(s.racer.name) would win: \
             \(f.startSteps[0]!) steps at α = \(Fmt.sig(f.rate, 3)), fewer than any rate above manages from every start \
-            (\(robustBest)). But its first step is \(Fmt.sig(abs(theta[0] + 1.5) / f.rate, 3))α per coordinate — chapter 4's \
+            (\(robustBest)). But its first step is \(Fmt.sig(abs(theta[0] + 1.5) / f.rate, 3))α per coordinate \
+            — chapter 4's \
             first-step surprise — and throws it to (\(Fmt.sig(theta[0], 3)), \(Fmt.sig(theta[1], 3))), and \
             at that rate it misses the target from \(misses) of the 3 jittered starts \
             (\(f.startSteps.dropFirst().map { $0.map { "\($0)" } ?? "—" }.joined(separator: ", "))). That time was a \
@@ -312,17 +319,17 @@ struct Chapter5 {
             the running maximum of v, so the large gradient is never forgotten. Rate α/√t with α = 0.5, \
             \(onlineSteps) steps, x₁ = 0.
             """)
-        func series(_ name: String, _ run: [(step: Int, x: Double, averageRegret: Double)], _ c: Int,
+        func series(_ name: String, _ run: [(step: Int, x: Double, averageRegret: Double)],
                     _ value: ((step: Int, x: Double, averageRegret: Double)) -> Double) -> Series {
-            Series(title: name, x: run.map { Double($0.step) }, y: run.map(value), color: c)
+            Series(title: name, x: run.map { Double($0.step) }, y: run.map(value), pen: .named(name))
         }
         try await nb.figure(Figure(name: "reddi", title: "Adam vs AMSGrad on f_t(x) = 3x (t mod 3 = 1), −x otherwise",
                                    plots: [
-            Plot(title: "iterate x_t", xLabel: "step t", yLabel: "x_t", xScale: .log, yRange: -1.1...1.1, key: .below,
-                 series: [series("Adam", adam.recorded, 5) { $0.x }, series("AMSGrad", ams.recorded, 6) { $0.x }]),
-            Plot(title: "average regret R_t/t", xLabel: "step t", yLabel: "R_t / t", xScale: .log, key: .below,
-                 series: [series("Adam", adam.recorded, 5) { $0.averageRegret },
-                          series("AMSGrad", ams.recorded, 6) { $0.averageRegret }]),
+            Plot(title: "iterate x_t", xLabel: "step t", yLabel: "x_t", xScale: .log, yRange: -1.1...1.1,
+                 series: [series("Adam", adam.recorded) { $0.x }, series("AMSGrad", ams.recorded) { $0.x }]),
+            Plot(title: "average regret R_t/t", xLabel: "step t", yLabel: "R_t / t", xScale: .log,
+                 series: [series("Adam", adam.recorded) { $0.averageRegret },
+                          series("AMSGrad", ams.recorded) { $0.averageRegret }]),
         ], columns: 2), caption: "Left: where each optimizer sits. Right: regret per step against the best fixed point "
             + "x = −1; it must go to 0 for convergence.")
         nb.table(Table(header: ["", "x after \(onlineSteps) steps", "R_T / T"], rows: [
@@ -353,35 +360,43 @@ struct Chapter5 {
         let before = Array(ratios[(spikeAt - 1000)..<(spikeAt - 1)]).sorted()
         let after = Array(ratios[spikeAt..<(spikeAt + 1000)]).sorted()
         let largest = ratios.max()!, spikeStep = ratios[spikeAt - 1]
+        // Everything the spike moved: the 50 steps from it (its trace in m decays by β₁/√β₂ ≈ 0.9 a step).
+        let sweep = ratios[(spikeAt - 1)..<(spikeAt + 49)].reduce(0, +)
+        let stalled = Array(ratios[(spikeAt + 100)..<(spikeAt + 1100)]).sorted()
         nb.prose("""
             The article calls Adam "a dynamic learning rate plus gradient clipping". Neither half is right as \
-            stated, but the clipping half is closer than it looks. A huge gradient G enters v as well as m, so the step it causes is \
-            about α(1 − β₁)G/(√(1 − β₂)|G|) = α(1 − β₁)/√(1 − β₂) = \(Fmt.sig(bound, 3))α at the defaults, however \
-            large G is (Kingma and Ba, §2.1): Adam bounds the *step*. To measure it, drive Adam (α = 0.01) with a \
-            noisy gradient g = 1 + 0.5·N(0, 1) for \(steps) steps and multiply the gradient at step \(spikeAt) by \
-            10⁶.
+            stated, but the clipping half is closer than it looks. A huge gradient G enters v as well as m, so \
+            the step it causes is about α(1 − β₁)G/(√(1 − β₂)|G|) = α(1 − β₁)/√(1 − β₂) = \(Fmt.sig(bound, 3))α \
+            at the defaults, however large G is (Kingma and Ba, §2.1): Adam bounds the *step*. To measure it, \
+            drive Adam (α = 0.01) with a noisy gradient g = 1 + 0.5·N(0, 1) for \(steps) steps and multiply the \
+            gradient at step \(spikeAt) by 10⁶.
             """)
         nb.table(Table(header: ["", "step / α"], rows: [
             ["median step, the 1000 steps before the spike", Fmt.sig(before[before.count / 2], 3)],
             ["the spike's step", Fmt.sig(spikeStep, 3)],
             ["largest step of the whole run", Fmt.sig(largest, 3)],
             ["(1 − β₁)/√(1 − β₂)", Fmt.sig(bound, 3)],
-            ["median step, the 1000 steps after the spike", Fmt.sci(after[after.count / 2], 2)],
+            ["the 50 steps from the spike, added up", Fmt.sig(sweep, 3)],
+            ["median step, steps \(spikeAt + 101)–\(spikeAt + 1100)", Fmt.sci(stalled[stalled.count / 2], 2)],
         ]), caption: "Adam's step sizes around a 10⁶× gradient spike (β₁ = 0.9, β₂ = 0.999).")
         nb.notice(nb.claim("""
-            The largest step of the run, \(Fmt.sig(largest, 3))α, stays below the bound \(Fmt.sig(bound, 3))α, though \
-            the gradient was a million times its usual size. But this is not gradient clipping: the spike stays in v \
-            for about 1/(1 − β₂) = 1000 steps and longer — v must shrink by a factor 10⁹ — so the 1000 steps \
-            after it move a median \(Fmt.sci(after[after.count / 2], 1))α instead of \
-            \(Fmt.sig(before[before.count / 2], 2))α: the \
-            coordinate stalls. A clip would have capped the one gradient and left the next steps alone.
-            """, holds: largest < bound && after[after.count / 2] < 0.01 * before[before.count / 2],
-            evidence: "largest \(largest), bound \(bound), median after \(after[after.count / 2]), "
+            The largest step of the run, \(Fmt.sig(largest, 3))α, stays below the bound \(Fmt.sig(bound, 3))α, \
+            though the gradient was a million times its usual size. But this is not gradient clipping. The spike \
+            stays in m for about 1/(1 − β₁) = 10 steps, each step after it about β₁/√β₂ ≈ 0.9 times the one \
+            before: in all it moves the coordinate \(Fmt.sig(sweep, 3))α along the spike's sign, \
+            \(Fmt.sig(sweep / spikeStep, 2)) times its first step. And it stays in v far longer — v must shrink by \
+            a factor 10⁹ at 0.1 % a step — so a hundred steps later the coordinate has stalled: a median step of \
+            \(Fmt.sci(stalled[stalled.count / 2], 1))α instead of \(Fmt.sig(before[before.count / 2], 2))α. A \
+            clip would have capped the one gradient and left the next steps alone.
+            """, holds: largest < bound && sweep > 5 * spikeStep
+                && stalled[stalled.count / 2] < 0.01 * before[before.count / 2],
+            evidence: "largest \(largest), bound \(bound), sweep \(sweep), median later \(stalled[stalled.count / 2]), "
                 + "before \(before[before.count / 2])"))
         nb.prose("""
             Nor does Adam schedule α: the rate you set is the rate it uses at every step; chapter 2's schedules and \
             chapter 7's range test still apply. Its direction is a momentum average of past gradients, not the \
-            current gradient. And, as Reddi et al. showed, it is not guaranteed to converge even on convex problems.
+            current gradient. And, as Reddi et al. showed, it is not guaranteed to converge even on convex \
+            problems.
             """)
     }
 

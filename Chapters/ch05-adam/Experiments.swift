@@ -61,17 +61,19 @@ func growingGradientLastStep(growth: Double, steps: Int) -> Double {
 /// One entrant of the Rosenbrock race.
 struct Racer {
     let name: String
+    /// Its pen in the book's palette (``Palette/optimizers``).
+    let pen: String
     let make: @Sendable (Double) -> any Optimizer
 }
 
 let racers: [Racer] = [
-    Racer(name: "SGD") { SGD(learningRate: $0) },
-    Racer(name: "momentum 0.9") { SGD(learningRate: $0, momentum: 0.9) },
-    Racer(name: "Nesterov 0.9") { SGD(learningRate: $0, momentum: 0.9, nesterov: true) },
-    Racer(name: "AdaGrad") { AdaGrad(learningRate: $0) },
-    Racer(name: "RMSprop") { RMSprop(learningRate: $0) },
-    Racer(name: "Adam") { Adam(learningRate: $0) },
-    Racer(name: "AMSGrad") { Adam(learningRate: $0, amsgrad: true) },
+    Racer(name: "SGD", pen: "SGD") { SGD(learningRate: $0) },
+    Racer(name: "momentum 0.9", pen: "momentum") { SGD(learningRate: $0, momentum: 0.9) },
+    Racer(name: "Nesterov 0.9", pen: "Nesterov") { SGD(learningRate: $0, momentum: 0.9, nesterov: true) },
+    Racer(name: "AdaGrad", pen: "AdaGrad") { AdaGrad(learningRate: $0) },
+    Racer(name: "RMSprop", pen: "RMSprop") { RMSprop(learningRate: $0) },
+    Racer(name: "Adam", pen: "Adam") { Adam(learningRate: $0) },
+    Racer(name: "AMSGrad", pen: "AMSGrad") { Adam(learningRate: $0, amsgrad: true) },
 ]
 
 /// The first step with f < `target`, or nil.

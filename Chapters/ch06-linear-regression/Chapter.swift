@@ -113,10 +113,11 @@ struct Chapter6 {
         let line = { (p: [Double]) in xs.map { p[0] * $0 + p[1] } }
         let lineGap = zip(line(torch.parameters), line([ls.slope, ls.intercept])).map { abs($0 - $1) }.max()!
         try await nb.figure(Figure(name: "fit", title: "The article's data, the fitted line and the true line",
-                                   xLabel: "x", yLabel: "y", key: .topLeft, series: [
-            Series(title: "data (NumPy seed 1)", style: .points, x: L.x, y: L.y, color: 7),
-            Series(title: "Adam after 1000 steps", x: xs, y: line(torch.parameters), color: 0),
-            Series(title: "true line y = 3x + 2", x: xs, y: xs.map { 3 * $0 + 2 }, color: 1, dashed: true),
+                                   xLabel: "x", yLabel: "y", series: [
+            Series(title: "data (NumPy seed 1)", style: .points, x: L.x, y: L.y,
+                   pen: Pen(color: Palette.grey, point: 6)),
+            Series(title: "Adam after 1000 steps", x: xs, y: line(torch.parameters), pen: .named("Adam")),
+            Series(title: "true line y = 3x + 2", x: xs, y: xs.map { 3 * $0 + 2 }, pen: .named("reference")),
         ]), caption: nb.claim("The least-squares line is not drawn: over the data it differs from Adam's by at most "
                               + "\(Fmt.sci(lineGap, 1)), far below a pixel.",
                               holds: lineGap < 0.01, evidence: "largest gap \(lineGap)"))
@@ -132,15 +133,16 @@ struct Chapter6 {
         let between = zip(keras.losses, torch.losses).map { abs($0 - $1) }
         try await nb.figure(Figure(name: "loss", title: "Training loss, full batch, α = 0.01", plots: [
             Plot(title: "excess over the least-squares loss", xLabel: "step", yLabel: "MSE − MSE_LS", yScale: .log,
-                 key: .bottomLeft, series: [
-                Series(title: "Adam (PyTorch)", x: steps, y: excess(torch), color: 0),
+                 key: .below, series: [
+                Series(title: "Adam (PyTorch)", x: steps, y: excess(torch), pen: .named("Adam")),
                 Series(title: "Adam (Keras), every 50th step", style: .points, x: every.map(Double.init),
-                       y: every.map { excess(keras)[$0] }, color: 2),
-                Series(title: "gradient descent", x: steps, y: excess(gd), color: 1, dashed: true),
+                       y: every.map { excess(keras)[$0] }, pen: .named("Keras Adam")),
+                Series(title: "gradient descent", x: steps, y: excess(gd), pen: .named("SGD")),
             ]),
             Plot(title: "the two Adams: |MSE_Keras − MSE_PyTorch|", xLabel: "step", yLabel: "difference", yScale: .log,
                  key: .none, series: [
-                Series(title: "|Keras − PyTorch|", x: steps, y: between.map { $0 > 0 ? $0 : .nan }, color: 2),
+                Series(title: "|Keras − PyTorch|", x: steps, y: between.map { $0 > 0 ? $0 : .nan },
+                       pen: .named("Keras Adam")),
             ]),
         ], columns: 2), caption: "Left: the excess over the least-squares optimum; Keras' Adam is marked every 50 "
             + "steps because its curve lies on PyTorch's. Right: how far apart the two Adams' losses are "
@@ -151,15 +153,16 @@ struct Chapter6 {
         let contour = Contour(xRange: -0.5...4, yRange: -0.5...3, resolution: nb.quick ? 41 : 81) { w, b in
             L.loss([w, b])
         }
-        func marks(_ title: String, _ path: [[Double]], _ c: Int) -> Series {
+        func marks(_ title: String, _ path: [[Double]], _ pen: String) -> Series {
             let k = Array(Swift.stride(from: 0, to: path.count, by: 10))
             return Series(title: title, style: .linesPoints, x: k.map { path[$0][0] }, y: k.map { path[$0][1] },
-                          color: c)
+                          pen: .named(pen))
         }
         try await nb.figure(Figure(name: "path", title: "The (w, b) path on the MSE contours, α = 0.01", xLabel: "w",
-                                   yLabel: "b", xRange: -0.5...4, yRange: -0.5...3, key: .bottomRight, series: [
-            marks("Adam", torch.path, 0), marks("gradient descent", gd.path, 1),
-            Series(title: "least squares", style: .points, x: [ls.slope], y: [ls.intercept], color: 6),
+                                   yLabel: "b", xRange: -0.5...4, yRange: -0.5...3, series: [
+            marks("Adam", torch.path, "Adam"), marks("gradient descent", gd.path, "SGD"),
+            Series(title: "least squares", style: .points, x: [ls.slope], y: [ls.intercept],
+                   pen: Pen(color: Palette.black, point: 6)),
         ], contour: contour), caption: "Every 10th step is marked.")
         let first = zip(torch.path[1], torch.path[0]).map { abs($0 - $1) }
         let reach = torch.path.firstIndex { $0[0] > 0.95 * ls.slope } ?? torch.path.count
@@ -167,7 +170,8 @@ struct Chapter6 {
         nb.notice(nb.claim("""
             Adam's first step moves each coordinate by α = 0.01 (w by \(Fmt.sig(first[0], 3)), b by \
             \(Fmt.sig(first[1], 3))) whatever the size of the gradient; it needs \(reach) steps to reach 95 % of \
-            the least-squares slope, an average of \(Fmt.sig(0.95 * ls.slope / Double(reach), 2)) per step in w. Gradient descent at the same α takes \
+            the least-squares slope, an average of \(Fmt.sig(0.95 * ls.slope / Double(reach), 2)) per step in \
+            w. Gradient descent at the same α takes \
             steps proportional to the gradient — large while far away — and gets there in \(gdReach). Adam's \
             normalisation is what you want when gradient scales differ wildly across parameters (chapter 3); on \
             this well-scaled two-parameter problem it slows the start.
@@ -192,10 +196,10 @@ struct Chapter6 {
         let lambdaMax = tr / 2 + (tr * tr / 4 - det).squareRoot()
         let shown = { (v: Double) in v.isFinite && v < 1e6 ? max(v, 1e-30) : .nan }
         try await nb.figure(Figure(name: "final-loss-vs-rate", title: "MSE − MSE_LS after 1000 steps vs learning rate",
-                                   xLabel: "log₁₀ α", yLabel: "excess loss", yScale: .log, key: .bottomLeft, series: [
-            Series(title: "Adam", style: .linesPoints, x: exponents, y: adamFinal.map(shown), color: 0),
-            Series(title: "gradient descent", style: .linesPoints, x: exponents, y: gdFinal.map(shown), color: 1,
-                   dashed: true),
+                                   xLabel: "log₁₀ α", yLabel: "excess loss", yScale: .log, series: [
+            Series(title: "Adam", style: .linesPoints, x: exponents, y: adamFinal.map(shown), pen: .named("Adam")),
+            Series(title: "gradient descent", style: .linesPoints, x: exponents, y: gdFinal.map(shown),
+                   pen: .named("SGD")),
         ], markers: [Marker(x: Double.log10(2 / lambdaMax), label: "2/λmax for gradient descent")]),
             caption: "Excess over the least-squares loss (floored at 1e-30 for the log scale; below about 1e-16 it is "
                 + "rounding); missing points diverged.")

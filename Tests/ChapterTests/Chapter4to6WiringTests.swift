@@ -1,22 +1,18 @@
 import Foundation
 import Testing
+@testable import ch04_rmsprop
+@testable import ch05_adam
 
 /// Pins the wiring of chapters 4–6: each chapter runs in quick mode and the key numbers on its page
 /// must be the ones its runs produce. A chapter that feeds the wrong run into a table (the β₂ = 0.99
 /// curve into the β₂ = 0.999 row, the Adam fit into the least-squares row) fails here.
 @Suite("Chapters 4–6 wiring: quick runs print the right numbers", .serialized)
 struct Chapter4to6WiringTests {
-    /// Runs `slug --quick --no-render` into a fresh folder and returns its page.
+    /// Runs `slug --quick --no-render` into a fresh folder (``runChapter(_:_:)``) and returns its page.
     func page(_ slug: String) throws -> String {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("wiring-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: out) }
-        let p = Process()
-        p.executableURL = executable(slug)
-        p.arguments = ["--output", out.path, "--quick", "--no-render", "--quiet"]
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(slug) exited with \(p.terminationStatus)")
-        return try String(contentsOf: out.appendingPathComponent("\(slug)/README.md"), encoding: .utf8)
+        let run = try runChapter(slug)
+        #expect(run.status == 0, "\(slug) exited with \(run.status): \(run.stderr)")
+        return run.page
     }
 
     /// The cells of the row of table `table` whose first cell is `first` (empty if none).
@@ -73,5 +69,39 @@ struct Chapter4to6WiringTests {
                 == ["Adam, PyTorch defaults", "3.046113877", "2.073731444", "0.2153718989", "-1.60e-03"])
         #expect(row(text, table: 2, "Adam, Keras defaults").prefix(2) == ["Adam, Keras defaults", "3.046113875"])
         #expect(text.contains("| Loss: [[7.021672], [0.2102517], [0.4648601], … (100 rows)] |"))
+    }
+}
+
+/// The chapters' measurements against their closed forms, without running the pages.
+@Suite("Chapters 4–5: measurements against closed forms")
+struct Chapter4and5ClosedFormTests {
+    @Test("the article's Adam with a constant gradient steps α(1 − β₁ᵗ)/√(1 − β₂ᵗ) at every t",
+          arguments: [0.99, 0.999])
+    func uncorrectedStep(beta2: Double) {
+        let run = ch05_adam.uncorrectedStepRatios(beta2: beta2, steps: 5000)
+        let gaps = (1...5000).map { t in abs(run[t - 1] / ch05_adam.uncorrectedStepClosedForm(t: t, beta2: beta2) - 1) }
+        let worst = gaps.indices.max { gaps[$0] < gaps[$1] }!
+        #expect(gaps[worst] < 1e-6, "largest relative gap \(gaps[worst]) at t = \(worst + 1)")
+        #expect(run.indices.max { run[$0] < run[$1] }! + 1 == (beta2 == 0.99 ? 13 : 12))
+    }
+
+    @Test("a 10⁶× spike moves Adam less than (1 − β₁)/√(1 − β₂)·α per step, ≈ 10× that in all, then stalls it",
+          arguments: [1, 2, 3] as [UInt64])
+    func spike(seed: UInt64) {
+        let steps = ch05_adam.spikeRun(steps: 3000, spikeAt: 2000, spike: 1e6, seed: seed)
+        #expect(steps.max()! < 0.1 / (1 - 0.999).squareRoot())
+        #expect(steps[1999] > 2.5)
+        // The spike stays in m (about 10 steps, each ≈ 0.9 of the last) and then stalls the coordinate.
+        let sweep = steps[1999..<2049].reduce(0, +)
+        #expect(sweep > 5 * steps[1999] && sweep < 10.5 * steps[1999], "sweep \(sweep)")
+        #expect(steps[2100..<3000].max()! < 0.01)
+    }
+
+    @Test("RMSprop's settled rate solves η = (α/σ)√(1 − ηh/2)",
+          arguments: [(0.5, 1.0, 4.0), (0.1, 2.0, 4.0), (0.5, 1.0, 0.2)])
+    func settledRate(alpha: Double, sigma: Double, h: Double) {
+        let eta = ch04_rmsprop.settledRate(alpha: alpha, sigma: sigma, curvature: h)
+        #expect(abs(eta - alpha / sigma * (1 - eta * h / 2).squareRoot()) < 1e-12)
+        #expect(eta > 0 && eta <= alpha / sigma)
     }
 }
