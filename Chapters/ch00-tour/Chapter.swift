@@ -85,7 +85,8 @@ struct TourChapter {
                                        Series(loss: pair.1, title: "α = \(Fmt.sig(pair.0))", pen: .named(Self.roles[i]))
                                    }),
                             caption: """
-                                The same runs, loss on a log scale: a straight line is geometric convergence (falling) or \
+                                The same runs, loss on a log scale: a straight line is geometric convergence \
+                                (falling) or \
                                 divergence (rising).
                                 """)
         let goodLoss = good.points.last!.loss
@@ -103,7 +104,8 @@ struct TourChapter {
         nb.notice("""
             \(faster) Going 2 % past the limit, α = 0.51 multiplies y by |1 − 4α| = \(Fmt.sig(abs(1 - 4 * 0.51))) each \
             step, \(largestStable) How \
-            close to the edge the best fixed rate sits is measured, not assumed, in the chapters that follow: chapter 2 \
+            close to the edge the best fixed rate sits is measured, not assumed, in the chapters that follow: \
+            chapter 2 \
             measures it on this quadratic, chapter 7 on a network.
             """)
         nb.callout("The article's references, checked", """
