@@ -85,7 +85,8 @@ struct TourChapter {
                                        Series(loss: pair.1, title: "α = \(Fmt.sig(pair.0))", pen: .named(Self.roles[i]))
                                    }),
                             caption: """
-                                The same runs, loss on a log scale: a straight line is geometric convergence (falling) or \
+                                The same runs, loss on a log scale: a straight line is geometric convergence \
+                                (falling) or \
                                 divergence (rising).
                                 """)
         let goodLoss = good.points.last!.loss
@@ -95,10 +96,16 @@ struct TourChapter {
         let diverges = nb.claim("so f grows by about 1.04² ≈ 1.08 per step (measured over the last ten steps: "
                                 + "\(Fmt.sig(growth, 3))), to \(Fmt.sig(fEnd, 3)) after \(steps) steps.",
                                 holds: abs(growth - 1.0816) < 0.02, evidence: "growth \(growth)")
+        let stable = zip(rates, runs).filter { $0.1.points.last!.loss < $0.1.points[0].loss }
+        let bestOfThree = zip(rates, runs).min { $0.1.points.last!.loss < $1.1.points.last!.loss }!.0
+        let largestStable = nb.claim("On this function the best of the three rates is the largest one that is still stable.",
+                                     holds: bestOfThree == stable.map(\.0).max(),
+                                     evidence: "best \(bestOfThree), stable \(stable.map(\.0))")
         nb.notice("""
             \(faster) Going 2 % past the limit, α = 0.51 multiplies y by |1 − 4α| = \(Fmt.sig(abs(1 - 4 * 0.51))) each \
-            step, \(diverges) On this function the best of the three rates is the largest one that is still stable. How \
-            close to the edge the best fixed rate sits is measured, not assumed, in the chapters that follow: chapter 2 \
+            step, \(largestStable) How \
+            close to the edge the best fixed rate sits is measured, not assumed, in the chapters that follow: \
+            chapter 2 \
             measures it on this quadratic, chapter 7 on a network.
             """)
         nb.callout("The article's references, checked", """
@@ -123,7 +130,7 @@ struct TourChapter {
             let run = optimize(Quadratic(), from: [-5, -2], steps: 60, optimizer: SGD(learningRate: alpha))
             let at04 = optimize(Quadratic(), from: [-5, -2], steps: 60, optimizer: SGD(learningRate: 0.4))
             let (f, f04) = (run.points.last!.loss, at04.points.last!.loss)
-            return "α = 2/(0.2 + 4) = \(Fmt.sig(alpha)) makes 1 − 0.2α = \(Fmt.sig(1 - 0.2 * alpha)) and 1 − 4α = "
+            return "α = \(Fmt.sig(alpha)) (that is 2/(0.2 + 4)) makes 1 − 0.2α = \(Fmt.sig(1 - 0.2 * alpha)) and 1 − 4α = "
                 + "\(Fmt.sig(1 - 4 * alpha)): both coordinates shrink by \(Fmt.sig(1 - 0.2 * alpha)) per step (y changes sign). "
                 + "After 60 steps f = \(Fmt.sci(f, 3)), \(f < f04 ? "below" : "above") α = 0.4's \(Fmt.sci(f04, 3)), whose slow "
                 + "x factor is 0.92."

@@ -107,7 +107,8 @@ struct Chapter1 {
         try await nb.figure(Figure(name: "norms-at-init", title: "Per-layer gradient size at initialisation (10 × 64 MLP, spirals)",
                                    plots: panels, columns: 3),
                             caption: """
-                                Each line is one initialisation. A flat line means every layer's weights receive gradients of \
+                                Each line is one initialisation. A flat line means every layer's weights receive \
+                                gradients of \
                                 the same size — not that the size is useful: \(flatButHuge)
                                 """)
         let vanish = nb.claim("""
@@ -116,7 +117,8 @@ struct Chapter1 {
             \(Int(Double.log10(sigStd.lastOverFirst).rounded(.down))) orders of magnitude.
             """, holds: sigStd.lastOverFirst > 100, evidence: "ratio \(sigStd.lastOverFirst)")
         let balanced = nb.claim("""
-            tanh with Xavier keeps every hidden layer within a factor \(Fmt.sig(tanhX.spread, 2)) of every other, and ReLU \
+            tanh with Xavier keeps every hidden layer within a factor \(Fmt.sig(tanhX.spread, 2)) of every other, \
+            and ReLU \
             with He within \(Fmt.sig(reluHe.spread, 2)) — both under 10.
             """, holds: tanhX.spread < 10 && reluHe.spread < 10, evidence: "tanh+Xavier \(tanhX.spread), ReLU+He \(reluHe.spread)")
         nb.notice("\(vanish) \(balanced) ReLU with N(0, 1) weights explodes: its largest per-weight RMS is \(Fmt.sci(reluN.largest, 2)).")
@@ -145,9 +147,12 @@ struct Chapter1 {
         let tanhDrop = (tanhX.medianLogDelta(9) - tanhX.medianLogDelta(0)) / 9
         nb.notice(nb.claim("""
             With sigmoid the histograms march left layer by layer: the median log₁₀|δ| falls from \
-            \(Fmt.fixed(sigStd.medianLogDelta(9), 1)) at layer 10 to \(Fmt.fixed(sigStd.medianLogDelta(0), 1)) at layer 1, \
-            \(Fmt.fixed(sigDrop, 2)) decades per layer. With tanh and Xavier it moves \(Fmt.fixed(tanhDrop, 2)) decades per layer \
-            (\(Fmt.fixed(tanhX.medianLogDelta(9), 1)) to \(Fmt.fixed(tanhX.medianLogDelta(0), 1))): the histograms nearly coincide.
+            \(Fmt.fixed(sigStd.medianLogDelta(9), 1)) at layer 10 to \(Fmt.fixed(sigStd.medianLogDelta(0), 1)) at \
+            layer 1, \
+            \(Fmt.fixed(sigDrop, 2)) decades per layer. With tanh and Xavier it moves \(Fmt.fixed(tanhDrop, 2)) \
+            decades per layer \
+            (\(Fmt.fixed(tanhX.medianLogDelta(9), 1)) to \(Fmt.fixed(tanhX.medianLogDelta(0), 1))): the histograms \
+            nearly coincide.
             """, holds: sigDrop > 0.3 && abs(tanhDrop) < sigDrop / 3, evidence: "sigmoid \(sigDrop), tanh \(tanhDrop) decades/layer"))
         return initial
     }
@@ -167,8 +172,10 @@ struct Chapter1 {
         }
         nb.section("During training")
         nb.prose("""
-            The same twelve networks, trained with plain mini-batch SGD (batch 64) at one learning rate, α = \(Fmt.sig(learningRate)), \
-            for \(steps) steps. Plain SGD is deliberate: the adaptive methods of chapters 3–5 divide each parameter's step \
+            The same twelve networks, trained with plain mini-batch SGD (batch 64) at one learning rate, α = \
+            \(Fmt.sig(learningRate)), \
+            for \(steps) steps. Plain SGD is deliberate: the adaptive methods of chapters 3–5 divide each \
+            parameter's step \
             by its own gradient history, which is a different experiment.
             """)
         let lossPanels = VanishingSetup.activations.map { a in
@@ -202,7 +209,8 @@ struct Chapter1 {
         nb.table(Table(header: ["activation", "init", "loss, last 50 steps", "lowest 25-step mean (at step)", "RMS₁₀/RMS₁ at step 0"],
                        rows: rows, rightAligned: [false, false, true, true, true]),
                  caption: """
-                     Where each configuration ends up, and the best it did on the way. The last column is measured on the \
+                     Where each configuration ends up, and the best it did on the way. The last column is measured \
+                     on the \
                      first mini-batch of 64 points, Table 1 on all \(setup.data.count), so the two differ slightly.
                      """)
         let stuck = runs.filter { abs(tail($0.result) - 0.6931) < 0.01 }.map { "\($0.activation.rawValue) + \($0.initName)" }
@@ -217,8 +225,10 @@ struct Chapter1 {
         let tanhX = runs.first { $0.activation == .tanh && $0.initName == "Xavier" }!.result
         nb.notice("""
             Stuck at log 2 ≈ 0.693 after \(steps) steps (last-50-step mean within 0.01 of it): \
-            \(stuck.isEmpty ? "none" : stuck.joined(separator: ", ")). Below 0.5: \(learnt.isEmpty ? "none" : learnt.joined(separator: ", ")). \
-            The networks whose first-layer per-weight gradient started 10³ or more times below the last hidden layer's: \
+            \(stuck.isEmpty ? "none" : stuck.joined(separator: ", ")). Below 0.5: \
+            \(learnt.isEmpty ? "none" : learnt.joined(separator: ", ")). \
+            The networks whose first-layer per-weight gradient started 10³ or more times below the last hidden \
+            layer's: \
             \(vanishing.isEmpty ? "none" : vanishing.joined(separator: ", ")); \
             \(vanishing.filter { stuck.contains($0) }.count) of \(vanishing.count) of them stayed stuck. \
             tanh + Xavier ends at \(Fmt.fixed(tail(tanhX), 3)). \
@@ -252,7 +262,8 @@ struct Chapter1 {
         })
         nb.notice(nb.claim("""
             The sigmoid network keeps its first layers dark for the whole run: over the steps, layer 10's per-weight \
-            gradient is a median \(Fmt.sci(sigGap, 1)) times layer 1's. In the tanh network the hidden layers stay within a \
+            gradient is a median \(Fmt.sci(sigGap, 1)) times layer 1's. In the tanh network the hidden layers stay \
+            within a \
             median factor \(Fmt.sig(tanSpread, 2)) of each other.
             """, holds: sigGap > 100 && tanSpread < 10, evidence: "sigmoid gap \(sigGap), tanh spread \(tanSpread)"))
         return runs
@@ -273,11 +284,15 @@ struct Chapter1 {
         }
         let clippedTail = clipped.losses.suffix(50).reduce(0, +) / 50
         nb.prose("""
-            ReLU with N(0, 1) weights multiplies the signal's variance by about fan_in/2 = 32 per layer, so the logit starts \
-            in the millions and so does the loss (\(Fmt.sci(unclipped.losses.first ?? .nan, 2))). Its first gradient has norm \
-            \(Fmt.sci(unclipped.gradientNorms.first ?? .nan, 2)): at α = \(Fmt.sig(explodeRate)) plain SGD takes a step of that \
+            ReLU with N(0, 1) weights multiplies the signal's variance by about fan_in/2 = 32 per layer, so the \
+            logit starts \
+            in the millions and so does the loss (\(Fmt.sci(unclipped.losses.first ?? .nan, 2))). Its first gradient \
+            has norm \
+            \(Fmt.sci(unclipped.gradientNorms.first ?? .nan, 2)): at α = \(Fmt.sig(explodeRate)) plain SGD takes a \
+            step of that \
             size and the run \(unclipped.divergence.map { "diverges at step \($0.step) (loss \(Fmt.sci($0.loss, 2)))" } ?? "does not diverge within \(steps) steps"). \
-            Clipping the gradient's global norm to 1 (Pascanu, Mikolov and Bengio, ICML 2013) keeps the direction but caps \
+            Clipping the gradient's global norm to 1 (Pascanu, Mikolov and Bengio, ICML 2013) keeps the direction \
+            but caps \
             every step at length α: the same network, at the same rate, \
             \(clipped.divergence == nil ? "trains: its loss over the last 50 steps is \(Fmt.fixed(clippedTail, 3))" : "still diverges").
             """)
@@ -298,7 +313,8 @@ struct Chapter1 {
                 Series(title: "clip threshold ‖g‖ = 1", x: [0, Double(steps)], y: [1, 1], pen: .named("reference")),
             ]),
         ], columns: 2), caption: """
-            Left: loss (log scale). Right: the global gradient norm the optimizer was handed, before clipping. The axes \
+            Left: loss (log scale). Right: the global gradient norm the optimizer was handed, before clipping. The \
+            axes \
             show the clipped run; the unclipped one \
             \(unclipped.divergence.map { d in "is stopped at step \(d.step), loss \(Fmt.sci(d.loss, 1))" + (leaves == d.step ? ", off the top" : leaves.map { " (off the top from step \($0))" } ?? "") } ?? (leaves.map { "leaves the top at step \($0)" } ?? "stays in view")).
             """)
@@ -311,7 +327,8 @@ struct Chapter1 {
             : "After \(steps) steps the clipped run is at \(Fmt.sci(clippedTail, 2)): clipping has stopped the crash but "
               + "the network has not learnt yet."
         nb.notice("""
-            Clipping does not fix the initialisation: for \(below.map { "the first \($0)" } ?? "all \(steps)") steps the raw \
+            Clipping does not fix the initialisation: for \
+            \(below.map { "the first \($0)" } ?? "all \(steps)") steps the raw \
             gradient is above the threshold, so every update has length exactly α. \(rescued)
             """)
     }
@@ -334,11 +351,13 @@ struct Chapter1 {
             + "is at \(Fmt.fixed(sigX, 3)), sigmoid + standard at \(Fmt.fixed(sigStd, 3))"
             + (abs(sigX - 0.6931) < 0.02 && abs(sigStd - 0.6931) < 0.02 ? ", both at log 2." : ".")
         nb.callout("Remedies, and which of them this chapter measured", """
-            The article's FAQ (Q5) lists other optimizers, learning-rate schedules, "structure optimisation" and adaptive \
+            The article's FAQ (Q5) lists other optimizers, learning-rate schedules, "structure optimisation" and \
+            adaptive \
             learning rates, and measures none. What this chapter measured:
             - **Initialisation matched to the activation** — \(heHelps) \(xavierSigmoid) (Tables 1–2.)
             - **Gradient clipping** against explosions — figure 5.
-            - Not measured here: whether adaptive learning rates rescue vanished gradients (chapters 3–5 study AdaGrad, \
+            - Not measured here: whether adaptive learning rates rescue vanished gradients (chapters 3–5 study \
+            AdaGrad, \
             RMSprop and Adam on other problems), batch normalisation (Ioffe & Szegedy 2015) and residual connections \
             (He et al. 2016).
             """)
@@ -348,9 +367,12 @@ struct Chapter1 {
         let sigX = runs.first { $0.activation == .sigmoid && $0.initName == "Xavier" }!.result
         let ratio = initial.first { $0.activation == .sigmoid && $0.initName == "Xavier" }!.lastOverFirst
         nb.exercise("""
-            Sigmoid + Xavier starts with its first layer's per-weight gradient \(Fmt.sci(ratio, 1)) times below the last hidden \
-            layer's (Table 1) and, at α = \(Fmt.sig(learningRate)), ends at \(Fmt.fixed(sigX.losses.suffix(50).reduce(0, +) / 50, 3)) \
-            after \(steps) steps (Table 2). Train it at α = 1 for 1500 steps (seed 42): does it leave the plateau at log 2? \
+            Sigmoid + Xavier starts with its first layer's per-weight gradient \(Fmt.sci(ratio, 1)) times below the \
+            last hidden \
+            layer's (Table 1) and, at α = \(Fmt.sig(learningRate)), ends at \
+            \(Fmt.fixed(sigX.losses.suffix(50).reduce(0, +) / 50, 3)) \
+            after \(steps) steps (Table 2). Train it at α = 1 for 1500 steps (seed 42): does it leave the plateau at \
+            log 2? \
             What does that say about why it stays there at α = \(Fmt.sig(learningRate))?
             """, solution: "sigmoid-xavier-rate") {
             // solution: sigmoid-xavier-rate

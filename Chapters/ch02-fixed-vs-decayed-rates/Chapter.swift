@@ -45,11 +45,15 @@ struct Chapter2 {
         let f = QuadraticGD.f
         let L = f.largestEigenvalue, mu = f.smallestEigenvalue
         nb.prose("""
-            The article's gradient descent (§3.1) is $\\theta \\leftarrow \\theta - \\alpha \\nabla L(\\theta)$, "repeated until \
-            convergence", and its first advice (§3.2.1) is that a fixed rate "cannot adapt, and may be slow or unstable". \
+            The article's gradient descent (§3.1) is $\\theta \\leftarrow \\theta - \\alpha \\nabla L(\\theta)$, \
+            "repeated until \
+            convergence", and its first advice (§3.2.1) is that a fixed rate "cannot adapt, and may be slow or \
+            unstable". \
             Both halves are exact statements on a quadratic. On $f = 0.1x^2 + 2y^2$ the Hessian is \
-            diag(\(Fmt.sig(mu)), \(Fmt.sig(L))): one step multiplies each coordinate by $1 - \\alpha\\lambda_i$, so gradient \
-            descent converges exactly when $|1 - \\alpha\\lambda_{max}| < 1$, that is **α < 2/L = \(Fmt.sig(2 / L))**, and the \
+            diag(\(Fmt.sig(mu)), \(Fmt.sig(L))): one step multiplies each coordinate by $1 - \\alpha\\lambda_i$, so \
+            gradient \
+            descent converges exactly when $|1 - \\alpha\\lambda_{max}| < 1$, that is **α < 2/L = \
+            \(Fmt.sig(2 / L))**, and the \
             rate that shrinks both coordinates equally fast is **2/(λmin + λmax) = \(Fmt.sig(2 / (mu + L)))**.
             """)
         let steps = 100
@@ -74,8 +78,10 @@ struct Chapter2 {
         let (r49, r51) = (runs[2], runs[3])
         let (l49, l51, l0) = (r49.points.last!.loss, r51.points.last!.loss, r49.points[0].loss)
         let sides = nb.claim("""
-            α = 0.49 and α = 0.51 differ by 4 % and land on opposite sides of 2/L: after \(steps) steps the first is at \
-            \(Fmt.sci(l49, 2)), the second at \(Fmt.sci(l51, 2)) (both started at \(Fmt.sig(l0, 3))), growing by a factor \
+            α = 0.49 and α = 0.51 differ by 4 % and land on opposite sides of 2/L: after \(steps) steps the first is \
+            at \
+            \(Fmt.sci(l49, 2)), the second at \(Fmt.sci(l51, 2)) (both started at \(Fmt.sig(l0, 3))), growing by a \
+            factor \
             (1 − 4·0.51)² = \(Fmt.sig((1 - 4 * 0.51) * (1 - 4 * 0.51), 4)) per step.
             """, holds: l49 < l0 && l51 > l0, evidence: "f(0.49) = \(l49), f(0.51) = \(l51), f0 = \(l0)")
         let edge = nb.claim("""
@@ -83,7 +89,8 @@ struct Chapter2 {
             \(Fmt.sci(abs(threshold - 0.5) / 0.5, 1)).
             """, holds: abs(threshold - 2 / L) / (2 / L) < 1e-3, evidence: "threshold \(threshold)")
         let below = nb.claim("""
-            The best fixed rate found by search, \(Fmt.sig(best, 4)), sits \(Fmt.fixed(100 * (1 - best / threshold), 1)) % \
+            The best fixed rate found by search, \(Fmt.sig(best, 4)), sits \
+            \(Fmt.fixed(100 * (1 - best / threshold), 1)) % \
             below the edge, within \(Fmt.fixed(100 * abs(best / (2 / (mu + L)) - 1), 1)) % of 2/(λmin + λmax).
             """, holds: best < threshold && best > 0.9 * threshold && abs(best / (2 / (mu + L)) - 1) < 0.02,
             evidence: "best \(best), threshold \(threshold)")
@@ -136,18 +143,23 @@ struct Chapter2 {
                     Series(perStep: run.losses, title: "mini-batch loss", pen: .named("loss")),
                  ]),
         ], columns: 2, size: (1300, 700)), caption: """
-            Left: the closed-form schedules (the article's α(1 − t/T)^γ is the polynomial family). Right: the restart rule \
-            decays the rate by γ each step and resets it whenever the loss first dips under the current threshold, which then \
+            Left: the closed-form schedules (the article's α(1 − t/T)^γ is the polynomial family). Right: the \
+            restart rule \
+            decays the rate by γ each step and resets it whenever the loss first dips under the current threshold, \
+            which then \
             tightens by ×\(Fmt.sig(restart.factor)).
             """)
         func list(_ xs: [Int]) -> String { xs.isEmpty ? "never" : "at steps " + xs.map(String.init).joined(separator: ", ") }
         let luck = nb.claim("""
-            With another batch order (same weights, same rule) it fired \(other.count) times, \(list(other)): it watches a \
+            With another batch order (same weights, same rule) it fired \(other.count) times, \(list(other)): it \
+            watches a \
             noisy mini-batch loss, so when it fires depends on which batches come when.
             """, holds: other != fired, evidence: "fired \(fired) both times")
         nb.notice("""
-            The restart rule fired \(fired.count) times in \(run.losses.count) steps, \(list(fired)) (resets on consecutive \
-            steps count separately). \(luck) SGDR restarts on a fixed clock instead, so its rate is known in advance and the \
+            The restart rule fired \(fired.count) times in \(run.losses.count) steps, \(list(fired)) (resets on \
+            consecutive \
+            steps count separately). \(luck) SGDR restarts on a fixed clock instead, so its rate is known in advance \
+            and the \
             same on every seed.
             """)
     }
@@ -166,13 +178,20 @@ struct Chapter2 {
         let heldOut = HeldOutTeacher(taskSeed: nb.seed, count: 4096, seed: nb.seed &+ 7)
         let curveSet = HeldOutTeacher(taskSeed: nb.seed, count: 1024, seed: nb.seed &+ 8)
         nb.prose("""
-            To see what a schedule buys we need a task whose best possible error is known. A *teacher* network (2 → 16 → 1, \
-            tanh, random weights) labels \(example.data.count) random points, plus Gaussian noise of standard deviation \
-            \(Fmt.sig(SupervisedTask.teacherNoise)). The student is the book's running MLP (two hidden layers of 32 tanh units, \
-            \(example.network.parameterCount) parameters), trained with plain SGD on mini-batches of 64 for \(steps) steps from \
-            base rate α = \(Fmt.sig(learningRate)) under every schedule, \(n) seeds each (the seed draws the initial weights \
-            and the batch order). We do not score it on its training points, which a network this size can partly memorise, \
-            noise included: we score it on **\(heldOut.inputs.rows) fresh inputs** against the teacher's noise-free output, \
+            To see what a schedule buys we need a task whose best possible error is known. A *teacher* network (2 → \
+            16 → 1, \
+            tanh, random weights) labels \(example.data.count) random points, plus Gaussian noise of standard \
+            deviation \
+            \(Fmt.sig(SupervisedTask.teacherNoise)). The student is the book's running MLP (two hidden layers of 32 \
+            tanh units, \
+            \(example.network.parameterCount) parameters), trained with plain SGD on mini-batches of 64 for \(steps) \
+            steps from \
+            base rate α = \(Fmt.sig(learningRate)) under every schedule, \(n) seeds each (the seed draws the initial \
+            weights \
+            and the batch order). We do not score it on its training points, which a network this size can partly \
+            memorise, \
+            noise included: we score it on **\(heldOut.inputs.rows) fresh inputs** against the teacher's noise-free \
+            output, \
             the excess error mean (student − teacher)², whose best possible value is 0 and which carries no label noise.
             """)
         let results = nb.step("Training \(schedules.count) schedules × \(n) seeds", total: schedules.count * n) { p in
@@ -200,7 +219,8 @@ struct Chapter2 {
             [schedules[i].name, "\(Fmt.sci(finals[i].mean, 2)) ± \(Fmt.sci(finals[i].sd, 1))",
              i == 0 ? "—" : Fmt.sig(finals[i].mean / finals[0].mean, 2) + "×", i == 0 ? "—" : "\(wins[i]) of \(n)"]
         }, rightAligned: [false, true, true, true]), caption: """
-            Excess error mean (student − teacher)² on \(heldOut.inputs.rows) held-out inputs after \(steps) steps, over \(n) \
+            Excess error mean (student − teacher)² on \(heldOut.inputs.rows) held-out inputs after \(steps) steps, \
+            over \(n) \
             seeds; 0 is a perfect copy of the teacher.
             """)
         try await nb.figure(Figure(name: "schedule-training", title: "Mini-batch SGD under each schedule: held-out excess error (mean of \(n) seeds)", plots: [
@@ -226,12 +246,18 @@ struct Chapter2 {
                : " — a gap larger than the constant rate's spread over seeds (± \(Fmt.sci(finals[0].sd, 1))).")
         nb.notice("""
             \(better.isEmpty ? "No decayed schedule beats the constant rate on every one of the \(n) seeds here." : "Schedules that beat the constant rate on every one of the \(n) seeds (same initial weights, same batches): \(better.joined(separator: "; ")).") \
-            \(bestClaim) The usual argument for decaying: with mini-batches each step follows the gradient of 64 examples, \
-            not of all \(example.data.count); at a fixed α the parameters keep jittering around the minimum by an amount that \
-            grows with α, and decaying α at the end shrinks the jitter. Measured here, cosine decay ends lower than the \
-            constant rate on \(cosineWins) of \(n) seeds. The article's restart rule ends at \(Fmt.sci(article.mean, 2)) ± \(Fmt.sci(article.sd, 1)) \
-            and SGDR at \(Fmt.sci(sgdr.mean, 2)) ± \(Fmt.sci(sgdr.sd, 1)); the restart rule's threshold, τ = 0.02, was set \
-            knowing that the training loss cannot go much below the noise variance 0.01 — on a loss of unknown scale it \
+            \(bestClaim) The usual argument for decaying: with mini-batches each step follows the gradient of 64 \
+            examples, \
+            not of all \(example.data.count); at a fixed α the parameters keep jittering around the minimum by an \
+            amount that \
+            grows with α, and decaying α at the end shrinks the jitter. Measured here, cosine decay ends lower than \
+            the \
+            constant rate on \(cosineWins) of \(n) seeds. The article's restart rule ends at \
+            \(Fmt.sci(article.mean, 2)) ± \(Fmt.sci(article.sd, 1)) \
+            and SGDR at \(Fmt.sci(sgdr.mean, 2)) ± \(Fmt.sci(sgdr.sd, 1)); the restart rule's threshold, τ = 0.02, \
+            was set \
+            knowing that the training loss cannot go much below the noise variance 0.01 — on a loss of unknown scale \
+            it \
             would have to be tuned, SGDR would not.
             """)
     }
