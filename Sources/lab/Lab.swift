@@ -15,6 +15,6 @@ struct Lab: AsyncParsableCommand {
               lab schedule --lr 0.1 --steps 300 --schedule warmup:steps=10+cosine:T=290
               lab find-lr --function quadratic --start -5,-2 --optimizer sgd --min-lr 1e-6 --max-lr 10
             """,
-        subcommands: [Optimize.self, PrintSchedule.self, FindLearningRate.self]
+        subcommands: [Optimize.self, PrintSchedule.self, FindLearningRate.self, Train.self]
     )
 }

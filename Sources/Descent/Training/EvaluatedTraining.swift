@@ -1,0 +1,190 @@
+/// One row of an evaluated training run: the state *before* update `step`.
+public struct EvaluationRow: Sendable, Equatable {
+    /// k = 0, E, 2E, …, N.
+    public let step: Int
+    /// The rate of update k (for row N: the rate the schedule would give next).
+    public let learningRate: Double
+    /// The loss of θ_k on the whole training split.
+    public let trainingLoss: Double
+    /// The loss of θ_k on the validation split, if there is one.
+    public let validationLoss: Double?
+    /// The fraction of validation rows whose largest output is the target class (classification
+    /// with a validation split only).
+    public let validationAccuracy: Double?
+}
+
+/// How an evaluated run ended.
+public struct EvaluatedRun: Sendable {
+    /// θ after the last update (or at the row where the run diverged).
+    public var parameters: [Double]
+    /// Set when a loss met the divergence criterion; the run stopped at that row (which was reported).
+    public var divergence: Divergence?
+}
+
+/// The loss (and accuracy) of a network on a whole data set, with buffers reused across calls so
+/// an evaluation allocates nothing but the accuracy's copy of the outputs.
+public final class Evaluator {
+    /// The network evaluated.
+    public let network: MLP
+    /// The rows it is evaluated on.
+    public let data: Dataset
+    /// The loss reported.
+    public let loss: Loss
+    private let workspace: MLP.Workspace
+
+    public init(network: MLP, data: Dataset, loss: Loss) {
+        self.network = network
+        self.data = data
+        self.loss = loss
+        workspace = MLP.Workspace(network: network, batchSize: data.count)
+    }
+
+    /// The mean loss of `parameters` over all rows.
+    public func loss(_ parameters: [Double]) -> Double {
+        workspace.lossAndGradient(parameters, input: data.inputs, target: data.targets, loss: loss)
+    }
+
+    /// The loss, and the fraction of rows whose arg-max output is the arg-max target (one-hot targets).
+    public func lossAndAccuracy(_ parameters: [Double]) -> (loss: Double, accuracy: Double) {
+        let l = loss(parameters)
+        let out = workspace.output
+        let k = out.columns
+        var correct = 0
+        for i in 0..<out.rows {
+            var best = 0, label = 0
+            for j in 1..<max(k, 1) {
+                if out[i, j] > out[i, best] { best = j }
+                if data.targets[i, j] > data.targets[i, label] { label = j }
+            }
+            if best == label { correct += 1 }
+        }
+        return (l, Double(correct) / Double(max(out.rows, 1)))
+    }
+}
+
+/// Mini-batch training that reports the full training loss (and validation loss and accuracy)
+/// every `evaluateEvery` steps — the loop behind `lab train`.
+///
+/// Step k: the loss and gradient of batch k at θ_k; the scheduler picks the rate of update k
+/// (seeing that batch loss); the optimizer updates θ_k → θ_{k+1}. Batches: each epoch visits the
+/// training rows in a fresh order from `rng`, `batchSize` at a time (the last batch of an epoch
+/// may be smaller); `batchSize` 0 or ≥ the row count is full-batch gradient descent, rows in
+/// order, and draws nothing from `rng`.
+///
+/// Rows are reported at k = 0, E, 2E, … and always at N, each with the state *before* update k
+/// and the rate of update k; row N's rate is the one the schedule would give next (a loss-driven
+/// schedule sees the next batch's loss, without consuming it). When a batch loss or a reported
+/// training loss meets `divergence`, that step's row is reported and the run stops. `progress`,
+/// if given, is called with k before every update (for a progress bar).
+///
+/// - Complexity: per step one forward and backward pass on a batch, allocation-free; per
+///   reported row one pass over each split.
+public func trainEvaluating(
+    _ network: MLP, parameters: [Double], training: Dataset, validation: Dataset?, loss: Loss,
+    optimizer: some Optimizer, schedule: Schedule = .constant, steps: Int, batchSize: Int,
+    evaluateEvery: Int, accuracy: Bool, divergence: DivergenceCriterion = .nonFinite,
+    rng: inout SeededGenerator, progress: ((_ step: Int) -> Void)? = nil, onRow: (EvaluationRow) throws -> Void
+) rethrows -> EvaluatedRun {
+    precondition(steps >= 0 && batchSize >= 0 && evaluateEvery >= 1, "steps ≥ 0, batch size ≥ 0, evaluateEvery ≥ 1")
+    precondition(training.count >= 1, "the training split is empty")
+    let n = training.count
+    let fullBatch = batchSize == 0 || batchSize >= n
+    let b = fullBatch ? n : batchSize
+    var optimizer = optimizer
+    var scheduler = Scheduler(schedule, baseRate: optimizer.learningRate)
+    var theta = parameters
+    let workspace = MLP.Workspace(network: network, batchSize: b)
+    let trainingEvaluator = Evaluator(network: network, data: training, loss: loss)
+    let validationEvaluator = validation.map { Evaluator(network: network, data: $0, loss: loss) }
+    var order: [Int] = []
+    var cursor = 0
+    var batchX = Matrix(rows: 0, columns: training.inputs.columns)
+    var batchY = Matrix(rows: 0, columns: training.targets.columns)
+    var firstLoss = Double.nan
+
+    /// Loss and gradient (in `workspace`) of the next batch, advancing `order`/`cursor`/`rng`.
+    func batchLoss(_ theta: [Double], order: inout [Int], cursor: inout Int, rng: inout SeededGenerator) -> Double {
+        if fullBatch {
+            return workspace.lossAndGradient(theta, input: training.inputs, target: training.targets, loss: loss)
+        }
+        if cursor >= order.count { order = rng.permutation(n); cursor = 0 }
+        let end = min(cursor + b, n)
+        training.inputs.gatherRows(order[cursor..<end], into: &batchX)
+        training.targets.gatherRows(order[cursor..<end], into: &batchY)
+        cursor = end
+        return workspace.lossAndGradient(theta, input: batchX, target: batchY, loss: loss)
+    }
+
+    for k in 0...steps {
+        let report = k == steps || k % evaluateEvery == 0
+        var value = Double.nan
+        if k < steps {
+            value = batchLoss(theta, order: &order, cursor: &cursor, rng: &rng)
+            if k == 0 { firstLoss = value }
+        }
+        let batchDiverged = k < steps && divergence.isDiverged(value, firstLoss: firstLoss)
+        var trainingLoss = Double.nan
+        if report || batchDiverged {
+            trainingLoss = fullBatch && k < steps ? value : trainingEvaluator.loss(theta)
+            if k == 0 && steps == 0 { firstLoss = trainingLoss }
+        }
+        let diverged = batchDiverged || (report && divergence.isDiverged(trainingLoss, firstLoss: firstLoss))
+        let rate: Double
+        if k < steps {
+            rate = scheduler.rate(at: k, loss: value)
+        } else {
+            var next = scheduler
+            var peekOrder = order, peekCursor = cursor, peekRng = rng
+            let nextLoss = schedule.isLossDriven
+                ? (fullBatch ? trainingLoss : batchLoss(theta, order: &peekOrder, cursor: &peekCursor, rng: &peekRng))
+                : trainingLoss
+            rate = next.rate(at: k, loss: nextLoss)
+        }
+        if report || diverged {
+            var validationLoss: Double?, validationAccuracy: Double?
+            if let v = validationEvaluator {
+                if accuracy {
+                    let (l, a) = v.lossAndAccuracy(theta)
+                    validationLoss = l
+                    validationAccuracy = a
+                } else {
+                    validationLoss = v.loss(theta)
+                }
+            }
+            try onRow(EvaluationRow(step: k, learningRate: rate, trainingLoss: trainingLoss,
+                                    validationLoss: validationLoss, validationAccuracy: validationAccuracy))
+        }
+        if diverged {
+            return EvaluatedRun(parameters: theta,
+                                divergence: Divergence(step: k, loss: batchDiverged ? value : trainingLoss))
+        }
+        if k == steps { break }
+        progress?(k)
+        optimizer.learningRate = rate
+        optimizer.step(&theta, gradient: workspace.gradient)
+    }
+    return EvaluatedRun(parameters: theta, divergence: nil)
+}
+
+extension PreparedData {
+    /// Trains `network` on the training split, reporting rows as ``trainEvaluating(_:parameters:training:validation:loss:optimizer:schedule:steps:batchSize:evaluateEvery:accuracy:divergence:rng:progress:onRow:)``
+    /// does (accuracy for a classification with a validation split).
+    ///
+    /// A generator seeded with `seed` first draws the initial weights with `initializer`, then the
+    /// batch order; given `initialParameters`, those replace the drawn weights (which are still
+    /// drawn, so the batch order is the same either way).
+    public func train(
+        _ network: MLP, initializer: Initializer, initialParameters: [Double]? = nil,
+        optimizer: some Optimizer, schedule: Schedule = .constant, steps: Int, batchSize: Int,
+        evaluateEvery: Int, seed: UInt64, divergence: DivergenceCriterion = .nonFinite,
+        progress: ((_ step: Int) -> Void)? = nil, onRow: (EvaluationRow) throws -> Void = { _ in }
+    ) rethrows -> EvaluatedRun {
+        var rng = SeededGenerator(seed: seed)
+        let drawn = network.initialParameters(initializer, using: &rng)
+        return try trainEvaluating(network, parameters: initialParameters ?? drawn, training: training,
+                                   validation: validation, loss: loss, optimizer: optimizer, schedule: schedule,
+                                   steps: steps, batchSize: batchSize, evaluateEvery: evaluateEvery,
+                                   accuracy: task == .classification, divergence: divergence, rng: &rng, progress: progress,
+                                   onRow: onRow)
+    }
+}

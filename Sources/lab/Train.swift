@@ -1,0 +1,153 @@
+import ArgumentParser
+import Descent
+import Figures
+
+struct Train: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train an MLP on a CSV file or a built-in data set and print its learning curve.",
+        discussion: """
+            Data: a CSV file with a header row, every cell a number; the target is --target or the last \
+            column. Built-in names: \(DataTable.builtInNames.joined(separator: ", ")) (digits: the 8×8 UCI \
+            handwritten digits, 1,797 images, 10 classes, CC BY 4.0). Features are z-scored with the \
+            training split's mean and population standard deviation (a constant column becomes 0); a \
+            regression target too. Classification: the sorted distinct target values are classes \
+            0…K−1, K outputs, softmax cross-entropy (mean); regression: 1 output, MSE (mean). Without \
+            --task, a target of ≤ 20 distinct integers is a classification (said on stderr). \
+            --validation f holds out the last ⌈f·n⌉ rows of a permutation seeded by --seed.
+
+            CSV columns: step,lr,train_loss,val_loss,val_accuracy with rows at steps 0, E, 2E, … \
+            (E = --eval-every) and always N. Row k is the state before update k; train_loss is the \
+            loss on the whole training split; lr is the rate of update k (row N: the next rate); a \
+            field is empty where the value does not exist (no validation split; accuracy of a \
+            regression). A non-finite loss stops the run at that row with 'diverged at step k' on \
+            stderr (exit status 0, --save-params not written).
+
+            --init-params/--save-params: JSON {"layers": [{"weight": [[…]…], "bias": […]}, …]}, input \
+            side first, weight out × in (PyTorch nn.Linear's layout). The seed draws the initial \
+            weights and then the batch order; --init-params replaces the drawn weights.
+
+            Examples:
+              lab train --data digits --optimizer adam --lr 0.001 --steps 2000
+              lab train --data prices.csv --target price --task regression --layers 64 --activation relu \\
+                  --optimizer sgd --momentum 0.9 --lr 0.01 --schedule cosine:T=1000 --format table
+            """
+    )
+
+    @OptionGroup var dataOptions: TrainDataOptions
+    @OptionGroup var modelOptions: TrainModelOptions
+    @OptionGroup var optimizerOptions: OptimizerOptions
+
+    @Option(parsing: .unconditional, help: "Base learning rate α > 0.")
+    var lr: Double
+
+    @Option(help: "Learning-rate schedule (forms in 'lab optimize --help'), e.g. cosine:T=1000. Default constant.",
+            transform: parseSchedule)
+    var schedule: Schedule = .constant
+
+    @Option(parsing: .unconditional, help: "Number of updates N ≥ 0.")
+    var steps: Int = 1000
+
+    @Option(parsing: .unconditional, help: "Report a row every E ≥ 1 steps (and always at step N).")
+    var evalEvery: Int = 50
+
+    @Option(help: "Read the initial weights from this JSON file instead of drawing them.")
+    var initParams: String?
+
+    @Option(help: "Write the final weights to this JSON file (atomically, only after a run that did not diverge).")
+    var saveParams: String?
+
+    @Option(help: "Output format: csv (streamed), table or plot.")
+    var format: Format = .csv
+
+    func validate() throws {
+        try validateRate("--lr", lr)
+        try dataOptions.validateOptions()
+        guard steps >= 0 else { throw ValidationError("--steps must be ≥ 0 (e.g. --steps 1000), got \(steps)") }
+        guard evalEvery >= 1 else { throw ValidationError("--eval-every must be ≥ 1 (e.g. --eval-every 50), got \(evalEvery)") }
+    }
+
+    func run() async throws {
+        let data = try dataOptions.load()
+        let network = data.network(hidden: modelOptions.layers.widths, activation: modelOptions.activation.activation)
+        var initial: [Double]?
+        if let path = initParams {
+            let text = try readTextFile(path, what: "--init-params")
+            do { initial = try network.parameters(fromJSON: text) } catch {
+                throw LabError("\(path): \(error.description)")
+            }
+        }
+        // Claim the output file before training, so a bad path fails before any work or output.
+        let saver = try saveParams.map { try AtomicFile(path: $0) }
+        defer { saver?.discard() }
+
+        let progress = ProgressBar(total: steps)
+        var rows: [EvaluationRow] = []
+        let streaming = format == .csv
+        let accuracyColumn = data.task == .classification && data.validation != nil
+        if streaming { try writeStdout(TrainCSV.header) }
+        let run = try data.train(network, initializer: modelOptions.`init`.initializer, initialParameters: initial,
+                                 optimizer: optimizerOptions.make(lr: lr), schedule: schedule, steps: steps,
+                                 batchSize: dataOptions.batchSize, evaluateEvery: evalEvery, seed: dataOptions.seed,
+                                 progress: { progress.update(step: $0) }) { row in
+            if streaming {
+                try progress.interrupting { try writeStdout(TrainCSV.line(row)) }
+            } else {
+                rows.append(row)
+            }
+        }
+        progress.finish()
+        if !streaming {
+            try await emitTrain(rows, format: format, accuracy: accuracyColumn, title:
+                "\(optimizerOptions.optimizer.rawValue), lr \(lr) on \(data.source): \(network.shapeDescription)")
+        }
+        if let d = run.divergence {
+            printError("diverged at step \(d.step)" + (saveParams != nil ? "; --save-params not written" : ""))
+            return
+        }
+        if let saver {
+            try saver.commit(network.parametersJSON(run.parameters))
+        }
+    }
+}
+
+/// The `train` CSV contract.
+enum TrainCSV {
+    static let header = "step,lr,train_loss,val_loss,val_accuracy\n"
+
+    static func line(_ row: EvaluationRow) -> String {
+        func field(_ v: Double?) -> String { v.map { "\($0)" } ?? "" }
+        return "\(row.step),\(row.learningRate),\(row.trainingLoss),\(field(row.validationLoss)),"
+            + "\(field(row.validationAccuracy))\n"
+    }
+}
+
+/// Prints the rows of a finished run as an aligned table or a terminal plot.
+func emitTrain(_ rows: [EvaluationRow], format: Format, accuracy: Bool, title: String) async throws {
+    switch format {
+    case .csv:
+        for row in rows { try writeStdout(TrainCSV.line(row)) }
+    case .table:
+        var header = ["step", "lr", "train_loss"]
+        let validation = rows.first?.validationLoss != nil
+        if validation { header.append("val_loss") }
+        if accuracy { header.append("val_accuracy") }
+        let table = Table(header: header, rows: rows.map { r in
+            [Double(r.step), r.learningRate, r.trainingLoss] + (validation ? [r.validationLoss ?? .nan] : [])
+                + (accuracy ? [r.validationAccuracy ?? .nan] : [])
+        })
+        try writeStdout(table.aligned())
+    case .plot:
+        guard Gnuplot.isAvailable else {
+            throw LabError("--format plot needs gnuplot. \(Gnuplot.installHint). Or use --format table.")
+        }
+        let steps = rows.map { Double($0.step) }
+        var series = [Series(title: "training loss", x: steps, y: rows.map(\.trainingLoss))]
+        if rows.first?.validationLoss != nil {
+            series.append(Series(title: "validation loss", x: steps, y: rows.map { $0.validationLoss ?? .nan }))
+        }
+        let positive = series.allSatisfy { $0.y.allSatisfy { $0 > 0 && $0.isFinite } }
+        let figure = Figure(name: "train", title: title, xLabel: "step", yLabel: "loss",
+                            yScale: positive ? .log : .linear, series: series)
+        try writeStdout(try await Gnuplot.terminalPlot(figure, width: Gnuplot.terminalWidth()))
+    }
+}
