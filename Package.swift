@@ -53,7 +53,7 @@ let package = Package(
         ),
         .target(
             name: "Notebook",
-            dependencies: ["Figures", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Descent", "Figures", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "book",
@@ -70,6 +70,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // A one-page chapter whose claims the tests choose: how a false claim fails a run.
+        .executableTarget(name: "claims-fixture", dependencies: ["Notebook"], path: "Tests/Fixtures/claims-fixture"),
         .testTarget(name: "DescentTests", dependencies: ["Descent"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Figures"]),

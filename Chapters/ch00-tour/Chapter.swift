@@ -5,18 +5,13 @@ import Figures
 import Notebook
 
 @main
-struct Tour: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ch00-tour",
-        abstract: "Chapter 0: gradient descent on 0.1x² + 2y² at three learning rates."
-    )
+struct Tour: ChapterCommand {
+    static let slug = "ch00-tour"
 
     @OptionGroup var options: ChapterOptions
 
-    func run() async throws {
-        try await Notebook.run(Book.chapter("ch00-tour"), options) { nb in
-            try await TourChapter(nb: nb).write()
-        }
+    func body(_ nb: Notebook) async throws {
+        try await TourChapter(nb: nb).write()
     }
 }
 

@@ -6,11 +6,8 @@ import Notebook
 import RealModule
 
 @main
-struct VanishingGradients: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ch01-vanishing-gradients",
-        abstract: "Chapter 1: per-layer gradient norms of a deep MLP for three activations × four initialisations."
-    )
+struct VanishingGradients: ChapterCommand {
+    static let slug = "ch01-vanishing-gradients"
 
     @OptionGroup var options: ChapterOptions
 
@@ -21,10 +18,8 @@ struct VanishingGradients: AsyncParsableCommand {
         guard lr > 0 && lr.isFinite else { throw ValidationError("--lr must be a finite number > 0") }
     }
 
-    func run() async throws {
-        try await Notebook.run(Book.chapter("ch01-vanishing-gradients"), options) { nb in
-            try await Chapter1(nb: nb, learningRate: lr).write()
-        }
+    func body(_ nb: Notebook) async throws {
+        try await Chapter1(nb: nb, learningRate: lr).write()
     }
 }
 

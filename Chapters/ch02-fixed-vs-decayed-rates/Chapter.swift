@@ -6,11 +6,8 @@ import Notebook
 import RealModule
 
 @main
-struct FixedVersusDecayed: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ch02-fixed-vs-decayed-rates",
-        abstract: "Chapter 2: the stability limit 2/L, every schedule, and training under each."
-    )
+struct FixedVersusDecayed: ChapterCommand {
+    static let slug = "ch02-fixed-vs-decayed-rates"
 
     @OptionGroup var options: ChapterOptions
 
@@ -25,10 +22,8 @@ struct FixedVersusDecayed: AsyncParsableCommand {
         guard seeds >= 2 else { throw ValidationError("--seeds must be ≥ 2 to report a spread") }
     }
 
-    func run() async throws {
-        try await Notebook.run(Book.chapter("ch02-fixed-vs-decayed-rates"), options) { nb in
-            try await Chapter2(nb: nb, learningRate: lr, seeds: seeds).write()
-        }
+    func body(_ nb: Notebook) async throws {
+        try await Chapter2(nb: nb, learningRate: lr, seeds: seeds).write()
     }
 }
 

@@ -6,17 +6,12 @@ import Notebook
 import RealModule
 
 @main
-struct AdaGradChapter: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ch03-adagrad",
-        abstract: "Chapter 3: AdaGrad's per-coordinate rates, their 1/√t decay, where it shines, and where ε goes."
-    )
+struct AdaGradChapter: ChapterCommand {
+    static let slug = "ch03-adagrad"
     @OptionGroup var options: ChapterOptions
 
-    func run() async throws {
-        try await Notebook.run(Book.chapter("ch03-adagrad"), options) { nb in
-            try await Chapter3(nb: nb).write()
-        }
+    func body(_ nb: Notebook) async throws {
+        try await Chapter3(nb: nb).write()
     }
 }
 

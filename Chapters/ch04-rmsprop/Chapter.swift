@@ -6,17 +6,12 @@ import Notebook
 import RealModule
 
 @main
-struct RMSpropChapter: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ch04-rmsprop",
-        abstract: "Chapter 4: RMSprop's moving average, which the article's formula leaves out; memory; the first-step surprise."
-    )
+struct RMSpropChapter: ChapterCommand {
+    static let slug = "ch04-rmsprop"
     @OptionGroup var options: ChapterOptions
 
-    func run() async throws {
-        try await Notebook.run(Book.chapter("ch04-rmsprop"), options) { nb in
-            try await Chapter4(nb: nb).write()
-        }
+    func body(_ nb: Notebook) async throws {
+        try await Chapter4(nb: nb).write()
     }
 }
 

@@ -6,17 +6,12 @@ import Notebook
 import RealModule
 
 @main
-struct AdamChapter: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ch05-adam",
-        abstract: "Chapter 5: Adam with and without bias correction, the optimizer race, and Adam vs AMSGrad on Reddi et al.'s counterexample."
-    )
+struct AdamChapter: ChapterCommand {
+    static let slug = "ch05-adam"
     @OptionGroup var options: ChapterOptions
 
-    func run() async throws {
-        try await Notebook.run(Book.chapter("ch05-adam"), options) { nb in
-            try await Chapter5(nb: nb).write()
-        }
+    func body(_ nb: Notebook) async throws {
+        try await Chapter5(nb: nb).write()
     }
 }
 

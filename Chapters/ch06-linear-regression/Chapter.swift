@@ -6,17 +6,12 @@ import Notebook
 import RealModule
 
 @main
-struct LinearRegressionChapter: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ch06-linear-regression",
-        abstract: "Chapter 6: the article's Keras listing in Swift on the same NumPy data; Adam vs least squares; the listing's bug."
-    )
+struct LinearRegressionChapter: ChapterCommand {
+    static let slug = "ch06-linear-regression"
     @OptionGroup var options: ChapterOptions
 
-    func run() async throws {
-        try await Notebook.run(Book.chapter("ch06-linear-regression"), options) { nb in
-            try await Chapter6(nb: nb).write()
-        }
+    func body(_ nb: Notebook) async throws {
+        try await Chapter6(nb: nb).write()
     }
 }
 

@@ -6,11 +6,8 @@ import Notebook
 import RealModule
 
 @main
-struct FindingTheRate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ch07-finding-the-learning-rate",
-        abstract: "Chapter 7: the learning-rate range test, checked against a grid search and against the analytic optimum."
-    )
+struct FindingTheRate: ChapterCommand {
+    static let slug = "ch07-finding-the-learning-rate"
     @OptionGroup var options: ChapterOptions
 
     @Option(help: "Training budget (steps) for the grid search and the validation runs.")
@@ -20,10 +17,8 @@ struct FindingTheRate: AsyncParsableCommand {
         guard budget >= 10 else { throw ValidationError("--budget must be ≥ 10 steps") }
     }
 
-    func run() async throws {
-        try await Notebook.run(Book.chapter("ch07-finding-the-learning-rate"), options) { nb in
-            try await Chapter7(nb: nb, budget: nb.quick ? 80 : budget).write()
-        }
+    func body(_ nb: Notebook) async throws {
+        try await Chapter7(nb: nb, budget: nb.quick ? 80 : budget).write()
     }
 }
 

@@ -41,7 +41,7 @@ public struct Figure: Sendable, Equatable {
     public init(name: String, title: String, xLabel: String, yLabel: String,
                 xScale: Plot.Scale = .linear, yScale: Plot.Scale = .linear,
                 xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil,
-                key: Plot.Key = .topRight, series: [Series], contour: Contour? = nil, heatmap: Heatmap? = nil,
+                key: Plot.Key = .auto, series: [Series], contour: Contour? = nil, heatmap: Heatmap? = nil,
                 markers: [Marker] = []) {
         self.init(name: name, title: title, plots: [
             Plot(title: title, xLabel: xLabel, yLabel: yLabel, xScale: xScale, yScale: yScale,
@@ -67,9 +67,12 @@ public struct Figure: Sendable, Equatable {
 public struct Plot: Sendable, Equatable {
     /// Linear or logarithmic axis.
     public enum Scale: Sendable, Equatable { case linear, log }
-    /// Where the legend goes.
+    /// Where the legend goes. A corner is a preference: when the legend would cover data
+    /// there, it moves to a free corner, or below the plot when no corner is free (see
+    /// ``KeyPlacement``). `.auto` tries the corners in the order top right, top left,
+    /// bottom right, bottom left.
     public enum Key: String, Sendable, Equatable {
-        case topRight = "top right", topLeft = "top left", bottomRight = "bottom right",
+        case auto = "auto", topRight = "top right", topLeft = "top left", bottomRight = "bottom right",
              bottomLeft = "bottom left", outside = "outside right top", below = "below horizontal", none = ""
     }
 
@@ -91,7 +94,7 @@ public struct Plot: Sendable, Equatable {
     public var markers: [Marker]
 
     public init(title: String = "", xLabel: String, yLabel: String, xScale: Scale = .linear, yScale: Scale = .linear,
-                xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil, key: Key = .topRight,
+                xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil, key: Key = .auto,
                 series: [Series] = [], contour: Contour? = nil, heatmap: Heatmap? = nil, markers: [Marker] = []) {
         self.title = title
         self.xLabel = xLabel
@@ -132,14 +135,16 @@ public struct Series: Sendable, Equatable {
     /// Lower and upper edges for `.band` (same count as x).
     public var low: [Double]
     public var high: [Double]
-    /// Palette index (0–7); nil takes the series' position, so the same index gives the same
-    /// colour in every panel.
+    /// The book-wide pen, by name (``Pen/named(_:)``); when nil, the pen of palette index
+    /// `color` (or of the series' position), see ``Palette/pen(index:)``.
+    public var pen: Pen?
+    /// Palette index for an unnamed series; nil takes the series' position.
     public var color: Int?
     /// Draw the line dashed.
     public var dashed: Bool
 
     public init(title: String, style: Style = .lines, x: [Double], y: [Double],
-                low: [Double] = [], high: [Double] = [], color: Int? = nil, dashed: Bool = false) {
+                low: [Double] = [], high: [Double] = [], pen: Pen? = nil, color: Int? = nil, dashed: Bool = false) {
         precondition(x.count == y.count, "a series needs as many x as y values (\(x.count) vs \(y.count))")
         precondition(style != .band || (low.count == x.count && high.count == x.count), "a band needs low and high for every x")
         self.title = title
@@ -148,8 +153,15 @@ public struct Series: Sendable, Equatable {
         self.y = y
         self.low = low
         self.high = high
+        self.pen = pen
         self.color = color
         self.dashed = dashed
+    }
+
+    /// The pen this series is drawn with when it is the `position`-th of its plot.
+    public func resolvedPen(position: Int) -> Pen {
+        let p = pen ?? Palette.pen(index: color ?? position)
+        return dashed ? p.dashed : p
     }
 }
 

@@ -8,11 +8,15 @@ import Darwin
 /// blocks separated by two blank lines so `index` picks them) and a self-contained script
 /// (`<name>.gp`) that draws `<name>.svg` and `<name>.png` from it.
 ///
-/// The book's style lives here, once: the Okabe–Ito colour-blind-safe palette, 2-pixel lines,
-/// a light grid, sans-serif text, legends in the top right unless a plot says otherwise.
+/// The book's style lives here, once: the pens of ``Palette`` (colour, dash and marker per
+/// series), 2-pixel lines, a light grid, sans-serif text, legends placed where they cover no
+/// data (``KeyPlacement``). The SVG keeps its text as text; the PNG is drawn at twice the SVG's
+/// pixel size with fonts, lines and markers scaled to match, so it stays sharp on a slide.
 public enum GnuplotScript {
     /// The Okabe–Ito palette (Okabe & Ito, 2008), with grey for the yellow that vanishes on white.
-    public static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"]
+    public static let palette = Palette.colors
+    /// Font size of the SVG's text in points; the PNG uses twice as many pixels for everything.
+    public static let fontSize = 12
 
     /// The data file: every series, contour grid and heat map as one `index` block.
     public static func data(_ figure: Figure) -> String {
@@ -27,9 +31,11 @@ public enum GnuplotScript {
         s += layout.preamble(dataRef: "DATA")
         s += "do for [fmt in \"svg png\"] {\n"
         s += "    if (fmt eq \"svg\") {\n"
-        s += "        set terminal svg size \(figure.size.width),\(figure.size.height) dynamic noenhanced font \"Sans,12\" background rgb \"white\"\n"
+        s += "        set terminal svg size \(figure.size.width),\(figure.size.height) dynamic noenhanced font \"Sans,\(fontSize)\" background rgb \"white\"\n"
+        s += "        TITLEFONT = \",\(fontSize + 2)\"\n"
         s += "    } else {\n"
-        s += "        set terminal pngcairo size \(figure.size.width),\(figure.size.height) noenhanced font \"Sans,11\" background rgb \"white\"\n"
+        s += "        set terminal pngcairo size \(2 * figure.size.width),\(2 * figure.size.height) noenhanced font \"Sans,\(2 * fontSize)\" linewidth 2 pointscale 2 background rgb \"white\"\n"
+        s += "        TITLEFONT = \",\(2 * fontSize + 4)\"\n"
         s += "    }\n"
         s += "    set output \(quoted(figure.name + ".")).fmt\n"
         s += indent(layout.body(dataRef: "DATA"), by: 4)
@@ -43,7 +49,7 @@ public enum GnuplotScript {
         let layout = Layout(figure)
         var s = "reset\n$DATA << EOD\n" + layout.data + "EOD\n"
         s += layout.preamble(dataRef: "$DATA")
-        s += "set terminal dumb size \(width),\(height) noenhanced\n"
+        s += "set terminal dumb size \(width),\(height) noenhanced\nTITLEFONT = \"\"\n"
         s += layout.body(dataRef: "$DATA")
         return s
     }
@@ -140,10 +146,6 @@ private struct Layout {
             s += "splot \(dataRef) index \(idx) using 1:2:3 with lines notitle\n"
             s += "unset table\nunset contour\nset surface\n"
         }
-        for (i, color) in GnuplotScript.palette.enumerated() {
-            s += "set style line \(i + 1) lc rgb \"\(color)\" lw 2 pt \([7, 5, 9, 11, 13, 15, 6, 4][i]) ps 0.8\n"
-            s += "set style line \(i + 11) lc rgb \"\(color)\" lw 2 dt 2 pt \([7, 5, 9, 11, 13, 15, 6, 4][i]) ps 0.8\n"
-        }
         s += "set palette defined (0 \"#440154\", 1 \"#3B528B\", 2 \"#21908C\", 3 \"#5DC863\", 4 \"#FDE725\")\n"
         s += "set style fill solid 1.0 noborder\n"
         s += "set grid lc rgb \"#e0e0e0\" lw 1\nset border lc rgb \"#404040\"\nset tics nomirror\n"
@@ -157,7 +159,7 @@ private struct Layout {
         let multi = figure.plots.count > 1
         if multi {
             let rows = (figure.plots.count + figure.columns - 1) / figure.columns
-            s += "set multiplot layout \(rows),\(figure.columns) title \(GnuplotScript.quoted(figure.title)) font \",14\"\n"
+            s += "set multiplot layout \(rows),\(figure.columns) title \(GnuplotScript.quoted(figure.title)) font TITLEFONT\n"
         }
         for (p, plot) in figure.plots.enumerated() {
             s += "unset label\nunset arrow\nunset logscale\nunset colorbox\nset autoscale\n"
@@ -168,10 +170,15 @@ private struct Layout {
             let boxes = plot.series.contains { $0.style == .boxes }
             s += "set xrange " + range(plot.xRange) + "\nset yrange " + (plot.yRange == nil && boxes && plot.yScale == .linear ? "[0:*]" : range(plot.yRange)) + "\n"
             let drawn = plot.series.indices.filter { seriesIndex[p][$0] != nil }
-            s += (plot.key == .none || drawn.count < 2) && plot.markers.isEmpty ? "unset key\n"
-                : "set key default\nset key opaque samplen 2.5 spacing 1.15 \(plot.key == .none ? "top right" : plot.key.rawValue)\n"
-            // A key below the axes needs room under the x label.
-            s += plot.key == .below ? "set bmargin \(4 + (drawn.count + 1) / 2 * 1)\n" : "set bmargin\n"
+            let rows = (figure.plots.count + figure.columns - 1) / figure.columns
+            let panel = (width: figure.size.width / figure.columns, height: (figure.size.height - (multi ? 30 : 0)) / rows)
+            let key = KeyPlacement.resolve(plot, panel: panel)
+            let entries = drawn.count + plot.markers.count
+            s += (key == .none || drawn.count < 2) && plot.markers.isEmpty ? "unset key\n"
+                : "set key default\nset key opaque samplen 2.5 spacing 1.15 \(key == .none ? "top right" : key.rawValue)"
+                    + (key == .below ? " maxrows \((entries + 1) / 2)" : "") + "\n"
+            // A key below the axes needs room under the x label: two entries per row.
+            s += key == .below ? "set bmargin \(4 + (entries + 1) / 2)\n" : "set bmargin\n"
             var parts: [String] = []
             if let h = plot.heatmap, let idx = heatmapIndex[p] {
                 s += "set colorbox\nset cblabel \(GnuplotScript.quoted(h.logScale ? "log10 " + h.colorLabel : h.colorLabel))\nset cbrange [*:*]\n"
@@ -182,22 +189,24 @@ private struct Layout {
             }
             for (k, series) in plot.series.enumerated() {
                 guard let idx = seriesIndex[p][k] else { continue }
-                let style = (series.color ?? k) % GnuplotScript.palette.count + 1 + (series.dashed ? 10 : 0)
+                let pen = series.resolvedPen(position: k)
+                let marked = series.style == .points || series.style == .linesPoints
+                let style = "lc rgb \"\(pen.color)\" lw 2 dt \(pen.dash)" + (marked ? " pt \(pen.point) ps 0.8" : "")
                 let title = GnuplotScript.quoted(series.title)
                 switch series.style {
-                case .lines: parts.append("\(dataRef) index \(idx) using 1:2 with lines ls \(style) title \(title)")
-                case .points: parts.append("\(dataRef) index \(idx) using 1:2 with points ls \(style) title \(title)")
-                case .linesPoints: parts.append("\(dataRef) index \(idx) using 1:2 with linespoints ls \(style) title \(title)")
-                case .steps: parts.append("\(dataRef) index \(idx) using 1:2 with steps ls \(style) title \(title)")
-                case .boxes: parts.append("\(dataRef) index \(idx) using 1:2 with boxes ls \(style) fs solid 0.5 title \(title)")
+                case .lines: parts.append("\(dataRef) index \(idx) using 1:2 with lines \(style) title \(title)")
+                case .points: parts.append("\(dataRef) index \(idx) using 1:2 with points \(style) title \(title)")
+                case .linesPoints: parts.append("\(dataRef) index \(idx) using 1:2 with linespoints \(style) title \(title)")
+                case .steps: parts.append("\(dataRef) index \(idx) using 1:2 with steps \(style) title \(title)")
+                case .boxes: parts.append("\(dataRef) index \(idx) using 1:2 with boxes \(style) fs solid 0.5 title \(title)")
                 case .band:
-                    parts.append("\(dataRef) index \(idx) using 1:3:4 with filledcurves ls \(style) fs transparent solid 0.25 noborder notitle")
-                    parts.append("\(dataRef) index \(idx) using 1:2 with lines ls \(style) title \(title)")
+                    parts.append("\(dataRef) index \(idx) using 1:3:4 with filledcurves \(style) fs transparent solid 0.25 noborder notitle")
+                    parts.append("\(dataRef) index \(idx) using 1:2 with lines \(style) title \(title)")
                 }
             }
             for (m, marker) in plot.markers.enumerated() {
                 let color = GnuplotScript.palette[marker.color % GnuplotScript.palette.count]
-                s += "set arrow \(m + 1) from \(marker.x), graph 0 to \(marker.x), graph 1 nohead lc rgb \"\(color)\" lw 1.5 dt 3\n"
+                s += "set arrow \(m + 1) from \(marker.x), graph 0 to \(marker.x), graph 1 nohead front lc rgb \"\(color)\" lw 1.5 dt 3\n"
                 parts.append("NaN with lines lc rgb \"\(color)\" lw 1.5 dt 3 title \(GnuplotScript.quoted(marker.label))")
             }
             if parts.isEmpty || (drawn.isEmpty && plot.contour == nil && plot.heatmap == nil && !plot.series.isEmpty) {

@@ -11,6 +11,15 @@ public struct ChapterInfo: Sendable, Equatable {
     public let mainFigure: String
     /// The article section it reproduces.
     public let articleSection: String
+
+    public init(number: Int, slug: String, title: String, summary: String, mainFigure: String, articleSection: String) {
+        self.number = number
+        self.slug = slug
+        self.title = title
+        self.summary = summary
+        self.mainFigure = mainFigure
+        self.articleSection = articleSection
+    }
 }
 
 /// The book's table of contents: the single list that `book` runs and every chapter's page

@@ -25,6 +25,8 @@ public final class Notebook {
 
     private var page: [String] = []
     private var figureNames: [String] = []
+    /// Figure name → (title, caption and what it draws), for the SVG's `<title>` and `<desc>`.
+    private var figureDescriptions: [String: (title: String, description: String)] = [:]
     private var figureCount = 0
     private var tableCount = 0
     private var exerciseCount = 0
@@ -155,6 +157,7 @@ public final class Notebook {
         var fullCaption = caption.trimmed
         let empty = figure.emptySeries
         if !empty.isEmpty { fullCaption += " (Not drawn, no finite values — diverged: \(empty.joined(separator: "; ")).)" }
+        figureDescriptions[figure.name] = (figure.title, "Figure \(figureCount). \(fullCaption) \(figure.textDescription)")
         page.append("![\(figure.title)](\(figure.name).svg)\n\n*Figure \(figureCount). \(fullCaption)* " +
                     "<sub>[data](\(figure.name).dat) · [gnuplot script](\(figure.name).gp)</sub>\n")
         say("Figure \(figureCount): \(figure.title) → \(options.output)/\(info.slug)/\(figure.name).svg\n" + wrap(fullCaption, indent: "  ") + "\n")
@@ -214,7 +217,7 @@ public final class Notebook {
         try AtomicFile.write(page.joined(separator: "\n"), to: staging.appendingPathComponent("README.md"))
         if !options.noRender && !figureNames.isEmpty {
             if Gnuplot.isAvailable {
-                try await FigureWriter.render(figureNames, in: staging, renderer: GnuplotRenderer())
+                try await FigureWriter.render(figureNames, in: staging, renderer: DescribedSVGRenderer(base: GnuplotRenderer(), descriptions: figureDescriptions))
             } else {
                 Notebook.warnOnce(Gnuplot.installHint + " — wrote the .gp and .dat files; figures were not drawn.")
             }

@@ -92,7 +92,7 @@ struct RenderTests {
         try FigureWriter.write(f, to: dir)
         try await FigureWriter.render([f.name], in: dir, renderer: GnuplotRenderer())
         let (w, h) = try pngSize(dir.appendingPathComponent(f.name + ".png"))
-        #expect(w == f.size.width && h == f.size.height)
+        #expect(w == 2 * f.size.width && h == 2 * f.size.height)  // PNG at twice the SVG's pixels
         let png = try Data(contentsOf: dir.appendingPathComponent(f.name + ".png"))
         #expect(png.count > 5_000)
         let svg = try String(contentsOf: dir.appendingPathComponent(f.name + ".svg"), encoding: .utf8)

@@ -1,0 +1,34 @@
+// A one-page "chapter" for the tests of Notebook.claim: it states as many true and false
+// claims as asked, through the same entry shape (ChapterCommand) every chapter uses.
+import ArgumentParser
+import Notebook
+
+@main
+struct ClaimsFixture: ChapterCommand {
+    static let slug = "claims-fixture"
+    static var info: ChapterInfo {
+        ChapterInfo(number: 99, slug: slug, title: "Claims fixture", summary: "States the claims the tests ask for.",
+                    mainFigure: "none", articleSection: "none")
+    }
+
+    @OptionGroup var options: ChapterOptions
+
+    @Option(help: "Number of true claims to state.")
+    var trueClaims = 1
+
+    @Option(help: "Number of false claims to state.")
+    var falseClaims = 0
+
+    func body(_ nb: Notebook) async throws {
+        for i in 0..<trueClaims {
+            let two = 2.0 + Double(i)
+            nb.prose(nb.claim("\(Fmt.sig(two)) exceeds 1.", holds: two > 1, evidence: "value = \(two)"))
+        }
+        for i in 0..<falseClaims {
+            let small = 0.5 + Double(i)
+            nb.notice(nb.claim("Claim \(i + 1): \(Fmt.sig(small)) exceeds 10.", holds: small > 10,
+                               evidence: "value = \(small), bound = 10"))
+        }
+    }
+}
+

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import Notebook
+
+@Suite("Claims: a false sentence fails the run")
+struct ClaimsTests {
+    @Test("a false claim: non-zero exit, one stderr line per claim naming chapter, sentence and numbers, nothing published")
+    func falseClaimFails() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try spawn("claims-fixture", ["--output", dir.path, "--no-render", "--true-claims", "2", "--false-claims", "2"])
+        #expect(run.status != 0)
+        let lines = run.stderr.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "claims-fixture: claim does not hold on this run: \"Claim 1: 0.5 exceeds 10.\" (value = 0.5, bound = 10)",
+            "claims-fixture: claim does not hold on this run: \"Claim 2: 1.5 exceeds 10.\" (value = 1.5, bound = 10)",
+        ], "stderr was:\n\(run.stderr)")
+        #expect(!run.stderr.contains("Usage") && !run.stderr.contains("Error:"))
+        let published = (try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("claims-fixture").path)) ?? []
+        #expect(published.isEmpty, "published \(published)")
+        // No staging folder left behind either.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".staging") }.isEmpty)
+    }
+
+    @Test("a false claim keeps the previous page")
+    func previousPageStays() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try spawn("claims-fixture", ["--output", dir.path, "--no-render", "--quiet"]).status == 0)
+        let page = dir.appendingPathComponent("claims-fixture/README.md")
+        let before = try String(contentsOf: page, encoding: .utf8)
+        #expect(try spawn("claims-fixture", ["--output", dir.path, "--no-render", "--quiet", "--false-claims", "1"]).status != 0)
+        #expect(try String(contentsOf: page, encoding: .utf8) == before)
+    }
+
+    @Test("the footer counts the claims checked on the run")
+    func footerCount() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (n, phrase) in [(0, "0 claims checked"), (1, "1 claim checked"), (3, "3 claims checked")] {
+            let run = try spawn("claims-fixture", ["--output", dir.path, "--no-render", "--quiet", "--true-claims", "\(n)"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let page = try String(contentsOf: dir.appendingPathComponent("claims-fixture/README.md"), encoding: .utf8)
+            #expect(page.contains(phrase), "footer for \(n) claims")
+            #expect(page.components(separatedBy: "exceeds 1.").count - 1 == n)
+        }
+    }
+
+    @Test("claim returns its sentence and records the evidence only when false")
+    func inProcess() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let options = try ChapterOptions.parse(["--output", dir.path, "--quiet"])
+        let nb = try Notebook(ChapterInfo(number: 99, slug: "claims-unit", title: "t", summary: "s", mainFigure: "m",
+                                          articleSection: "a"), options: options)
+        #expect(nb.claim("A holds.", holds: true, evidence: "x") == "A holds.")
+        #expect(nb.claim("B fails.", holds: false, evidence: "b = 1") == "B fails.")
+        #expect(nb.claimCount == 2)
+        #expect(nb.failedClaims == [Claim(sentence: "B fails.", holds: false, evidence: "b = 1")])
+        #expect(ClaimsFailed(slug: "claims-unit", failed: nb.failedClaims).description
+                == "claims-unit: claim does not hold on this run: \"B fails.\" (b = 1)")
+    }
+}
+
+@Suite("Solutions never write into the book's folder")
+struct SolutionsFolderTests {
+    @Test("--solutions with the default output goes to a temporary folder; ./output is untouched")
+    func defaultOutputRedirected() throws {
+        let cwd = try tempDir()
+        defer { try? FileManager.default.removeItem(at: cwd) }
+        let p = Process()
+        p.executableURL = executable("ch00-tour")
+        p.arguments = ["--solutions", "--no-render"]
+        p.currentDirectoryURL = cwd
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: cwd.appendingPathComponent("output").path))
+        #expect(out.contains("Solutions run: the page goes to"))
+    }
+
+    @Test("a folder holding the book's contents page counts as the book")
+    func bookFolderDetected() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(ChapterRun.solutionsFolder(for: dir.path) == nil)
+        try "# \(Book.title)\n".write(to: dir.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        #expect(ChapterRun.solutionsFolder(for: dir.path) != nil)
+    }
+}
