@@ -23,8 +23,8 @@ struct FindLearningRate: AsyncParsableCommand {
 
             Rules (--suggest): fastai's valley, steep, minimum, slide, computed exactly as fastai \
             2.8 does on the smoothed curve (its first ⌊steps/10⌋ and last 5 points dropped); and \
-            verified (the default with --data): 7 candidates half a decade apart below the sweep's \
-            lowest smoothed loss, each trained for --train-steps/8 steps; the best and the next lower \
+            verified (the default with --data): 7 candidates half a decade apart below the largest \
+            rate whose smoothed loss is within 10 % of the lowest, each trained for --train-steps/8 steps; the best and the next lower \
             rate trained for --train-steps, plus the rate between them; the suggestion is the one \
             with the lowest validation loss after --train-steps (the training loss with \
             --validation 0). Its trials and its cost (in full trainings and in sweeps) go to stderr. \

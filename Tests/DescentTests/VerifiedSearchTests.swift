@@ -37,12 +37,16 @@ struct VerifiedSearchTests {
         #expect(close(r.cost(sweepSteps: 100), 29.1, rel: 1e-15))
     }
 
-    @Test("the top candidate is the sweep's rate at its lowest smoothed loss")
+    @Test("the top candidate is the last rate whose smoothed loss is within 10 % of the lowest")
     func top() {
         var sweep = RangeTest.Result()
         sweep.rates = [0.001, 0.01, 0.1, 1]
         sweep.smoothed = [2, 1, 0.5, 3]
         #expect(VerifiedSearch.topRate(of: sweep, fallback: 7) == 0.1)
+        // A flat, noisy curve: its minimum (at 0.01) is noise; the edge is at 1, before the blow-up.
+        sweep.rates = [0.001, 0.01, 0.1, 1, 10]
+        sweep.smoothed = [0.683, 0.677, 0.70, 0.74, 0.9]
+        #expect(VerifiedSearch.topRate(of: sweep, fallback: 7) == 1)
         #expect(VerifiedSearch.topRate(of: RangeTest.Result(), fallback: 7) == 7)
     }
 }

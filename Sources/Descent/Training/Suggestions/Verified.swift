@@ -5,8 +5,9 @@ import RealModule
 /// loss, because the best rate depends on how long one trains (large rates win short runs and
 /// lose long ones).
 ///
-/// With B the training budget (steps) and α_top the sweep's rate at its lowest smoothed loss
-/// (beyond it the loss rises, so no longer run can afford more):
+/// With B the training budget (steps) and α_top the largest rate of the sweep whose smoothed loss
+/// is within 10 % of its lowest (beyond it the loss only rises, so no longer run can afford more;
+/// see ``topRate(of:fallback:tolerance:)``):
 ///
 /// 1. **Candidates**: cₖ = α_top · 10^(−k·h), k = 0 … m−1 (default m = 7, h = ½ decade: 3 decades).
 /// 2. **Screen**: train each for ⌈B/8⌉ steps; keep the winner w (lowest validation loss).
@@ -75,10 +76,14 @@ public struct VerifiedSearch: Sendable {
         public func cost(sweepSteps: Int) -> Double { Double(stepsTrained) / Double(max(sweepSteps, 1)) }
     }
 
-    /// The top candidate: the rate at the sweep's lowest smoothed loss (the largest rate if the
-    /// sweep recorded nothing).
-    public static func topRate(of sweep: RangeTest.Result, fallback: Double) -> Double {
-        guard let i = sweep.smoothed.indices.min(by: { sweep.smoothed[$0] < sweep.smoothed[$1] }) else { return fallback }
+    /// The top candidate: the largest rate of the sweep whose smoothed loss is still within
+    /// `tolerance` (default 10 %) of the lowest, sᵢ ≤ tolerance · min s — the edge past which the
+    /// sweep only got worse. On a curve that barely moves before it blows up (a task that needs
+    /// more than one step per rate to learn) the minimum itself is noise and can sit decades
+    /// too low; the edge does not. The sweep's largest rate if it recorded nothing.
+    public static func topRate(of sweep: RangeTest.Result, fallback: Double, tolerance: Double = 1.1) -> Double {
+        guard let best = sweep.smoothed.min(), best.isFinite else { return fallback }
+        let i = sweep.smoothed.lastIndex { $0 <= tolerance * best }!
         return sweep.rates[i]
     }
 
