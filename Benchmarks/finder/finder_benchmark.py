@@ -144,7 +144,7 @@ def benchmark(lab, quick):
     return results
 
 
-def timing(lab, repeats=5):
+def timing(lab, repeats=11):
     """The sweep alone: Descent's CLI end to end vs torch-lr-finder's range_test."""
     import numpy as np
     import torch
@@ -154,11 +154,6 @@ def timing(lab, repeats=5):
     torch.set_default_dtype(torch.float64)
     args = ["find-lr", "--data", "digits", "--layers", "32,32", "--batch-size", "32", "--optimizer", "adam",
             "--suggest", "valley", "--steps", "100", "--min-lr", "1e-7", "--max-lr", "10"]
-    descent = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        run(lab, args)
-        descent.append(time.perf_counter() - t)
     # The same data: digits as `lab` ships it, split and z-scored as `lab` does (seed 42, 20 %)
     # -- for timing only the shapes matter (1,437 x 64 training rows, 10 classes).
     table = np.loadtxt(os.path.join(ROOT, "Data/digits/digits.csv"), delimiter=",", skiprows=1)
@@ -170,8 +165,19 @@ def timing(lab, repeats=5):
     xt = torch.tensor((x[idx] - mu) / sd)
     yt = torch.tensor(y[idx])
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(xt, yt), batch_size=32, shuffle=True)
-    torch_times = []
+    # Interleaved, so both see the same machine load (the machine is shared).
+    # Wall clock and CPU time (user + system) of each: on a shared machine the wall clock of a
+    # 20 ms process is mostly waiting for a core, so the CPU time is the steadier measure.
+    import resource
+    descent, torch_times, descent_cpu, torch_cpu = [], [], [], []
     for _ in range(repeats):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        run(lab, args)
+        descent.append(time.perf_counter() - t)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        descent_cpu.append((r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime))
+        c = time.process_time()
         t = time.perf_counter()
         torch.manual_seed(0)
         model = nn.Sequential(nn.Linear(64, 32), nn.Tanh(), nn.Linear(32, 32), nn.Tanh(), nn.Linear(32, 10))
@@ -180,10 +186,14 @@ def timing(lab, repeats=5):
         finder.range_test(loader, end_lr=10, num_iter=100, step_mode="exp", smooth_f=0.02, diverge_th=4)
         finder.reset()
         torch_times.append(time.perf_counter() - t)
+        torch_cpu.append(time.process_time() - c)
     med = lambda v: sorted(v)[len(v) // 2]
     import torch_lr_finder
     return dict(descent_seconds=descent, torch_seconds=torch_times, descent_median=med(descent),
                 torch_median=med(torch_times), ratio=med(torch_times) / med(descent),
+                descent_cpu=descent_cpu, torch_cpu=torch_cpu, descent_cpu_median=med(descent_cpu),
+                torch_cpu_median=med(torch_cpu), cpu_ratio=med(torch_cpu) / max(med(descent_cpu), 1e-3),
+                load_average=os.getloadavg()[0],
                 torch_version=torch.__version__, torch_lr_finder_version=getattr(torch_lr_finder, "__version__", "0.2.2"))
 
 
@@ -207,7 +217,9 @@ def report(results, t):
         lines.append(f"Sweep alone (digits, 64-32-32-10 tanh, Adam, batch 32, 100 steps 1e-7…10), median of "
                      f"{len(t['descent_seconds'])}: `lab find-lr --suggest valley` end to end {t['descent_median']*1000:.0f} ms; "
                      f"torch-lr-finder {t['torch_lr_finder_version']} `range_test` (torch {t['torch_version']}, float64, "
-                     f"1 thread) {t['torch_median']*1000:.0f} ms; ratio **{t['ratio']:.1f}×**.")
+                     f"1 thread) {t['torch_median']*1000:.0f} ms; ratio **{t['ratio']:.1f}×** wall clock. CPU time (user + system): "
+                     f"{t['descent_cpu_median']*1000:.0f} ms vs {t['torch_cpu_median']*1000:.0f} ms, ratio "
+                     f"**{t['cpu_ratio']:.1f}×** (load average {t['load_average']:.1f} on 2 cores).")
     return "\n".join(lines) + "\n"
 
 
@@ -216,7 +228,7 @@ def main():
     ap.add_argument("--lab", default=os.path.join(ROOT, ".build/release/lab"))
     ap.add_argument("--quick", action="store_true", help="3 cases only")
     ap.add_argument("--timing-only", action="store_true", help="time the sweep again; keep results.json's hit table")
-    ap.add_argument("--repeats", type=int, default=5, help="timing repeats (median)")
+    ap.add_argument("--repeats", type=int, default=11, help="timing repeats (median), interleaved")
     a = ap.parse_args()
     t = timing(a.lab, a.repeats)
     print(f"timing: Descent {t['descent_median']:.3f} s, torch-lr-finder {t['torch_median']:.3f} s, ratio {t['ratio']:.1f}", flush=True)

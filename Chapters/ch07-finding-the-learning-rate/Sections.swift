@@ -15,7 +15,8 @@ extension Chapter7 {
         let rawRate = sweep.rates[raw], smoothRate = sweep.rates[smooth]
         let growth = Double.pow(1e7, 50.0 / 99)
         nb.prose("""
-            Every fastai rule reads the *smoothed* curve of a sweep, and both lag behind the rate. On the quadratic of \
+            Every fastai rule reads the *smoothed* curve of a sweep, and two lags separate that curve from the \
+            rates it reports: the sweep's own and the smoothing's. On the quadratic of \
             chapter 2, $f = 0.1x^2 + 2y^2$ (λmin = 0.2, λmax = 4), plain gradient descent diverges beyond \
             2/λmax = 0.5. A sweep of 100 steps from 10⁻⁶ to 10 from (−5, −2), one step per rate: \
             \(nb.claim("the raw loss keeps falling past the threshold",
@@ -63,7 +64,7 @@ extension Chapter7 {
         }), caption: "fastai's rules and verified against the analytic optimum (plain SGD from (−5, −2)).")
         let ratio = verified.rate / Self.bestFixed
         nb.prose("""
-            quadratic: 2/(λmin+λmax) = \(Fmt.sig(Self.bestFixed, 4)); verified (B = \(budget)) = \(Fmt.sig(verified.rate, 4)) \
+            On the quadratic: 2/(λmin+λmax) = \(Fmt.sig(Self.bestFixed, 4)); verified (B = \(budget)) = \(Fmt.sig(verified.rate, 4)) \
             after \(verified.trials.count) runs (\(Fmt.sig(verified.trainings, 3)) trainings of \(budget) steps). \
             \(nb.claim("Verified, which only tries rates half a decade apart and one between, lands within a factor 2 of the optimum and below the divergence threshold.",
                        holds: ratio > 0.5 && ratio < 2 && verified.rate < Self.twoOverLambdaMax,
@@ -109,7 +110,7 @@ extension Chapter7 {
         let means = finals.map { ($0.0, $0.1.reduce(0, +) / Double($0.1.count)) }
         let lowest = means.filter { $0.1.isFinite }.min { $0.1 < $1.1 }
         nb.prose("""
-            one-cycle peak α = \(Fmt.sig(peak, 4)). Lowest mean validation loss after \(budget) steps: \
+            With one-cycle peak α = \(Fmt.sig(peak, 4)), the lowest mean validation loss after \(budget) steps: \
             \(lowest.map { "\($0.0) (\(Fmt.fixed($0.1, 4)))" } ?? "none (every schedule diverged)"); \
             \(means.map { "\($0.0) \(Fmt.fixed($0.1, 4))" }.joined(separator: ", ")). \
             One-cycle's purpose is to let the peak be larger than a constant rate could survive, which exercise 2 tries.
