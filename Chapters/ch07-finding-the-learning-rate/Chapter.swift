@@ -55,7 +55,7 @@ struct Chapter7 {
             the loss smoothed by an exponential moving average (β = 0.98, bias-corrected), stopped once the smoothed \
             loss exceeds 4× its best. fastai's rules read the smoothed curve after dropping its first \
             ⌊\(test.steps)/10⌋ and last 5 points, exactly as fastai 2.8 does (the tests compare Descent's rules with \
-            fastai's own functions on 14 curves). The same run is `lab find-lr --data digits --layers 32 \
+            fastai's own functions on 17 curves). The same run is `lab find-lr --data digits --layers 32 \
             --optimizer adam --suggest all`.
             """)
         try await nb.figure(Figure(name: "range-test", title: "Range test on digits, five optimizers, fastai's four rules",

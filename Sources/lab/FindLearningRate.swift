@@ -215,7 +215,9 @@ struct FindLearningRate: AsyncParsableCommand {
                                      x: tried.map(\.rate), y: tried.map(\.loss)))
                 series.append(Series(title: "verified \(significant(v.rate, 3))", style: .points, x: [v.rate], y: [v.loss]))
             }
-            return Figure(name: "find-lr", title: title, xLabel: "learning rate", yLabel: "loss", xScale: .log, series: series)
+            let positive = series.allSatisfy { $0.y.allSatisfy { $0 > 0 } }
+            return Figure(name: "find-lr", title: title, xLabel: "learning rate", yLabel: "loss", xScale: .log,
+                          yScale: positive ? .log : .linear, series: series)
         }())
     }
 }
