@@ -12,7 +12,7 @@ Writes
                                           each pixel 0…16 as one base-17 character, then the digit), so
                                           `lab` and the chapters find `digits` without any file
   Data/digits/VERSIONS.txt                scikit-learn / numpy / python versions and the CSV's SHA-256
-The test `DigitsTests` parses digits.csv and checks it equals the embedded copy cell by cell.
+The test `BuiltInDataTests` parses digits.csv and checks it equals the embedded copy cell by cell.
 Deterministic: rerunning gives identical files.
 """
 import hashlib

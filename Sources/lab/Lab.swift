@@ -14,6 +14,7 @@ struct Lab: AsyncParsableCommand {
               lab optimize --function rosenbrock --start -1.5,2 --steps 500 --optimizer adam --lr 0.05 --amsgrad
               lab schedule --lr 0.1 --steps 300 --schedule warmup:steps=10+cosine:T=290
               lab find-lr --function quadratic --start -5,-2 --optimizer sgd --min-lr 1e-6 --max-lr 10
+              lab train --data digits --optimizer adam --lr 0.001 --steps 2000
             """,
         subcommands: [Optimize.self, PrintSchedule.self, FindLearningRate.self, Train.self]
     )

@@ -28,8 +28,8 @@ struct Train: AsyncParsableCommand {
 
             Examples:
               lab train --data digits --optimizer adam --lr 0.001 --steps 2000
-              lab train --data prices.csv --target price --task regression --layers 64 --activation relu \\
-                  --optimizer sgd --momentum 0.9 --lr 0.01 --schedule cosine:T=1000 --format table
+              lab train --data prices.csv --target price --layers 64 --activation relu \\
+                  --optimizer sgd --momentum 0.9 --lr 0.01 --format table
             """
     )
 
@@ -79,6 +79,7 @@ struct Train: AsyncParsableCommand {
         // Claim the output file before training, so a bad path fails before any work or output.
         let saver = try saveParams.map { try AtomicFile(path: $0) }
         defer { saver?.discard() }
+        try refuseIfTooLarge(network, data)
 
         let progress = ProgressBar(total: steps)
         var rows: [EvaluationRow] = []
@@ -87,14 +88,13 @@ struct Train: AsyncParsableCommand {
         if streaming { try writeStdout(TrainCSV.header) }
         let run = try data.train(network, initializer: modelOptions.`init`.initializer, initialParameters: initial,
                                  optimizer: optimizerOptions.make(lr: lr), schedule: schedule, steps: steps,
-                                 batchSize: dataOptions.batchSize, evaluateEvery: evalEvery, seed: dataOptions.seed,
-                                 progress: { progress.update(step: $0) }) { row in
+                                 batchSize: dataOptions.batchSize, evaluateEvery: evalEvery, seed: dataOptions.seed) { row in
             if streaming {
                 try progress.interrupting { try writeStdout(TrainCSV.line(row)) }
             } else {
                 rows.append(row)
             }
-        }
+        } progress: { progress.update(step: $0) }
         progress.finish()
         if !streaming {
             try await emitTrain(rows, format: format, accuracy: accuracyColumn, title:

@@ -34,6 +34,20 @@ func loadTable(_ name: String) throws -> DataTable {
     do { return try DataTable(csv: bytes, source: name, memoryLimit: limit) } catch { throw LabError(error.description) }
 }
 
+/// Refuses a network whose buffers would not fit in memory (before it is allocated, which would crash):
+/// θ, its gradient, up to three optimizer buffers and the drawn copy; activations and their gradients for
+/// a batch and for each split.
+func refuseIfTooLarge(_ network: MLP, _ data: PreparedData) throws {
+    let widths = Double(network.layers.map(\.outputs).reduce(0, +))
+    let rowCount = Double(2 * data.training.count + (data.validation?.count ?? 0))
+    let bytes = 8 * (6 * Double(network.parameterCount) + 2 * rowCount * widths)
+    let limit = memoryLimit()
+    guard bytes <= limit else {
+        throw LabError("--layers: the \(network.shapeDescription) has \(network.parameterCount) parameters and needs about "
+            + "\(Int(bytes / 1e6)) MB, more than the \(Int(limit / 1e6)) MB of memory")
+    }
+}
+
 /// Reads a whole file.
 func readFile(_ path: String, what: String) throws -> [UInt8] {
     let fd = open(path, O_RDONLY)
@@ -136,12 +150,13 @@ final class AtomicFile {
 }
 
 /// A progress bar on standard error, drawn only when standard error is a terminal and the run has
-/// lasted over a second; cleared when the run ends.
+/// lasted over a second (`LAB_PROGRESS_DELAY` seconds when set; the tests use 0); cleared when the run ends.
 final class ProgressBar {
     private let total: Int
     private let enabled: Bool
     private let stdoutIsTerminal: Bool
     private let start: Double
+    private let delay: Double
     private var lastDraw = -1.0
     private var shown = false
     private var step = 0
@@ -151,6 +166,7 @@ final class ProgressBar {
         enabled = isatty(STDERR_FILENO) != 0
         stdoutIsTerminal = isatty(STDOUT_FILENO) != 0
         start = ProgressBar.now()
+        delay = getenv("LAB_PROGRESS_DELAY").flatMap { Double(String(cString: $0)) } ?? 1
     }
 
     static func now() -> Double {
@@ -163,7 +179,7 @@ final class ProgressBar {
         guard enabled else { return }
         self.step = step
         let t = ProgressBar.now()
-        guard t - start > 1, t - lastDraw > 0.1 else { return }
+        guard t - start >= delay, t - lastDraw > 0.1 else { return }
         lastDraw = t
         draw(elapsed: t - start)
     }

@@ -55,6 +55,11 @@ public struct PreparedData: Sendable {
     /// Population σ_y of the training targets (regression; 1 for classification).
     public let targetStandardDeviation: Double
 
+    /// Whether every target value is an integer.
+    public let targetIsIntegral: Bool
+    /// Number of distinct target values (all rows).
+    public let targetDistinctCount: Int
+
     /// Mean squared error (regression) or softmax cross-entropy (classification).
     public var loss: Loss { task == .regression ? .meanSquaredError : .softmaxCrossEntropy }
     /// Number of network outputs: 1, or the number of classes.
@@ -70,8 +75,10 @@ public struct PreparedData: Sendable {
             return "task: classification (target '\(targetName)' has \(classes.count) distinct integer values, "
                 + "≤ \(PreparedData.automaticClassLimit); use --task regression to override)"
         case .regression:
-            return "task: regression (target '\(targetName)' is not \(PreparedData.automaticClassLimit) "
-                + "or fewer distinct integers; use --task classification to override)"
+            let why = targetIsIntegral
+                ? "has \(targetDistinctCount) distinct values, more than \(PreparedData.automaticClassLimit)"
+                : "has values that are not integers"
+            return "task: regression (target '\(targetName)' \(why); use --task classification to override)"
         }
     }
 
@@ -140,6 +147,7 @@ public struct PreparedData: Sendable {
 
         // The task.
         var distinct = Array(Set(y)).sorted()
+        let distinctCount = distinct.count
         let integers = y.allSatisfy { $0 == $0.rounded() }
         let inferred = task == nil
         let kind = task ?? (integers && distinct.count <= PreparedData.automaticClassLimit ? .classification : .regression)
@@ -194,6 +202,8 @@ public struct PreparedData: Sendable {
         self.targetName = targetName
         self.task = kind
         self.taskWasInferred = inferred
+        self.targetIsIntegral = integers
+        self.targetDistinctCount = distinctCount
         self.classes = distinct
         self.training = dataset(trainRows)
         self.validation = validationRows.isEmpty ? nil : dataset(validationRows)

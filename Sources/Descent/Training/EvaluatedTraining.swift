@@ -83,7 +83,7 @@ public func trainEvaluating(
     _ network: MLP, parameters: [Double], training: Dataset, validation: Dataset?, loss: Loss,
     optimizer: some Optimizer, schedule: Schedule = .constant, steps: Int, batchSize: Int,
     evaluateEvery: Int, accuracy: Bool, divergence: DivergenceCriterion = .nonFinite,
-    rng: inout SeededGenerator, progress: ((_ step: Int) -> Void)? = nil, onRow: (EvaluationRow) throws -> Void
+    rng: inout SeededGenerator, onRow: (EvaluationRow) throws -> Void, progress: ((_ step: Int) -> Void)? = nil
 ) rethrows -> EvaluatedRun {
     precondition(steps >= 0 && batchSize >= 0 && evaluateEvery >= 1, "steps ≥ 0, batch size ≥ 0, evaluateEvery ≥ 1")
     precondition(training.count >= 1, "the training split is empty")
@@ -167,7 +167,7 @@ public func trainEvaluating(
 }
 
 extension PreparedData {
-    /// Trains `network` on the training split, reporting rows as ``trainEvaluating(_:parameters:training:validation:loss:optimizer:schedule:steps:batchSize:evaluateEvery:accuracy:divergence:rng:progress:onRow:)``
+    /// Trains `network` on the training split, reporting rows as ``trainEvaluating(_:parameters:training:validation:loss:optimizer:schedule:steps:batchSize:evaluateEvery:accuracy:divergence:rng:onRow:progress:)``
     /// does (accuracy for a classification with a validation split).
     ///
     /// A generator seeded with `seed` first draws the initial weights with `initializer`, then the
@@ -177,14 +177,14 @@ extension PreparedData {
         _ network: MLP, initializer: Initializer, initialParameters: [Double]? = nil,
         optimizer: some Optimizer, schedule: Schedule = .constant, steps: Int, batchSize: Int,
         evaluateEvery: Int, seed: UInt64, divergence: DivergenceCriterion = .nonFinite,
-        progress: ((_ step: Int) -> Void)? = nil, onRow: (EvaluationRow) throws -> Void = { _ in }
+        onRow: (EvaluationRow) throws -> Void = { _ in }, progress: ((_ step: Int) -> Void)? = nil
     ) rethrows -> EvaluatedRun {
         var rng = SeededGenerator(seed: seed)
         let drawn = network.initialParameters(initializer, using: &rng)
         return try trainEvaluating(network, parameters: initialParameters ?? drawn, training: training,
                                    validation: validation, loss: loss, optimizer: optimizer, schedule: schedule,
                                    steps: steps, batchSize: batchSize, evaluateEvery: evaluateEvery,
-                                   accuracy: task == .classification, divergence: divergence, rng: &rng, progress: progress,
-                                   onRow: onRow)
+                                   accuracy: task == .classification, divergence: divergence, rng: &rng, onRow: onRow,
+                                   progress: progress)
     }
 }
