@@ -75,7 +75,7 @@ struct FindLearningRate: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Largest rate of the sweep (> --min-lr).")
     var maxLr: Double = 10
 
-    @Option(parsing: .unconditional, help: "Number of sweep steps N ≥ 2.")
+    @Option(parsing: .unconditional, help: "Number of sweep steps N, 2 ≤ N ≤ 10⁶.")
     var steps: Int = 100
 
     @Option(parsing: .unconditional, help: "Training budget B ≥ 8 the verified rule judges its candidates for (steps).")
@@ -92,7 +92,14 @@ struct FindLearningRate: AsyncParsableCommand {
         try validateRate("--max-lr", maxLr)
         guard maxLr > minLr else { throw ValidationError("--max-lr (\(maxLr)) must be larger than --min-lr (\(minLr))") }
         guard steps >= 2 else { throw ValidationError("--steps must be ≥ 2 for a sweep (e.g. --steps 100), got \(steps)") }
+        // The same bounds as h10b's `Limits` (sweep curve held in memory; training budget).
+        guard steps <= 1_000_000 else {
+            throw ValidationError("--steps must be at most 1000000 (10⁶) for a sweep, which keeps its curve in memory; got \(steps)")
+        }
         guard trainSteps >= 8 else { throw ValidationError("--train-steps must be ≥ 8 (e.g. --train-steps 1000), got \(trainSteps)") }
+        guard trainSteps <= 100_000_000 else {
+            throw ValidationError("--train-steps must be at most 100000000 (10⁸), got \(trainSteps)")
+        }
         switch (data, function) {
         case (nil, nil): throw ValidationError("give --data PATH|NAME (e.g. --data digits) or --function NAME --start X,Y")
         case (.some, .some): throw ValidationError("give either --data or --function, not both")

@@ -57,6 +57,7 @@ struct FindLearningRateDataTests {
          "verified trains on data"),
         (["find-lr", "--data", "digits", "--optimizer", "sgd", "--train-steps", "4"], "--train-steps must be ≥ 8"),
         (["find-lr", "--data", "/nonexistent.csv", "--optimizer", "sgd"], "no such file"),
+        (["find-lr", "--data", "digits", "--optimizer", "sgd", "--steps", "1000001"], "at most 1000000"),
     ])
     func refused(_ c: (arguments: [String], message: String)) throws {
         let run = try lab(c.arguments)
