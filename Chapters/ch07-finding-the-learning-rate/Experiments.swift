@@ -1,29 +1,88 @@
 import Descent
 import RealModule
 
-/// The optimizers of the grid search, by name, as functions of the rate.
+/// The optimizers of the chapter, by their palette names, as functions of the rate.
 let contenders: [(name: String, make: @Sendable (Double) -> any Optimizer)] = [
     ("SGD", { SGD(learningRate: $0) }),
-    ("momentum 0.9", { SGD(learningRate: $0, momentum: 0.9) }),
+    ("momentum", { SGD(learningRate: $0, momentum: 0.9) }),
     ("AdaGrad", { AdaGrad(learningRate: $0) }),
     ("RMSprop", { RMSprop(learningRate: $0) }),
     ("Adam", { Adam(learningRate: $0) }),
 ]
 
-/// Final losses on a log grid: [optimizer][rate][seed].
-func gridSearch(_ task: SupervisedTask, exponents: [Double], seeds: [UInt64], steps: Int, progress: () -> Void) -> [[[Double]]] {
-    contenders.map { c in
-        exponents.map { e in
-            seeds.map { s -> Double in
-                defer { progress() }
-                return task.finalLoss(c.make(Double.pow(10, e)), steps: steps, seed: s)
-            }
-        }
+/// The rules, in the order the page lists them.
+let ruleNames = ["valley", "steep", "minimum", "slide", "verified"]
+
+/// The chapter's task: `digits` (1,797 images, 64 pixels, 10 classes), 20 % held out by a split
+/// seeded like `lab train --seed`, an MLP 64 → 32 → 10 (tanh, Xavier-uniform), batches of 32.
+struct DigitsTask {
+    static let hidden = [32]
+    static let batchSize = 32
+
+    let seed: UInt64
+    let data: PreparedData
+    let network: MLP
+
+    init(seed: UInt64) {
+        self.seed = seed
+        data = try! PreparedData(Datasets.digits(), validationFraction: 0.2, seed: seed)
+        network = data.network(hidden: Self.hidden, activation: .tanh)
+    }
+
+    var finder: LearningRateFinder {
+        LearningRateFinder(data: data, network: network, initializer: .xavierUniform, batchSize: Self.batchSize, seed: seed)
+    }
+
+    /// Validation loss after `steps` updates at `rate` (+∞ if the run diverged) — `lab train`'s last row.
+    func validationLoss(_ optimizer: any Optimizer, rate: Double, steps: Int) -> Double {
+        finder.trial(optimizer, rate: rate, steps: steps).loss
+    }
+
+    /// Validation loss every `every` steps of a run with a schedule (+∞ from a divergence on).
+    func curve(_ optimizer: any Optimizer, schedule: Schedule, steps: Int, every: Int) -> [(step: Int, loss: Double)] {
+        var rows: [(Int, Double)] = []
+        _ = data.train(network, initializer: .xavierUniform, optimizer: optimizer, schedule: schedule, steps: steps,
+                       batchSize: Self.batchSize, evaluateEvery: every, seed: seed,
+                       onRow: { rows.append(($0.step, $0.validationLoss ?? .nan)) })
+        return rows
     }
 }
 
-/// Range-test suggestions on the quadratic from (−5, −2) with plain SGD.
-func quadraticSuggestions(steps: Int, smoothing: Double, minimum: Double = 1e-6, maximum: Double = 10) -> RangeTest.Result {
+/// What the range test and the five rules say for one optimizer, and what the grid says.
+struct RuleReport {
+    let optimizer: String
+    let sweep: RangeTest.Result
+    /// Rule name → the fastai rule's pick (nil: too few points).
+    let picks: [String: RateSuggestion]
+    let verified: VerifiedSearch.Result
+    /// Rule name → its rate.
+    var rates: [String: Double] {
+        picks.mapValues(\.rate).merging(["verified": verified.rate]) { a, _ in a }
+    }
+}
+
+/// The range test and all five rules for `optimizer` on the task of `seed`.
+func rules(_ name: String, _ make: (Double) -> any Optimizer, task: DigitsTask, test: RangeTest, budget: Int) -> RuleReport {
+    let finder = task.finder
+    let sweep = finder.sweep(make(test.minimumRate), test: test)
+    let curve = FastaiCurve(sweep, iterations: test.steps)
+    var picks: [String: RateSuggestion] = [:]
+    picks["valley"] = curve.valley()
+    picks["steep"] = curve.steep()
+    picks["minimum"] = curve.minimum()
+    picks["slide"] = curve.slide()
+    let verified = finder.verified(make(test.minimumRate), sweep: sweep, fallback: test.maximumRate, budget: budget)
+    return RuleReport(optimizer: name, sweep: sweep, picks: picks, verified: verified)
+}
+
+/// Mean over seeds of the validation loss after `budget` steps; NaN if any seed diverged.
+func meanLoss(_ make: (Double) -> any Optimizer, rate: Double, tasks: [DigitsTask], budget: Int) -> Double {
+    let v = tasks.map { $0.validationLoss(make(rate), rate: rate, steps: budget) }
+    return v.allSatisfy(\.isFinite) ? v.reduce(0, +) / Double(v.count) : .nan
+}
+
+/// Range test on the quadratic from (−5, −2) with plain SGD.
+func quadraticSweep(steps: Int, smoothing: Double, minimum: Double = 1e-6, maximum: Double = 10) -> RangeTest.Result {
     let test = RangeTest(minimumRate: minimum, maximumRate: maximum, steps: steps, smoothing: smoothing)
     var theta = [-5.0, -2.0]
     var sgd = SGD(learningRate: minimum)
@@ -31,4 +90,11 @@ func quadraticSuggestions(steps: Int, smoothing: Double, minimum: Double = 1e-6,
         Quadratic().gradient(p, into: &g)
         return Quadratic().value(p)
     }
+}
+
+/// f after `steps` steps of gradient descent on the quadratic from (−5, −2) at `rate`.
+func quadraticLoss(rate: Double, steps: Int) -> (loss: Double, stepsTrained: Int) {
+    let run = optimize(Quadratic(), from: [-5, -2], steps: steps, optimizer: SGD(learningRate: rate))
+    let l = run.points.last!.loss
+    return (run.divergence == nil && l.isFinite ? l : .infinity, run.points.count - 1)
 }

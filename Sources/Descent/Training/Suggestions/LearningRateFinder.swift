@@ -1,0 +1,87 @@
+/// The learning-rate finder on a data set: the range test on the training split's mini-batches,
+/// and the trials of ``VerifiedSearch`` — each exactly the run `lab train` makes with that rate.
+///
+/// Both start from the same state: a generator seeded with `seed` draws the initial weights θ₀
+/// (replaced by `initialParameters` when given) and then the batch order. The sweep moves a copy
+/// of that state and restores the parameters and optimizer afterwards (``RangeTest/run(parameters:optimizer:objective:)``);
+/// every trial starts again from θ₀, a fresh copy of the optimizer as given, and the generator
+/// as it was after θ₀ — so a sweep changes nothing that a later training sees.
+public struct LearningRateFinder: Sendable {
+    public let data: PreparedData
+    public let network: MLP
+    public let initializer: Initializer
+    public let initialParameters: [Double]?
+    /// Mini-batch size; 0 (or ≥ the training rows) = full batch.
+    public let batchSize: Int
+    public let seed: UInt64
+
+    public init(data: PreparedData, network: MLP, initializer: Initializer, initialParameters: [Double]? = nil,
+                batchSize: Int, seed: UInt64) {
+        self.data = data
+        self.network = network
+        self.initializer = initializer
+        self.initialParameters = initialParameters
+        self.batchSize = batchSize
+        self.seed = seed
+    }
+
+    /// The range test: update i uses the next mini-batch of the training split (epoch-wise
+    /// shuffles, as in training) and the loss Lᵢ is that of the next batch at the new point.
+    public func sweep<O: Optimizer>(_ optimizer: O, test: RangeTest) -> RangeTest.Result {
+        var rng = SeededGenerator(seed: seed)
+        let drawn = network.initialParameters(initializer, using: &rng)
+        var theta = initialParameters ?? drawn
+        var opt = optimizer
+        let training = data.training
+        let n = training.count
+        let fullBatch = batchSize == 0 || batchSize >= n
+        let b = fullBatch ? n : batchSize
+        let workspace = MLP.Workspace(network: network, batchSize: b)
+        var order: [Int] = [], cursor = 0
+        var bx = Matrix(rows: 0, columns: training.inputs.columns), by = Matrix(rows: 0, columns: training.targets.columns)
+        let loss = data.loss
+        return test.run(parameters: &theta, optimizer: &opt) { p, _, g in
+            let l: Double
+            if fullBatch {
+                l = workspace.lossAndGradient(p, input: training.inputs, target: training.targets, loss: loss)
+            } else {
+                if cursor >= order.count { order = rng.permutation(n); cursor = 0 }
+                let end = min(cursor + b, n)
+                training.inputs.gatherRows(order[cursor..<end], into: &bx)
+                training.targets.gatherRows(order[cursor..<end], into: &by)
+                cursor = end
+                l = workspace.lossAndGradient(p, input: bx, target: by, loss: loss)
+            }
+            for j in g.indices { g[j] = workspace.gradient[j] }
+            return l
+        }
+    }
+
+    /// One trial: `steps` updates at the constant `rate`, exactly as `lab train --lr rate --steps
+    /// steps`; returns the validation loss at the end (the training loss without a validation
+    /// split; +∞ if it diverged) and the steps run.
+    public func trial<O: Optimizer>(_ optimizer: O, rate: Double, steps: Int) -> (loss: Double, stepsTrained: Int) {
+        var opt = optimizer
+        opt.learningRate = rate
+        var last: EvaluationRow?
+        let run = data.train(network, initializer: initializer, initialParameters: initialParameters,
+                             optimizer: opt, steps: steps, batchSize: batchSize, evaluateEvery: max(steps, 1),
+                             seed: seed, onRow: { last = $0 })
+        if let d = run.divergence { return (.infinity, d.step) }
+        let l = last.map { $0.validationLoss ?? $0.trainingLoss } ?? .infinity
+        return (l.isFinite ? l : .infinity, steps)
+    }
+
+    /// The loss the trials are judged by, before any update (validation, else training).
+    public func initialLoss<O: Optimizer>(_ optimizer: O) -> Double {
+        trial(optimizer, rate: optimizer.learningRate, steps: 0).loss
+    }
+
+    /// ``VerifiedSearch`` below the sweep's lowest smoothed loss, for a budget of `budget` steps.
+    public func verified<O: Optimizer>(_ optimizer: O, sweep: RangeTest.Result, fallback: Double, budget: Int,
+                                       search: VerifiedSearch = VerifiedSearch()) -> VerifiedSearch.Result {
+        search.run(top: VerifiedSearch.topRate(of: sweep, fallback: fallback), budget: budget) { rate, steps in
+            trial(optimizer, rate: rate, steps: steps)
+        }
+    }
+}
