@@ -20,6 +20,7 @@ let chapters = [
     "ch07-finding-the-learning-rate",
     "ch08-fixing-vanishing-gradients",
     "ch09-momentum",
+    "ch10-faq",
 ]
 
 let package = Package(

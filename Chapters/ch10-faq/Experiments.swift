@@ -1,0 +1,63 @@
+import Descent
+import RealModule
+
+/// A learning-rate strategy of the FAQ's Q3 table: an optimizer made at a base rate, and a schedule
+/// for a run of a given length.
+struct Strategy: Sendable {
+    let name: String
+    let pen: String
+    let make: @Sendable (Double) -> any Optimizer
+    let schedule: @Sendable (Int) -> Schedule
+
+    static let all: [Strategy] = [
+        Strategy(name: "fixed rate (SGD)", pen: "SGD", make: { SGD(learningRate: $0) }, schedule: { _ in .constant }),
+        Strategy(name: "decayed (cosine)", pen: "cosine", make: { SGD(learningRate: $0) },
+                 schedule: { .cosine(CosineAnnealing(period: $0)) }),
+        Strategy(name: "warm restarts (SGDR)", pen: "SGDR", make: { SGD(learningRate: $0) },
+                 schedule: { .warmRestarts(CosineWarmRestarts(firstPeriod: max(1, ($0 + 6) / 7), multiplier: 2)) }),
+        Strategy(name: "AdaGrad", pen: "AdaGrad", make: { AdaGrad(learningRate: $0) }, schedule: { _ in .constant }),
+        Strategy(name: "RMSprop", pen: "RMSprop", make: { RMSprop(learningRate: $0) }, schedule: { _ in .constant }),
+        Strategy(name: "Adam", pen: "Adam", make: { Adam(learningRate: $0) }, schedule: { _ in .constant }),
+        Strategy(name: "AMSGrad", pen: "AMSGrad", make: { Adam(learningRate: $0, amsgrad: true) }, schedule: { _ in .constant }),
+        Strategy(name: "momentum 0.9", pen: "momentum", make: { SGD(learningRate: $0, momentum: 0.9) },
+                 schedule: { _ in .constant }),
+        Strategy(name: "one-cycle (SGD)", pen: "one-cycle", make: { SGD(learningRate: $0) },
+                 schedule: { .oneCycle(OneCycle(totalSteps: $0)) }),
+    ]
+}
+
+/// The loss f(θ) after every step of `strategy` at base rate `alpha` on `function`, with gradient
+/// noise N(0, σ²) per coordinate drawn from `seed` (σ = 0: exact gradients). Stops early (returning
+/// what it has) when the loss is no longer finite.
+func lossCurve(_ strategy: Strategy, alpha: Double, on function: any TestFunction, from start: [Double],
+               steps: Int, noise: Double = 0, seed: UInt64 = 0) -> [Double] {
+    var opt = strategy.make(alpha)
+    var scheduler = Scheduler(strategy.schedule(steps), baseRate: alpha)
+    var rng = SeededGenerator(seed: seed)
+    var theta = start, g = [Double](repeating: 0, count: start.count)
+    var out: [Double] = []
+    out.reserveCapacity(steps)
+    for t in 0..<steps {
+        function.gradient(theta, into: &g)
+        if noise > 0 { for i in g.indices { g[i] += noise * rng.gaussian() } }
+        opt.learningRate = scheduler.rate(at: t, loss: function.value(theta))
+        opt.step(&theta, gradient: g)
+        let f = function.value(theta)
+        out.append(f)
+        if !f.isFinite || f > 1e12 { break }
+    }
+    return out
+}
+
+/// The grid's best rate by a score of the curve (lower is better; runs that blew up are skipped).
+func bestOverGrid(_ strategy: Strategy, grid: [Double], steps: Int, score: ([Double]) -> Double,
+                  run: (Strategy, Double) -> [Double]) -> (rate: Double, score: Double) {
+    var best = (rate: Double.nan, score: Double.infinity)
+    for a in grid {
+        let curve = run(strategy, a)
+        guard curve.count == steps, let last = curve.last, last.isFinite else { continue }
+        let s = score(curve)
+        if s < best.score { best = (a, s) }
+    }
+    return best
+}
