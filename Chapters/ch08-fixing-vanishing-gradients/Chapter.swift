@@ -214,12 +214,15 @@ struct Chapter8 {
             """, solution: "residual-ratio") {
             // solution: residual-ratio
             let c = DeepDigits.Config(name: "residual", activation: .sigmoid, initializer: .standard, residual: true)
-            let rms = lab.atInitialisation(c, seed: 1).rms
+            let plain = DeepDigits.Config(name: "plain", activation: .sigmoid, initializer: .standard)
+            let rms = lab.atInitialisation(c, seed: 1).rms, base = lab.atInitialisation(plain, seed: 1).rms
+            let ratio = rms[0] / rms[DeepDigits.depth - 1], baseRatio = base[0] / base[DeepDigits.depth - 1]
             return """
-                layer 1 ÷ layer 10 = \(Fmt.sig(rms[0] / rms[DeepDigits.depth - 1], 3)). With a skip, ∂ℓ/∂hᵢ₋₁ = \
-                ∂ℓ/∂hᵢ + (the path through φ): the identity term carries the output's gradient to every layer \
-                undiminished, so the gradient reaching layer 1 is the sum of the skip's copy and the small \
-                through-paths, not their product.
+                With skips layer 1 ÷ layer 10 = \(Fmt.sig(ratio, 3)) (\(ratio > 1 ? "larger" : "smaller") than 1), \
+                against \(Fmt.sci(baseRatio, 2)) without them. With a skip, ∂ℓ/∂hᵢ₋₁ = ∂ℓ/∂hᵢ + (the path through φ): \
+                the identity term passes the gradient down without the factor σ′·W that shrinks it at every plain \
+                layer, so the gradient reaching layer 1 is a sum of the skip's copy and the small through-paths, \
+                not their product.
                 """
             // end solution
         }

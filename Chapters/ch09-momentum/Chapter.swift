@@ -330,16 +330,19 @@ struct Chapter9 {
             Which converges fastest, and why does a fixed effective rate not fix the speed?
             """, solution: "effective-rate") {
             // solution: effective-rate
+            var rates: [(beta: Double, rate: Double)] = []
             let rows = [0.0, 0.5, 0.9].map { beta -> String in
                 let alpha = 0.45 * (1 - beta)
                 let theory = HeavyBall.rate(learningRate: alpha, momentum: beta, eigenvalues: [MomentumLab.mu, MomentumLab.L])
                 let d = MomentumLab.distances(alpha: alpha, beta: beta, steps: 400)
                 let measured = Measure.convergenceRate(d, from: 200, to: 400)
+                rates.append((beta, measured))
                 return "β = \(beta): α = \(Fmt.sig(alpha)), rate \(Fmt.sig(measured)) (formula \(Fmt.sig(theory)))"
             }
+            let fastest = rates.min { $0.rate < $1.rate }!.beta
             return rows.joined(separator: "\n") + """
 
-                β = 0.5 is fastest. The effective rate sets the noise floor, not the speed: the speed is the larger \
+                β = \(fastest) is fastest. The effective rate sets the noise floor, not the speed: the speed is the larger \
                 root of z² − (1 + β − αλ)z + β. Too little β leaves the flat direction slow (gradient descent's \
                 1 − αμ); too much makes every direction oscillate with modulus √β = 0.95 at β = 0.9.
                 """

@@ -15,7 +15,7 @@ struct Chapter8and9WiringTests {
         #expect(abs(alpha - 4 / ((2 + 0.2.squareRoot()) * (2 + 0.2.squareRoot()))) < 1e-5)
         let rho = (20.0.squareRoot() - 1) / (20.0.squareRoot() + 1)
         #expect(abs(beta - rho * rho) < 1e-5)
-        let measured = try #require(number(after: "measured rate", in: run.stdout))
+        let measured = try #require(number(after: ", measured rate", in: run.stdout))
         #expect(abs(measured / rho - 1) < 0.02, "measured \(measured) vs \(rho)")
         #expect(run.page.contains("claims checked"))
     }

@@ -336,3 +336,34 @@ struct GoldenNetwork: Decodable, Sendable, CustomStringConvertible {
         return MLP.RunningStatistics(mean: mean, variance: variance)
     }
 }
+
+@Suite("Evaluated training with batch norm")
+struct EvaluatedBatchNormTests {
+    @Test("val_loss is the evaluation-mode loss with the run's running averages, not the batch statistics")
+    func validationUsesRunningAverages() throws {
+        var rng = SeededGenerator(seed: 4)
+        let net = MLP(inputs: 3, hidden: [6, 6], outputs: 2, activation: .tanh, batchNorm: true)
+        func data(_ n: Int) -> Dataset {
+            let x = Matrix(rows: n, columns: 3, elements: (0..<(3 * n)).map { _ in rng.gaussian() + 0.5 })
+            var t = Matrix(rows: n, columns: 2)
+            for i in 0..<n { t[i, rng.integer(below: 2)] = 1 }
+            return Dataset(inputs: x, targets: t)
+        }
+        let training = data(40), validation = data(12)
+        let theta = net.initialParameters(.xavierUniform, using: &rng)
+        var rows: [EvaluationRow] = []
+        var batches = SeededGenerator(seed: 5)
+        let run = trainEvaluating(net, parameters: theta, training: training, validation: validation,
+                                  loss: .softmaxCrossEntropy, optimizer: SGD(learningRate: 0.1), steps: 30, batchSize: 8,
+                                  evaluateEvery: 30, accuracy: true, rng: &batches) { rows.append($0) }
+        let stats = try #require(run.runningStatistics)
+        #expect(stats != net.initialStatistics())
+        let evaluator = Evaluator(network: net, data: validation, loss: .softmaxCrossEntropy)
+        let eval = evaluator.loss(run.parameters, statistics: stats)
+        let batch = evaluator.loss(run.parameters)
+        #expect(rows.last!.validationLoss == eval)
+        #expect(abs(eval - batch) > 1e-6 * eval, "eval \(eval) and batch-statistics \(batch) should differ")
+        // train_loss at the last row: training mode over the whole training split, averages untouched.
+        #expect(rows.last!.trainingLoss == Evaluator(network: net, data: training, loss: .softmaxCrossEntropy).loss(run.parameters))
+    }
+}
