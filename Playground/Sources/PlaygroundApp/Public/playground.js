@@ -29,6 +29,7 @@
   const results = [];        // per run: {rows, divergence, explosion, error}
   const limits = [];         // per run: {sgd, momentum, nesterov} or null
   let contours = null;       // {key, window, levels}
+  const limitCache = new Map();  // query → the answer of /api/limits (they change with κ and β only)
   const sequence = [];       // per run: the number of the latest request, so stale answers are dropped
   const timings = [];        // ms from a control change to the redrawn plots
   window.playgroundTimings = timings;
@@ -147,7 +148,10 @@
     if (state.function === "quadratic" && run.optimizer === "sgd") {
       const q = functionQuery();
       q.set("momentum", String(run.momentum));
-      jobs.push(getJSON("/api/limits", q).catch(() => null));
+      const key = q.toString();
+      // A move of α is one API call: the limits are asked for only when κ or β change.
+      jobs.push(limitCache.has(key) ? Promise.resolve(limitCache.get(key))
+        : getJSON("/api/limits", q).then((l) => { limitCache.set(key, l); return l; }, () => null));
     } else {
       jobs.push(Promise.resolve(null));
     }
@@ -310,14 +314,14 @@
     ctx.restore();
   }
 
-  function drawContours() {
-    const canvas = $("contour"), ctx = canvas.getContext("2d");
-    ctx.fillStyle = "#fff";
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    if (!contours) return;
-    const f = contourFrame();
-    const [x0, x1, y0, y1] = contours.window;
-    ctx.save();
+  /// The contour lines, drawn once per function (and κ) into an off-screen canvas.
+  function contourLayer(f) {
+    if (contours.layer) return contours.layer;
+    const canvas = $("contour");
+    const layer = document.createElement("canvas");
+    layer.width = canvas.width;
+    layer.height = canvas.height;
+    const ctx = layer.getContext("2d");
     ctx.beginPath();
     ctx.rect(PAD.left, PAD.top, f.w, f.h);
     ctx.clip();
@@ -331,6 +335,22 @@
       }
     }
     ctx.stroke();
+    contours.layer = layer;
+    return layer;
+  }
+
+  function drawContours() {
+    const canvas = $("contour"), ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    if (!contours) return;
+    const f = contourFrame();
+    const [x0, x1, y0, y1] = contours.window;
+    ctx.drawImage(contourLayer(f), 0, 0);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(PAD.left, PAD.top, f.w, f.h);
+    ctx.clip();
     // The minimum (or the saddle point).
     const m = MINIMA[state.function];
     ctx.fillStyle = "#000";
@@ -465,10 +485,12 @@
       if (!panel) return;
       const marks = panel.querySelector(".marks");
       marks.textContent = "";
+      marks.parentElement.classList.toggle("two", !!(limits[i] && limits[i].sgd !== null && run.momentum > 0));
       const limit = limits[i];
       const place = (value, label) => {
         const m = document.createElement("span");
-        m.className = "mark";
+        // The second limit's label goes on a second line, so the two never overlap.
+        m.className = marks.childElementCount ? "mark second" : "mark";
         m.textContent = label;
         m.title = label + " = " + fmt(value);
         m.style.left = ((Math.log10(value) + 4) / 5 * 100) + "%";
