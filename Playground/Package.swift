@@ -26,7 +26,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            resources: [.copy("Public")]
+            resources: [.process("Public")]
         ),
         .executableTarget(
             name: "playground",

@@ -11,7 +11,9 @@ struct PageRoutes {
 
     func add(to router: Router<PlaygroundContext>) throws {
         for file in Self.files {
-            guard let url = Bundle.module.url(forResource: "Public/\(file.name)", withExtension: nil) else {
+            // Processed resources are flattened into the bundle (and, unlike a copied folder,
+            // rebuilt when they change).
+            guard let url = Bundle.module.url(forResource: file.name, withExtension: nil) else {
                 throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: file.name])
             }
             let data = try Data(contentsOf: url)
