@@ -1,0 +1,120 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import PlaygroundApp
+
+/// The server's behaviour: limits, errors that never crash it, the book's boundaries, the page's files.
+@Suite struct RouteTests {
+    @Test func stepsAreCappedPerRequest() async throws {
+        try await testApplication().test(.router) { client in
+            let ok = try await get(client, "/api/schedule?lr=0.1&steps=100000&schedule=constant")
+            #expect(ok.status == .ok)
+            let over = try await get(client, "/api/optimize?function=quadratic&start=1,1&optimizer=sgd&lr=0.1&steps=100001")
+            #expect(over.status == .badRequest && over.body.contains("\"parameter\":\"steps\""))
+            let huge = try await get(client, "/api/schedule?lr=0.1&schedule=constant&steps=99999999999999999999")
+            #expect(huge.status == .badRequest)
+        }
+    }
+
+    @Test func slowRequestsTimeOut() async throws {
+        try await testApplication(timeout: .milliseconds(1)).test(.router) { client in
+            let answer = try await get(client, "/api/optimize?function=rosenbrock&start=-1.5,2&optimizer=adam&lr=0.01&steps=100000")
+            #expect(answer.status == .serviceUnavailable && answer.body.contains("timed out"))
+        }
+    }
+
+    @Test func largeBodiesAreRefused() async throws {
+        try await testApplication().test(.router) { client in
+            let body = ByteBuffer(repeating: 0x41, count: 64 * 1024)
+            let answer = try await get(client, "/api/palette", headers: [.contentLength: "\(body.readableBytes)"], body: body)
+            #expect(answer.status == .contentTooLarge)
+        }
+    }
+
+    /// Odd queries answer 400 or 404 with JSON: never a crash, never a 500.
+    @Test(arguments: [
+        "/api/optimize", "/api/optimize?", "/api/optimize?&&&", "/api/optimize?=1", "/api/optimize?function",
+        "/api/optimize?FUNCTION=quadratic", "/api/optimize?function=quadratic&function=%00", "/api/optimize?%ZZ=1",
+        "/api/optimize?function=quadratic&start=1e400,1&steps=5&optimizer=sgd&lr=1", "/api/limits?function=quadratic&momentum=1",
+        "/api/contours?function=saddle&condition=2", "/api/find-lr?help=true", "/api/schedule?version=true",
+        "/api/optimize?format=csv", "/api/nothing", "/api/palette?x=1",
+    ])
+    func badQueriesAnswerJSON(uri: String) async throws {
+        try await testApplication().test(.router) { client in
+            let answer = try await get(client, uri)
+            #expect(answer.status == .badRequest || answer.status == .notFound, "\(uri): \(answer.status)")
+            let object = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
+            #expect(object?["error"] is String, "\(uri): \(answer.body)")
+        }
+    }
+
+    @Test(arguments: [
+        "/book/../../etc/passwd", "/book/..%2F..%2Fetc/passwd", "/book/%2e%2e/%2e%2e/etc/passwd", "/book/ch00-tour/../../Package.swift",
+        "/book/ch00-tour/README.md", "/book/ch00-tour/.hidden", "/book/ch00-tour/nothing.svg", "/book/nothing/",
+        "/book/katex/", "/book/katex/../../../etc/passwd", "/etc/passwd", "/Package.swift", "/book/ch00-tour/x/",
+    ])
+    func nothingLeavesTheBook(uri: String) async throws {
+        try await testApplication().test(.router) { client in
+            let answer = try await get(client, uri)
+            #expect(answer.status == .notFound, "\(uri): \(answer.status)")
+            #expect(!answer.body.contains("root:"))
+        }
+    }
+
+    @Test func theBookIsServedAsHTML() async throws {
+        try await testApplication().test(.router) { client in
+            let index = try await get(client, "/book/")
+            #expect(index.status == .ok && index.type == "text/html; charset=utf-8")
+            #expect(index.body.contains("href=\"ch00-tour/\""))
+            let chapter = try await get(client, "/book/ch00-tour/")
+            #expect(chapter.status == .ok && chapter.body.contains("<img src=\"trajectories.svg\""))
+            #expect(chapter.body.contains("class=\"math display\"") && chapter.body.contains("rel=\"next\""))
+            let figure = try await get(client, "/book/ch00-tour/trajectories.svg")
+            #expect(figure.status == .ok && figure.type == "image/svg+xml" && figure.body.contains("<svg"))
+            let redirect = try await client.execute(uri: "/book/ch00-tour", method: .get) { $0 }
+            #expect(redirect.status == .movedPermanently && redirect.headers[.location] == "/book/ch00-tour/")
+        }
+    }
+
+    /// The page is self-contained: its own files only (no CDN), and they are all served.
+    @Test func thePageUsesOnlyItsOwnFiles() async throws {
+        try await testApplication().test(.router) { client in
+            for (route, _, type) in PageRoutes.files {
+                let answer = try await get(client, route)
+                #expect(answer.status == .ok && answer.type == type, "\(route)")
+                #expect(!answer.body.contains("http://") && !answer.body.contains("https://") && !answer.body.contains("//cdn"),
+                        "\(route) refers to another site")
+            }
+            let page = try await get(client, "/")
+            for asset in ["/playground.js", "/playground.css"] { #expect(page.body.contains("\"\(asset)\"")) }
+        }
+    }
+
+    /// The analytic limits come from Descent's Quadratic (2/L, 2(1+β)/L) and follow κ only through L.
+    @Test func limitsAndContours() async throws {
+        try await testApplication().test(.router) { client in
+            let q = try await get(client, "/api/limits?function=quadratic&condition=50&momentum=0.9")
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(q.body.utf8)) as? [String: Double])
+            #expect(o["L"] == 4 && o["sgd"] == 0.5 && abs(o["momentum"]! - 0.95) < 1e-15)
+            let r = try await get(client, "/api/limits?function=rosenbrock")
+            #expect(r.status == .ok && r.body.contains("\"sgd\":null"))
+            // Every contour segment's ends lie on its level (to the grid's interpolation error).
+            let c = try await get(client, "/api/contours?function=quadratic&condition=4")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(c.body.utf8)) as? [String: Any])
+            let levels = try #require(object["levels"] as? [[String: Any]])
+            #expect(levels.count >= 8)
+            for level in levels {
+                let value = try #require(level["value"] as? Double)
+                let segments = try #require(level["segments"] as? [[Double]])
+                #expect(!segments.isEmpty)
+                for s in segments {
+                    for (x, y) in [(s[0], s[1]), (s[2], s[3])] {
+                        let f = 0.5 * x * x + 2 * y * y
+                        #expect(abs(f - value) <= 0.02 * max(value, 0.5), "\(x),\(y): \(f) vs \(value)")
+                    }
+                }
+            }
+        }
+    }
+}
