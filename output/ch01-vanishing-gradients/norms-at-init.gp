@@ -1,25 +1,9 @@
-# Per-layer gradient norms at initialisation (10 × 64 MLP, spirals)
+# Per-layer gradient size at initialisation (10 × 64 MLP, spirals)
 # Redraw with: gnuplot norms-at-init.gp  (reads norms-at-init.dat, writes norms-at-init.svg and norms-at-init.png)
 reset
 DATA = "norms-at-init.dat"
 set encoding utf8
 set termoption noenhanced
-set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.8
-set style line 11 lc rgb "#0072B2" lw 2 dt 2 pt 7 ps 0.8
-set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8
-set style line 12 lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8
-set style line 3 lc rgb "#009E73" lw 2 pt 9 ps 0.8
-set style line 13 lc rgb "#009E73" lw 2 dt 2 pt 9 ps 0.8
-set style line 4 lc rgb "#CC79A7" lw 2 pt 11 ps 0.8
-set style line 14 lc rgb "#CC79A7" lw 2 dt 2 pt 11 ps 0.8
-set style line 5 lc rgb "#E69F00" lw 2 pt 13 ps 0.8
-set style line 15 lc rgb "#E69F00" lw 2 dt 2 pt 13 ps 0.8
-set style line 6 lc rgb "#56B4E9" lw 2 pt 15 ps 0.8
-set style line 16 lc rgb "#56B4E9" lw 2 dt 2 pt 15 ps 0.8
-set style line 7 lc rgb "#000000" lw 2 pt 6 ps 0.8
-set style line 17 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.8
-set style line 8 lc rgb "#999999" lw 2 pt 4 ps 0.8
-set style line 18 lc rgb "#999999" lw 2 dt 2 pt 4 ps 0.8
 set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
 set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
@@ -28,11 +12,13 @@ set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
         set terminal svg size 1330,440 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 1330,440 noenhanced font "Sans,11" background rgb "white"
+        set terminal pngcairo size 2660,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
     }
     set output "norms-at-init.".fmt
-    set multiplot layout 1,3 title "Per-layer gradient norms at initialisation (10 × 64 MLP, spirals)" font ",14"
+    set multiplot layout 1,3 title "Per-layer gradient size at initialisation (10 × 64 MLP, spirals)" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -40,19 +26,20 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "sigmoid"
     set xlabel "layer (1 = input side, 11 = output)"
-    set ylabel "‖∂L/∂Wᵢ‖"
+    set ylabel "per-weight RMS of ∂L/∂Wᵢ"
     set format x "% h"
     set logscale y
     set format y "%.0e"
     set xrange [0.5:11.5]
     set yrange [*:*]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal
-    set bmargin 6
-    plot DATA index 0 using 1:2 with linespoints ls 1 title "standard", \
-         DATA index 1 using 1:2 with linespoints ls 2 title "N(0, 1)", \
-         DATA index 2 using 1:2 with linespoints ls 3 title "Xavier", \
-         DATA index 3 using 1:2 with linespoints ls 4 title "He"
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
+    set xtics 5.0
+    plot DATA index 0 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
+         DATA index 1 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
+         DATA index 2 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
+         DATA index 3 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
     unset label
     unset arrow
     unset logscale
@@ -60,19 +47,20 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "tanh"
     set xlabel "layer (1 = input side, 11 = output)"
-    set ylabel "‖∂L/∂Wᵢ‖"
+    set ylabel "per-weight RMS of ∂L/∂Wᵢ"
     set format x "% h"
     set logscale y
     set format y "%.0e"
     set xrange [0.5:11.5]
     set yrange [*:*]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal
-    set bmargin 6
-    plot DATA index 4 using 1:2 with linespoints ls 1 title "standard", \
-         DATA index 5 using 1:2 with linespoints ls 2 title "N(0, 1)", \
-         DATA index 6 using 1:2 with linespoints ls 3 title "Xavier", \
-         DATA index 7 using 1:2 with linespoints ls 4 title "He"
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
+    set xtics 5.0
+    plot DATA index 4 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
+         DATA index 5 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
+         DATA index 6 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
+         DATA index 7 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
     unset label
     unset arrow
     unset logscale
@@ -80,19 +68,20 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "relu"
     set xlabel "layer (1 = input side, 11 = output)"
-    set ylabel "‖∂L/∂Wᵢ‖"
+    set ylabel "per-weight RMS of ∂L/∂Wᵢ"
     set format x "% h"
     set logscale y
     set format y "%.0e"
     set xrange [0.5:11.5]
     set yrange [*:*]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal
-    set bmargin 6
-    plot DATA index 8 using 1:2 with linespoints ls 1 title "standard", \
-         DATA index 9 using 1:2 with linespoints ls 2 title "N(0, 1)", \
-         DATA index 10 using 1:2 with linespoints ls 3 title "Xavier", \
-         DATA index 11 using 1:2 with linespoints ls 4 title "He"
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
+    set xtics 5.0
+    plot DATA index 8 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
+         DATA index 9 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
+         DATA index 10 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
+         DATA index 11 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
     unset multiplot
     unset output
 }

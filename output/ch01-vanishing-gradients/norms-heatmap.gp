@@ -1,25 +1,9 @@
-# Per-layer gradient norms during training
+# Per-layer gradient size during training (one colour scale)
 # Redraw with: gnuplot norms-heatmap.gp  (reads norms-heatmap.dat, writes norms-heatmap.svg and norms-heatmap.png)
 reset
 DATA = "norms-heatmap.dat"
 set encoding utf8
 set termoption noenhanced
-set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.8
-set style line 11 lc rgb "#0072B2" lw 2 dt 2 pt 7 ps 0.8
-set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8
-set style line 12 lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8
-set style line 3 lc rgb "#009E73" lw 2 pt 9 ps 0.8
-set style line 13 lc rgb "#009E73" lw 2 dt 2 pt 9 ps 0.8
-set style line 4 lc rgb "#CC79A7" lw 2 pt 11 ps 0.8
-set style line 14 lc rgb "#CC79A7" lw 2 dt 2 pt 11 ps 0.8
-set style line 5 lc rgb "#E69F00" lw 2 pt 13 ps 0.8
-set style line 15 lc rgb "#E69F00" lw 2 dt 2 pt 13 ps 0.8
-set style line 6 lc rgb "#56B4E9" lw 2 pt 15 ps 0.8
-set style line 16 lc rgb "#56B4E9" lw 2 dt 2 pt 15 ps 0.8
-set style line 7 lc rgb "#000000" lw 2 pt 6 ps 0.8
-set style line 17 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.8
-set style line 8 lc rgb "#999999" lw 2 pt 4 ps 0.8
-set style line 18 lc rgb "#999999" lw 2 dt 2 pt 4 ps 0.8
 set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
 set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
@@ -28,11 +12,13 @@ set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
         set terminal svg size 900,440 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 900,440 noenhanced font "Sans,11" background rgb "white"
+        set terminal pngcairo size 1800,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
     }
     set output "norms-heatmap.".fmt
-    set multiplot layout 1,2 title "Per-layer gradient norms during training" font ",14"
+    set multiplot layout 1,2 title "Per-layer gradient size during training (one colour scale)" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -43,13 +29,14 @@ do for [fmt in "svg png"] {
     set ylabel "layer"
     set format x "% h"
     set format y "% h"
-    set xrange [*:*]
-    set yrange [*:*]
+    set xrange [0.0:1500.0]
+    set yrange [0.5:11.5]
     unset key
-    set bmargin
+    set bmargin 5
+    set xtics 500.0
     set colorbox
-    set cblabel "log10 ‖∂L/∂Wᵢ‖"
-    set cbrange [*:*]
+    set cblabel "log10 per-weight RMS of ∂L/∂Wᵢ"
+    set cbrange [-11.721220619206832:-1.0070588697617064]
     plot DATA index 0 using 1:2:3 with image notitle
     unset label
     unset arrow
@@ -61,13 +48,14 @@ do for [fmt in "svg png"] {
     set ylabel "layer"
     set format x "% h"
     set format y "% h"
-    set xrange [*:*]
-    set yrange [*:*]
+    set xrange [0.0:1500.0]
+    set yrange [0.5:11.5]
     unset key
-    set bmargin
+    set bmargin 5
+    set xtics 500.0
     set colorbox
-    set cblabel "log10 ‖∂L/∂Wᵢ‖"
-    set cbrange [*:*]
+    set cblabel "log10 per-weight RMS of ∂L/∂Wᵢ"
+    set cbrange [-11.721220619206832:-1.0070588697617064]
     plot DATA index 1 using 1:2:3 with image notitle
     unset multiplot
     unset output

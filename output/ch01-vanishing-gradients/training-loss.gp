@@ -4,22 +4,6 @@ reset
 DATA = "training-loss.dat"
 set encoding utf8
 set termoption noenhanced
-set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.8
-set style line 11 lc rgb "#0072B2" lw 2 dt 2 pt 7 ps 0.8
-set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8
-set style line 12 lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8
-set style line 3 lc rgb "#009E73" lw 2 pt 9 ps 0.8
-set style line 13 lc rgb "#009E73" lw 2 dt 2 pt 9 ps 0.8
-set style line 4 lc rgb "#CC79A7" lw 2 pt 11 ps 0.8
-set style line 14 lc rgb "#CC79A7" lw 2 dt 2 pt 11 ps 0.8
-set style line 5 lc rgb "#E69F00" lw 2 pt 13 ps 0.8
-set style line 15 lc rgb "#E69F00" lw 2 dt 2 pt 13 ps 0.8
-set style line 6 lc rgb "#56B4E9" lw 2 pt 15 ps 0.8
-set style line 16 lc rgb "#56B4E9" lw 2 dt 2 pt 15 ps 0.8
-set style line 7 lc rgb "#000000" lw 2 pt 6 ps 0.8
-set style line 17 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.8
-set style line 8 lc rgb "#999999" lw 2 pt 4 ps 0.8
-set style line 18 lc rgb "#999999" lw 2 dt 2 pt 4 ps 0.8
 set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
 set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
@@ -28,11 +12,13 @@ set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
         set terminal svg size 1330,440 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 1330,440 noenhanced font "Sans,11" background rgb "white"
+        set terminal pngcairo size 2660,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
     }
     set output "training-loss.".fmt
-    set multiplot layout 1,3 title "Training loss, plain SGD at α = 0.1" font ",14"
+    set multiplot layout 1,3 title "Training loss, plain SGD at α = 0.1" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -46,12 +32,13 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [0.0:1.2]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 top right
-    set bmargin
-    plot DATA index 0 using 1:2 with lines ls 1 title "standard", \
-         DATA index 1 using 1:2 with lines ls 2 title "N(0, 1)", \
-         DATA index 2 using 1:2 with lines ls 3 title "Xavier", \
-         DATA index 3 using 1:2 with lines ls 4 title "He"
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
+    set xtics 500.0
+    plot DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "standard", \
+         DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "N(0, 1)", \
+         DATA index 2 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "Xavier", \
+         DATA index 3 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 4 title "He"
     unset label
     unset arrow
     unset logscale
@@ -65,12 +52,13 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [0.0:1.2]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 top right
-    set bmargin
-    plot DATA index 4 using 1:2 with lines ls 1 title "standard", \
-         DATA index 5 using 1:2 with lines ls 2 title "N(0, 1)", \
-         DATA index 6 using 1:2 with lines ls 3 title "Xavier", \
-         DATA index 7 using 1:2 with lines ls 4 title "He"
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
+    set xtics 500.0
+    plot DATA index 4 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "standard", \
+         DATA index 5 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "N(0, 1)", \
+         DATA index 6 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "Xavier", \
+         DATA index 7 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 4 title "He"
     unset label
     unset arrow
     unset logscale
@@ -84,12 +72,13 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [0.0:1.2]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 top right
-    set bmargin
-    plot DATA index 8 using 1:2 with lines ls 1 title "standard", \
-         DATA index 9 using 1:2 with lines ls 2 title "N(0, 1) (diverged at 1)", \
-         DATA index 10 using 1:2 with lines ls 3 title "Xavier", \
-         DATA index 11 using 1:2 with lines ls 4 title "He"
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 4
+    set bmargin 9
+    set xtics 500.0
+    plot DATA index 8 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "standard", \
+         DATA index 9 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "N(0, 1) (diverged at 1)", \
+         DATA index 10 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "Xavier", \
+         DATA index 11 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 4 title "He"
     unset multiplot
     unset output
 }

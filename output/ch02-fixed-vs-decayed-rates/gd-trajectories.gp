@@ -13,22 +13,6 @@ splot DATA index 4 using 1:2:3 with lines notitle
 unset table
 unset contour
 set surface
-set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.8
-set style line 11 lc rgb "#0072B2" lw 2 dt 2 pt 7 ps 0.8
-set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8
-set style line 12 lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8
-set style line 3 lc rgb "#009E73" lw 2 pt 9 ps 0.8
-set style line 13 lc rgb "#009E73" lw 2 dt 2 pt 9 ps 0.8
-set style line 4 lc rgb "#CC79A7" lw 2 pt 11 ps 0.8
-set style line 14 lc rgb "#CC79A7" lw 2 dt 2 pt 11 ps 0.8
-set style line 5 lc rgb "#E69F00" lw 2 pt 13 ps 0.8
-set style line 15 lc rgb "#E69F00" lw 2 dt 2 pt 13 ps 0.8
-set style line 6 lc rgb "#56B4E9" lw 2 pt 15 ps 0.8
-set style line 16 lc rgb "#56B4E9" lw 2 dt 2 pt 15 ps 0.8
-set style line 7 lc rgb "#000000" lw 2 pt 6 ps 0.8
-set style line 17 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.8
-set style line 8 lc rgb "#999999" lw 2 pt 4 ps 0.8
-set style line 18 lc rgb "#999999" lw 2 dt 2 pt 4 ps 0.8
 set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
 set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
@@ -37,11 +21,13 @@ set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
         set terminal svg size 900,440 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 900,440 noenhanced font "Sans,11" background rgb "white"
+        set terminal pngcairo size 1800,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
     }
     set output "gd-trajectories.".fmt
-    set multiplot layout 1,2 title "Gradient descent on 0.1x² + 2y² from (−5, −2)" font ",14"
+    set multiplot layout 1,2 title "Gradient descent on 0.1x² + 2y² from (−5, −2)" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -55,13 +41,14 @@ do for [fmt in "svg png"] {
     set xrange [-6.0:2.0]
     set yrange [-3.0:3.0]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 bottom right
-    set bmargin
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
+    set xtics 2.0
     plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
-         DATA index 0 using 1:2 with linespoints ls 1 title "α = 0.05", \
-         DATA index 1 using 1:2 with linespoints ls 2 title "α = 0.4", \
-         DATA index 2 using 1:2 with linespoints ls 3 title "α = 0.49", \
-         DATA index 3 using 1:2 with linespoints ls 4 title "α = 0.51"
+         DATA index 0 using 1:2 with linespoints lc rgb "#56B4E9" lw 2 dt 3 pt 4 ps 0.8 title "α = 0.05", \
+         DATA index 1 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 7 ps 0.8 title "α = 0.4", \
+         DATA index 2 using 1:2 with linespoints lc rgb "#E69F00" lw 2 dt 4 pt 9 ps 0.8 title "α = 0.49", \
+         DATA index 3 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 11 ps 0.8 title "α = 0.51"
     unset label
     unset arrow
     unset logscale
@@ -78,10 +65,11 @@ do for [fmt in "svg png"] {
     set key default
     set key opaque samplen 2.5 spacing 1.15 bottom left
     set bmargin
-    plot DATA index 5 using 1:2 with lines ls 1 title "α = 0.05", \
-         DATA index 6 using 1:2 with lines ls 2 title "α = 0.4", \
-         DATA index 7 using 1:2 with lines ls 3 title "α = 0.49", \
-         DATA index 8 using 1:2 with lines ls 4 title "α = 0.51"
+    set xtics 50.0
+    plot DATA index 5 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "α = 0.05", \
+         DATA index 6 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "α = 0.4", \
+         DATA index 7 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 4 title "α = 0.49", \
+         DATA index 8 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "α = 0.51"
     unset multiplot
     unset output
 }

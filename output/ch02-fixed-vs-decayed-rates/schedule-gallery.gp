@@ -1,25 +1,9 @@
-# Every schedule form, base rate α = 0.1
+# Every schedule form
 # Redraw with: gnuplot schedule-gallery.gp  (reads schedule-gallery.dat, writes schedule-gallery.svg and schedule-gallery.png)
 reset
 DATA = "schedule-gallery.dat"
 set encoding utf8
 set termoption noenhanced
-set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.8
-set style line 11 lc rgb "#0072B2" lw 2 dt 2 pt 7 ps 0.8
-set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8
-set style line 12 lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8
-set style line 3 lc rgb "#009E73" lw 2 pt 9 ps 0.8
-set style line 13 lc rgb "#009E73" lw 2 dt 2 pt 9 ps 0.8
-set style line 4 lc rgb "#CC79A7" lw 2 pt 11 ps 0.8
-set style line 14 lc rgb "#CC79A7" lw 2 dt 2 pt 11 ps 0.8
-set style line 5 lc rgb "#E69F00" lw 2 pt 13 ps 0.8
-set style line 15 lc rgb "#E69F00" lw 2 dt 2 pt 13 ps 0.8
-set style line 6 lc rgb "#56B4E9" lw 2 pt 15 ps 0.8
-set style line 16 lc rgb "#56B4E9" lw 2 dt 2 pt 15 ps 0.8
-set style line 7 lc rgb "#000000" lw 2 pt 6 ps 0.8
-set style line 17 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.8
-set style line 8 lc rgb "#999999" lw 2 pt 4 ps 0.8
-set style line 18 lc rgb "#999999" lw 2 dt 2 pt 4 ps 0.8
 set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
 set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
@@ -27,42 +11,45 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 1300,520 dynamic noenhanced font "Sans,12" background rgb "white"
+        set terminal svg size 1300,700 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 1300,520 noenhanced font "Sans,11" background rgb "white"
+        set terminal pngcairo size 2600,1400 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
     }
     set output "schedule-gallery.".fmt
-    set multiplot layout 1,2 title "Every schedule form, base rate α = 0.1" font ",14"
+    set multiplot layout 1,2 title "Every schedule form" font TITLEFONT
     unset label
     unset arrow
     unset logscale
     unset colorbox
     set autoscale
-    set title "closed-form schedules over 300 steps"
+    set title "closed-form schedules, base α = 0.1, T = 300"
     set xlabel "step"
     set ylabel "learning rate"
     set format x "% h"
     set format y "% h"
     set xrange [*:*]
-    set yrange [*:*]
+    set yrange [0.0:0.10800000000000001]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 outside right top
-    set bmargin
-    plot DATA index 0 using 1:2 with lines ls 1 title "constant", \
-         DATA index 1 using 1:2 with lines ls 2 title "polynomial, γ = 0.5", \
-         DATA index 2 using 1:2 with lines ls 3 title "polynomial, γ = 1", \
-         DATA index 3 using 1:2 with lines ls 4 title "polynomial, γ = 2", \
-         DATA index 4 using 1:2 with lines ls 5 title "exponential, γ = 0.99", \
-         DATA index 5 using 1:2 with lines ls 6 title "step, every 100, ×0.5", \
-         DATA index 6 using 1:2 with lines ls 7 title "cosine, T = 300", \
-         DATA index 7 using 1:2 with lines ls 8 title "SGDR, T₀ = 50, ×2", \
-         DATA index 8 using 1:2 with lines ls 11 title "warm-up 30 + cosine"
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 5
+    set bmargin 10
+    set xtics 50.0
+    plot DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant", \
+         DATA index 1 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 3 title "polynomial, γ = 0.5", \
+         DATA index 2 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "polynomial, γ = 1", \
+         DATA index 3 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 2 title "polynomial, γ = 2", \
+         DATA index 4 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "exponential, γ = 0.99", \
+         DATA index 5 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 1 title "step, every 100, ×0.5", \
+         DATA index 6 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "cosine, T = 300", \
+         DATA index 7 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 2 title "SGDR, T₀ = 50, ×2", \
+         DATA index 8 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 4 title "warm-up 30 + cosine"
     unset label
     unset arrow
     unset logscale
     unset colorbox
     set autoscale
-    set title "article's restart rule, real run (τ = 0.05, ×0.7, γ = 0.995)"
+    set title "restart rule on a real run: base α = 0.2, τ = 0.05, ×0.7, γ = 0.995"
     set xlabel "step"
     set ylabel "learning rate; mini-batch loss"
     set format x "% h"
@@ -71,10 +58,11 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [*:*]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 bottom left
+    set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
-    plot DATA index 9 using 1:2 with lines ls 1 title "learning rate", \
-         DATA index 10 using 1:2 with lines ls 8 title "mini-batch loss"
+    set xtics 500.0
+    plot DATA index 9 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "learning rate", \
+         DATA index 10 using 1:2 with lines lc rgb "#999999" lw 2 dt 1 title "mini-batch loss"
     unset multiplot
     unset output
 }

@@ -1,25 +1,9 @@
-# Weight error |w − w*| on rare and frequent features
+# Weight error on rare and frequent features
 # Redraw with: gnuplot rare-features.gp  (reads rare-features.dat, writes rare-features.svg and rare-features.png)
 reset
 DATA = "rare-features.dat"
 set encoding utf8
 set termoption noenhanced
-set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.8
-set style line 11 lc rgb "#0072B2" lw 2 dt 2 pt 7 ps 0.8
-set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8
-set style line 12 lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8
-set style line 3 lc rgb "#009E73" lw 2 pt 9 ps 0.8
-set style line 13 lc rgb "#009E73" lw 2 dt 2 pt 9 ps 0.8
-set style line 4 lc rgb "#CC79A7" lw 2 pt 11 ps 0.8
-set style line 14 lc rgb "#CC79A7" lw 2 dt 2 pt 11 ps 0.8
-set style line 5 lc rgb "#E69F00" lw 2 pt 13 ps 0.8
-set style line 15 lc rgb "#E69F00" lw 2 dt 2 pt 13 ps 0.8
-set style line 6 lc rgb "#56B4E9" lw 2 pt 15 ps 0.8
-set style line 16 lc rgb "#56B4E9" lw 2 dt 2 pt 15 ps 0.8
-set style line 7 lc rgb "#000000" lw 2 pt 6 ps 0.8
-set style line 17 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.8
-set style line 8 lc rgb "#999999" lw 2 pt 4 ps 0.8
-set style line 18 lc rgb "#999999" lw 2 dt 2 pt 4 ps 0.8
 set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
 set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
@@ -27,17 +11,20 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 900,560 dynamic noenhanced font "Sans,12" background rgb "white"
+        set terminal svg size 900,440 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 900,560 noenhanced font "Sans,11" background rgb "white"
+        set terminal pngcairo size 1800,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
     }
     set output "rare-features.".fmt
+    set multiplot layout 1,2 title "Weight error on rare and frequent features" font TITLEFONT
     unset label
     unset arrow
     unset logscale
     unset colorbox
     set autoscale
-    set title "Weight error |w − w*| on rare and frequent features"
+    set title "rare features (on in 2 % of examples)"
     set xlabel "step"
     set ylabel "mean |wⱼ − w*ⱼ|"
     set format x "% h"
@@ -46,11 +33,30 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [*:*]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 bottom left
+    set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
-    plot DATA index 0 using 1:2 with lines ls 1 title "SGD α = 0.05: rare features", \
-         DATA index 1 using 1:2 with lines ls 11 title "SGD α = 0.05: frequent features", \
-         DATA index 2 using 1:2 with lines ls 2 title "AdaGrad α = 0.5: rare features", \
-         DATA index 3 using 1:2 with lines ls 12 title "AdaGrad α = 0.5: frequent features"
+    set xtics 1000.0
+    plot DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "SGD, α = 0.05", \
+         DATA index 1 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "AdaGrad, α = 0.5"
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "frequent features (on in 50 %)"
+    set xlabel "step"
+    set ylabel "mean |wⱼ − w*ⱼ|"
+    set format x "% h"
+    set logscale y
+    set format y "%.0e"
+    set xrange [*:*]
+    set yrange [*:*]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 top right
+    set bmargin
+    set xtics 1000.0
+    plot DATA index 2 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "SGD, α = 0.05", \
+         DATA index 3 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "AdaGrad, α = 0.5"
+    unset multiplot
     unset output
 }

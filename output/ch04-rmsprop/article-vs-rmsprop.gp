@@ -4,22 +4,6 @@ reset
 DATA = "article-vs-rmsprop.dat"
 set encoding utf8
 set termoption noenhanced
-set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.8
-set style line 11 lc rgb "#0072B2" lw 2 dt 2 pt 7 ps 0.8
-set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8
-set style line 12 lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8
-set style line 3 lc rgb "#009E73" lw 2 pt 9 ps 0.8
-set style line 13 lc rgb "#009E73" lw 2 dt 2 pt 9 ps 0.8
-set style line 4 lc rgb "#CC79A7" lw 2 pt 11 ps 0.8
-set style line 14 lc rgb "#CC79A7" lw 2 dt 2 pt 11 ps 0.8
-set style line 5 lc rgb "#E69F00" lw 2 pt 13 ps 0.8
-set style line 15 lc rgb "#E69F00" lw 2 dt 2 pt 13 ps 0.8
-set style line 6 lc rgb "#56B4E9" lw 2 pt 15 ps 0.8
-set style line 16 lc rgb "#56B4E9" lw 2 dt 2 pt 15 ps 0.8
-set style line 7 lc rgb "#000000" lw 2 pt 6 ps 0.8
-set style line 17 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.8
-set style line 8 lc rgb "#999999" lw 2 pt 4 ps 0.8
-set style line 18 lc rgb "#999999" lw 2 dt 2 pt 4 ps 0.8
 set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
 set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
@@ -28,8 +12,10 @@ set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
         set terminal svg size 900,560 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 900,560 noenhanced font "Sans,11" background rgb "white"
+        set terminal pngcairo size 1800,1120 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
     }
     set output "article-vs-rmsprop.".fmt
     unset label
@@ -49,7 +35,8 @@ do for [fmt in "svg png"] {
     set key default
     set key opaque samplen 2.5 spacing 1.15 bottom left
     set bmargin
-    plot DATA index 0 using 1:2 with lines ls 2 title "article: α/√(decay·G + ε)", \
-         DATA index 1 using 1:2 with lines ls 1 title "RMSprop: α/(√v + ε), ρ = 0.99"
+    set xtics autofreq
+    plot DATA index 0 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 2 title "article: α/√(decay·G + ε)", \
+         DATA index 1 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 1 title "RMSprop: α/(√v + ε), ρ = 0.99"
     unset output
 }

@@ -9,7 +9,7 @@ unset surface
 set view map
 set cntrparam levels discrete 0.0021600000000000005,0.004989880152179626,0.011527270339405631,0.026629489571948627,0.06151757475821333,0.14211357652603468,0.32830079391783357,0.7584174145904683,1.7520425945057245,4.047445633378431,9.350124367139403,21.6
 set table $CONTOUR0
-splot DATA index 2 using 1:2:3 with lines notitle
+splot DATA index 5 using 1:2:3 with lines notitle
 unset table
 unset contour
 set surface
@@ -18,26 +18,10 @@ unset surface
 set view map
 set cntrparam levels discrete 0.01,0.1,0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
 set table $CONTOUR1
-splot DATA index 5 using 1:2:3 with lines notitle
+splot DATA index 11 using 1:2:3 with lines notitle
 unset table
 unset contour
 set surface
-set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.8
-set style line 11 lc rgb "#0072B2" lw 2 dt 2 pt 7 ps 0.8
-set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8
-set style line 12 lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8
-set style line 3 lc rgb "#009E73" lw 2 pt 9 ps 0.8
-set style line 13 lc rgb "#009E73" lw 2 dt 2 pt 9 ps 0.8
-set style line 4 lc rgb "#CC79A7" lw 2 pt 11 ps 0.8
-set style line 14 lc rgb "#CC79A7" lw 2 dt 2 pt 11 ps 0.8
-set style line 5 lc rgb "#E69F00" lw 2 pt 13 ps 0.8
-set style line 15 lc rgb "#E69F00" lw 2 dt 2 pt 13 ps 0.8
-set style line 6 lc rgb "#56B4E9" lw 2 pt 15 ps 0.8
-set style line 16 lc rgb "#56B4E9" lw 2 dt 2 pt 15 ps 0.8
-set style line 7 lc rgb "#000000" lw 2 pt 6 ps 0.8
-set style line 17 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.8
-set style line 8 lc rgb "#999999" lw 2 pt 4 ps 0.8
-set style line 18 lc rgb "#999999" lw 2 dt 2 pt 4 ps 0.8
 set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
 set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
@@ -46,11 +30,13 @@ set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
         set terminal svg size 900,440 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 900,440 noenhanced font "Sans,11" background rgb "white"
+        set terminal pngcairo size 1800,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
     }
     set output "trajectories.".fmt
-    set multiplot layout 1,2 title "AdaGrad (α = 0.5) and RMSprop on the quadratic and on Rosenbrock" font ",14"
+    set multiplot layout 1,2 title "AdaGrad (α = 0.5) and RMSprop on the quadratic and on Rosenbrock" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -64,11 +50,15 @@ do for [fmt in "svg png"] {
     set xrange [-6.0:2.0]
     set yrange [-3.0:3.0]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 bottom right
-    set bmargin
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
+    set bmargin 8
+    set xtics 2.0
     plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
-         DATA index 0 using 1:2 with lines ls 2 title "AdaGrad", \
-         DATA index 1 using 1:2 with lines ls 1 title "RMSprop"
+         DATA index 0 using 1:2 with points lc rgb "#999999" lw 2 dt 3 pt 6 ps 0.8 title "start", \
+         DATA index 1 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "AdaGrad", \
+         DATA index 2 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "AdaGrad end", \
+         DATA index 3 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 1 title "RMSprop", \
+         DATA index 4 using 1:2 with points lc rgb "#E69F00" lw 2 dt 1 pt 11 ps 0.8 title "RMSprop end"
     unset label
     unset arrow
     unset logscale
@@ -82,11 +72,15 @@ do for [fmt in "svg png"] {
     set xrange [-2.0:2.0]
     set yrange [-1.0:3.0]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 bottom right
-    set bmargin
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
+    set bmargin 8
+    set xtics 1.0
     plot $CONTOUR1 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
-         DATA index 3 using 1:2 with lines ls 2 title "AdaGrad", \
-         DATA index 4 using 1:2 with lines ls 1 title "RMSprop"
+         DATA index 6 using 1:2 with points lc rgb "#999999" lw 2 dt 3 pt 6 ps 0.8 title "start", \
+         DATA index 7 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "AdaGrad", \
+         DATA index 8 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "AdaGrad end", \
+         DATA index 9 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 1 title "RMSprop", \
+         DATA index 10 using 1:2 with points lc rgb "#E69F00" lw 2 dt 1 pt 11 ps 0.8 title "RMSprop end"
     unset multiplot
     unset output
 }

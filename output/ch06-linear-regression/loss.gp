@@ -4,22 +4,6 @@ reset
 DATA = "loss.dat"
 set encoding utf8
 set termoption noenhanced
-set style line 1 lc rgb "#0072B2" lw 2 pt 7 ps 0.8
-set style line 11 lc rgb "#0072B2" lw 2 dt 2 pt 7 ps 0.8
-set style line 2 lc rgb "#D55E00" lw 2 pt 5 ps 0.8
-set style line 12 lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8
-set style line 3 lc rgb "#009E73" lw 2 pt 9 ps 0.8
-set style line 13 lc rgb "#009E73" lw 2 dt 2 pt 9 ps 0.8
-set style line 4 lc rgb "#CC79A7" lw 2 pt 11 ps 0.8
-set style line 14 lc rgb "#CC79A7" lw 2 dt 2 pt 11 ps 0.8
-set style line 5 lc rgb "#E69F00" lw 2 pt 13 ps 0.8
-set style line 15 lc rgb "#E69F00" lw 2 dt 2 pt 13 ps 0.8
-set style line 6 lc rgb "#56B4E9" lw 2 pt 15 ps 0.8
-set style line 16 lc rgb "#56B4E9" lw 2 dt 2 pt 15 ps 0.8
-set style line 7 lc rgb "#000000" lw 2 pt 6 ps 0.8
-set style line 17 lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.8
-set style line 8 lc rgb "#999999" lw 2 pt 4 ps 0.8
-set style line 18 lc rgb "#999999" lw 2 dt 2 pt 4 ps 0.8
 set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
 set style fill solid 1.0 noborder
 set grid lc rgb "#e0e0e0" lw 1
@@ -27,17 +11,20 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 900,560 dynamic noenhanced font "Sans,12" background rgb "white"
+        set terminal svg size 900,440 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 900,560 noenhanced font "Sans,11" background rgb "white"
+        set terminal pngcairo size 1800,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
     }
     set output "loss.".fmt
+    set multiplot layout 1,2 title "Training loss, full batch, α = 0.01" font TITLEFONT
     unset label
     unset arrow
     unset logscale
     unset colorbox
     set autoscale
-    set title "Training loss, full batch, α = 0.01"
+    set title "excess over the least-squares loss"
     set xlabel "step"
     set ylabel "MSE − MSE_LS"
     set format x "% h"
@@ -46,10 +33,29 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [*:*]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 top right
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
+    set bmargin 8
+    set xtics 500.0
+    plot DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "Adam (PyTorch)", \
+         DATA index 1 using 1:2 with points lc rgb "#0072B2" lw 2 dt 4 pt 6 ps 0.8 title "Adam (Keras), every 50th step", \
+         DATA index 2 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "gradient descent"
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "the two Adams: |MSE_Keras − MSE_PyTorch|"
+    set xlabel "step"
+    set ylabel "difference"
+    set format x "% h"
+    set logscale y
+    set format y "%.0e"
+    set xrange [*:*]
+    set yrange [*:*]
+    unset key
     set bmargin
-    plot DATA index 0 using 1:2 with lines ls 1 title "Adam (PyTorch)", \
-         DATA index 1 using 1:2 with lines ls 13 title "Adam (Keras)", \
-         DATA index 2 using 1:2 with lines ls 2 title "gradient descent"
+    set xtics 500.0
+    plot DATA index 3 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 4 title "|Keras − PyTorch|"
+    unset multiplot
     unset output
 }

@@ -1,0 +1,134 @@
+# The verified rule's trials (300-step budget)
+# Redraw with: gnuplot verified.gp  (reads verified.dat, writes verified.svg and verified.png)
+reset
+DATA = "verified.dat"
+set encoding utf8
+set termoption noenhanced
+set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
+set style fill solid 1.0 noborder
+set grid lc rgb "#e0e0e0" lw 1
+set border lc rgb "#404040"
+set tics nomirror
+do for [fmt in "svg png"] {
+    if (fmt eq "svg") {
+        set terminal svg size 1860,1060 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
+    } else {
+        set terminal pngcairo size 3720,2120 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
+    }
+    set output "verified.".fmt
+    set multiplot layout 2,3 title "The verified rule's trials (300-step budget)" font TITLEFONT
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "SGD"
+    set xlabel "learning rate"
+    set ylabel "validation loss"
+    set logscale x
+    set format x "%.0e"
+    set logscale y
+    set format y "%.0e"
+    set xrange [*:*]
+    set yrange [*:*]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
+    set xtics autofreq
+    set arrow 1 from 0.8302175681319753, graph 0 to 0.8302175681319753, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
+    plot DATA index 0 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
+         DATA index 1 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "B steps", \
+         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified 0.83"
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "momentum"
+    set xlabel "learning rate"
+    set ylabel "validation loss"
+    set logscale x
+    set format x "%.0e"
+    set logscale y
+    set format y "%.0e"
+    set xrange [*:*]
+    set yrange [*:*]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
+    set xtics autofreq
+    set arrow 1 from 0.1, graph 0 to 0.1, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
+    plot DATA index 2 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
+         DATA index 3 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 5 ps 0.8 title "B steps", \
+         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified 0.1"
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "AdaGrad"
+    set xlabel "learning rate"
+    set ylabel "validation loss"
+    set logscale x
+    set format x "%.0e"
+    set logscale y
+    set format y "%.0e"
+    set xrange [*:*]
+    set yrange [*:*]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
+    set xtics autofreq
+    set arrow 1 from 0.08448267892271073, graph 0 to 0.08448267892271073, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
+    plot DATA index 4 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
+         DATA index 5 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "B steps", \
+         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified 0.084"
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "RMSprop"
+    set xlabel "learning rate"
+    set ylabel "validation loss"
+    set logscale x
+    set format x "%.0e"
+    set logscale y
+    set format y "%.0e"
+    set xrange [*:*]
+    set yrange [*:*]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
+    set xtics autofreq
+    set arrow 1 from 0.007653117546501342, graph 0 to 0.007653117546501342, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
+    plot DATA index 6 using 1:2 with points lc rgb "#E69F00" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
+         DATA index 7 using 1:2 with points lc rgb "#E69F00" lw 2 dt 1 pt 11 ps 0.8 title "B steps", \
+         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified 0.0077"
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "Adam"
+    set xlabel "learning rate"
+    set ylabel "validation loss"
+    set logscale x
+    set format x "%.0e"
+    set logscale y
+    set format y "%.0e"
+    set xrange [*:*]
+    set yrange [*:*]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
+    set xtics autofreq
+    set arrow 1 from 0.015287745150653438, graph 0 to 0.015287745150653438, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
+    plot DATA index 8 using 1:2 with points lc rgb "#0072B2" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
+         DATA index 9 using 1:2 with points lc rgb "#0072B2" lw 2 dt 1 pt 13 ps 0.8 title "B steps", \
+         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified 0.015"
+    unset multiplot
+    unset output
+}

@@ -1,0 +1,46 @@
+# First ÷ tenth hidden layer gradient RMS during training (seed 42)
+# Redraw with: gnuplot ratio-during-training.gp  (reads ratio-during-training.dat, writes ratio-during-training.svg and ratio-during-training.png)
+reset
+DATA = "ratio-during-training.dat"
+set encoding utf8
+set termoption noenhanced
+set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
+set style fill solid 1.0 noborder
+set grid lc rgb "#e0e0e0" lw 1
+set border lc rgb "#404040"
+set tics nomirror
+do for [fmt in "svg png"] {
+    if (fmt eq "svg") {
+        set terminal svg size 900,560 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
+    } else {
+        set terminal pngcairo size 1800,1120 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
+    }
+    set output "ratio-during-training.".fmt
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "First ÷ tenth hidden layer gradient RMS during training (seed 42)"
+    set xlabel "step"
+    set ylabel "RMS layer 1 ÷ RMS layer 10"
+    set logscale x
+    set format x "%.0e"
+    set logscale y
+    set format y "%.0e"
+    set xrange [*:*]
+    set yrange [*:*]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 outside right top
+    set bmargin
+    set xtics autofreq
+    plot DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "sigmoid, PyTorch default init", \
+         DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "sigmoid, Xavier init", \
+         DATA index 2 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "sigmoid + residual", \
+         DATA index 3 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 1 title "sigmoid + batch norm", \
+         DATA index 4 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 1 title "sigmoid + Adam", \
+         DATA index 5 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "sigmoid, all fixes"
+    unset output
+}

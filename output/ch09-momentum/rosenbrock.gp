@@ -1,0 +1,74 @@
+# Rosenbrock: gradient descent and momentum at their best rates
+# Redraw with: gnuplot rosenbrock.gp  (reads rosenbrock.dat, writes rosenbrock.svg and rosenbrock.png)
+reset
+DATA = "rosenbrock.dat"
+set encoding utf8
+set termoption noenhanced
+set contour base
+unset surface
+set view map
+set cntrparam levels discrete 0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
+set table $CONTOUR0
+splot DATA index 3 using 1:2:3 with lines notitle
+unset table
+unset contour
+set surface
+set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
+set style fill solid 1.0 noborder
+set grid lc rgb "#e0e0e0" lw 1
+set border lc rgb "#404040"
+set tics nomirror
+do for [fmt in "svg png"] {
+    if (fmt eq "svg") {
+        set terminal svg size 900,440 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
+    } else {
+        set terminal pngcairo size 1800,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
+    }
+    set output "rosenbrock.".fmt
+    set multiplot layout 1,2 title "Rosenbrock: gradient descent and momentum at their best rates" font TITLEFONT
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "paths"
+    set xlabel "x"
+    set ylabel "y"
+    set format x "% h"
+    set format y "% h"
+    set xrange [-2.0:2.0]
+    set yrange [-1.0:3.0]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
+    set bmargin 8
+    set xtics 1.0
+    plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
+         DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "gradient descent, α = 0.0015", \
+         DATA index 1 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "heavy ball, α = 0.002", \
+         DATA index 2 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 2 title "Nesterov, α = 0.001"
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "loss"
+    set xlabel "step"
+    set ylabel "f(θ)"
+    set logscale x
+    set format x "%.0e"
+    set logscale y
+    set format y "%.0e"
+    set xrange [*:*]
+    set yrange [*:*]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 bottom left
+    set bmargin
+    set xtics autofreq
+    plot DATA index 4 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "gradient descent", \
+         DATA index 5 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "heavy ball", \
+         DATA index 6 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 2 title "Nesterov"
+    unset multiplot
+    unset output
+}
