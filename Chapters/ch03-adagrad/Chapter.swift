@@ -123,7 +123,7 @@ struct Chapter3 {
         let rPts = (rAda.trajectory.points, rAdam.trajectory.points)
         let lastLead = (0..<min(rPts.0.count, rPts.1.count)).last { rPts.0[$0].loss < rPts.1[$0].loss }
         let lead = lastLead.map { k in
-            "AdaGrad's loss is below Adam's up to step \(k), where it is \(Fmt.sci(rPts.0[k].loss, 2)); after that Adam stays ahead and AdaGrad's steps, divided by a G that still holds that first gradient, gain little."
+            "The last step at which AdaGrad's loss is below Adam's is step \(k), where it is \(Fmt.sci(rPts.0[k].loss, 2)); after that Adam stays ahead and AdaGrad's steps, divided by a G that still holds that first gradient, gain little."
         } ?? "Adam's loss is below AdaGrad's from the first step."
         nb.notice("""
             The gradient at the start has norm \(Fmt.sig(g0norm, 3)); it stays in G for ever. \(lead) \
