@@ -91,7 +91,8 @@ struct Chapter4 {
         let gaps = (0..<2).map { abs(settled[$0] / predicted[$0] - 1) }
         nb.notice(sizedClaim("""
             The y coordinate settles at η = \(Fmt.fixed(settled[1], 2)), not at α/σ = \(Fmt.sig(alpha / sigma)): \
-            within \(Fmt.fixed(100 * gaps[1], 0)) % of the fixed point \(Fmt.fixed(predicted[1], 3)). The flat x \
+            its mean, \(Fmt.fixed(settled[1], 4)), is \(Fmt.fixed(100 * gaps[1], 1)) % from the fixed point \
+            \(Fmt.fixed(predicted[1], 4)). The flat x \
             coordinate (h = \(Fmt.sig(curvatures[0]))) settles at \(Fmt.fixed(settled[0], 2)), close to α/σ, \
             because its jitter \
             adds little gradient.
@@ -229,7 +230,8 @@ struct Chapter4 {
             Entry(name: "Adam (defaults)", momentum: "0.9", memory: 0.999, run: run(Adam(learningRate: alpha))),
         ]
         nb.prose("""
-            So RMSprop at a fixed α keeps moving. Chapter 5's Adam does settle on this quadratic; is that its momentum \
+            So RMSprop at a fixed α keeps moving. Adam with its defaults does settle on this quadratic (last row of the \
+            table below); is that its momentum \
             (β₁) or its slower average of g² (β₂ = 0.999 against RMSprop's ρ = 0.99)? Separate the two: six runs on \
             the quadratic from (−5, −2), α = \(Fmt.sig(alpha)), \(steps) steps, with and without momentum, with a \
             100-step and a 1000-step memory.
@@ -249,7 +251,8 @@ struct Chapter4 {
             \(Fmt.sci(long.map(\.largestStep).max()! / alpha, 0))α or less), with momentum or without. A short memory \
             lets v follow g² down as the gradient shrinks, so α·g/√v stays near α and the iterate rattles across \
             the minimum; a long memory keeps the larger gradients of the approach in v, so the steps shrink with \
-            the gradient. What lets Adam settle is β₂'s long memory; a decaying schedule (chapter 2) is the other way.
+            the gradient. On this quadratic, at this α and with exact gradients, what lets Adam settle is β₂'s long \
+            memory; a decaying schedule (chapter 2) is the other way.
             """, holds: short.allSatisfy { $0.largestStep > 0.1 * alpha }
                 && long.allSatisfy { $0.largestStep < 1e-6 * alpha },
             evidence: "short \(short), long \(long)"))

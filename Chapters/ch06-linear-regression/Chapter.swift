@@ -55,7 +55,7 @@ struct Chapter6 {
             from its own Glorot-uniform stream, which no other program reproduces bit for bit, while a zero start \
             makes every run of this chapter — and any reader's — identical. Two Adams: PyTorch's defaults \
             (ε = 1e-8 added to the bias-corrected √v̂) and Keras' (ε̂ = 1e-7 added to the uncorrected √v, with the \
-            correction folded into the rate — see `KerasAdam`). The exact answer is the least-squares line, in \
+            correction folded into the rate, as Keras' own update does). The exact answer is the least-squares line, in \
             closed form.
             """)
         var smallestRoot = Double.infinity
@@ -194,14 +194,19 @@ struct Chapter6 {
         let sxx = L.x.reduce(0) { $0 + $1 * $1 } / n, sx = L.x.reduce(0, +) / n
         let tr = 2 * (sxx + 1), det = 4 * (sxx - sx * sx)
         let lambdaMax = tr / 2 + (tr * tr / 4 - det).squareRoot()
-        let shown = { (v: Double) in v.isFinite && v < 1e6 ? max(v, 1e-30) : .nan }
+        let floor = 1e-18
+        let shown = { (v: Double) in v.isFinite && v < 1e6 ? max(v, floor) : .nan }
+        let floored = (adamFinal + gdFinal).filter { $0.isFinite && $0 < floor }.count
+        let flooredNote = floored == 0
+            ? "no point falls below \(Fmt.sci(floor, 0))"
+            : "\(floored) point\(floored == 1 ? "" : "s") at or below \(Fmt.sci(floor, 0)), rounding, drawn at \(Fmt.sci(floor, 0))"
         try await nb.figure(Figure(name: "final-loss-vs-rate", title: "MSE − MSE_LS after 1000 steps vs learning rate",
                                    xLabel: "log₁₀ α", yLabel: "excess loss", yScale: .log, series: [
             Series(title: "Adam", style: .linesPoints, x: exponents, y: adamFinal.map(shown), pen: .named("Adam")),
             Series(title: "gradient descent", style: .linesPoints, x: exponents, y: gdFinal.map(shown),
                    pen: .named("SGD")),
         ], markers: [Marker(x: Double.log10(2 / lambdaMax), label: "2/λmax for gradient descent")]),
-            caption: "Excess over the least-squares loss (floored at 1e-30 for the log scale; below about 1e-16 it is "
+            caption: "Excess over the least-squares loss (log scale: \(flooredNote); below about 1e-16 it is "
                 + "rounding); missing points diverged.")
         let solvedGD = zip(exponents, gdFinal).filter { $0.1.isFinite && $0.1 < 1e-12 }.map(\.0)
         let solvedAdam = zip(exponents, adamFinal).filter { $0.1 < 1e-12 }.map(\.0)
