@@ -85,7 +85,7 @@ struct Chapter8 {
     func glorotBengio(_ lab: DeepDigits) async throws {
         nb.section("Glorot & Bengio's histograms, in small")
         nb.prose("""
-            Glorot & Bengio (AISTATS 2010, figures 6–7) plotted, layer by layer, the histograms of a tanh network's \
+            Glorot & Bengio (AISTATS 2010, their Figs. 6–7) plotted, layer by layer, the histograms of a tanh network's \
             activations and back-propagated gradients, with the standard initialisation U(±1/√fan-in) and with their \
             normalised one U(±√6/√(fan-in + fan-out)). Here the same for the 10-layer tanh network at initialisation, \
             256 training images, layers 1, 3, 5, 7 and 9:
@@ -129,7 +129,7 @@ struct Chapter8 {
         }), caption: "Standard deviations of the histograms above.")
         let (std, xav) = (spreads[0], spreads[1])
         nb.notice(nb.claim("""
-            As in Glorot & Bengio's figure 6, with the standard initialisation the activations shrink towards 0 layer \
+            As in Glorot & Bengio's Fig. 6, with the standard initialisation the activations shrink towards 0 layer \
             after layer (SD \(Fmt.sig(std.1[0], 2)) in layer 1, \(Fmt.sig(std.1[4], 2)) in layer 9), while the normalised \
             initialisation keeps them wider (\(Fmt.sig(xav.1[4], 2)) in layer 9).
             """, holds: std.1[4] < 0.5 * std.1[0] && xav.1[4] > 1.5 * std.1[4],

@@ -266,8 +266,8 @@ struct Chapter9 {
             coordinate (seed \(nb.seed)), and the loss settles at a floor instead of reaching 0. The heavy ball is then \
             an AR(2) process whose stationary variance along curvature λ has a closed form:
             """)
-        nb.equation("\\operatorname{Var}\\theta = \\frac{(1+\\beta)\\,\\alpha\\sigma^2}{(1-\\beta)\\,\\lambda\\,(2(1+\\beta)-\\alpha\\lambda)} "
-                    + "\\approx \\frac{\\alpha_{\\text{eff}}\\,\\sigma^2}{2\\lambda},\\qquad \\alpha_{\\text{eff}} = \\frac{\\alpha}{1-\\beta}",
+        nb.equation("\\operatorname{Var}\\theta = \\frac{(1+\\beta) \\alpha\\sigma^2}{(1-\\beta) \\lambda (2(1+\\beta)-\\alpha\\lambda)} "
+                    + "\\approx \\frac{\\alpha_{\\text{eff}} \\sigma^2}{2\\lambda},\\qquad \\alpha_{\\text{eff}} = \\frac{\\alpha}{1-\\beta}",
                     plain: "Var θ = (1 + β)ασ² / ((1 − β)λ(2(1 + β) − αλ)) ≈ α_eff σ²/(2λ), α_eff = α/(1 − β)")
         let runs = configs.map { c in
             Measure.noisyGradientLosses(SGD(learningRate: c.alpha, momentum: c.beta), on: Quadratic(), from: Lab.start,
