@@ -31,7 +31,7 @@ struct Chapter9 {
                     plain: "b ← βb + ∇f(θ), θ ← θ − αb  ⇔  θₜ₊₁ = θₜ − α∇f(θₜ) + β(θₜ − θₜ₋₁)")
         nb.prose("""
             Nesterov's variant (in Sutskever et al.'s form, PyTorch's `nesterov=True`) steps with g + βb instead of b: \
-            it looks one step ahead. Everything below runs `SGD(momentum:)` and `SGD(nesterov:)` from the library on \
+            it looks one step ahead. Everything below runs the library's SGD with its momentum and Nesterov options on \
             the book's quadratic f = 0.1x² + 2y², whose Hessian has eigenvalues μ = \(Fmt.sig(mu)) and L = \(Fmt.sig(L)) \
             (condition number κ = L/μ = \(Fmt.sig(kappa))). On a quadratic each eigen-direction with curvature λ \
             follows a two-term linear recurrence with characteristic polynomial z² − (1 + β − αλ)z + β; the error \
@@ -99,7 +99,9 @@ struct Chapter9 {
                     plain: "α* = 4/(√L + √μ)², β* = ((√κ − 1)/(√κ + 1))², ρ* = (√κ − 1)/(√κ + 1)")
         nb.prose("""
             Here α* = \(Fmt.sig(aStar)) and β* = \(Fmt.sig(bStar)). Gradient descent's best is α = 2/(L + μ) = \
-            \(Fmt.sig(aGD)) with rate (κ − 1)/(κ + 1). The measured rate is (‖θ₂₀₀‖/‖θ₁₀₀‖)^(1/100):
+            \(Fmt.sig(aGD)) with rate (κ − 1)/(κ + 1). Nesterov is not run at its own optimum: it reuses the heavy \
+            ball's β* with the best α of a grid from 0.05 to 0.6, so its row shows Nesterov at the heavy ball's \
+            momentum, not the best Nesterov can do. The measured rate is (‖θ₂₀₀‖/‖θ₁₀₀‖)^(1/100):
             """)
         let n6 = { (r: Double) in Int((Double.log(1e-6) / Double.log(r)).rounded(.up)) }
         nb.table(Table(header: ["method", "α", "β", "rate, theory", "rate, measured", "steps to shrink the error 10⁶×"], rows: [
@@ -122,19 +124,19 @@ struct Chapter9 {
         let gdRun = optimize(Lab.f, from: Lab.start, steps: steps, optimizer: SGD(learningRate: aGD))
         let hbRun = optimize(Lab.f, from: Lab.start, steps: steps, optimizer: SGD(learningRate: aStar, momentum: bStar))
         let nRun = optimize(Lab.f, from: Lab.start, steps: steps, optimizer: SGD(learningRate: nBest.0, momentum: bStar, nesterov: true))
-        try await nb.figure(Figure(name: "optimal", title: "Gradient descent and momentum at their best parameters on 0.1x² + 2y²", plots: [
+        try await nb.figure(Figure(name: "optimal", title: "Best gradient descent and heavy ball; Nesterov at the heavy ball's β*", plots: [
             Plot(title: "paths (first \(shown) steps)", xLabel: "x", yLabel: "y", xRange: -6...2, yRange: -5...5, key: .bottomRight, series: [
                 Series(path: gdRun, title: "gradient descent, α = \(Fmt.sig(aGD, 3))", pen: .named("SGD"), limit: shown),
                 Series(path: hbRun, title: "heavy ball (α*, β*)", pen: .named("momentum"), limit: shown),
-                Series(path: nRun, title: "Nesterov", pen: .named("Nesterov"), limit: shown),
+                Series(path: nRun, title: "Nesterov (β = β*)", pen: .named("Nesterov"), limit: shown),
             ], contour: contour),
             Plot(title: "distance to the minimum", xLabel: "step", yLabel: "‖θ − θ*‖", yScale: .log, key: .bottomLeft, series: [
                 Series(perStep: dGD, title: "gradient descent", pen: .named("SGD")),
                 Series(perStep: dHB, title: "heavy ball", pen: .named("momentum")),
-                Series(perStep: nBest.1, title: "Nesterov", pen: .named("Nesterov")),
+                Series(perStep: nBest.1, title: "Nesterov (β = β*)", pen: .named("Nesterov")),
                 Series(perStep: (0...steps).map { dHB[0] * Double.pow(rhoStar, Double($0)) }, title: "‖θ₀‖·ρ*ᵗ", pen: .named("reference")),
             ]),
-        ], columns: 2), caption: "Left: the first \(shown) steps over the contours of f. Right: distance to the minimum on a log scale; a straight line is a constant rate.")
+        ], columns: 2), caption: "Left: the first \(shown) steps over the contours of f. Right: distance to the minimum on a log scale; a straight line is a constant rate. Nesterov uses the heavy ball's β* = \(Fmt.sig(bStar)) and the best α of its grid (\(Fmt.sig(nBest.0))), not its own optimal pair.")
     }
 
     // MARK: 3. The (α, β) plane
@@ -186,10 +188,14 @@ struct Chapter9 {
             the error shrinks like t·ρᵗ rather than ρᵗ, which a finite run reads as a slightly slower rate.
             """)
         nb.prose("""
-            The picture explains the practice. The fast region is a narrow valley that runs up and to the right: a \
-            larger β pays off only together with a larger α. Along the stability curve the rate is 1, and the curve \
-            bends right as β grows, which is why a rate that diverges without momentum can be used with it. Below the \
-            valley (small β) the rate is set by the flat direction μ, as for plain gradient descent.
+            The picture explains the practice. The dark region is a wedge with its tip at (α*, β*). Inside it both \
+            directions have complex roots and every cell converges at exactly √β, whatever α is, so the colour \
+            depends on β alone and is darkest at the tip. Its left edge, α = (1 − √β)²/μ, runs up and to the left: a \
+            larger β lets a smaller α reach the same rate along the flat direction. Its right edge, \
+            α = (1 + √β)²/L, runs up and to the right, just inside the stability limit α = 2(1 + β)/L. That limit is a \
+            straight line, beyond which the rate is 1; it moves right as β grows, which is why a rate that diverges \
+            without momentum can be used with it. Left of the wedge the roots are real and the rate is set by the \
+            flat direction μ, as for plain gradient descent.
             """)
     }
 
@@ -237,8 +243,9 @@ struct Chapter9 {
             ["Nesterov, β = 0.9", Fmt.sig(nest.rate), Fmt.sci(ln, 2)],
         ]), caption: "Final loss at each method's best rate of the grid.")
         nb.notice(nb.claim("""
-            Both momentum methods end at least 100× below gradient descent (\(Fmt.sci(lh, 1)) and \(Fmt.sci(ln, 1)) against \
-            \(Fmt.sci(lg, 1))): along the valley floor the gradient is small but points the same way step after step, \
+            Both momentum methods end far below gradient descent (\(Fmt.sci(lh, 1)) and \(Fmt.sci(ln, 1)) against \
+            \(Fmt.sci(lg, 1)), lower by more than \(Int(Double.log10(lg / lh).rounded(.down))) and \
+            \(Int(Double.log10(lg / ln).rounded(.down))) orders of magnitude): along the valley floor the gradient is small but points the same way step after step, \
             and momentum adds those steps up (to about α/(1 − β) = 10α per unit of gradient), while across the valley \
             the alternating components cancel.
             """, holds: lh * 100 < lg && ln * 100 < lg, evidence: "gd \(lg), hb \(lh), nesterov \(ln)"))
@@ -257,10 +264,10 @@ struct Chapter9 {
         nb.prose("""
             Mini-batch gradients are noisy. Here each gradient of the quadratic gets N(0, \(Fmt.sig(sigma))²) noise per \
             coordinate (seed \(nb.seed)), and the loss settles at a floor instead of reaching 0. The heavy ball is then \
-            an AR(2) process whose stationary variance along curvature λ has a closed form (`HeavyBall.stationaryVariance`):
+            an AR(2) process whose stationary variance along curvature λ has a closed form:
             """)
-        nb.equation("\\operatorname{Var}\\theta = \\frac{(1+\\beta)\\,\\alpha\\sigma^2}{(1-\\beta)\\,\\lambda\\,(2(1+\\beta)-\\alpha\\lambda)} "
-                    + "\\approx \\frac{\\alpha_{\\text{eff}}\\,\\sigma^2}{2\\lambda},\\qquad \\alpha_{\\text{eff}} = \\frac{\\alpha}{1-\\beta}",
+        nb.equation("\\operatorname{Var}\\theta = \\frac{(1+\\beta) \\alpha\\sigma^2}{(1-\\beta) \\lambda (2(1+\\beta)-\\alpha\\lambda)} "
+                    + "\\approx \\frac{\\alpha_{\\text{eff}} \\sigma^2}{2\\lambda},\\qquad \\alpha_{\\text{eff}} = \\frac{\\alpha}{1-\\beta}",
                     plain: "Var θ = (1 + β)ασ² / ((1 − β)λ(2(1 + β) − αλ)) ≈ α_eff σ²/(2λ), α_eff = α/(1 − β)")
         let runs = configs.map { c in
             Measure.noisyGradientLosses(SGD(learningRate: c.alpha, momentum: c.beta), on: Quadratic(), from: Lab.start,
@@ -283,7 +290,7 @@ struct Chapter9 {
             let avg = Measure.movingAverage(Array(runs[i].prefix(20_000)), window: window)
             return Series(title: configs[i].title, x: shown.map { Double($0 + 1) }, y: shown.map { avg[$0] }, pen: .named(configs[i].pen))
         } + [Series(title: "closed-form floor, α_eff = 0.05", x: [1, 20_000], y: [formulas[0], formulas[0]], pen: .named("noise floor"))]),
-                            caption: "The first 20 000 steps; the dashed grey line is the formula's floor for SGD at α = 0.05.")
+                            caption: "The first 20 000 steps; each curve averages the loss over the previous \(window) steps; before step \(window) it averages all steps so far, large early losses included, and after it those drop out of the window one by one: that is the kink at step \(window). The dashed grey line is the formula's floor for SGD at α = 0.05.")
         let worst = zip(floors, formulas).map { abs($0 / $1 - 1) }.max()!
         print("noise floors: \(floors.map { Fmt.sci($0, 3) }.joined(separator: ", ")), worst relative error vs formula \(Fmt.sci(worst, 2))")
         nb.notice(nb.claim("""

@@ -28,8 +28,8 @@ struct Chapter10 {
         nb.prose("""
             *The article:* in deep networks the gradient shrinks through the layers, so early layers stop learning. \
             *Measured:* yes, and it is a property of the backward pass (§2.1 says forward). With sigmoid and \
-            PyTorch's default initialisation a 10-layer network's first layer gets a gradient about 10⁻⁷ of the \
-            tenth's and stays at chance on the digits ([chapter 8](../ch08-fixing-vanishing-gradients/README.md)); \
+            PyTorch's default initialisation a 10-layer network's first layer gets a gradient 3·10⁻⁸ to 8·10⁻⁸ of the \
+            tenth's (chapter 8's seed-42 page, at initialisation and in training) and stays at chance on the digits ([chapter 8](../ch08-fixing-vanishing-gradients/README.md)); \
             [chapter 1](../ch01-vanishing-gradients/README.md) measures the same on spirals for three activations \
             and four initialisations.
             """)
@@ -55,7 +55,7 @@ struct Chapter10 {
             """)
         nb.section("§5, the outlook, honestly")
         nb.prose("""
-            *Better optimizers:* the book measured nine (chapters 2–5, 9 and the table above) and found no single \
+            *Better optimizers:* the book measured nine strategies, optimizers and schedules together (chapters 2–5, 9 and the table above), and found no single \
             winner: which is best depends on noise and conditioning. *Structural changes:* residual connections and \
             batch normalisation were measured in chapter 8. *Adaptive learning rates:* AdaGrad, RMSprop and Adam \
             (chapters 3–5) and the range test with a verified suggestion (chapter 7) were measured. *Hardware:* \
@@ -91,26 +91,36 @@ struct Chapter10 {
             }
         }
         nb.table(Table(header: ["strategy"] + problems.map { "\($0.name): loss (best α)" }, rows: zip(Strategy.all, results).map { s, r in
-            [s.name] + r.map { $0.rate.isNaN ? "diverged" : "\(Fmt.sci($0.score, 1)) (\(Fmt.sig($0.rate, 2)))" }
-        }), caption: "Best loss of each strategy on each problem, and the rate of the grid that gave it.")
+            [s.name] + r.map { (e: (rate: Double, score: Double)) -> String in
+                if e.rate.isNaN { return "diverged" }
+                let edge = e.rate == Self.grid.last! || e.rate == Self.grid.first! ? ", at grid edge" : ""
+                return "\(Fmt.sci(e.score, 1)) (\(Fmt.sig(e.rate, 2))\(edge))"
+            }
+        }), caption: "Best loss of each strategy on each problem, and the rate of the grid that gave it. "
+            + "\"at grid edge\": the best rate is the grid's largest (or smallest), so a rate outside the grid might do better; "
+            + "such an entry does not rank the strategy.")
         func score(_ name: String, _ p: Int) -> Double { results[Strategy.all.firstIndex { $0.name == name }!][p].score }
-        let constantNoisy = ["fixed rate (SGD)", "AdaGrad", "RMSprop", "Adam", "AMSGrad", "momentum 0.9"].map { score($0, 2) }
+        let constantNoisy = ["fixed rate (SGD)", "RMSprop", "Adam", "AMSGrad", "momentum 0.9"].map { score($0, 2) }
         let decayedNoisy = ["decayed (cosine)", "one-cycle (SGD)"].map { score($0, 2) }
         print("q3 noisy: constant \(constantNoisy.map { Fmt.sci($0, 2) }), decayed \(decayedNoisy.map { Fmt.sci($0, 2) })")
         nb.notice(nb.claim("""
-            With noisy gradients the better of the two schedules that decay the rate to (near) zero — cosine \
-            (\(Fmt.sci(decayedNoisy[0], 1))) and one-cycle (\(Fmt.sci(decayedNoisy[1], 1))) — ends below every \
-            constant-rate method, adaptive ones included (best of them \(Fmt.sci(constantNoisy.min()!, 1))): a \
-            constant rate leaves a noise floor that a decaying rate lowers. (Each entry is the best of 17 noisy runs, \
-            so the ranking among the constant-rate methods changes with the seed.)
+            With noisy gradients (one noise seed, \(nb.seed)) the better of the two schedules that decay the rate to \
+            (near) zero — cosine (\(Fmt.sci(decayedNoisy[0], 1))) and one-cycle (\(Fmt.sci(decayedNoisy[1], 1))) — ends \
+            below every method whose rate stays constant: fixed rate, RMSprop, Adam, AMSGrad and momentum (best of them \
+            \(Fmt.sci(constantNoisy.min()!, 1))). A constant rate leaves a noise floor that a decaying rate lowers. \
+            The two in between are AdaGrad, whose per-coordinate rate decays as squared gradients accumulate \
+            (\(Fmt.sci(score("AdaGrad", 2), 1))), and warm restarts, whose rate decays and jumps back up \
+            (\(Fmt.sci(score("warm restarts (SGDR)", 2), 1))). (Each entry is the best of 17 runs on this one noise \
+            seed, so the ranking changes with the seed.)
             """, holds: decayedNoisy.min()! < constantNoisy.min()!, evidence: "decayed \(decayedNoisy), constant \(constantNoisy)"))
         let rosen = Strategy.all.map { score($0.name, 1) }
         let ada = score("AdaGrad", 1), mom = score("momentum 0.9", 1)
+        let adaEdge = results[Strategy.all.firstIndex { $0.name == "AdaGrad" }!][1].rate == Self.grid.last!
         print("q3 rosenbrock: \(rosen.map { Fmt.sci($0, 2) })")
         nb.notice(nb.claim("""
             On Rosenbrock, momentum (\(Fmt.sci(mom, 1))) ends at least 100× below plain SGD \
-            (\(Fmt.sci(score("fixed rate (SGD)", 1), 1))), and AdaGrad (\(Fmt.sci(ada, 1))), whose rate only decays, \
-            ends above momentum — the failure mode chapter 3 shows.
+            (\(Fmt.sci(score("fixed rate (SGD)", 1), 1))), and AdaGrad ends above momentum (\(Fmt.sci(ada, 1))\
+            \(adaEdge ? ", at the grid's largest rate, so this grid cannot say whether a larger rate would close the gap" : "")).
             """, holds: mom * 100 < score("fixed rate (SGD)", 1) && ada > mom, evidence: "\(rosen)"))
         nb.prose("""
             In one line each, from these runs and the chapters: a **fixed rate** is simple and, below 2/L, exact on \
@@ -159,11 +169,13 @@ struct Chapter10 {
         let i = rates.firstIndex { abs($0 - 0.4) < 1e-9 }!, j = rates.firstIndex { abs($0 - 0.2) < 1e-9 }!
         print("q4: fastest \(fastest), steps at 0.4 \(steps[i]) at 0.2 \(steps[j]); floors \(Fmt.sci(floors[i], 3)) \(Fmt.sci(floors[j], 3))")
         nb.notice(nb.claim("""
-            The advice is half right. With exact gradients a smaller rate is never better once the run converges \
-            fast: halving α = 0.4 to 0.2 takes \(Int(steps[j])) steps instead of \(Int(steps[i])). With noisy gradients \
+            The advice is half right. With exact gradients the fastest rate is 2/(L + μ) = 0.476: above it, up to \
+            the stability limit 2/L = 0.5, a smaller rate is faster (α = \(Fmt.sig(rates.last!)) takes \
+            \(Int(steps.last!)) steps, α = \(Fmt.sig(fastest)) takes \(Int(steps.min()!))), but below it a smaller rate is \
+            slower: halving α = 0.4 to 0.2 takes \(Int(steps[j])) steps instead of \(Int(steps[i])). With noisy gradients \
             it is right: the floor falls from \(Fmt.sci(floors[i], 2)) to \(Fmt.sci(floors[j], 2)), within 10 % of the \
             closed form at both rates. So: a smaller rate (or a schedule that gets there) buys a lower floor, not speed.
-            """, holds: steps[j] > 1.5 * steps[i] && floors[j] < 0.7 * floors[i]
+            """, holds: steps[j] > 1.5 * steps[i] && floors[j] < 0.7 * floors[i] && steps.last! > steps.min()!
                 && abs(floors[i] / formula[i] - 1) < 0.1 && abs(floors[j] / formula[j] - 1) < 0.1,
             evidence: "steps \(steps[i]) \(steps[j]), floors \(floors[i]) \(floors[j]), formula \(formula[i]) \(formula[j])"))
     }

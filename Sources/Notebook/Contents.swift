@@ -57,7 +57,7 @@ public enum Book {
                     mainFigure: "rms-at-init", articleSection: "§5, FAQ Q5"),
         ChapterInfo(number: 9, slug: "ch09-momentum", title: "Momentum: a larger stable rate and √κ",
                     summary: "Heavy ball and Nesterov: the limit 2(1 + β)/L by bisection, the optimal (α, β) and its rate, the (α, β) plane, Rosenbrock, noisy gradients.",
-                    mainFigure: "rate-plane", articleSection: "used in §3.2 (6), ch05, ch07"),
+                    mainFigure: "rate-plane", articleSection: "§3.2 (6); momentum as used in ch05 and ch07"),
         ChapterInfo(number: 10, slug: "ch10-faq", title: "The FAQ, answered",
                     summary: "§6 Q1–Q5 with what the book measured; nine strategies on three problems; Q4's advice checked against the noise floor.",
                     mainFigure: "q4", articleSection: "§5, §6 Q1–Q5"),
