@@ -150,12 +150,12 @@ struct Chapter7 {
         let costs = reports.map { $0.verified.cost(sweepSteps: test.steps) }
         let costText = Fmt.sig(costs.min()!, 3) == Fmt.sig(costs.max()!, 3)
             ? Fmt.sig(costs.min()!, 3) : "\(Fmt.sig(costs.min()!, 3))–\(Fmt.sig(costs.max()!, 3))"
-        let tieText = ties.isEmpty ? "" : "as often as \(words(ties)) (\(v) each)"
+        let tieText = ties.isEmpty ? "" : "as often as \(words(ties)) (\(v)\(ties.count > 1 ? " each" : ""))"
         let behindText = behind.isEmpty ? "" : "more often than \(words(behind.map { "\($0) (\(hits[$0]!))" }))"
         nb.prose("""
             Hits out of five optimizers: \(ruleNames.map { "\($0) \(hits[$0]!)" }.joined(separator: ", ")). \
             Every rule's rate comes from the sweep (and verified's trials) on seed \(nb.seed); each rate is then scored \
-            over the grid's \(seeds.count) seed\(seeds.count > 1 ? "s" : ""). \
+            over \(seeds.count > 1 ? "the grid's \(seeds.count) seeds" : "the grid's seed"). \
             \(nb.claim("Scored so, verified hits at least as often as every one of fastai's rules",
                        holds: v >= fastaiBest,
                        evidence: "verified \(v), best fastai rule \(fastaiBest)")): \
