@@ -161,9 +161,9 @@ struct Chapter7 {
                        evidence: "verified \(v), best fastai rule \(fastaiBest)")): \
             \([tieText, behindText].filter { !$0.isEmpty }.joined(separator: ", and ")). \
             It pays for that with training: \(costText) sweeps' worth of steps on top of the one sweep all the rules \
-            share (the verified section below). The benchmark in [Benchmarks/finder](../../Benchmarks/finder) counts hits the same way over 10 \
+            share (the verified section below). The benchmark in `Benchmarks/finder/` (in the repository) counts hits the same way over 10 \
             data-set × optimizer cases (digits, real held-out sets and synthetic ones; classification and regression); \
-            [Benchmarks/README.md](../../Benchmarks/README.md) has its table.
+            the repository's `Benchmarks/README.md` has its table.
             """)
 
         // 3. Why the curve misleads: the smoothing lag.
