@@ -103,7 +103,7 @@ struct TourChapter {
                                      evidence: "best \(bestOfThree), stable \(stable.map(\.0))")
         nb.notice("""
             \(faster) Going 2 % past the limit, α = 0.51 multiplies y by |1 − 4α| = \(Fmt.sig(abs(1 - 4 * 0.51))) each \
-            step, \(largestStable) How \
+            step, \(diverges) \(largestStable) How \
             close to the edge the best fixed rate sits is measured, not assumed, in the chapters that follow: \
             chapter 2 \
             measures it on this quadratic, chapter 7 on a network.

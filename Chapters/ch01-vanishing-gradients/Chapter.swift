@@ -47,8 +47,9 @@ struct Chapter1 {
         nb.prose("""
             Back-propagation multiplies, layer after layer, by the weights and by the activation's slope: \
             $\\delta_{i-1} = (\\delta_i W_i^\\top) \\odot \\varphi'(z_{i-1})$. The sigmoid's slope is at most 1/4, \
-            so ten layers can shrink a gradient by up to $4^{10} \\approx 10^6$ unless the weights make up for it. \
-            Weights drawn too large do the opposite. Glorot & Bengio chose the variance 2/(fan_in + fan_out) \
+            so between layer 10 and layer 1 the nine slope factors alone shrink a gradient by a factor of \
+            at least $4^{9} \\approx 2.6 \\times 10^5$, before the weights' own factors, which can make up for it \
+            or shrink it further (Table 1 below measures the whole factor). Weights drawn too large do the opposite. Glorot & Bengio chose the variance 2/(fan_in + fan_out) \
             to keep the signal's scale constant in both directions; He et al. doubled it to 2/fan_in for ReLU, \
             which zeroes half its inputs.
             """)
@@ -82,11 +83,12 @@ struct Chapter1 {
             √32 ≈ 5.7 from the shape alone; the tables compare the **per-weight RMS** of each layer's gradient, \
             RMSᵢ = ‖∂L/∂Wᵢ‖ / √(fan_in · fan_out), which does not depend on the shape.
             """)
-        nb.table(Table(header: ["activation", "init", "RMS₁", "RMS₁₀", "RMS₁₀ / RMS₁", "max/min over hidden layers", "largest RMSᵢ"],
+        nb.table(Table(header: ["activation", "init", "RMS₁", "RMS₁₀", "RMS₁₀ / RMS₁", "max/min over hidden layers",
+                                "largest hidden-layer RMSᵢ", "RMS₁₁ (output layer)"],
                        rows: initial.map { r in
                            [r.activation.rawValue, r.initName, Fmt.sci(r.firstHidden, 2), Fmt.sci(r.lastHidden, 2),
-                            Fmt.sci(r.lastOverFirst, 2), Fmt.sci(r.spread, 2), Fmt.sci(r.largest, 2)]
-                       }, rightAligned: [false, false, true, true, true, true, true]),
+                            Fmt.sci(r.lastOverFirst, 2), Fmt.sci(r.spread, 2), Fmt.sci(r.hiddenMax, 2), Fmt.sci(r.output, 2)]
+                       }, rightAligned: [false, false, true, true, true, true, true, true]),
                  caption: "Per-weight RMS of the weight gradients at initialisation, on all \(setup.data.count) points; layer 1 is next to the input, layer 10 the last hidden layer, 11 the output.")
         func config(_ a: Activation, _ name: String) -> InitialNorms { initial.first { $0.activation == a && $0.initName == name }! }
         let sigStd = config(.sigmoid, "standard"), tanhX = config(.tanh, "Xavier")
@@ -101,9 +103,11 @@ struct Chapter1 {
                      Series(title: r.initName, style: .linesPoints, x: layers, y: r.rms, pen: pens[r.initName])
                  })
         }
-        let flatButHuge = nb.claim("ReLU + N(0, 1) is flat too (max/min \(Fmt.sig(reluN.spread, 2))) at \(Fmt.sci(reluN.largest, 1)).",
-                                   holds: reluN.spread < 10 && reluN.largest > 1e3,
-                                   evidence: "spread \(reluN.spread), largest \(reluN.largest)")
+        let flatButHuge = nb.claim("ReLU + N(0, 1) is flat too over the hidden layers (max/min \(Fmt.sig(reluN.spread, 2))), "
+                                   + "at \(Fmt.sci(reluN.hiddenMin, 2)) to \(Fmt.sci(reluN.hiddenMax, 2)) per weight; "
+                                   + "the output layer's is \(Fmt.sci(reluN.output, 2)).",
+                                   holds: reluN.spread < 10 && reluN.hiddenMin > 1e3,
+                                   evidence: "spread \(reluN.spread), hidden \(reluN.hiddenMin)…\(reluN.hiddenMax), output \(reluN.output)")
         try await nb.figure(Figure(name: "norms-at-init", title: "Per-layer gradient size at initialisation (10 × 64 MLP, spirals)",
                                    plots: panels, columns: 3),
                             caption: """
@@ -121,7 +125,8 @@ struct Chapter1 {
             and ReLU \
             with He within \(Fmt.sig(reluHe.spread, 2)) — both under 10.
             """, holds: tanhX.spread < 10 && reluHe.spread < 10, evidence: "tanh+Xavier \(tanhX.spread), ReLU+He \(reluHe.spread)")
-        nb.notice("\(vanish) \(balanced) ReLU with N(0, 1) weights explodes: its largest per-weight RMS is \(Fmt.sci(reluN.largest, 2)).")
+        nb.notice("\(vanish) \(balanced) ReLU with N(0, 1) weights explodes: its hidden layers' per-weight RMS is "
+                  + "\(Fmt.sci(reluN.hiddenMin, 2)) to \(Fmt.sci(reluN.hiddenMax, 2)), its output layer's \(Fmt.sci(reluN.output, 2)).")
 
         // Histograms of back-propagated gradients (Glorot & Bengio, Figure 7).
         let histLayers = [0, 4, 9]
@@ -197,6 +202,11 @@ struct Chapter1 {
             let j = r.losses.indices.first { $0 > i && r.losses[$0] > max(3 * ma[i], ma[i] + 0.2) }
             return (ma[i], i, j.map { ($0, r.losses[$0]) })
         }
+        /// The highest 25-step mean after step `after`, and where.
+        func peak(_ r: TrainingResult, after: Int) -> (value: Double, step: Int)? {
+            let ma = Measure.movingAverage(r.losses, window: 25)
+            return ma.indices.filter { $0 > after && ma[$0].isFinite }.max { ma[$0] < ma[$1] }.map { (ma[$0], $0) }
+        }
         var rows: [[String]] = []
         for r in runs {
             let low = lowest(r.result)
@@ -219,8 +229,11 @@ struct Chapter1 {
         let spikes = runs.compactMap { r -> String? in
             let low = lowest(r.result)
             guard r.result.divergence == nil, let s = low.spike else { return nil }
+            let top = peak(r.result, after: low.step)
             return "\(r.activation.rawValue) + \(r.initName) reached a 25-step mean of \(Fmt.fixed(low.value, 3)) at step \(low.step), "
-                + "then its loss jumped to \(Fmt.fixed(s.loss, 2)) at step \(s.step) and it ended at \(Fmt.fixed(tail(r.result), 3))"
+                + "then its loss jumped to \(Fmt.fixed(s.loss, 2)) at step \(s.step), "
+                + (top.map { "its 25-step mean peaked at \(Fmt.fixed($0.value, 2)) at step \($0.step), " } ?? "")
+                + "and it ended at \(Fmt.fixed(tail(r.result), 3))"
         }
         let tanhX = runs.first { $0.activation == .tanh && $0.initName == "Xavier" }!.result
         nb.notice("""
@@ -289,8 +302,8 @@ struct Chapter1 {
             in the millions and so does the loss (\(Fmt.sci(unclipped.losses.first ?? .nan, 2))). Its first gradient \
             has norm \
             \(Fmt.sci(unclipped.gradientNorms.first ?? .nan, 2)): at α = \(Fmt.sig(explodeRate)) plain SGD takes a \
-            step of that \
-            size and the run \(unclipped.divergence.map { "diverges at step \($0.step) (loss \(Fmt.sci($0.loss, 2)))" } ?? "does not diverge within \(steps) steps"). \
+            step of length α·‖g‖ = \(Fmt.sci(explodeRate * (unclipped.gradientNorms.first ?? .nan), 2)) \
+            and the run \(unclipped.divergence.map { "diverges at step \($0.step) (loss \(Fmt.sci($0.loss, 2)))" } ?? "does not diverge within \(steps) steps"). \
             Clipping the gradient's global norm to 1 (Pascanu, Mikolov and Bengio, ICML 2013) keeps the direction \
             but caps \
             every step at length α: the same network, at the same rate, \
@@ -301,13 +314,13 @@ struct Chapter1 {
         let leaves = unclipped.losses.firstIndex { !($0 <= lossTop) }
         try await nb.figure(Figure(name: "clipping", title: "ReLU + N(0, 1) at α = \(Fmt.sig(explodeRate)): without and with clipping", plots: [
             Plot(title: "training loss", xLabel: "step", yLabel: "loss", yScale: .log,
-                 yRange: (clipped.losses.min()! / 2)...lossTop, series: [
+                 yRange: (clipped.losses.filter { $0 > 0 }.min()! / 2)...lossTop, series: [
                 Series(perStep: unclipped.losses, title: "no clipping" + (unclipped.divergence.map { " (diverged at \($0.step))" } ?? ""),
                        style: .linesPoints, pen: .named("diverging rate")),
                 Series(perStep: clipped.losses, title: "clip ‖g‖ ≤ 1", pen: .named("good rate")),
             ]),
             Plot(title: "gradient norm before clipping", xLabel: "step", yLabel: "‖g‖", yScale: .log,
-                 yRange: (min(0.5, clipped.gradientNorms.min()! / 2))...normTop, series: [
+                 yRange: (min(0.5, (clipped.gradientNorms.filter { $0 > 0 }.min() ?? 1) / 2))...normTop, series: [
                 Series(perStep: unclipped.gradientNorms, title: "no clipping", style: .linesPoints, pen: .named("diverging rate")),
                 Series(perStep: clipped.gradientNorms, title: "clip ‖g‖ ≤ 1", pen: .named("good rate")),
                 Series(title: "clip threshold ‖g‖ = 1", x: [0, Double(steps)], y: [1, 1], pen: .named("reference")),
@@ -340,11 +353,19 @@ struct Chapter1 {
             let r = runs.first { $0.activation == a && $0.initName == name }!.result
             return r.divergence == nil ? r.losses.suffix(50).reduce(0, +) / 50 : .infinity
         }
-        let (reluHe, sigX, sigStd) = (end(.relu, "He"), end(.sigmoid, "Xavier"), end(.sigmoid, "standard"))
-        let heHelps = reluHe < 0.5
-            ? nb.claim("He initialisation for ReLU: ReLU + He ends at \(Fmt.fixed(reluHe, 3)), below 0.5, while ReLU + N(0, 1) "
-                       + "diverges.", holds: end(.relu, "N(0, 1)").isInfinite, evidence: "ReLU + N(0, 1) \(end(.relu, "N(0, 1)"))")
-            : "He initialisation for ReLU: after \(steps) steps ReLU + He is at \(Fmt.fixed(reluHe, 3))."
+        let (sigX, sigStd) = (end(.sigmoid, "Xavier"), end(.sigmoid, "standard"))
+        func ends(_ a: Activation) -> String {
+            ["He", "Xavier", "standard", "N(0, 1)"].map { name in
+                let e = end(a, name)
+                return "\(a.rawValue) + \(name) \(e.isInfinite ? "diverges" : "ends at \(Fmt.fixed(e, 3))")"
+            }.joined(separator: ", ")
+        }
+        let heHelps = "after \(steps) steps at α = \(Fmt.sig(learningRate)): \(ends(.relu)); \(ends(.tanh))."
+            + ([(Activation.relu, "He"), (Activation.tanh, "Xavier")].compactMap { a, derived -> String? in
+                let best = ["He", "Xavier", "standard", "N(0, 1)"].min { end(a, $0) < end(a, $1) }!
+                return best == derived ? nil
+                    : " For \(a.rawValue), \(best) ends lower than \(derived), the initialisation derived for it."
+            }.joined())
         let sigXRatio = initial.first { $0.activation == .sigmoid && $0.initName == "Xavier" }!.lastOverFirst
         let xavierSigmoid = "For the sigmoid, Xavier is not enough: at initialisation its first layer's per-weight gradient is "
             + "still \(Fmt.sci(sigXRatio, 1)) times below the last hidden layer's (Table 1), and after training sigmoid + Xavier "
@@ -354,7 +375,7 @@ struct Chapter1 {
             The article's FAQ (Q5) lists other optimizers, learning-rate schedules, "structure optimisation" and \
             adaptive \
             learning rates, and measures none. What this chapter measured:
-            - **Initialisation matched to the activation** — \(heHelps) \(xavierSigmoid) (Tables 1–2.)
+            - **Initialisation** — \(heHelps) \(xavierSigmoid) (Tables 1–2.)
             - **Gradient clipping** against explosions — figure 5.
             - Not measured here: whether adaptive learning rates rescue vanished gradients (chapters 3–5 study \
             AdaGrad, \

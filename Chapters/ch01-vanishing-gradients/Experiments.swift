@@ -62,6 +62,11 @@ struct InitialNorms {
         return h.max()! / h.min()!
     }
     var largest: Double { rms.max()! }
+    /// Largest and smallest per-weight RMS over the hidden layers 1…10 (the output layer excluded).
+    var hiddenMax: Double { rms.prefix(VanishingSetup.hidden.count).max()! }
+    var hiddenMin: Double { rms.prefix(VanishingSetup.hidden.count).min()! }
+    /// Per-weight RMS of the output layer's gradient (layer 11).
+    var output: Double { rms[VanishingSetup.hidden.count] }
     /// Median of log₁₀|δ| over units × examples of hidden layer `layer` (0-based).
     func medianLogDelta(_ layer: Int) -> Double {
         let l = deltas[layer].filter { $0 != 0 }.map { Double.log10(abs($0)) }.sorted()
