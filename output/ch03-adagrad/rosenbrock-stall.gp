@@ -37,6 +37,6 @@ do for [fmt in "svg png"] {
     set bmargin
     set xtics autofreq
     plot DATA index 0 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "AdaGrad, α = 1", \
-         DATA index 1 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "Adam, α = 0.003 (chapter 5)"
+         DATA index 1 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "Adam, α = 0.003"
     unset output
 }

@@ -182,7 +182,7 @@ do for [fmt in "svg png"] {
     unset logscale
     unset colorbox
     set autoscale
-    set title "Adam, α = 2.2: 377 steps"
+    set title "Adam, α = 2.15: 377 steps"
     set xlabel "x"
     set ylabel "y"
     set format x "% h"
@@ -201,7 +201,7 @@ do for [fmt in "svg png"] {
     unset logscale
     unset colorbox
     set autoscale
-    set title "AMSGrad, α = 2.2: 405 steps"
+    set title "AMSGrad, α = 2.15: 405 steps"
     set xlabel "x"
     set ylabel "y"
     set format x "% h"

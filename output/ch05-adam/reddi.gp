@@ -25,17 +25,15 @@ do for [fmt in "svg png"] {
     unset colorbox
     set autoscale
     set title "iterate x_t"
-    set xlabel "step t"
+    set xlabel "log₁₀ t"
     set ylabel "x_t"
-    set logscale x
-    set format x "%.0e"
+    set format x "% h"
     set format y "% h"
     set xrange [*:*]
     set yrange [-1.1:1.1]
-    set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 1
-    set bmargin 6
-    set xtics autofreq
+    unset key
+    set bmargin
+    set xtics 2.0
     plot DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "Adam", \
          DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "AMSGrad"
     unset label
@@ -44,17 +42,16 @@ do for [fmt in "svg png"] {
     unset colorbox
     set autoscale
     set title "average regret R_t/t"
-    set xlabel "step t"
+    set xlabel "log₁₀ t"
     set ylabel "R_t / t"
-    set logscale x
-    set format x "%.0e"
+    set format x "% h"
     set format y "% h"
     set xrange [*:*]
     set yrange [*:*]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
-    set xtics autofreq
+    set xtics 2.0
     plot DATA index 2 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "Adam", \
          DATA index 3 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "AMSGrad"
     unset multiplot

@@ -50,7 +50,7 @@ do for [fmt in "svg png"] {
     set format x "% h"
     set format y "% h"
     set xrange [*:*]
-    set yrange [*:*]
+    set yrange [0.0:0.12]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
