@@ -108,6 +108,7 @@ public struct PreparedData: Sendable {
     /// Prepares `table` for training.
     ///
     /// - Parameters:
+    ///   - table: the parsed data, one column per feature plus the target.
     ///   - target: the target column's name; `nil` = the last column.
     ///   - task: `nil` = inferred (see the type's documentation).
     ///   - validationFraction: f ∈ [0, 1); ⌈f·n⌉ rows are held out, at least one row must train.

@@ -36,7 +36,7 @@ extension MLP {
         return out + "]}\n"
     }
 
-    /// Parameters read from JSON in the layout of ``parametersJSON(_:)``.
+    /// Parameters read from JSON in the layout of ``parametersJSON(_:statistics:)``.
     /// - Throws: ``ParameterFileError`` for malformed JSON, non-finite numbers, or a shape that does
     ///   not match this network (the message gives the expected shape).
     public func parameters(fromJSON text: String) throws(ParameterFileError) -> [Double] {

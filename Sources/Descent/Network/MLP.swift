@@ -115,6 +115,11 @@ public struct MLP: Sendable, Equatable {
     /// output layer using `outputActivation` (identity by default: logits or a regression).
     ///
     /// - Parameters:
+    ///   - inputs: the number of input features.
+    ///   - hidden: the widths of the hidden layers, input side first.
+    ///   - outputs: the number of outputs.
+    ///   - activation: φ of every hidden layer.
+    ///   - outputActivation: the output layer's activation; default `.identity`.
     ///   - residual: every hidden layer after the first becomes Aᵢ = Aᵢ₋₁ + φ(Zᵢ) (the hidden
     ///     widths must then be equal); default `false`.
     ///   - batchNorm: every hidden layer becomes Linear → BatchNorm → φ; default `false`.

@@ -185,7 +185,7 @@ public func trainEvaluating(
 }
 
 extension PreparedData {
-    /// Trains `network` on the training split, reporting rows as ``trainEvaluating(_:parameters:training:validation:loss:optimizer:schedule:steps:batchSize:evaluateEvery:accuracy:divergence:rng:onRow:progress:)``
+    /// Trains `network` on the training split, reporting rows as `trainEvaluating(_:parameters:training:validation:loss:optimizer:schedule:steps:batchSize:evaluateEvery:accuracy:divergence:rng:onRow:progress:)`
     /// does (accuracy for a classification with a validation split).
     ///
     /// A generator seeded with `seed` first draws the initial weights with `initializer`, then the

@@ -48,7 +48,7 @@ public struct SupervisedTask: Sendable {
         loss.value(output: network.predict(parameters, data.inputs), target: data.targets)
     }
 
-    /// Mini-batch training from the weights drawn by `seed` (see ``train(_:parameters:on:loss:optimizer:schedule:steps:batchSize:clipping:divergence:recording:rng:observer:)``).
+    /// Mini-batch training from the weights drawn by `seed` (see `train(_:parameters:on:loss:optimizer:schedule:steps:batchSize:clipping:divergence:recording:rng:observer:)`).
     public func train(_ optimizer: some Optimizer, schedule: Schedule = .constant, steps: Int, seed: UInt64,
                       recording: TrainingRecording = [],
                       observer: ((_ step: Int, _ parameters: [Double]) -> Void)? = nil) -> TrainingResult {
