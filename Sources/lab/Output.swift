@@ -35,20 +35,33 @@ struct StandardOutput {
 
     /// Writes everything buffered; throws on the first failed write.
     mutating func flush() throws {
-        let failure: Int32? = buffer.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            return nil
-        }
+        let failure = buffer.withUnsafeBytes { writeAll(STDOUT_FILENO, $0) }
         buffer.removeAll(keepingCapacity: true)
         if let failure { throw LabError.incompleteOutput(failure) }
+    }
+}
+
+/// Writes all of `bytes` to `fd`, retrying short and interrupted writes.
+/// - Returns: `nil`, or the `errno` of the first failed write.
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
+    var offset = 0
+    while offset < bytes.count {
+        let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if n < 0 {
+            if errno == EINTR { continue }
+            return errno
+        }
+        offset += n
+    }
+    return nil
+}
+
+/// Writes all of `text` to standard output, unbuffered; a failed write is
+/// ``LabError/incompleteOutput(_:)``.
+func writeStdout(_ text: String) throws {
+    var text = text
+    if let failure = text.withUTF8({ writeAll(STDOUT_FILENO, UnsafeRawBufferPointer($0)) }) {
+        throw LabError.incompleteOutput(failure)
     }
 }
 

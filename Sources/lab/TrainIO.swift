@@ -90,22 +90,6 @@ private func countLines(_ path: String) throws -> (lines: Int, columns: Int) {
     return (lines + (last == 10 ? 0 : 1), columns)
 }
 
-/// Writes all of `text` to standard output, retrying short writes; a failed write is an error.
-func writeStdout(_ text: String) throws {
-    var text = text
-    try text.withUTF8 { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let n = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw LabError("cannot write to standard output: \(errnoText())")
-            }
-            offset += n
-        }
-    }
-}
-
 /// A file written atomically: a temporary file beside `path` is created at once (so a bad path fails
 /// before any work), filled by ``commit(_:)`` and renamed over `path`; ``discard()`` removes it.
 final class AtomicFile {
@@ -123,16 +107,8 @@ final class AtomicFile {
 
     func commit(_ text: String) throws {
         var text = text
-        try text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw LabError("--save-params '\(path)': write failed: \(errnoText())")
-                }
-                offset += n
-            }
+        if let failure = text.withUTF8({ writeAll(fd, UnsafeRawBufferPointer($0)) }) {
+            throw LabError("--save-params '\(path)': write failed: \(String(cString: strerror(failure)))")
         }
         guard fsync(fd) == 0, close(fd) == 0 else { throw LabError("--save-params '\(path)': write failed: \(errnoText())") }
         fd = -1

@@ -52,6 +52,8 @@ struct LabLimitsTests {
         ["find-lr", "--function", "quadratic", "--start", "-5,-2", "--optimizer", "sgd", "--steps", "3000"],
         ["optimize", "--function", "quadratic", "--start", "-5,-2", "--steps", "2", "--optimizer", "sgd", "--lr", "0.1",
          "--format", "table"],
+        ["train", "--data", "moons", "--task", "classification", "--layers", "8", "--optimizer", "sgd", "--lr", "0.1", "--steps", "3000",
+         "--eval-every", "1"],
     ]
 
     @Test("a full disk (/dev/full) is exit 1 and one line saying the output is incomplete", arguments: commands)
