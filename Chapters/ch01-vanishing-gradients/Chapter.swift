@@ -183,18 +183,43 @@ struct Chapter1 {
             parameter's step \
             by its own gradient history, which is a different experiment.
             """)
+        // Several runs sit on one line at log 2: each gets its own marker shape, every 150 steps,
+        // shifted 30 steps per run, so every run stays visible.
+        let initPens = VanishingSetup.initializers.enumerated().map { k, _ in Palette.pen(index: k) }
+        let markEvery = max(1, steps / 10), markShift = max(1, steps / 50)
         let lossPanels = VanishingSetup.activations.map { a in
             Plot(title: a.rawValue, xLabel: "step", yLabel: "training loss (25-step mean)", yRange: 0...1.2, key: .below,
-                 series: runs.filter { $0.activation == a }.enumerated().map { k, r in
-                     Series(perStep: Measure.movingAverage(r.result.losses, window: 25),
-                            title: r.initName + (r.result.divergence.map { " (diverged at \($0.step))" } ?? ""),
-                            pen: Palette.pen(index: k))
+                 series: runs.filter { $0.activation == a }.enumerated().flatMap { k, r in
+                     let mean = Measure.movingAverage(r.result.losses, window: 25)
+                     let title = r.initName + (r.result.divergence.map { " (diverged at \($0.step))" } ?? "")
+                     return Series.markedLine(title: title, x: mean.indices.map(Double.init), y: mean,
+                                              pen: initPens[k], every: markEvery, offset: k * markShift)
                  })
         }
+        func tail(_ r: TrainingResult) -> Double { r.divergence == nil ? r.losses.suffix(50).reduce(0, +) / 50 : .nan }
+        // Runs whose 25-step mean stays near log 2 after the first 50 steps draw one line.
+        func offLog2(_ r: TrainingResult) -> Double {
+            let mean = Measure.movingAverage(r.losses, window: 25).dropFirst(50)
+            return mean.map { abs($0 - 0.6931) }.max() ?? .nan
+        }
+        let onLog2 = VanishingSetup.activations.map { a in
+            (a, runs.filter { $0.activation == a && offLog2($0.result) < 0.02 })
+        }.filter { $0.1.count > 1 }
+        let overlap = onLog2.isEmpty
+            ? "No two runs of one panel stay on the same line."
+            : onLog2.map { a, group in
+                let worst = group.map { offLog2($0.result) }.max()!
+                return "In the \(a.rawValue) panel \(group.map(\.initName).joined(separator: ", ")) stay within "
+                    + "\(Fmt.sig(worst, 2)) of log 2 after step 50, so their lines lie on top of each other"
+            }.joined(separator: "; ") + "."
         try await nb.figure(Figure(name: "training-loss", title: "Training loss, plain SGD at α = \(Fmt.sig(learningRate))",
                                    plots: lossPanels, columns: 3),
-                            caption: "Binary cross-entropy; log 2 ≈ 0.693 is the loss of a network that has learnt nothing.")
-        func tail(_ r: TrainingResult) -> Double { r.divergence == nil ? r.losses.suffix(50).reduce(0, +) / 50 : .nan }
+                            caption: """
+                                Binary cross-entropy; log 2 ≈ 0.693 is the loss of a network that has learnt \
+                                nothing. \(overlap) Each run has its own marker shape, drawn every \(markEvery) \
+                                steps and shifted \(markShift) steps from the previous run's, so runs on one line \
+                                can still be told apart.
+                                """)
         /// The lowest 25-step mean and where; then the first later step whose raw loss jumps well above it.
         func lowest(_ r: TrainingResult) -> (value: Double, step: Int, spike: (step: Int, loss: Double)?) {
             let ma = Measure.movingAverage(r.losses, window: 25)
@@ -309,27 +334,42 @@ struct Chapter1 {
             every step at length α: the same network, at the same rate, \
             \(clipped.divergence == nil ? "trains: its loss over the last 50 steps is \(Fmt.fixed(clippedTail, 3))" : "still diverges").
             """)
-        // Axes show the clipped run; the unclipped one leaves the top within a few steps.
-        let lossTop = 10 * clipped.losses.filter(\.isFinite).max()!, normTop = 10 * clipped.gradientNorms.max()!
-        let leaves = unclipped.losses.firstIndex { !($0 <= lossTop) }
-        try await nb.figure(Figure(name: "clipping", title: "ReLU + N(0, 1) at α = \(Fmt.sig(explodeRate)): without and with clipping", plots: [
-            Plot(title: "training loss", xLabel: "step", yLabel: "loss", yScale: .log,
-                 yRange: (clipped.losses.filter { $0 > 0 }.min()! / 2)...lossTop, series: [
-                Series(perStep: unclipped.losses, title: "no clipping" + (unclipped.divergence.map { " (diverged at \($0.step))" } ?? ""),
-                       style: .linesPoints, pen: .named("diverging rate")),
-                Series(perStep: clipped.losses, title: "clip ‖g‖ ≤ 1", pen: .named("good rate")),
-            ]),
-            Plot(title: "gradient norm before clipping", xLabel: "step", yLabel: "‖g‖", yScale: .log,
-                 yRange: (min(0.5, (clipped.gradientNorms.filter { $0 > 0 }.min() ?? 1) / 2))...normTop, series: [
-                Series(perStep: unclipped.gradientNorms, title: "no clipping", style: .linesPoints, pen: .named("diverging rate")),
-                Series(perStep: clipped.gradientNorms, title: "clip ‖g‖ ≤ 1", pen: .named("good rate")),
-                Series(title: "clip threshold ‖g‖ = 1", x: [0, Double(steps)], y: [1, 1], pen: .named("reference")),
-            ]),
-        ], columns: 2), caption: """
-            Left: loss (log scale). Right: the global gradient norm the optimizer was handed, before clipping. The \
-            axes \
-            show the clipped run; the unclipped one \
-            \(unclipped.divergence.map { d in "is stopped at step \(d.step), loss \(Fmt.sci(d.loss, 1))" + (leaves == d.step ? ", off the top" : leaves.map { " (off the top from step \($0))" } ?? "") } ?? (leaves.map { "leaves the top at step \($0)" } ?? "stays in view")).
+        // The unclipped run lives for one step: a zoom on the first steps shows it; the other panels
+        // show the clipped run over the whole training.
+        let zoom = 5
+        let unclippedTitle = "no clipping" + (unclipped.divergence.map { " (diverged at \($0.step))" } ?? "")
+        let shownLosses = (unclipped.losses.prefix(zoom + 1) + clipped.losses.prefix(zoom + 1)).filter(\.isFinite)
+        let zoomY = (shownLosses.min()! / 100)...(shownLosses.max()! * 1e5)
+        let first = Plot(title: "loss, first \(zoom) steps", xLabel: "step", yLabel: "loss", yScale: .log,
+                         xRange: -0.5...(Double(zoom) + 0.5), yRange: zoomY, key: .below, series: [
+            Series(perStep: Array(unclipped.losses.prefix(zoom + 1)), title: unclippedTitle, style: .linesPoints,
+                   pen: .named("diverging rate")),
+            Series(perStep: Array(clipped.losses.prefix(zoom + 1)), title: "clip ‖g‖ ≤ 1", style: .linesPoints,
+                   pen: .named("good rate")),
+        ])
+        let whole = Plot(title: "loss, clipped run, all steps", xLabel: "step", yLabel: "loss", yScale: .log, series: [
+            Series(perStep: clipped.losses, title: "clip ‖g‖ ≤ 1", pen: .named("good rate")),
+        ])
+        let norms = Plot(title: "gradient norm before clipping", xLabel: "step", yLabel: "‖g‖", yScale: .log,
+                         yRange: (min(0.5, (clipped.gradientNorms.filter { $0 > 0 }.min() ?? 1) / 2))...(10 * clipped.gradientNorms.max()!),
+                         series: [
+            Series(perStep: clipped.gradientNorms, title: "clip ‖g‖ ≤ 1", pen: .named("good rate")),
+            Series(title: "clip threshold ‖g‖ = 1", x: [0, Double(steps)], y: [1, 1], pen: .named("reference")),
+        ])
+        let jump = unclipped.divergence.map { d in
+            "the unclipped run's loss jumps from \(Fmt.sci(unclipped.losses[0], 2)) to \(Fmt.sci(d.loss, 1)) at "
+                + "step \(d.step) and the run is stopped there, so it appears only in the zoom"
+        } ?? "the unclipped run does not diverge"
+        let g0 = (unclipped.gradientNorms.first ?? .nan, clipped.gradientNorms.first ?? .nan)
+        let sameStart = g0.0 == g0.1
+            ? "At step 0 both runs are handed the same gradient, of norm \(Fmt.sci(g0.1, 2))."
+            : "At step 0 the unclipped run's gradient norm is \(Fmt.sci(g0.0, 2)), the clipped run's \(Fmt.sci(g0.1, 2))."
+        try await nb.figure(Figure(name: "clipping",
+                                   title: "ReLU + N(0, 1) at α = \(Fmt.sig(explodeRate)): without and with clipping",
+                                   plots: [first, whole, norms], columns: 3), caption: """
+            Left: the first \(zoom) steps of both runs (log scale): \(jump). Middle: the clipped run's loss over all \
+            \(steps) steps. Right: the global gradient norm the clipped run's optimizer was handed, before clipping. \
+            \(sameStart)
             """)
         let below = clipped.gradientNorms.firstIndex { $0 < 1 }
         let learns = clipped.divergence == nil && clippedTail < 0.6

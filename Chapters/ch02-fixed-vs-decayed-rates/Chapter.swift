@@ -134,22 +134,29 @@ struct Chapter2 {
         }
         let (run, fired) = resets(nb.seed &+ 10)
         let other = resets(nb.seed &+ 11).at
-        try await nb.figure(Figure(name: "schedule-gallery", title: "Every schedule form", plots: [
-            Plot(title: "closed-form schedules, base α = \(Fmt.sig(base)), T = \(T)", xLabel: "step", yLabel: "learning rate",
-                 yRange: 0...(1.08 * base), key: .below, series: gallery.map { g in
+        // Nine closed-form schedules in three panels of three or four, so no two lines share a box and a colour.
+        func panel(_ title: String, _ names: [String]) -> Plot {
+            Plot(title: title, xLabel: "step", yLabel: "learning rate", yRange: 0...(1.08 * base), key: .below,
+                 series: gallery.filter { names.contains($0.1) }.map { g in
                      Series(title: g.0, x: ts, y: ts.map { g.2.rate(at: Int($0), base: base) }, pen: .named(g.1))
-                 }),
-            Plot(title: "restart rule on a real run: base α = \(Fmt.sig(learningRate)), τ = \(Fmt.sig(restart.threshold)), ×\(Fmt.sig(restart.factor)), γ = \(Fmt.sig(restart.gamma))",
-                 xLabel: "step", yLabel: "learning rate; mini-batch loss", yScale: .log, series: [
-                    Series(perStep: run.learningRates, title: "learning rate", pen: .named("learning rate")),
-                    Series(perStep: run.losses, title: "mini-batch loss", pen: .named("loss")),
-                 ]),
-        ], columns: 2, size: (1300, 700)), caption: """
-            Left: the closed-form schedules (the article's α(1 − t/T)^γ is the polynomial family). Right: the \
-            restart rule \
-            decays the rate by γ each step and resets it whenever the loss first dips under the current threshold, \
-            which then \
-            tightens by ×\(Fmt.sig(restart.factor)).
+                 })
+        }
+        let restartTitle = "restart rule on a real run: base α = \(Fmt.sig(learningRate)), "
+            + "τ = \(Fmt.sig(restart.threshold)), ×\(Fmt.sig(restart.factor)), γ = \(Fmt.sig(restart.gamma))"
+        try await nb.figure(Figure(name: "schedule-gallery", title: "Every schedule form", plots: [
+            panel("the article's polynomial family, base α = \(Fmt.sig(base))",
+                  ["constant", "polynomial γ = 0.5", "polynomial", "polynomial γ = 2"]),
+            panel("smooth and stepwise decays, T = \(T)", ["exponential", "step", "cosine"]),
+            panel("restarts and warm-up", ["SGDR", "warm-up + cosine"]),
+            Plot(title: restartTitle, xLabel: "step", yLabel: "learning rate; mini-batch loss", yScale: .log, series: [
+                Series(perStep: run.learningRates, title: "learning rate", pen: .named("learning rate")),
+                Series(perStep: run.losses, title: "mini-batch loss", pen: .named("loss")),
+            ]),
+        ], columns: 2, size: (1300, 1100)), caption: """
+            Top left and right, bottom left: the nine closed-form schedules, base α = \(Fmt.sig(base)), over \
+            \(T) steps (the article's α(1 − t/T)^γ is the polynomial family). Bottom right: the restart rule decays \
+            the rate by γ each step and resets it whenever the loss first dips under the current threshold, which \
+            then tightens by ×\(Fmt.sig(restart.factor)).
             """)
         func list(_ xs: [Int]) -> String { xs.isEmpty ? "never" : "at steps " + xs.map(String.init).joined(separator: ", ") }
         let luck = nb.claim("""

@@ -31,12 +31,15 @@ public struct Pen: Sendable, Equatable, Hashable {
 /// The book's colours: one palette, one pen per name, used by every chapter.
 ///
 /// Colours are Okabe & Ito's colour-blind-safe set (2008) with grey for the yellow that vanishes
-/// on white. Names fall in four families: optimizers, schedules, rate roles (a rate's place
+/// on white, extended by three of Paul Tol's "muted" colours (indigo, wine, olive) so that the
+/// schedules, which the book draws up to nine at a time, each get their own colour. Names fall in four families: optimizers, schedules, rate roles (a rate's place
 /// relative to the stability limit) and reference lines. Within a family no two names share
 /// a pen; across families a colour may repeat (they never share a plot).
 public enum Palette {
     public static let blue = "#0072B2", vermillion = "#D55E00", green = "#009E73", purple = "#CC79A7"
     public static let orange = "#E69F00", sky = "#56B4E9", black = "#000000", grey = "#999999"
+    /// Paul Tol's muted indigo, wine and olive: the colours beyond Okabe & Ito's eight.
+    public static let indigo = "#332288", wine = "#882255", olive = "#999933"
     /// The eight colours in index order (for series without a name).
     public static let colors = [blue, vermillion, green, purple, orange, sky, black, grey]
     /// Marker shapes in index order: filled circle, square, triangle, inverted triangle, diamond,
@@ -71,13 +74,13 @@ public enum Palette {
     public static let schedules: [String: Pen] = [
         "constant": Pen(color: black, dash: 1, point: 7),
         "polynomial": Pen(color: blue, dash: 1, point: 5),
-        "polynomial γ = 0.5": Pen(color: blue, dash: 3, point: 4),
-        "polynomial γ = 2": Pen(color: blue, dash: 2, point: 13),
+        "polynomial γ = 0.5": Pen(color: indigo, dash: 3, point: 4),
+        "polynomial γ = 2": Pen(color: olive, dash: 2, point: 13),
         "exponential": Pen(color: green, dash: 1, point: 9),
         "step": Pen(color: purple, dash: 1, point: 11),
         "cosine": Pen(color: vermillion, dash: 1, point: 13),
         "SGDR": Pen(color: orange, dash: 2, point: 15),
-        "warm-up + cosine": Pen(color: vermillion, dash: 4, point: 6),
+        "warm-up + cosine": Pen(color: wine, dash: 4, point: 6),
         "article's restart rule": Pen(color: sky, dash: 1, point: 8),
         "reduce on plateau": Pen(color: grey, dash: 5, point: 12),
         "one-cycle": Pen(color: purple, dash: 2, point: 10),

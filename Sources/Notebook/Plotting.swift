@@ -38,3 +38,18 @@ extension Series {
         self.init(title: title, style: style, x: values.indices.map(Double.init), y: values, pen: pen)
     }
 }
+
+extension Series {
+    /// A dense line with a few markers on it, as two series: the line (no legend entry) and
+    /// its markers, one every `every` points starting at point `offset` (the legend entry).
+    /// Lines that lie on top of each other stay distinguishable when each gets its own marker
+    /// shape and offset; say so in the caption.
+    public static func markedLine(title: String, x: [Double], y: [Double], pen: Pen, every: Int,
+                                  offset: Int = 0) -> [Series] {
+        precondition(every > 0, "markers need a positive spacing")
+        let marks = Swift.stride(from: max(0, offset), to: x.count, by: every).filter { y[$0].isFinite }
+        guard !marks.isEmpty else { return [Series(title: title, x: x, y: y, pen: pen)] }
+        return [Series(title: "", x: x, y: y, pen: pen),
+                Series(title: title, style: .points, x: marks.map { x[$0] }, y: marks.map { y[$0] }, pen: pen)]
+    }
+}
