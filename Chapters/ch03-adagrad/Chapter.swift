@@ -89,7 +89,8 @@ struct Chapter3 {
             """)
         let shown = logSpacedIndices(T, points: 400)
         try await nb.figure(Figure(name: "effective-rate", title: "AdaGrad's effective rate α/(√G + ε) under noisy gradients",
-                                   xLabel: "step", yLabel: "effective learning rate", xScale: .log, yScale: .log, series: [
+                                   xLabel: "step", yLabel: "effective learning rate", xScale: .log, yScale: .log,
+                                   xRange: 1...Double(T), series: [
             Series(title: "x coordinate", x: shown.map { ts[$0] }, y: shown.map { rates[$0][0] }, color: 0),
             Series(title: "y coordinate", x: shown.map { ts[$0] }, y: shown.map { rates[$0][1] }, color: 1, dashed: true),
             Series(title: "α/(σ√t)", x: shown.map { ts[$0] }, y: shown.map { alpha / (sigma * ts[$0].squareRoot()) }, pen: .named("reference")),
@@ -109,13 +110,31 @@ struct Chapter3 {
         let rAda = bestInteriorRate([0.01, 0.03, 0.1, 0.3, 0.5, 1, 2], on: rosen, from: rStart, steps: rSteps) { AdaGrad(learningRate: $0) }
         let rAdam = bestInteriorRate([0.001, 0.003, 0.01, 0.03, 0.1, 0.3], on: rosen, from: rStart, steps: rSteps) { Adam(learningRate: $0) }
         let shownR = logSpacedIndices(rSteps, points: 300)
-        try await nb.figure(Figure(name: "rosenbrock-stall", title: "Rosenbrock from (−1.5, 2): AdaGrad and Adam at their best rates",
-                                   xLabel: "step", yLabel: "f(θ)", xScale: .log, yScale: .log, series: [
-            Series(title: "AdaGrad, α = \(Fmt.sig(rAda.rate))", x: shownR.map { Double($0 + 1) },
-                   y: shownR.map { rAda.trajectory.points[$0 + 1].loss }, pen: .named("AdaGrad")),
-            Series(title: "Adam, α = \(Fmt.sig(rAdam.rate))", x: shownR.map { Double($0 + 1) },
-                   y: shownR.map { rAdam.trajectory.points[$0 + 1].loss }, pen: .named("Adam")),
-        ]), caption: "Each at its best rate from a grid widened until the best is not on its edge, \(rSteps) steps.")
+        // Far below 1e-12 the loss is rounding-level jitter of θ ≈ (1, 1): draw it at a floor, say so.
+        let floor = 1e-12
+        func floored(_ t: Trajectory, _ title: String, _ pen: String) -> Series {
+            Series(title: title, x: shownR.map { Double($0 + 1) }, y: shownR.map { max(floor, t.points[$0 + 1].loss) },
+                   pen: .named(pen))
+        }
+        let top = (rAda.trajectory.points + rAdam.trajectory.points).map(\.loss).filter(\.isFinite).max()!
+        let under = [rAda, rAdam].map { r in r.trajectory.points.firstIndex { $0.loss < floor } }
+        let lowest = [rAda, rAdam].map { r in r.trajectory.points.map(\.loss).min()! }
+        let floorNote = zip(["AdaGrad", "Adam"], zip(under, lowest)).map { name, u in
+            u.0.map { "\(name) first goes below it at step \($0) (lowest \(Fmt.sci(u.1, 1)))" }
+                ?? "\(name) never goes below it (lowest \(Fmt.sci(u.1, 1)))"
+        }.joined(separator: ", ")
+        try await nb.figure(Figure(name: "rosenbrock-stall",
+                                   title: "Rosenbrock from (−1.5, 2): AdaGrad and Adam at their best rates",
+                                   xLabel: "step", yLabel: "f(θ), floored at 1e-12", xScale: .log, yScale: .log,
+                                   xRange: 1...Double(rSteps), yRange: (floor / 10)...(10 * top), series: [
+            floored(rAda.trajectory, "AdaGrad, α = \(Fmt.sig(rAda.rate))", "AdaGrad"),
+            floored(rAdam.trajectory, "Adam, α = \(Fmt.sig(rAdam.rate))", "Adam"),
+            Series(title: "floor 1e-12", x: [1, Double(rSteps)], y: [floor, floor], pen: .named("reference")),
+        ]), caption: """
+            Each at its best rate from a grid widened until the best is not on its edge, \(rSteps) steps. A loss \
+            below 10⁻¹² (θ within about 10⁻⁶ of the minimum (1, 1)) is drawn on the floor line, so the axis shows \
+            the race rather than digits far below any useful accuracy: \(floorNote).
+            """)
         var g0 = [0.0, 0.0]
         rosen.gradient(rStart, into: &g0)
         let g0norm = (g0[0] * g0[0] + g0[1] * g0[1]).squareRoot()

@@ -57,7 +57,7 @@ struct Chapter4 {
         try await nb.figure(Figure(name: "article-vs-rmsprop",
                                    title: "Effective rate of the y coordinate under noisy gradients (σ = 1)",
                                    xLabel: "step", yLabel: "effective learning rate", xScale: .log, yScale: .log,
-                                   series: [
+                                   xRange: 1...Double(T), series: [
             Series(title: "article: α/√(decay·G + ε)", x: shown.map { ts[$0] }, y: shown.map { article[$0][1] },
                    pen: .named("article RMSprop")),
             Series(title: "RMSprop: α/(√v + ε), ρ = 0.99", x: shown.map { ts[$0] }, y: shown.map { real[$0][1] },
@@ -191,15 +191,27 @@ struct Chapter4 {
         }
         let rc = Contour(xRange: -2...2, yRange: -1...3, resolution: nb.quick ? 41 : 101,
                          levels: [0.01, 0.1, 0.5, 2, 5, 10, 30, 100, 300, 1000]) { x, y in Rosenbrock().value([x, y]) }
+        // One panel per optimizer and function: on the quadratic the two paths nearly coincide, so side by
+        // side panels show each; the start and the end are marked in every panel.
+        func panel(_ t: Trajectory, _ name: String, _ what: String, _ c: Contour) -> Plot {
+            Plot(title: "\(name) on \(what)", xLabel: "x", yLabel: "y",
+                 xRange: c.xs.first!...c.xs.last!, yRange: c.ys.first!...c.ys.last!,
+                 series: [start(t)] + path(t, name), contour: c)
+        }
+        let d = zip(rAda.points[1].point, rAda.points[0].point).map { $0 - $1 }
+        let firstStep = nb.claim("""
+            AdaGrad's first step on Rosenbrock is α·sign(g): (\(Fmt.sig(d[0], 3)), \(Fmt.sig(d[1], 3))), up and \
+            to the right, before it turns back into the valley.
+            """, holds: d.allSatisfy { abs($0 - 0.5) < 1e-6 }, evidence: "first step \(d)")
+        let quadratic = "0.1x² + 2y², \(qSteps) steps", rosenbrock = "Rosenbrock, \(rSteps) steps"
         try await nb.figure(Figure(name: "trajectories",
                                    title: "AdaGrad (α = 0.5) and RMSprop on the quadratic and on Rosenbrock", plots: [
-            Plot(title: "0.1x² + 2y², \(qSteps) steps (RMSprop α = 0.1)", xLabel: "x", yLabel: "y", xRange: -6...2,
-                 yRange: -3...3,
-                 series: [start(qAda)] + path(qAda, "AdaGrad") + path(qRms, "RMSprop"), contour: qc),
-            Plot(title: "Rosenbrock, \(rSteps) steps (RMSprop α = 0.005)", xLabel: "x", yLabel: "y", xRange: -2...2,
-                 yRange: -1...3,
-                 series: [start(rAda)] + path(rAda, "AdaGrad") + path(rRms, "RMSprop"), contour: rc),
-        ], columns: 2), caption: "Each path starts at the open grey circle and ends at the marker of its colour.")
+            panel(qAda, "AdaGrad", quadratic, qc), panel(qRms, "RMSprop", quadratic + " (α = 0.1)", qc),
+            panel(rAda, "AdaGrad", rosenbrock, rc), panel(rRms, "RMSprop", rosenbrock + " (α = 0.005)", rc),
+        ], columns: 2), caption: """
+            Top: the quadratic; bottom: Rosenbrock; left AdaGrad, right RMSprop, on the same contours. Each path \
+            starts at the open grey circle and ends at the filled marker of its colour. \(firstStep)
+            """)
         let rmsEnd = ending(rRms), adaEnd = ending(rAda)
         nb.notice(nb.claim("""
             On Rosenbrock RMSprop ends at f = \(Fmt.sci(rmsEnd.loss, 2)) and AdaGrad at \(Fmt.sci(adaEnd.loss, 2)) \
