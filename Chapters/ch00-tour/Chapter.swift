@@ -123,8 +123,12 @@ struct TourChapter {
             arXiv:1502.01852) for vanishing gradients and initialisation, Smith (WACV 2017, arXiv:1506.01186) for the \
             learning-rate range test.
             """)
-        nb.exercise("Which fixed α makes both coordinates shrink by the same factor per step? (Hint: solve |1 − 0.2α| = |1 − 4α|.) Check it by running it.",
-                        solution: "balanced-rate") {
+        nb.exercise("""
+            Which fixed α makes both coordinates shrink by the same factor per step? (Hint: gradient descent \
+            multiplies x by 1 − 0.2α and y by 1 − 4α each step; solve |1 − 0.2α| = |1 − 4α|.) Check it by running \
+            `swift run lab optimize --function quadratic --start -5,-2 --steps 20 --optimizer sgd --lr <your α> \
+            --format table` and dividing consecutive x and y values.
+            """, solution: "balanced-rate") {
             // solution: balanced-rate
             let alpha = 2 / (0.2 + 4.0)  // 1 − 0.2α = −(1 − 4α)
             let run = optimize(Quadratic(), from: [-5, -2], steps: 60, optimizer: SGD(learningRate: alpha))

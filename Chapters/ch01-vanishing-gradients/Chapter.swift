@@ -429,12 +429,14 @@ struct Chapter1 {
         let ratio = initial.first { $0.activation == .sigmoid && $0.initName == "Xavier" }!.lastOverFirst
         nb.exercise("""
             Sigmoid + Xavier starts with its first layer's per-weight gradient \(Fmt.sci(ratio, 1)) times below the \
-            last hidden \
-            layer's (Table 1) and, at α = \(Fmt.sig(learningRate)), ends at \
-            \(Fmt.fixed(sigX.losses.suffix(50).reduce(0, +) / 50, 3)) \
-            after \(steps) steps (Table 2). Train it at α = 1 for 1500 steps (seed 42): does it leave the plateau at \
-            log 2? \
-            What does that say about why it stays there at α = \(Fmt.sig(learningRate))?
+            last hidden layer's (Table 1) and, at α = \(Fmt.sig(learningRate)), ends at \
+            \(Fmt.fixed(sigX.losses.suffix(50).reduce(0, +) / 50, 3)) after \(steps) steps (Table 2). Train it at \
+            α = 1 for 1500 steps: does it leave the plateau at log 2 ≈ 0.693? What does that say about why it stays \
+            there at α = \(Fmt.sig(learningRate))? Without writing code: `swift run lab train --data spirals \
+            --layers 64,64,64,64,64,64,64,64,64,64 --activation sigmoid --init xavier-uniform --optimizer sgd \
+            --lr 1 --steps 1500 --batch-size 64 --validation 0 --eval-every 100 --format table` trains a close \
+            cousin (two softmax outputs instead of one logit, lab's own spirals) and prints its training loss; the \
+            solution trains this chapter's network (seed 42).
             """, solution: "sigmoid-xavier-rate") {
             // solution: sigmoid-xavier-rate
             let setup = VanishingSetup(seed: 42)
@@ -446,8 +448,14 @@ struct Chapter1 {
                         : "Even at α = 1 it stays on the plateau: a larger step alone does not get it out within 1500 steps.")
             // end solution
         }
-        nb.exercise("How deep can a ReLU network with He initialisation go before its first-layer per-weight gradient is 10× off the last hidden layer's? Try 20 and 40 layers.",
-                    solution: "relu-depth") {
+        let reluHe = initial.first { $0.activation == .relu && $0.initName == "He" }!.lastOverFirst
+        nb.exercise("""
+            How deep can a ReLU network with He initialisation go before its first-layer per-weight gradient is \
+            10× off the last hidden layer's? At 10 layers Table 1 measures RMS₁₀/RMS₁ = \(Fmt.sig(reluHe, 3)) for \
+            ReLU + He. Predict 20 and 40 layers, then check: \
+            `swift run -c release ch01-vanishing-gradients --solutions --output /tmp/ch01` builds the network at \
+            depths 10, 20 and 40 (seed 42, one full-batch backward pass at initialisation) and prints the ratio.
+            """, solution: "relu-depth") {
             // solution: relu-depth
             var rng = SeededGenerator(seed: 42)
             let data = Datasets.spirals(count: 256, rng: &rng)

@@ -300,8 +300,12 @@ struct Chapter2 {
     // MARK: Exercises
 
     func exercises() {
-        nb.exercise("Find a fixed α for which the y-coordinate of gradient descent on 0.1x² + 2y² flips sign at every step yet still converges. Why does the sign flip?",
-                    solution: "oscillating") {
+        nb.exercise("""
+            Find a fixed α for which the y-coordinate of gradient descent on 0.1x² + 2y² flips sign at every step \
+            yet still converges. Why does the sign flip? (One step multiplies y by a factor that depends on α; the \
+            y column of `swift run lab optimize --function quadratic --start -5,-2 --steps 12 --optimizer sgd \
+            --lr <your α> --format table` shows the signs.)
+            """, solution: "oscillating") {
             // solution: oscillating
             // y is multiplied by (1 − 4α): negative for α > 0.25, and of size < 1 while α < 0.5.
             let alpha = 0.3
@@ -311,8 +315,11 @@ struct Chapter2 {
                 + "flips sign) and of size below 1 (so it shrinks): y = \(ys.joined(separator: ", "))."
             // end solution
         }
-        nb.exercise("The article's polynomial decay with γ = 2 reaches a rate of α/4 at which step, out of T = 300? And γ = 0.5?",
-                    solution: "quarter-rate") {
+        nb.exercise("""
+            The article's polynomial decay α_t = α(1 − t/T)^γ with γ = 2 reaches a rate of α/4 at which step, out \
+            of T = 300? And with γ = 0.5? (Pen and paper; `swift run lab schedule --lr 1 --steps 300 \
+            --schedule polynomial:T=300,power=2 --format table` lists every step's rate to check.)
+            """, solution: "quarter-rate") {
             // solution: quarter-rate
             // α(1 − t/T)^γ = α/4  ⇔  t = T(1 − 4^(−1/γ))
             func first(_ power: Double) -> Int {

@@ -230,8 +230,14 @@ struct Chapter3 {
             ones of chapter 1.
             """)
 
-        nb.exercise("Give AdaGrad an initial accumulator G₀ = 10 on the quadratic (PyTorch's initial_accumulator_value). What happens to the first step, and to the best rate?",
-                    solution: "initial-accumulator") {
+        nb.exercise("""
+            Give AdaGrad an initial accumulator G₀ = 10 on the quadratic from (−5, −2), where the gradient is \
+            g = (−1, −8) (PyTorch's initial_accumulator_value). What happens to the first step, and to the best \
+            rate over 100 steps? The first step is pen and paper; for the rate, compare the last row's loss of \
+            `swift run lab optimize --function quadratic --start -5,-2 --steps 100 --optimizer adagrad --lr <α> \
+            --initial-accumulator 10 | tail -1` (columns step, lr, loss, x, y) for α in 0.1, 0.3, 1, 2, 3, 5, 10, \
+            and again without `--initial-accumulator`.
+            """, solution: "initial-accumulator") {
             // solution: initial-accumulator
             let grid = [0.1, 0.3, 1, 2, 3, 5, 10]
             let plain = bestInteriorRate(grid, on: Quadratic(), from: [-5, -2], steps: 100) { AdaGrad(learningRate: $0) }

@@ -274,8 +274,10 @@ struct Chapter4 {
 
     func exercises() {
         nb.exercise("""
-            Predict, with η = (α/σ)·√(1 − ηh/2), where RMSprop's effective rate on the y coordinate settles for \
-            α = 0.1 and σ = 2, then run the noisy quadratic for 20 000 steps and compare.
+            Predict, with η = (α/σ)·√(1 − ηh/2) and the y coordinate's curvature h = 4, where RMSprop's effective \
+            rate on the y coordinate settles for α = 0.1 and σ = 2. Then compare with the measurement: \
+            `swift run -c release ch04-rmsprop --solutions --output /tmp/ch04` runs the noisy quadratic for \
+            20 000 steps (seed 1) and prints the mean effective rate of y over steps 2000–20 000.
             """, solution: "settled-rate") {
             // solution: settled-rate
             let predicted = settledRate(alpha: 0.1, sigma: 2, curvature: 4)
@@ -290,7 +292,9 @@ struct Chapter4 {
             // end solution
         }
         nb.exercise("""
-            Run the article's RMSprop and PyTorch's on the quadratic without noise for 500 steps at α = 0.01. Which \
+            Run the article's RMSprop and PyTorch's on the quadratic without noise for 500 steps at α = 0.01: \
+            `swift run lab optimize --function quadratic --start -5,-2 --steps 500 --optimizer article-rmsprop \
+            --lr 0.01 | tail -1`, then the same with `--optimizer rmsprop` (the third column is the loss). Which \
             one gets closer to the minimum, and why?
             """, solution: "article-vs-real") {
             // solution: article-vs-real

@@ -8,7 +8,10 @@ public struct ChapterOptions: ParsableArguments, Sendable {
 
     @Option(parsing: .unconditional, help: "Seed for every random draw of the chapter, an integer ≥ 0 (the page records it).",
             transform: ChapterOptions.parseSeed)
-    public var seed: UInt64 = 42
+    public var seed: UInt64 = ChapterOptions.defaultSeed
+
+    /// The seed of the committed book.
+    public static let defaultSeed: UInt64 = 42
 
     @Flag(help: "Smaller runs: fewer steps, seeds and grid points (seconds, for tests).")
     public var quick = false

@@ -77,8 +77,18 @@ public final class Notebook {
         terminalPlots = options.plots || isatty(STDOUT_FILENO) == 1
         let header = "Chapter \(info.number) — \(info.title)"
         page.append("# \(header)\n")
-        page.append("*[Descent](../README.md) · article \(info.articleSection) · seed \(options.seed)\(options.quick ? " · quick run" : "") · regenerate with `swift run -c release \(info.slug)`*\n")
+        page.append("*[Descent](../README.md) · article \(info.articleSection) · seed \(options.seed)"
+                    + "\(options.quick ? " · quick run" : "") · regenerate with \(Self.regenerate(info.slug, options))*\n")
         say("\n\(header)\n\(String(repeating: "═", count: header.displayWidth))\n")
+    }
+
+    /// The two equivalent commands that regenerate a page, as the contents page documents them:
+    /// `Scripts/book --only <slug>` (builds first) and the chapter's own executable, each with the
+    /// seed and `--quick` of this run when they differ from the defaults.
+    static func regenerate(_ slug: String, _ options: ChapterOptions) -> String {
+        let extra = (options.seed == ChapterOptions.defaultSeed ? "" : " --seed \(options.seed)")
+            + (options.quick ? " --quick" : "")
+        return "`Scripts/book --only \(slug)\(extra)` or `swift run -c release \(slug)\(extra)`"
     }
 
     /// Removes staging folders left by runs of this chapter that were killed. A live run holds
