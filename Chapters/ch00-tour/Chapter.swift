@@ -53,12 +53,15 @@ struct TourChapter {
                          r.divergence.map { "diverged at step \($0.step)" } ?? Fmt.sci(final.loss, 3),
                          reached.map { "\($0.step)" } ?? "—"])
         }
-        nb.table(Table(header: ["α", "factors on (x, y)", "f after \(steps) steps", "first step with f < 1e-3"], rows: rows),
+        nb.table(Table(header: ["α", "factors on (x, y)", "f after \(steps) steps", "first step with f < 1e-3"],
+                       rows: rows),
                  caption: "Gradient descent from (−5, −2) on f = 0.1x² + 2y².")
 
         let (slow, good, over) = (runs[0], runs[1], runs[2])
         let window = (x: -6.0...2.0, y: -3.0...3.0)
-        let contour = Contour(xRange: window.x, yRange: window.y, resolution: nb.quick ? 41 : 81) { x, y in 0.1 * x * x + 2 * y * y }
+        let contour = Contour(xRange: window.x, yRange: window.y, resolution: nb.quick ? 41 : 81) { x, y in
+            Quadratic().value([x, y])
+        }
         let paths = zip(rates, runs).enumerated().map { i, pair in
             Series(path: pair.1, title: "α = \(Fmt.sig(pair.0))", pen: .named(Self.roles[i]), window: window)
         }
@@ -66,20 +69,22 @@ struct TourChapter {
         let ySignFlips = zip(flips, flips.dropFirst()).allSatisfy { $0 * $1 < 0 }
         let crawls = nb.claim("After \(steps) steps the small rate is still at f = \(Fmt.sci(crawl, 2)), above 1e-3;",
                               holds: crawl > 1e-3 && slow.divergence == nil, evidence: "f = \(crawl)")
-        let zigzag = nb.claim("α = 0.4 flips the sign of y at every step yet converges (f falls from \(Fmt.sig(good.points[0].loss, 3)) "
-                              + "to \(Fmt.sci(good.points.last!.loss, 2)));",
-                              holds: ySignFlips && good.divergence == nil && good.points.last!.loss < good.points[0].loss / 100,
+        let (goodStart, goodEnd) = (good.points[0].loss, good.points.last!.loss)
+        let zigzag = nb.claim("α = 0.4 flips the sign of y at every step yet converges (f falls from "
+                              + "\(Fmt.sig(goodStart, 3)) to \(Fmt.sci(goodEnd, 2)));",
+                              holds: ySignFlips && good.divergence == nil && goodEnd < goodStart / 100,
                               evidence: "y = \(flips), f = \(good.points.last!.loss)")
         let (f0, fEnd) = (over.points[0].loss, over.points.last!.loss)
-        let grows = nb.claim("α = 0.51 is past 2/L and its zig-zag grows: f rises from \(Fmt.sig(f0, 3)) to \(Fmt.sig(fEnd, 3)).",
+        let grows = nb.claim("α = 0.51 is past 2/L and its zig-zag grows: f rises from \(Fmt.sig(f0, 3)) to "
+                             + "\(Fmt.sig(fEnd, 3)).",
                              holds: fEnd > f0, evidence: "f0 = \(f0), f = \(fEnd)")
         // Per-step growth over the last ten steps, where the y term dominates: (1 − 4·0.51)² = 1.0816.
         let growth = Double.pow(fEnd / over.points[over.points.count - 11].loss, 0.1)
         try await nb.figure(Figure(name: "trajectories", title: "Gradient descent on 0.1x² + 2y² from (−5, −2)",
                                    xLabel: "x", yLabel: "y", xRange: window.x, yRange: window.y,
                                    series: paths, contour: contour),
-                            caption: "Paths over the contour lines of f, each drawn until it leaves the window. \(crawls) "
-                                + "\(zigzag) \(grows)")
+                            caption: "Paths over the contour lines of f, each drawn until it leaves the window. "
+                                + "\(crawls) \(zigzag) \(grows)")
         try await nb.figure(Figure(name: "loss", title: "Loss per step", xLabel: "step", yLabel: "f(θ)", yScale: .log,
                                    series: zip(rates, runs).enumerated().map { i, pair in
                                        Series(loss: pair.1, title: "α = \(Fmt.sig(pair.0))", pen: .named(Self.roles[i]))
@@ -91,14 +96,16 @@ struct TourChapter {
                                 """)
         let goodLoss = good.points.last!.loss
         let faster = nb.claim("After \(steps) steps the loss at α = 0.4 is \(Fmt.sci(goodLoss, 2)), against "
-                              + "\(Fmt.sci(crawl, 2)) at α = 0.05: the larger stable rate ends \(Fmt.sig(crawl / goodLoss, 2))× lower.",
+                              + "\(Fmt.sci(crawl, 2)) at α = 0.05: the larger stable rate ends "
+                              + "\(Fmt.sig(crawl / goodLoss, 2))× lower.",
                               holds: goodLoss < crawl, evidence: "f(0.4) = \(goodLoss), f(0.05) = \(crawl)")
         let diverges = nb.claim("so f grows by about 1.04² ≈ 1.08 per step (measured over the last ten steps: "
                                 + "\(Fmt.sig(growth, 3))), to \(Fmt.sig(fEnd, 3)) after \(steps) steps.",
                                 holds: abs(growth - 1.0816) < 0.02, evidence: "growth \(growth)")
         let stable = zip(rates, runs).filter { $0.1.points.last!.loss < $0.1.points[0].loss }
         let bestOfThree = zip(rates, runs).min { $0.1.points.last!.loss < $1.1.points.last!.loss }!.0
-        let largestStable = nb.claim("On this function the best of the three rates is the largest one that is still stable.",
+        let largestStable = nb.claim("On this function the best of the three rates is the largest one that is "
+                                     + "still stable.",
                                      holds: bestOfThree == stable.map(\.0).max(),
                                      evidence: "best \(bestOfThree), stable \(stable.map(\.0))")
         nb.notice("""
@@ -134,9 +141,11 @@ struct TourChapter {
             let run = optimize(Quadratic(), from: [-5, -2], steps: 60, optimizer: SGD(learningRate: alpha))
             let at04 = optimize(Quadratic(), from: [-5, -2], steps: 60, optimizer: SGD(learningRate: 0.4))
             let (f, f04) = (run.points.last!.loss, at04.points.last!.loss)
-            return "α = \(Fmt.sig(alpha)) (that is 2/(0.2 + 4)) makes 1 − 0.2α = \(Fmt.sig(1 - 0.2 * alpha)) and 1 − 4α = "
-                + "\(Fmt.sig(1 - 4 * alpha)): both coordinates shrink by \(Fmt.sig(1 - 0.2 * alpha)) per step (y changes sign). "
-                + "After 60 steps f = \(Fmt.sci(f, 3)), \(f < f04 ? "below" : "above") α = 0.4's \(Fmt.sci(f04, 3)), whose slow "
+            let (fx, fy) = (1 - 0.2 * alpha, 1 - 4 * alpha)
+            return "α = \(Fmt.sig(alpha)) (that is 2/(0.2 + 4)) makes 1 − 0.2α = \(Fmt.sig(fx)) and 1 − 4α = "
+                + "\(Fmt.sig(fy)): both coordinates shrink by \(Fmt.sig(fx)) per step (y changes sign). "
+                + "After 60 steps f = \(Fmt.sci(f, 3)), \(f < f04 ? "below" : "above") α = 0.4's "
+                + "\(Fmt.sci(f04, 3)), whose slow "
                 + "x factor is 0.92."
             // end solution
         }

@@ -28,6 +28,11 @@ struct Chapter1 {
     let learningRate: Double
     var steps: Int { nb.quick ? 150 : 1500 }
     static let depth = VanishingSetup.hidden.count
+    /// One pen per initialisation, the same in every figure of the chapter.
+    static let pens = ["standard": Pen(color: Palette.black, dash: 1, point: 7),
+                       "N(0, 1)": Pen(color: Palette.vermillion, dash: 2, point: 5),
+                       "Xavier": Pen(color: Palette.green, dash: 4, point: 9),
+                       "He": Pen(color: Palette.blue, dash: 3, point: 11)]
 
     func write() async throws {
         let setup = VanishingSetup(seed: nb.seed)
@@ -40,20 +45,26 @@ struct Chapter1 {
             network small enough for a laptop: **\(depth) hidden layers of 64 units** on the two-class spirals \
             (\(setup.data.count) points), binary cross-entropy on one logit.
             """)
-        nb.formula(article: "vanishing gradients \"mainly appear in the forward pass\"; exploding gradients \"mainly in back-propagation\"",
-                   corrected: "both are backward-pass phenomena: the gradient reaching layer i is a product of the later layers' weights and activation slopes; the forward pass only sets those factors (saturated units, weight scale)",
-                   citation: "article §2.1 and FAQ Q1–Q2; Glorot and Bengio, AISTATS 2010; Pascanu, Mikolov and Bengio, ICML 2013")
+        nb.formula(article: "vanishing gradients \"mainly appear in the forward pass\"; "
+                       + "exploding gradients \"mainly in back-propagation\"",
+                   corrected: "both are backward-pass phenomena: the gradient reaching layer i is a product of the "
+                       + "later layers' weights and activation slopes; the forward pass only sets those factors "
+                       + "(saturated units, weight scale)",
+                   citation: "article §2.1 and FAQ Q1–Q2; Glorot and Bengio, AISTATS 2010; "
+                       + "Pascanu, Mikolov and Bengio, ICML 2013")
         nb.section("Why gradients vanish or explode")
         nb.prose("""
             Back-propagation multiplies, layer after layer, by the weights and by the activation's slope: \
             $\\delta_{i-1} = (\\delta_i W_i^\\top) \\odot \\varphi'(z_{i-1})$. The sigmoid's slope is at most 1/4, \
             so between layer 10 and layer 1 the nine slope factors alone shrink a gradient by a factor of \
             at least $4^{9} \\approx 2.6 \\times 10^5$, before the weights' own factors, which can make up for it \
-            or shrink it further (Table 1 below measures the whole factor). Weights drawn too large do the opposite. Glorot & Bengio chose the variance 2/(fan_in + fan_out) \
+            or shrink it further (Table 1 below measures the whole factor). Weights drawn too large do the opposite. \
+            Glorot & Bengio chose the variance 2/(fan_in + fan_out) \
             to keep the signal's scale constant in both directions; He et al. doubled it to 2/fan_in for ReLU, \
             which zeroes half its inputs.
             """)
-        nb.equation(#"\lVert \nabla_{W_1} L \rVert \approx \lVert \nabla_{W_{10}} L \rVert \cdot \prod_{i=2}^{10} \lVert W_i \rVert \cdot \overline{\varphi'(z_{i-1})}"#,
+        nb.equation(#"\lVert \nabla_{W_1} L \rVert \approx \lVert \nabla_{W_{10}} L \rVert "#
+                        + #"\cdot \prod_{i=2}^{10} \lVert W_i \rVert \cdot \overline{\varphi'(z_{i-1})}"#,
                     plain: "‖∂L/∂W₁‖ ≈ ‖∂L/∂W₁₀‖ · Π ‖Wᵢ‖ · mean φ′(zᵢ₋₁)")
         let initial = try await atInitialisation(setup)
         let runs = try await training(setup, initial)
@@ -87,28 +98,33 @@ struct Chapter1 {
                                 "largest hidden-layer RMSᵢ", "RMS₁₁ (output layer)"],
                        rows: initial.map { r in
                            [r.activation.rawValue, r.initName, Fmt.sci(r.firstHidden, 2), Fmt.sci(r.lastHidden, 2),
-                            Fmt.sci(r.lastOverFirst, 2), Fmt.sci(r.spread, 2), Fmt.sci(r.hiddenMax, 2), Fmt.sci(r.output, 2)]
+                            Fmt.sci(r.lastOverFirst, 2), Fmt.sci(r.spread, 2), Fmt.sci(r.hiddenMax, 2),
+                            Fmt.sci(r.output, 2)]
                        }, rightAligned: [false, false, true, true, true, true, true, true]),
-                 caption: "Per-weight RMS of the weight gradients at initialisation, on all \(setup.data.count) points; layer 1 is next to the input, layer 10 the last hidden layer, 11 the output.")
-        func config(_ a: Activation, _ name: String) -> InitialNorms { initial.first { $0.activation == a && $0.initName == name }! }
+                 caption: "Per-weight RMS of the weight gradients at initialisation, on all \(setup.data.count) "
+                     + "points; layer 1 is next to the input, layer 10 the last hidden layer, 11 the output.")
+        func config(_ a: Activation, _ name: String) -> InitialNorms {
+            initial.first { $0.activation == a && $0.initName == name }!
+        }
         let sigStd = config(.sigmoid, "standard"), tanhX = config(.tanh, "Xavier")
         let reluHe = config(.relu, "He"), reluN = config(.relu, "N(0, 1)")
         let layers = (1...(depth + 1)).map(Double.init)
-        let pens = ["standard": Pen(color: Palette.black, dash: 1, point: 7), "N(0, 1)": Pen(color: Palette.vermillion, dash: 2, point: 5),
-                    "Xavier": Pen(color: Palette.green, dash: 4, point: 9), "He": Pen(color: Palette.blue, dash: 3, point: 11)]
         let panels = VanishingSetup.activations.map { a in
             Plot(title: a.rawValue, xLabel: "layer (1 = input side, 11 = output)", yLabel: "per-weight RMS of ∂L/∂Wᵢ",
                  yScale: .log, xRange: 0.5...11.5, key: .below,
                  series: initial.filter { $0.activation == a }.map { r in
-                     Series(title: r.initName, style: .linesPoints, x: layers, y: r.rms, pen: pens[r.initName])
+                     Series(title: r.initName, style: .linesPoints, x: layers, y: r.rms, pen: Self.pens[r.initName])
                  })
         }
-        let flatButHuge = nb.claim("ReLU + N(0, 1) is flat too over the hidden layers (max/min \(Fmt.sig(reluN.spread, 2))), "
+        let flatButHuge = nb.claim("ReLU + N(0, 1) is flat too over the hidden layers (max/min "
+                                   + "\(Fmt.sig(reluN.spread, 2))), "
                                    + "at \(Fmt.sci(reluN.hiddenMin, 2)) to \(Fmt.sci(reluN.hiddenMax, 2)) per weight; "
                                    + "the output layer's is \(Fmt.sci(reluN.output, 2)).",
                                    holds: reluN.spread < 10 && reluN.hiddenMin > 1e3,
-                                   evidence: "spread \(reluN.spread), hidden \(reluN.hiddenMin)…\(reluN.hiddenMax), output \(reluN.output)")
-        try await nb.figure(Figure(name: "norms-at-init", title: "Per-layer gradient size at initialisation (10 × 64 MLP, spirals)",
+                                   evidence: "spread \(reluN.spread), hidden \(reluN.hiddenMin)…\(reluN.hiddenMax), "
+                                       + "output \(reluN.output)")
+        try await nb.figure(Figure(name: "norms-at-init",
+                                   title: "Per-layer gradient size at initialisation (10 × 64 MLP, spirals)",
                                    plots: panels, columns: 3),
                             caption: """
                                 Each line is one initialisation. A flat line means every layer's weights receive \
@@ -124,9 +140,11 @@ struct Chapter1 {
             tanh with Xavier keeps every hidden layer within a factor \(Fmt.sig(tanhX.spread, 2)) of every other, \
             and ReLU \
             with He within \(Fmt.sig(reluHe.spread, 2)) — both under 10.
-            """, holds: tanhX.spread < 10 && reluHe.spread < 10, evidence: "tanh+Xavier \(tanhX.spread), ReLU+He \(reluHe.spread)")
+            """, holds: tanhX.spread < 10 && reluHe.spread < 10,
+            evidence: "tanh+Xavier \(tanhX.spread), ReLU+He \(reluHe.spread)")
         nb.notice("\(vanish) \(balanced) ReLU with N(0, 1) weights explodes: its hidden layers' per-weight RMS is "
-                  + "\(Fmt.sci(reluN.hiddenMin, 2)) to \(Fmt.sci(reluN.hiddenMax, 2)), its output layer's \(Fmt.sci(reluN.output, 2)).")
+                  + "\(Fmt.sci(reluN.hiddenMin, 2)) to \(Fmt.sci(reluN.hiddenMax, 2)), its output layer's "
+                  + "\(Fmt.sci(reluN.output, 2)).")
 
         // Histograms of back-propagated gradients (Glorot & Bengio, Figure 7).
         let histLayers = [0, 4, 9]
@@ -137,17 +155,24 @@ struct Chapter1 {
                 let values = r.deltas[layer].map { abs($0) }.filter { $0 > 0 }
                 for v in values {
                     let l = _log10(v)
-                    if let bin = edges.indices.dropLast().first(where: { l >= edges[$0] && l < edges[$0 + 1] }) { counts[bin] += 1 }
+                    if let bin = edges.indices.dropLast().first(where: { l >= edges[$0] && l < edges[$0 + 1] }) {
+                        counts[bin] += 1
+                    }
                 }
                 let total = Double(max(1, values.count))
-                return Series(title: "layer \(layer + 1)", style: .steps, x: Array(edges.dropLast()), y: counts.map { $0 / total },
+                return Series(title: "layer \(layer + 1)", style: .steps, x: Array(edges.dropLast()),
+                              y: counts.map { $0 / total },
                               pen: Palette.pen(index: k))
             }
             return Plot(title: title, xLabel: "log₁₀ |∂L/∂zᵢ|", yLabel: "fraction of units × examples", series: series)
         }
-        try await nb.figure(Figure(name: "backprop-histograms", title: "Back-propagated gradients at initialisation (after Glorot and Bengio, Fig. 7)",
-                                   plots: [histogramPlot(sigStd, title: "sigmoid, standard init"), histogramPlot(tanhX, title: "tanh, Xavier init")]),
-                            caption: "Distribution of the pre-activation gradients δᵢ over all units and examples, for three layers.")
+        try await nb.figure(Figure(name: "backprop-histograms",
+                                   title: "Back-propagated gradients at initialisation "
+                                       + "(after Glorot and Bengio, Fig. 7)",
+                                   plots: [histogramPlot(sigStd, title: "sigmoid, standard init"),
+                                           histogramPlot(tanhX, title: "tanh, Xavier init")]),
+                            caption: "Distribution of the pre-activation gradients δᵢ over all units and examples, "
+                                + "for three layers.")
         let sigDrop = (sigStd.medianLogDelta(9) - sigStd.medianLogDelta(0)) / 9
         let tanhDrop = (tanhX.medianLogDelta(9) - tanhX.medianLogDelta(0)) / 9
         nb.notice(nb.claim("""
@@ -158,7 +183,8 @@ struct Chapter1 {
             decades per layer \
             (\(Fmt.fixed(tanhX.medianLogDelta(9), 1)) to \(Fmt.fixed(tanhX.medianLogDelta(0), 1))): the histograms \
             nearly coincide.
-            """, holds: sigDrop > 0.3 && abs(tanhDrop) < sigDrop / 3, evidence: "sigmoid \(sigDrop), tanh \(tanhDrop) decades/layer"))
+            """, holds: sigDrop > 0.3 && abs(tanhDrop) < sigDrop / 3,
+            evidence: "sigmoid \(sigDrop), tanh \(tanhDrop) decades/layer"))
         return initial
     }
 
@@ -168,7 +194,9 @@ struct Chapter1 {
 
     func training(_ setup: VanishingSetup, _ initial: [InitialNorms]) async throws -> [Run] {
         let depth = Self.depth, steps = self.steps
-        let configs = VanishingSetup.activations.flatMap { a in VanishingSetup.initializers.map { (a, $0.name, $0.initializer) } }
+        let configs = VanishingSetup.activations.flatMap { a in
+            VanishingSetup.initializers.map { (a, $0.name, $0.initializer) }
+        }
         let runs = nb.step("Training 12 configurations", total: configs.count) { p in
             configs.map { a, name, i -> Run in
                 defer { p.advance() }
@@ -185,15 +213,15 @@ struct Chapter1 {
             """)
         // Several runs sit on one line at log 2: each gets its own marker shape, every 150 steps,
         // shifted 30 steps per run, so every run stays visible.
-        let initPens = VanishingSetup.initializers.enumerated().map { k, _ in Palette.pen(index: k) }
         let markEvery = max(1, steps / 10), markShift = max(1, steps / 50)
         let lossPanels = VanishingSetup.activations.map { a in
-            Plot(title: a.rawValue, xLabel: "step", yLabel: "training loss (25-step mean)", yRange: 0...1.2, key: .below,
+            Plot(title: a.rawValue, xLabel: "step", yLabel: "training loss (25-step mean)", yRange: 0...1.2,
+                 key: .below,
                  series: runs.filter { $0.activation == a }.enumerated().flatMap { k, r in
                      let mean = Measure.movingAverage(r.result.losses, window: 25)
                      let title = r.initName + (r.result.divergence.map { " (diverged at \($0.step))" } ?? "")
                      return Series.markedLine(title: title, x: mean.indices.map(Double.init), y: mean,
-                                              pen: initPens[k], every: markEvery, offset: k * markShift)
+                                              pen: Self.pens[r.initName]!, every: markEvery, offset: k * markShift)
                  })
         }
         func tail(_ r: TrainingResult) -> Double { r.divergence == nil ? r.losses.suffix(50).reduce(0, +) / 50 : .nan }
@@ -212,7 +240,8 @@ struct Chapter1 {
                 return "In the \(a.rawValue) panel \(group.map(\.initName).joined(separator: ", ")) stay within "
                     + "\(Fmt.sig(worst, 2)) of log 2 after step 50, so their lines lie on top of each other"
             }.joined(separator: "; ") + "."
-        try await nb.figure(Figure(name: "training-loss", title: "Training loss, plain SGD at α = \(Fmt.sig(learningRate))",
+        try await nb.figure(Figure(name: "training-loss",
+                                   title: "Training loss, plain SGD at α = \(Fmt.sig(learningRate))",
                                    plots: lossPanels, columns: 3),
                             caption: """
                                 Binary cross-entropy; log 2 ≈ 0.693 is the loss of a network that has learnt \
@@ -223,7 +252,9 @@ struct Chapter1 {
         /// The lowest 25-step mean and where; then the first later step whose raw loss jumps well above it.
         func lowest(_ r: TrainingResult) -> (value: Double, step: Int, spike: (step: Int, loss: Double)?) {
             let ma = Measure.movingAverage(r.losses, window: 25)
-            guard let i = ma.indices.filter({ ma[$0].isFinite }).min(by: { ma[$0] < ma[$1] }) else { return (.nan, 0, nil) }
+            guard let i = ma.indices.filter({ ma[$0].isFinite }).min(by: { ma[$0] < ma[$1] }) else {
+                return (.nan, 0, nil)
+            }
             let j = r.losses.indices.first { $0 > i && r.losses[$0] > max(3 * ma[i], ma[i] + 0.2) }
             return (ma[i], i, j.map { ($0, r.losses[$0]) })
         }
@@ -241,21 +272,23 @@ struct Chapter1 {
                          r.result.divergence == nil ? "\(Fmt.fixed(low.value, 3)) (step \(low.step))" : "—",
                          Fmt.sci(startRMS.map { $0[depth - 1] / $0[0] } ?? .nan, 2)])
         }
-        nb.table(Table(header: ["activation", "init", "loss, last 50 steps", "lowest 25-step mean (at step)", "RMS₁₀/RMS₁ at step 0"],
+        nb.table(Table(header: ["activation", "init", "loss, last 50 steps", "lowest 25-step mean (at step)",
+                                "RMS₁₀/RMS₁ at step 0"],
                        rows: rows, rightAligned: [false, false, true, true, true]),
                  caption: """
                      Where each configuration ends up, and the best it did on the way. The last column is measured \
                      on the \
                      first mini-batch of 64 points, Table 1 on all \(setup.data.count), so the two differ slightly.
                      """)
-        let stuck = runs.filter { abs(tail($0.result) - 0.6931) < 0.01 }.map { "\($0.activation.rawValue) + \($0.initName)" }
-        let learnt = runs.filter { tail($0.result) < 0.5 }.map { "\($0.activation.rawValue) + \($0.initName) (\(Fmt.fixed(tail($0.result), 2)))" }
+        func name(_ r: Run) -> String { "\(r.activation.rawValue) + \(r.initName)" }
+        let stuck = runs.filter { abs(tail($0.result) - 0.6931) < 0.01 }.map(name)
+        let learnt = runs.filter { tail($0.result) < 0.5 }.map { "\(name($0)) (\(Fmt.fixed(tail($0.result), 2)))" }
         let vanishing = initial.filter { $0.lastOverFirst >= 1e3 }.map { "\($0.activation.rawValue) + \($0.initName)" }
         let spikes = runs.compactMap { r -> String? in
             let low = lowest(r.result)
             guard r.result.divergence == nil, let s = low.spike else { return nil }
             let top = peak(r.result, after: low.step)
-            return "\(r.activation.rawValue) + \(r.initName) reached a 25-step mean of \(Fmt.fixed(low.value, 3)) at step \(low.step), "
+            return "\(name(r)) reached a 25-step mean of \(Fmt.fixed(low.value, 3)) at step \(low.step), "
                 + "then its loss jumped to \(Fmt.fixed(s.loss, 2)) at step \(s.step), "
                 + (top.map { "its 25-step mean peaked at \(Fmt.fixed($0.value, 2)) at step \($0.step), " } ?? "")
                 + "and it ended at \(Fmt.fixed(tail(r.result), 3))"
@@ -270,7 +303,8 @@ struct Chapter1 {
             \(vanishing.isEmpty ? "none" : vanishing.joined(separator: ", ")); \
             \(vanishing.filter { stuck.contains($0) }.count) of \(vanishing.count) of them stayed stuck. \
             tanh + Xavier ends at \(Fmt.fixed(tail(tanhX), 3)). \
-            \(spikes.isEmpty ? "No run that got low jumped back up." : "A low loss is not a safe one: " + spikes.joined(separator: "; ") + ".")
+            \(spikes.isEmpty ? "No run that got low jumped back up."
+                : "A low loss is not a safe one: " + spikes.joined(separator: "; ") + ".")
             """)
 
         // Heat maps: layer × step, on one colour scale.
@@ -285,13 +319,18 @@ struct Chapter1 {
         let all = (sig.values + tan.values).flatMap { $0 }.filter { $0 > 0 && $0.isFinite }
         let colours = all.min()!...all.max()!
         func heat(_ m: (steps: [Int], values: [[Double]]), _ title: String) -> Plot {
-            Plot(title: title, xLabel: "step", yLabel: "layer", xRange: 0...Double(steps), yRange: 0.5...Double(depth) + 1.5,
-                 heatmap: Heatmap(xs: m.steps.map(Double.init), ys: (1...(depth + 1)).map(Double.init), values: m.values,
+            Plot(title: title, xLabel: "step", yLabel: "layer", xRange: 0...Double(steps),
+                 yRange: 0.5...Double(depth) + 1.5,
+                 heatmap: Heatmap(xs: m.steps.map(Double.init), ys: (1...(depth + 1)).map(Double.init),
+                                  values: m.values,
                                   colorLabel: "per-weight RMS of ∂L/∂Wᵢ", logScale: true, colorRange: colours))
         }
-        try await nb.figure(Figure(name: "norms-heatmap", title: "Per-layer gradient size during training (one colour scale)",
-                                   plots: [heat(sig, "sigmoid, standard init"), heat(tan, "tanh, Xavier init")], columns: 2),
-                            caption: "Colour is log₁₀ of the per-weight RMS of each layer's weight gradient (rows) at each step (columns); both panels share the colour scale.")
+        try await nb.figure(Figure(name: "norms-heatmap",
+                                   title: "Per-layer gradient size during training (one colour scale)",
+                                   plots: [heat(sig, "sigmoid, standard init"), heat(tan, "tanh, Xavier init")],
+                                   columns: 2),
+                            caption: "Colour is log₁₀ of the per-weight RMS of each layer's weight gradient (rows) "
+                                + "at each step (columns); both panels share the colour scale.")
         func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
         let sigGap = median(zip(sig.values[depth - 1], sig.values[0]).map { $0 / $1 })
         let tanSpread = median(sig.steps.indices.map { j in
@@ -316,11 +355,16 @@ struct Chapter1 {
         let (unclipped, clipped) = nb.step("Exploding network, with and without clipping", total: 2) { p in
             let u = setup.train(.relu, .normal(standardDeviation: 1), learningRate: explodeRate, steps: steps)
             p.advance()
-            let c = setup.train(.relu, .normal(standardDeviation: 1), learningRate: explodeRate, steps: steps, clipping: .globalNorm(1))
+            let c = setup.train(.relu, .normal(standardDeviation: 1), learningRate: explodeRate, steps: steps,
+                                clipping: .globalNorm(1))
             p.advance()
             return (u, c)
         }
         let clippedTail = clipped.losses.suffix(50).reduce(0, +) / 50
+        let unclippedFate = unclipped.divergence.map { "diverges at step \($0.step) (loss \(Fmt.sci($0.loss, 2)))" }
+            ?? "does not diverge within \(steps) steps"
+        let clippedFate = clipped.divergence == nil
+            ? "trains: its loss over the last 50 steps is \(Fmt.fixed(clippedTail, 3))" : "still diverges"
         nb.prose("""
             ReLU with N(0, 1) weights multiplies the signal's variance by about fan_in/2 = 32 per layer, so the \
             logit starts \
@@ -328,11 +372,11 @@ struct Chapter1 {
             has norm \
             \(Fmt.sci(unclipped.gradientNorms.first ?? .nan, 2)): at α = \(Fmt.sig(explodeRate)) plain SGD takes a \
             step of length α·‖g‖ = \(Fmt.sci(explodeRate * (unclipped.gradientNorms.first ?? .nan), 2)) \
-            and the run \(unclipped.divergence.map { "diverges at step \($0.step) (loss \(Fmt.sci($0.loss, 2)))" } ?? "does not diverge within \(steps) steps"). \
+            and the run \(unclippedFate). \
             Clipping the gradient's global norm to 1 (Pascanu, Mikolov and Bengio, ICML 2013) keeps the direction \
             but caps \
             every step at length α: the same network, at the same rate, \
-            \(clipped.divergence == nil ? "trains: its loss over the last 50 steps is \(Fmt.fixed(clippedTail, 3))" : "still diverges").
+            \(clippedFate).
             """)
         // The unclipped run lives for one step: a zoom on the first steps shows it; the other panels
         // show the clipped run over the whole training.
@@ -350,8 +394,10 @@ struct Chapter1 {
         let whole = Plot(title: "loss, clipped run, all steps", xLabel: "step", yLabel: "loss", yScale: .log, series: [
             Series(perStep: clipped.losses, title: "clip ‖g‖ ≤ 1", pen: .named("good rate")),
         ])
+        let smallestNorm = clipped.gradientNorms.filter { $0 > 0 }.min() ?? 1
+        let normRange = min(0.5, smallestNorm / 2)...(10 * clipped.gradientNorms.max()!)
         let norms = Plot(title: "gradient norm before clipping", xLabel: "step", yLabel: "‖g‖", yScale: .log,
-                         yRange: (min(0.5, (clipped.gradientNorms.filter { $0 > 0 }.min() ?? 1) / 2))...(10 * clipped.gradientNorms.max()!),
+                         yRange: normRange,
                          series: [
             Series(perStep: clipped.gradientNorms, title: "clip ‖g‖ ≤ 1", pen: .named("good rate")),
             Series(title: "clip threshold ‖g‖ = 1", x: [0, Double(steps)], y: [1, 1], pen: .named("reference")),
@@ -363,7 +409,8 @@ struct Chapter1 {
         let g0 = (unclipped.gradientNorms.first ?? .nan, clipped.gradientNorms.first ?? .nan)
         let sameStart = g0.0 == g0.1
             ? "At step 0 both runs are handed the same gradient, of norm \(Fmt.sci(g0.1, 2))."
-            : "At step 0 the unclipped run's gradient norm is \(Fmt.sci(g0.0, 2)), the clipped run's \(Fmt.sci(g0.1, 2))."
+            : "At step 0 the unclipped run's gradient norm is \(Fmt.sci(g0.0, 2)), the clipped run's "
+                + "\(Fmt.sci(g0.1, 2))."
         try await nb.figure(Figure(name: "clipping",
                                    title: "ReLU + N(0, 1) at α = \(Fmt.sig(explodeRate)): without and with clipping",
                                    plots: [first, whole, norms], columns: 3), caption: """
@@ -374,11 +421,11 @@ struct Chapter1 {
         let below = clipped.gradientNorms.firstIndex { $0 < 1 }
         let learns = clipped.divergence == nil && clippedTail < 0.6
         let rescued = learns
-            ? nb.claim("Clipping turns a crash into a run that learns: unclipped, the run diverges; clipped, it ends at "
-                       + "\(Fmt.fixed(clippedTail, 3)), below log 2.", holds: unclipped.divergence != nil,
+            ? nb.claim("Clipping turns a crash into a run that learns: unclipped, the run diverges; clipped, it "
+                       + "ends at \(Fmt.fixed(clippedTail, 3)), below log 2.", holds: unclipped.divergence != nil,
                        evidence: "unclipped \(String(describing: unclipped.divergence))")
-            : "After \(steps) steps the clipped run is at \(Fmt.sci(clippedTail, 2)): clipping has stopped the crash but "
-              + "the network has not learnt yet."
+            : "After \(steps) steps the clipped run is at \(Fmt.sci(clippedTail, 2)): clipping has stopped the "
+              + "crash but the network has not learnt yet."
         nb.notice("""
             Clipping does not fix the initialisation: for \
             \(below.map { "the first \($0)" } ?? "all \(steps)") steps the raw \
@@ -407,8 +454,9 @@ struct Chapter1 {
                     : " For \(a.rawValue), \(best) ends lower than \(derived), the initialisation derived for it."
             }.joined())
         let sigXRatio = initial.first { $0.activation == .sigmoid && $0.initName == "Xavier" }!.lastOverFirst
-        let xavierSigmoid = "For the sigmoid, Xavier is not enough: at initialisation its first layer's per-weight gradient is "
-            + "still \(Fmt.sci(sigXRatio, 1)) times below the last hidden layer's (Table 1), and after training sigmoid + Xavier "
+        let xavierSigmoid = "For the sigmoid, Xavier is not enough: at initialisation its first layer's per-weight "
+            + "gradient is still \(Fmt.sci(sigXRatio, 1)) times below the last hidden layer's (Table 1), and after "
+            + "training sigmoid + Xavier "
             + "is at \(Fmt.fixed(sigX, 3)), sigmoid + standard at \(Fmt.fixed(sigStd, 3))"
             + (abs(sigX - 0.6931) < 0.02 && abs(sigStd - 0.6931) < 0.02 ? ", both at log 2." : ".")
         nb.callout("Remedies, and which of them this chapter measured", """
@@ -444,8 +492,10 @@ struct Chapter1 {
             let ends = runs.map { $0.losses.suffix(50).reduce(0, +) / 50 }
             let left = ends[1] < 0.6
             return "Last-50-step loss: α = 0.1 → \(Fmt.fixed(ends[0], 3)), α = 1 → \(Fmt.fixed(ends[1], 3)). "
-                + (left ? "At α = 1 it leaves the plateau: the gradients were balanced but small, so the run was slow, not blocked."
-                        : "Even at α = 1 it stays on the plateau: a larger step alone does not get it out within 1500 steps.")
+                + (left ? "At α = 1 it leaves the plateau: the gradients were balanced but small, so the run was "
+                            + "slow, not blocked."
+                        : "Even at α = 1 it stays on the plateau: a larger step alone does not get it out within "
+                            + "1500 steps.")
             // end solution
         }
         let reluHe = initial.first { $0.activation == .relu && $0.initName == "He" }!.lastOverFirst
@@ -463,14 +513,18 @@ struct Chapter1 {
             for depth in [10, 20, 40] {
                 let net = MLP(inputs: 2, hidden: Array(repeating: 64, count: depth), outputs: 1, activation: .relu)
                 let theta = net.initialParameters(.heUniform, using: &rng)
-                let g = net.lossAndGradient(theta, input: data.inputs, target: data.targets, loss: .binaryCrossEntropyWithLogits).gradient
-                let rms = zip(net.layerGradientNorms(g), net.layers).map { $0 / Double($1.inputs * $1.outputs).squareRoot() }
+                let g = net.lossAndGradient(theta, input: data.inputs, target: data.targets,
+                                            loss: .binaryCrossEntropyWithLogits).gradient
+                let sizes = net.layers.map { Double($0.inputs * $0.outputs).squareRoot() }
+                let rms = zip(net.layerGradientNorms(g), sizes).map { $0 / $1 }
                 ratios.append((depth, rms[depth - 1] / rms[0]))
             }
             let first = ratios.first { $0.1 > 10 || $0.1 < 0.1 }
             return ratios.map { "depth \($0.0): RMS_last/RMS₁ = \(Fmt.sig($0.1, 3))" }.joined(separator: "; ") + ". "
-                + (first.map { "The ratio first leaves [0.1, 10] at depth \($0.0): He keeps each layer's variance, but small per-layer drifts multiply with depth." }
-                   ?? "It stays within a factor 10 up to 40 layers: He's variance 2/fan_in keeps the backward signal's scale layer after layer.")
+                + (first.map { "The ratio first leaves [0.1, 10] at depth \($0.0): He keeps each layer's variance, "
+                                 + "but small per-layer drifts multiply with depth." }
+                   ?? "It stays within a factor 10 up to 40 layers: He's variance 2/fan_in keeps the backward "
+                      + "signal's scale layer after layer.")
             // end solution
         }
     }

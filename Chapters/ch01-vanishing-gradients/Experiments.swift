@@ -81,7 +81,8 @@ extension VanishingSetup {
         ws.lossAndGradient(parameters(activation, initializer), input: data.inputs, target: data.targets,
                            loss: .binaryCrossEntropyWithLogits)
         let deltas = (0..<Self.hidden.count).map { ws.preActivationGradient(layer: $0).elements }
-        return InitialNorms(activation: activation, initName: initName, norms: net.layerGradientNorms(ws.gradient), deltas: deltas)
+        return InitialNorms(activation: activation, initName: initName, norms: net.layerGradientNorms(ws.gradient),
+                            deltas: deltas)
     }
 
     func allInitialNorms() -> [InitialNorms] {

@@ -62,21 +62,30 @@ struct Chapter2 {
         let rates = [0.05, 0.4, 0.49, 0.51], roles = ["slow rate", "good rate", "edge rate", "diverging rate"]
         let runs = rates.map { QuadraticGD.run($0, steps: steps) }
         let window = (x: -6.0...2.0, y: -3.0...3.0)
-        let contour = Contour(xRange: window.x, yRange: window.y, resolution: nb.quick ? 41 : 81) { x, y in 0.1 * x * x + 2 * y * y }
-        try await nb.figure(Figure(name: "gd-trajectories", title: "Gradient descent on 0.1x² + 2y² from (−5, −2)", plots: [
+        let contour = Contour(xRange: window.x, yRange: window.y, resolution: nb.quick ? 41 : 81) { x, y in
+            Quadratic().value([x, y])
+        }
+        try await nb.figure(Figure(name: "gd-trajectories", title: "Gradient descent on 0.1x² + 2y² from (−5, −2)",
+                                   plots: [
             Plot(title: "paths (first 30 steps)", xLabel: "x", yLabel: "y", xRange: window.x, yRange: window.y,
                  series: zip(rates, zip(runs, roles)).map { a, rr in
                      Series(path: rr.0, title: "α = \(Fmt.sig(a))", pen: .named(rr.1), window: window, limit: 30)
                  }, contour: contour),
             Plot(title: "loss", xLabel: "step", yLabel: "f(θ)", yScale: .log,
-                 series: zip(rates, zip(runs, roles)).map { a, rr in Series(loss: rr.0, title: "α = \(Fmt.sig(a))", pen: .named(rr.1)) }),
-        ], columns: 2), caption: "Left: the paths over the contour lines of f, each until it leaves the window. Right: the loss per step on a log scale.")
+                 series: zip(rates, zip(runs, roles)).map { a, rr in
+                     Series(loss: rr.0, title: "α = \(Fmt.sig(a))", pen: .named(rr.1))
+                 }),
+        ], columns: 2), caption: "Left: the paths over the contour lines of f, each until it leaves the window. "
+            + "Right: the loss per step on a log scale.")
         let threshold = QuadraticGD.divergenceThreshold()
         let best = QuadraticGD.bestFixedRate()
         nb.table(Table(header: ["quantity", "found on the runs", "analytic", "relative difference"], rows: [
-            ["divergence threshold (bisection, 2000 steps)", Fmt.sig(threshold, 6), "2/L = \(Fmt.sig(2 / L, 6))", Fmt.sci(abs(threshold - 2 / L) / (2 / L), 2)],
-            ["best fixed rate (lowest loss after 100 steps)", Fmt.sig(best, 6), "2/(λmin+λmax) = \(Fmt.sig(2 / (mu + L), 6))", Fmt.sci(abs(best - 2 / (mu + L)) / (2 / (mu + L)), 2)],
-        ], rightAligned: [false, true, true, true]), caption: "The limit and the optimum, measured by running gradient descent, next to the formulas.")
+            ["divergence threshold (bisection, 2000 steps)", Fmt.sig(threshold, 6), "2/L = \(Fmt.sig(2 / L, 6))",
+             Fmt.sci(abs(threshold - 2 / L) / (2 / L), 2)],
+            ["best fixed rate (lowest loss after 100 steps)", Fmt.sig(best, 6),
+             "2/(λmin+λmax) = \(Fmt.sig(2 / (mu + L), 6))", Fmt.sci(abs(best - 2 / (mu + L)) / (2 / (mu + L)), 2)],
+        ], rightAligned: [false, true, true, true]),
+                 caption: "The limit and the optimum, measured by running gradient descent, next to the formulas.")
         let (r49, r51) = (runs[2], runs[3])
         let (l49, l51, l0) = (r49.points.last!.loss, r51.points.last!.loss, r49.points[0].loss)
         let sides = nb.claim("""
@@ -104,10 +113,12 @@ struct Chapter2 {
     func gallery() async throws {
         nb.section("Schedules: the article's, and the ones it is missing")
         nb.formula(article: "“exponential decay” α_t = α(1 − t/T)^γ",
-                   corrected: "that is polynomial decay (PyTorch PolynomialLR); exponential decay is α·γᵗ (ExponentialLR)",
+                   corrected: "that is polynomial decay (PyTorch PolynomialLR); "
+                       + "exponential decay is α·γᵗ (ExponentialLR)",
                    citation: "article §3.2.2; PyTorch torch.optim.lr_scheduler")
         nb.formula(article: "restart: when the loss reaches a threshold, reset the rate and continue",
-                   corrected: "a heuristic with no paper; the published schedule with restarts is SGDR, cosine annealing restarted on a fixed clock",
+                   corrected: "a heuristic with no paper; the published schedule with restarts is SGDR, "
+                       + "cosine annealing restarted on a fixed clock",
                    citation: "article §3.2.3; Loshchilov and Hutter, SGDR, ICLR 2017 (arXiv:1608.03983)")
         let T = 300, base = 0.1
         let gallery: [(String, String, Schedule)] = [
@@ -119,7 +130,8 @@ struct Chapter2 {
             ("step, every 100, ×0.5", "step", .step(StepDecay(size: 100, gamma: 0.5))),
             ("cosine, T = 300", "cosine", .cosine(CosineAnnealing(period: T))),
             ("SGDR, T₀ = 50, ×2", "SGDR", .warmRestarts(CosineWarmRestarts(firstPeriod: 50, multiplier: 2))),
-            ("warm-up 30 + cosine", "warm-up + cosine", .warmup(LinearWarmup(steps: 30, then: .cosine(CosineAnnealing(period: T - 30))))),
+            ("warm-up 30 + cosine", "warm-up + cosine",
+             .warmup(LinearWarmup(steps: 30, then: .cosine(CosineAnnealing(period: T - 30))))),
         ]
         let ts = (0..<T).map(Double.init)
         // The article's restart rule driven by a real run, twice: two batch orders.
@@ -158,7 +170,9 @@ struct Chapter2 {
             the rate by γ each step and resets it whenever the loss first dips under the current threshold, which \
             then tightens by ×\(Fmt.sig(restart.factor)).
             """)
-        func list(_ xs: [Int]) -> String { xs.isEmpty ? "never" : "at steps " + xs.map(String.init).joined(separator: ", ") }
+        func list(_ xs: [Int]) -> String {
+            xs.isEmpty ? "never" : "at steps " + xs.map(String.init).joined(separator: ", ")
+        }
         let luck = nb.claim("""
             With another batch order (same weights, same rule) it fired \(other.count) times, \(list(other)): it \
             watches a \
@@ -181,7 +195,8 @@ struct Chapter2 {
         let n = nb.quick ? 2 : seeds
         let example = SupervisedTask.teacherStudent(seed: nb.seed)
         let schedules = comparedSchedules(steps: steps)
-        let pens = ["constant": "constant", "polynomial, power 1": "polynomial", "exponential": "exponential", "step": "step",
+        let pens = ["constant": "constant", "polynomial, power 1": "polynomial", "exponential": "exponential",
+                    "step": "step",
                     "cosine": "cosine", "SGDR (warm restarts)": "SGDR", "warm-up + cosine": "warm-up + cosine",
                     "article's restart rule": "article's restart rule", "reduce on plateau": "reduce on plateau"]
         let heldOut = HeldOutTeacher(taskSeed: nb.seed, count: 4096, seed: nb.seed &+ 7)
@@ -222,7 +237,8 @@ struct Chapter2 {
         let constantRuns = results[0].map(\.0)
         // Paired by seed: the same initial weights and batch order under both schedules.
         let wins = results.map { runs in zip(runs.map(\.0), constantRuns).filter { $0.0 < $0.1 }.count }
-        nb.table(Table(header: ["schedule", "held-out excess error (mean ± std)", "vs constant", "seeds better than constant"],
+        nb.table(Table(header: ["schedule", "held-out excess error (mean ± std)", "vs constant",
+                                "seeds better than constant"],
                        rows: schedules.indices.map { i in
             [schedules[i].name, "\(Fmt.sci(finals[i].mean, 2)) ± \(Fmt.sci(finals[i].sd, 1))",
              i == 0 ? "—" : Fmt.sig(finals[i].mean / finals[0].mean, 2) + "×", i == 0 ? "—" : "\(wins[i]) of \(n)"]
@@ -237,14 +253,18 @@ struct Chapter2 {
                 (runs[0].1[j].0, runs.map { $0.1.indices.contains(j) ? $0.1[j].1 : .nan }.reduce(0, +) / Double(n))
             }
         }
-        try await nb.figure(Figure(name: "schedule-training", title: "Mini-batch SGD under each schedule: held-out excess error (mean of \(n) seeds)", plots: [
-            Plot(xLabel: "step", yLabel: "mean (student − teacher)², \(heldOut.inputs.rows) held-out inputs", yScale: .log, key: .outside,
+        try await nb.figure(Figure(name: "schedule-training",
+                                   title: "Mini-batch SGD under each schedule: held-out excess error "
+                                       + "(mean of \(n) seeds)",
+                                   plots: [
+            Plot(xLabel: "step", yLabel: "mean (student − teacher)², \(heldOut.inputs.rows) held-out inputs",
+                 yScale: .log, key: .outside,
                  series: zip(schedules, meanCurves).map { s, curve in
-                     // Cosine and warm-up + cosine share a colour (nine schedules, eight colours): markers tell them apart.
-                     Series(title: s.name, style: s.name == "warm-up + cosine" ? .linesPoints : .lines,
-                            x: curve.map { Double($0.0) }, y: curve.map(\.1), pen: .named(pens[s.name]!))
+                     Series(title: s.name, x: curve.map { Double($0.0) }, y: curve.map(\.1), pen: .named(pens[s.name]!))
                  }),
-        ], size: (1100, 560)), caption: "The held-out excess error every \(max(1, steps / 60)) steps, averaged over seeds.")
+        ], size: (1100, 560)),
+                            caption: "The held-out excess error every \(max(1, steps / 60)) steps, averaged over "
+                                + "seeds.")
         let decayed = Array(zip(schedules, finals).dropFirst())
         let better = zip(schedules, wins).dropFirst().filter { $0.1 == n }.map(\.0.name)
         let bestDecay = decayed.min { $0.1.mean < $1.1.mean }!
@@ -268,19 +288,24 @@ struct Chapter2 {
         let restartSettings = tableRestart.map { r in
             "τ = \(Fmt.sig(r.threshold)), tightened ×\(Fmt.sig(r.factor)) at each firing, rate decayed by γ = "
                 + "\(Fmt.sig(r.gamma, 4)) per step (the gallery above shows the rule with τ = "
-                + "\(Fmt.sig(galleryRestart.threshold)), ×\(Fmt.sig(galleryRestart.factor)), γ = \(Fmt.sig(galleryRestart.gamma)) over "
+                + "\(Fmt.sig(galleryRestart.threshold)), ×\(Fmt.sig(galleryRestart.factor)), "
+                + "γ = \(Fmt.sig(galleryRestart.gamma)) over "
                 + "\(nb.quick ? 300 : 1500) steps)"
         } ?? "τ"
         let bestClaim = nb.claim("""
             The constant rate ends at \(Fmt.sci(finals[0].mean, 2)); the best schedule, \(bestDecay.0.name), at \
             \(Fmt.sci(bestDecay.1.mean, 2)), \(Fmt.sig(finals[0].mean / bestDecay.1.mean, 2))× lower
-            """, holds: bestDecay.1.mean < finals[0].mean, evidence: "constant \(finals[0].mean), best \(bestDecay.1.mean)")
-            + (finals[0].mean - bestDecay.1.mean < finals[0].sd
-               ? " at the last step — a gap smaller than the constant rate's spread over seeds there (± \(Fmt.sci(finals[0].sd, 1)))."
-               : " at the last step — a gap larger than the constant rate's spread over seeds there (± \(Fmt.sci(finals[0].sd, 1))).")
+            """, holds: bestDecay.1.mean < finals[0].mean,
+            evidence: "constant \(finals[0].mean), best \(bestDecay.1.mean)")
+            + " at the last step — a gap \(finals[0].mean - bestDecay.1.mean < finals[0].sd ? "smaller" : "larger") "
+            + "than the constant rate's spread over seeds there (± \(Fmt.sci(finals[0].sd, 1)))."
             + secondHalf
+        let everySeed = better.isEmpty
+            ? "No decayed schedule beats the constant rate on every one of the \(n) seeds here."
+            : "Schedules that beat the constant rate on every one of the \(n) seeds (same initial weights, same "
+                + "batches): \(better.joined(separator: "; "))."
         nb.notice("""
-            \(better.isEmpty ? "No decayed schedule beats the constant rate on every one of the \(n) seeds here." : "Schedules that beat the constant rate on every one of the \(n) seeds (same initial weights, same batches): \(better.joined(separator: "; ")).") \
+            \(everySeed) \
             \(bestClaim) The usual argument for decaying: with mini-batches each step follows the gradient of 64 \
             examples, \
             not of all \(example.data.count); at a fixed α the parameters keep jittering around the minimum by an \
@@ -311,7 +336,8 @@ struct Chapter2 {
             let alpha = 0.3
             let run = optimize(Quadratic(), from: [-5, -2], steps: 12, optimizer: SGD(learningRate: alpha))
             let ys = run.points.map { Fmt.sig($0.point[1], 2) }
-            return "Any α in (0.25, 0.5) works; α = \(alpha) multiplies y by 1 − 4α = \(Fmt.sig(1 - 4 * alpha)), negative (so y "
+            return "Any α in (0.25, 0.5) works; α = \(alpha) multiplies y by 1 − 4α = \(Fmt.sig(1 - 4 * alpha)), "
+                + "negative (so y "
                 + "flips sign) and of size below 1 (so it shrinks): y = \(ys.joined(separator: ", "))."
             // end solution
         }

@@ -17,9 +17,11 @@ enum QuadraticGD {
 
     /// The divergence threshold found by bisection on the runs themselves: the largest α that
     /// still ends below the starting loss, between `low` (stable) and `high` (unstable).
-    static func divergenceThreshold(low: Double = 0.1, high: Double = 1, steps: Int = 2000, iterations: Int = 40) -> Double {
+    static func divergenceThreshold(low: Double = 0.1, high: Double = 1, steps: Int = 2000,
+                                    iterations: Int = 40) -> Double {
         var lo = low, hi = high
-        precondition(isStable(lo, steps: steps) && !isStable(hi, steps: steps), "the bracket must straddle the threshold")
+        precondition(isStable(lo, steps: steps) && !isStable(hi, steps: steps),
+                     "the bracket must straddle the threshold")
         for _ in 0..<iterations {
             let mid = (lo + hi) / 2
             if isStable(mid, steps: steps) { lo = mid } else { hi = mid }
@@ -86,7 +88,8 @@ func comparedSchedules(steps: Int) -> [(name: String, schedule: Schedule)] {
         // 1 + 2 + 4 cycles of T₀ end exactly at the last step, at the bottom of a cosine.
         ("SGDR (warm restarts)", .warmRestarts(CosineWarmRestarts(firstPeriod: (t + 6) / 7, multiplier: 2))),
         ("warm-up + cosine", .warmup(LinearWarmup(steps: t / 10, then: .cosine(CosineAnnealing(period: t - t / 10))))),
-        ("article's restart rule", .restart(ThresholdRestart(threshold: 0.02, factor: 0.8, gamma: Double.exp(Double.log(0.01) / Double(t / 3))))),
+        ("article's restart rule", .restart(ThresholdRestart(threshold: 0.02, factor: 0.8,
+                                                             gamma: Double.exp(Double.log(0.01) / Double(t / 3))))),
         ("reduce on plateau", .plateau(ReduceOnPlateau(factor: 0.5, patience: t / 20))),
     ]
 }

@@ -7,7 +7,9 @@ import RealModule
 /// wildly on its way to the same floating-point zero).
 func bestRate(_ grid: [Double], on function: any TestFunction, from start: [Double], steps: Int, zero: Double = 1e-30,
               _ make: (Double) -> any Optimizer) -> (rate: Double, trajectory: Trajectory) {
-    let runs = grid.sorted().map { a in (a, optimize(function, from: start, steps: steps, optimizer: make(a), divergence: .standard)) }
+    let runs = grid.sorted().map { a in
+        (a, optimize(function, from: start, steps: steps, optimizer: make(a), divergence: .standard))
+    }
     let ok = runs.filter { $0.1.divergence == nil }
     func score(_ r: (Double, Trajectory)) -> Double { max(r.1.points.last!.loss, zero) }
     return ok.min { score($0) < score($1) || (score($0) == score($1) && $0.0 < $1.0) }.map { ($0.0, $0.1) } ?? runs[0]
@@ -21,7 +23,11 @@ func bestInteriorRate(_ grid: [Double], on function: any TestFunction, from star
     var grid = grid.sorted()
     for _ in 0..<12 {
         let best = bestRate(grid, on: function, from: start, steps: steps, make)
-        if best.rate == grid.last! { grid.append(grid.last! * 3) } else if best.rate == grid.first! { grid.insert(grid.first! / 3, at: 0) }
+        if best.rate == grid.last! {
+            grid.append(grid.last! * 3)
+        } else if best.rate == grid.first! {
+            grid.insert(grid.first! / 3, at: 0)
+        }
         else { return (best.rate, best.trajectory, grid) }
     }
     let best = bestRate(grid, on: function, from: start, steps: steps, make)
@@ -52,7 +58,8 @@ struct SparseTask {
             for j in 0..<d { s += x[i * d + j] * w[j] }
             y[i] = s + 0.1 * rng.gaussian()
         }
-        data = Dataset(inputs: Matrix(rows: count, columns: d, elements: x), targets: Matrix(rows: count, columns: 1, elements: y))
+        data = Dataset(inputs: Matrix(rows: count, columns: d, elements: x),
+                       targets: Matrix(rows: count, columns: 1, elements: y))
     }
 
     /// One point of a weight-error curve.

@@ -242,8 +242,8 @@ struct Chapter4 {
             Entry(name: "Adam (defaults)", momentum: "0.9", memory: 0.999, run: run(Adam(learningRate: alpha))),
         ]
         nb.prose("""
-            So RMSprop at a fixed α keeps moving. Adam with its defaults does settle on this quadratic (last row of the \
-            table below); is that its momentum \
+            So RMSprop at a fixed α keeps moving. Adam with its defaults does settle on this quadratic (last row of \
+            the table below); is that its momentum \
             (β₁) or its slower average of g² (β₂ = 0.999 against RMSprop's ρ = 0.99)? Separate the two: six runs on \
             the quadratic from (−5, −2), α = \(Fmt.sig(alpha)), \(steps) steps, with and without momentum, with a \
             100-step and a 1000-step memory.
