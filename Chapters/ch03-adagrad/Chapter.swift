@@ -26,7 +26,8 @@ struct Chapter3 {
             they have been large. That is Duchi, Hazan and Singer's algorithm (JMLR 2011); the article's formula \
             differs from the paper's and PyTorch's only in where ε sits.
             """)
-        nb.formula(article: "θ ← θ − α/√(G_t + ε) · ∇L,  G_t = Σ g²", corrected: "θ ← θ − α·g/(√G_t + ε)  (ε = 1e-10 outside the root)",
+        nb.formula(article: "θ ← θ − α/√(G_t + ε) · ∇L,  G_t = Σ g²",
+                   corrected: "θ ← θ − α·g/(√G_t + ε)  (ε = 1e-10 outside the root)",
                    citation: "article §3.2.4; Duchi, Hazan and Singer, JMLR 12 (2011); torch.optim.Adagrad")
 
         // 1. SGD vs AdaGrad on the quadratic.
@@ -44,19 +45,27 @@ struct Chapter3 {
             widened until neither best rate sits on an edge.
             """)
         let window = (x: -6.0...2.0, y: -3.0...3.0)
-        let contour = Contour(xRange: window.x, yRange: window.y, resolution: nb.quick ? 41 : 81) { x, y in 0.1 * x * x + 2 * y * y }
-        try await nb.figure(Figure(name: "sgd-vs-adagrad", title: "SGD and AdaGrad on 0.1x² + 2y², each at its best rate", plots: [
+        let contour = Contour(xRange: window.x, yRange: window.y, resolution: nb.quick ? 41 : 81) { x, y in
+            f.value([x, y])
+        }
+        let (sgdTitle, adaTitle) = ("SGD, α = \(Fmt.sig(sgd.rate))", "AdaGrad, α = \(Fmt.sig(ada.rate))")
+        try await nb.figure(Figure(name: "sgd-vs-adagrad",
+                                   title: "SGD and AdaGrad on 0.1x² + 2y², each at its best rate",
+                                   plots: [
             Plot(title: "paths", xLabel: "x", yLabel: "y", xRange: window.x, yRange: window.y, series: [
-                Series(path: sgd.trajectory, title: "SGD, α = \(Fmt.sig(sgd.rate))", pen: .named("SGD"), window: window),
-                Series(path: ada.trajectory, title: "AdaGrad, α = \(Fmt.sig(ada.rate))", pen: .named("AdaGrad"), window: window),
+                Series(path: sgd.trajectory, title: sgdTitle, pen: .named("SGD"), window: window),
+                Series(path: ada.trajectory, title: adaTitle, pen: .named("AdaGrad"), window: window),
             ], contour: contour),
             Plot(title: "loss", xLabel: "step", yLabel: "f(θ)", yScale: .log, series: [
                 Series(loss: sgd.trajectory, title: "SGD", pen: .named("SGD")),
                 Series(loss: ada.trajectory, title: "AdaGrad", pen: .named("AdaGrad")),
             ]),
-        ], columns: 2), caption: "Left: paths over the contours of f, each until it leaves the window. Right: loss per step.")
+        ], columns: 2),
+                            caption: "Left: paths over the contours of f, each until it leaves the window. "
+                                + "Right: loss per step.")
+        let edges = [grid.first!, grid.last!]
         let interior = nb.claim("Neither best rate is at an edge of the grid searched.",
-                                holds: ![grid.first!, grid.last!].contains(sgd.rate) && ![grid.first!, grid.last!].contains(ada.rate),
+                                holds: !edges.contains(sgd.rate) && !edges.contains(ada.rate),
                                 evidence: "SGD \(sgd.rate), AdaGrad \(ada.rate), grid \(grid)")
         let (fs, fa) = (sgd.trajectory.points.last!.loss, ada.trajectory.points.last!.loss)
         let y1 = ada.trajectory.points[1].point[1]
@@ -77,7 +86,8 @@ struct Chapter3 {
         // 2. The effective rate decays like 1/√t.
         nb.section("The effective rate only goes down")
         let T = 20000, alpha = 0.5, sigma = 1.0  // 2-D: cheap even in quick runs
-        let rates = Measure.noisyGradientRun(AdaGrad(learningRate: alpha), on: Quadratic(), from: [-5, -2], steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
+        let rates = Measure.noisyGradientRun(AdaGrad(learningRate: alpha), on: Quadratic(), from: [-5, -2], steps: T,
+                                             noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
         let ts = (1...T).map(Double.init)
         let fitFrom = T / 10
         let slopes = (0..<2).map { c in Measure.logLogSlope(Array(ts[fitFrom...]), rates[fitFrom...].map { $0[c] }) }
@@ -88,13 +98,16 @@ struct Chapter3 {
             gradient — $G_t$ grows like $t\\sigma^2$ and the rate decays like $\\alpha/(\\sigma\\sqrt{t})$, forever.
             """)
         let shown = logSpacedIndices(T, points: 400)
-        try await nb.figure(Figure(name: "effective-rate", title: "AdaGrad's effective rate α/(√G + ε) under noisy gradients",
+        let xs = shown.map { ts[$0] }
+        try await nb.figure(Figure(name: "effective-rate",
+                                   title: "AdaGrad's effective rate α/(√G + ε) under noisy gradients",
                                    xLabel: "step", yLabel: "effective learning rate", xScale: .log, yScale: .log,
                                    xRange: 1...Double(T), series: [
-            Series(title: "x coordinate", x: shown.map { ts[$0] }, y: shown.map { rates[$0][0] }, color: 0),
-            Series(title: "y coordinate", x: shown.map { ts[$0] }, y: shown.map { rates[$0][1] }, color: 1, dashed: true),
-            Series(title: "α/(σ√t)", x: shown.map { ts[$0] }, y: shown.map { alpha / (sigma * ts[$0].squareRoot()) }, pen: .named("reference")),
-        ]), caption: "Log–log: a straight line of slope −1/2 is 1/√t decay (every step is used for the fit; about 400 log-spaced ones are drawn).")
+            Series(title: "x coordinate", x: xs, y: shown.map { rates[$0][0] }, color: 0),
+            Series(title: "y coordinate", x: xs, y: shown.map { rates[$0][1] }, color: 1, dashed: true),
+            Series(title: "α/(σ√t)", x: xs, y: xs.map { alpha / (sigma * $0.squareRoot()) }, pen: .named("reference")),
+        ]), caption: "Log–log: a straight line of slope −1/2 is 1/√t decay (every step is used for the fit; about "
+            + "400 log-spaced ones are drawn).")
         nb.table(Table(header: ["coordinate", "fitted log–log slope (steps \(fitFrom)–\(T))", "1/√t predicts"], rows: [
             ["x", Fmt.fixed(slopes[0], 3), "−0.5"], ["y", Fmt.fixed(slopes[1], 3), "−0.5"],
         ]), caption: "Slope of log(effective rate) against log(step), by least squares.")
@@ -107,8 +120,12 @@ struct Chapter3 {
 
         // Rosenbrock: AdaGrad stalls.
         let rosen = Rosenbrock(), rStart = [-1.5, 2.0], rSteps = nb.quick ? 2000 : 10000
-        let rAda = bestInteriorRate([0.01, 0.03, 0.1, 0.3, 0.5, 1, 2], on: rosen, from: rStart, steps: rSteps) { AdaGrad(learningRate: $0) }
-        let rAdam = bestInteriorRate([0.001, 0.003, 0.01, 0.03, 0.1, 0.3], on: rosen, from: rStart, steps: rSteps) { Adam(learningRate: $0) }
+        let rAda = bestInteriorRate([0.01, 0.03, 0.1, 0.3, 0.5, 1, 2], on: rosen, from: rStart, steps: rSteps) {
+            AdaGrad(learningRate: $0)
+        }
+        let rAdam = bestInteriorRate([0.001, 0.003, 0.01, 0.03, 0.1, 0.3], on: rosen, from: rStart, steps: rSteps) {
+            Adam(learningRate: $0)
+        }
         let shownR = logSpacedIndices(rSteps, points: 300)
         // Far below 1e-12 the loss is rounding-level jitter of θ ≈ (1, 1): draw it at a floor, say so.
         let floor = 1e-12
@@ -142,11 +159,16 @@ struct Chapter3 {
         let rPts = (rAda.trajectory.points, rAdam.trajectory.points)
         let lastLead = (0..<min(rPts.0.count, rPts.1.count)).last { rPts.0[$0].loss < rPts.1[$0].loss }
         let lead = lastLead.map { k in
-            "The last step at which AdaGrad's loss is below Adam's is step \(k), where it is \(Fmt.sci(rPts.0[k].loss, 2)); after that Adam stays ahead and AdaGrad's steps, divided by a G that still holds that first gradient, gain little."
+            "The last step at which AdaGrad's loss is below Adam's is step \(k), where it is "
+                + "\(Fmt.sci(rPts.0[k].loss, 2)); after that Adam stays ahead and AdaGrad's steps, divided by a G "
+                + "that still holds that first gradient, gain little."
         } ?? "Adam's loss is below AdaGrad's from the first step."
+        let adamAhead = nb.claim("After \(rSteps) steps AdaGrad is at \(Fmt.sci(ra, 2)) and Adam, whose memory "
+                                 + "fades, at \(Fmt.sci(rm, 2)).", holds: rm < ra,
+                                 evidence: "AdaGrad \(ra), Adam \(rm)")
         nb.notice("""
             The gradient at the start has norm \(Fmt.sig(g0norm, 3)); it stays in G for ever. \(lead) \
-            \(nb.claim("After \(rSteps) steps AdaGrad is at \(Fmt.sci(ra, 2)) and Adam, whose memory fades, at \(Fmt.sci(rm, 2)).", holds: rm < ra, evidence: "AdaGrad \(ra), Adam \(rm)"))
+            \(adamAhead)
             """)
 
         // 3. Where AdaGrad shines: rare features.
@@ -158,26 +180,31 @@ struct Chapter3 {
         let adaCurve = task.train(AdaGrad(learningRate: adaRate), steps: sparseSteps, every: every, seed: nb.seed &+ 1)
         let doubled = task.train(SGD(learningRate: 4 * sgdRate), steps: sparseSteps, every: every, seed: nb.seed &+ 1)
         let doubledBlowsUp = !(doubled.last!.frequent.isFinite)
+        let fourTimes = doubledBlowsUp ? "at 4× that rate it diverges"
+            : "at 4× that rate the frequent-feature error ends at \(Fmt.sci(doubled.last!.frequent, 2)), against "
+                + "\(Fmt.sci(sgdCurve.last!.frequent, 2))"
         nb.prose("""
             Duchi et al. designed AdaGrad for sparse data, where some features appear rarely. A linear model on \
             \(SparseTask.features) binary features: half are on in 50 % of the examples, half in 2 %. SGD runs at \
             α = \(Fmt.sig(sgdRate)) \
-            (\(doubledBlowsUp ? "at 4× that rate it diverges" : "at 4× that rate the frequent-feature error ends at \(Fmt.sci(doubled.last!.frequent, 2)), against \(Fmt.sci(sgdCurve.last!.frequent, 2))")) \
+            (\(fourTimes)) \
             and moves a rare feature's weight only on the few batches where it is on; AdaGrad, at α = \
             \(Fmt.sig(adaRate)), keeps \
             that weight's rate large because its G stays small. Batches of 16, the same batches for both.
             """)
         func panel(_ title: String, _ value: KeyPath<SparseTask.Point, Double>) -> Plot {
             Plot(title: title, xLabel: "step", yLabel: "mean |wⱼ − w*ⱼ|", yScale: .log, series: [
-                Series(title: "SGD, α = \(Fmt.sig(sgdRate))", x: sgdCurve.map { Double($0.step) }, y: sgdCurve.map { $0[keyPath: value] },
-                       pen: .named("SGD")),
-                Series(title: "AdaGrad, α = \(Fmt.sig(adaRate))", style: .linesPoints, x: adaCurve.map { Double($0.step) },
-                       y: adaCurve.map { $0[keyPath: value] }, pen: .named("AdaGrad")),
+                Series(title: "SGD, α = \(Fmt.sig(sgdRate))", x: sgdCurve.map { Double($0.step) },
+                       y: sgdCurve.map { $0[keyPath: value] }, pen: .named("SGD")),
+                Series(title: "AdaGrad, α = \(Fmt.sig(adaRate))", style: .linesPoints,
+                       x: adaCurve.map { Double($0.step) }, y: adaCurve.map { $0[keyPath: value] },
+                       pen: .named("AdaGrad")),
             ])
         }
         let half = sgdCurve.count / 2
         let rareGain = sgdCurve[half].rare / adaCurve[half].rare
-        let freqRatio = max(sgdCurve[half].frequent / adaCurve[half].frequent, adaCurve[half].frequent / sgdCurve[half].frequent)
+        let freqRatio = max(sgdCurve[half].frequent / adaCurve[half].frequent,
+                            adaCurve[half].frequent / sgdCurve[half].frequent)
         try await nb.figure(Figure(name: "rare-features", title: "Weight error on rare and frequent features", plots: [
             panel("rare features (on in 2 % of examples)", \.rare), panel("frequent features (on in 50 %)", \.frequent),
         ], columns: 2), caption: """
@@ -185,9 +212,16 @@ struct Chapter3 {
             other \
             (AdaGrad drawn with markers); on the rare ones AdaGrad gets there first.
             """)
-        nb.table(Table(header: ["", "rare, step \(sgdCurve[half].step)", "rare, end", "frequent, step \(sgdCurve[half].step)", "frequent, end"], rows: [
-            ["SGD", Fmt.sci(sgdCurve[half].rare, 2), Fmt.sci(sgdCurve.last!.rare, 2), Fmt.sci(sgdCurve[half].frequent, 2), Fmt.sci(sgdCurve.last!.frequent, 2)],
-            ["AdaGrad", Fmt.sci(adaCurve[half].rare, 2), Fmt.sci(adaCurve.last!.rare, 2), Fmt.sci(adaCurve[half].frequent, 2), Fmt.sci(adaCurve.last!.frequent, 2)],
+        func row(_ name: String, _ c: [SparseTask.Point]) -> [String] {
+            [name, Fmt.sci(c[half].rare, 2), Fmt.sci(c.last!.rare, 2), Fmt.sci(c[half].frequent, 2),
+             Fmt.sci(c.last!.frequent, 2)]
+        }
+        let halfStep = sgdCurve[half].step
+        nb.table(Table(header: ["", "rare, step \(halfStep)", "rare, end", "frequent, step \(halfStep)",
+                                "frequent, end"],
+                       rows: [
+            row("SGD", sgdCurve),
+            row("AdaGrad", adaCurve),
         ]), caption: "Mean |wⱼ − w*ⱼ| halfway and at the end.")
         let endRatio = max(sgdCurve.last!.rare / adaCurve.last!.rare, adaCurve.last!.rare / sgdCurve.last!.rare)
         let h = sgdCurve[half].step
@@ -195,7 +229,8 @@ struct Chapter3 {
             At step \(h) AdaGrad's mean rare-weight error is \(Fmt.sci(adaCurve[half].rare, 2)) against SGD's \
             \(Fmt.sci(sgdCurve[half].rare, 2)) (\(Fmt.sig(rareGain, 2))× smaller); on the frequent features it is \
             \(Fmt.sci(adaCurve[half].frequent, 2)) against \(Fmt.sci(sgdCurve[half].frequent, 2)).
-            """, holds: rareGain > 1.5 && freqRatio < 1.5, evidence: "rare gain \(rareGain), frequent ratio \(freqRatio)")
+            """, holds: rareGain > 1.5 && freqRatio < 1.5,
+            evidence: "rare gain \(rareGain), frequent ratio \(freqRatio)")
         let (sgdEnd, adaEnd) = (sgdCurve.last!.rare, adaCurve.last!.rare)
         let better = Fmt.sci(sgdEnd, 2) == Fmt.sci(adaEnd, 2) ? "the same to two digits"
             : sgdEnd < adaEnd ? "SGD's is now the smaller" : "AdaGrad's is still the smaller"
@@ -240,7 +275,9 @@ struct Chapter3 {
             """, solution: "initial-accumulator") {
             // solution: initial-accumulator
             let grid = [0.1, 0.3, 1, 2, 3, 5, 10]
-            let plain = bestInteriorRate(grid, on: Quadratic(), from: [-5, -2], steps: 100) { AdaGrad(learningRate: $0) }
+            let plain = bestInteriorRate(grid, on: Quadratic(), from: [-5, -2], steps: 100) {
+                AdaGrad(learningRate: $0)
+            }
             let warm = bestInteriorRate(grid, on: Quadratic(), from: [-5, -2], steps: 100) {
                 AdaGrad(learningRate: $0, initialAccumulatorValue: 10)
             }
@@ -248,8 +285,9 @@ struct Chapter3 {
             let first = [1.0, 8.0].map { g in g / (10 + g * g).squareRoot() }
             return "G₀ = 0: best α = \(Fmt.sig(plain.rate)), f = \(Fmt.sci(plain.trajectory.points.last!.loss, 2)); "
                 + "G₀ = 10: best α = \(Fmt.sig(warm.rate)), f = \(Fmt.sci(warm.trajectory.points.last!.loss, 2)). "
-                + "With G₀ = 10 the first step is α·(\(Fmt.sig(first[0], 2)), \(Fmt.sig(first[1], 2))) instead of α·(1, 1): "
-                + "the accumulator damps small gradients most, so the first step is no longer a blind diagonal, and the best "
+                + "With G₀ = 10 the first step is α·(\(Fmt.sig(first[0], 2)), \(Fmt.sig(first[1], 2))) instead of "
+                + "α·(1, 1): the accumulator damps small gradients most, so the first step is no longer a blind "
+                + "diagonal, and the best "
                 + "α moves \(warm.rate > plain.rate ? "up" : "down") to make up for the smaller steps."
             // end solution
         }

@@ -154,7 +154,8 @@ struct BookCommand: AsyncParsableCommand {
         s += "Scripts/book                           # every chapter, figures included (builds first)\n"
         s += "Scripts/book --only ch00-tour          # one chapter\n"
         s += "swift run -c release ch00-tour         # the same chapter, run as its own executable\n```\n\n"
-        s += "Each chapter page's header repeats these two commands for that chapter (with `--seed` and `--quick` when its run used them). "
+        s += "Each chapter page's header repeats these two commands for that chapter (with `--seed` and `--quick` "
+        s += "when its run used them). "
         s += "Every page, `.gp` script and `.dat` file here is byte-identical on a second run with the same seed (\(quick ? "quick run, " : "")seed \(seed)); "
         s += "`gnuplot <figure>.gp` inside a chapter folder redraws a figure without Swift.\n"
         return s
