@@ -253,18 +253,32 @@ struct Chapter2 {
                 (runs[0].1[j].0, runs.map { $0.1.indices.contains(j) ? $0.1[j].1 : .nan }.reduce(0, +) / Double(n))
             }
         }
+        // The y axis shows the training, not the shared start: step 0 sits above it (said in the caption).
+        let later = meanCurves.flatMap { $0.dropFirst().map(\.1) }.filter { $0.isFinite && $0 > 0 }
+        let startError = meanCurves[0].first?.1 ?? .nan
+        let lastThird = meanCurves[0].indices.filter { meanCurves[0][$0].0 >= 2 * steps / 3 }
+        let decayedSpread = lastThird.map { j in
+            let v = meanCurves.dropFirst().compactMap { $0.indices.contains(j) ? $0[j].1 : nil }.filter(\.isFinite)
+            return (v.max() ?? .nan) / (v.min() ?? .nan)
+        }.max() ?? .nan
         try await nb.figure(Figure(name: "schedule-training",
                                    title: "Mini-batch SGD under each schedule: held-out excess error "
                                        + "(mean of \(n) seeds)",
                                    plots: [
             Plot(xLabel: "step", yLabel: "mean (student − teacher)², \(heldOut.inputs.rows) held-out inputs",
-                 yScale: .log, key: .outside,
+                 yScale: .log, yRange: (later.min()! / 1.5)...(later.max()! * 1.5), key: .outside,
                  series: zip(schedules, meanCurves).map { s, curve in
                      Series(title: s.name, x: curve.map { Double($0.0) }, y: curve.map(\.1), pen: .named(pens[s.name]!))
                  }),
         ], size: (1100, 560)),
-                            caption: "The held-out excess error every \(max(1, steps / 60)) steps, averaged over "
-                                + "seeds.")
+                            caption: """
+                                The held-out excess error every \(max(1, steps / 60)) steps, averaged over seeds. \
+                                At step 0 (the same weights for every schedule) the mean is \
+                                \(Fmt.sci(startError, 2)), above the top of the axis. From step \(2 * steps / 3) on, \
+                                the \(schedules.count - 1) decayed schedules' curves are within a \
+                                factor \(Fmt.sig(decayedSpread, 2)) of each other and overlap; the table above gives \
+                                their final values.
+                                """)
         let decayed = Array(zip(schedules, finals).dropFirst())
         let better = zip(schedules, wins).dropFirst().filter { $0.1 == n }.map(\.0.name)
         let bestDecay = decayed.min { $0.1.mean < $1.1.mean }!

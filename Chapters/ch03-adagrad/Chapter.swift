@@ -107,7 +107,8 @@ struct Chapter3 {
             Series(title: "y coordinate", x: xs, y: shown.map { rates[$0][1] }, color: 1, dashed: true),
             Series(title: "α/(σ√t)", x: xs, y: xs.map { alpha / (sigma * $0.squareRoot()) }, pen: .named("reference")),
         ]), caption: "Log–log: a straight line of slope −1/2 is 1/√t decay (every step is used for the fit; about "
-            + "400 log-spaced ones are drawn).")
+            + "400 log-spaced ones are drawn). Where the three lines lie on top of each other, both coordinates "
+            + "have joined the α/(σ√t) line.")
         nb.table(Table(header: ["coordinate", "fitted log–log slope (steps \(fitFrom)–\(T))", "1/√t predicts"], rows: [
             ["x", Fmt.fixed(slopes[0], 3), "−0.5"], ["y", Fmt.fixed(slopes[1], 3), "−0.5"],
         ]), caption: "Slope of log(effective rate) against log(step), by least squares.")
