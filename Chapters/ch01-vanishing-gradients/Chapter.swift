@@ -235,9 +235,11 @@ struct Chapter1 {
         }.filter { $0.1.count > 1 }
         let overlap = onLog2.isEmpty
             ? "No two runs of one panel stay on the same line."
-            : onLog2.map { a, group in
-                let worst = group.map { offLog2($0.result) }.max()!
-                return "In the \(a.rawValue) panel \(group.map(\.initName).joined(separator: ", ")) stay within "
+            : onLog2.enumerated().map { k, entry in
+                let (a, group) = entry, worst = group.map { offLog2($0.result) }.max()!
+                let names = group.map(\.initName)
+                return "\(k == 0 ? "In" : "in") the \(a.rawValue) panel "
+                    + "\(names.dropLast().joined(separator: ", ")) and \(names.last!) stay within "
                     + "\(Fmt.sig(worst, 2)) of log 2 after step 50, so their lines lie on top of each other"
             }.joined(separator: "; ") + "."
         try await nb.figure(Figure(name: "training-loss",
