@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(name: "claims-fixture", dependencies: ["Notebook"], path: "Tests/Fixtures/claims-fixture"),
         .testTarget(name: "DescentTests", dependencies: ["Descent"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Figures"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Figures", "Descent"]),
         .testTarget(name: "LabTests", dependencies: ["Descent"]),
         .testTarget(name: "BookSiteTests", dependencies: ["BookSite"]),
         .testTarget(name: "ChapterTests", dependencies: ["Descent"] + chapters.filter { $0 != "ch00-tour" }.map { .target(name: $0) }),

@@ -177,14 +177,11 @@ struct Chapter4 {
         let rAda = optimize(Rosenbrock(), from: [-1.5, 2], steps: rSteps, optimizer: AdaGrad(learningRate: 0.5))
         let rRms = optimize(Rosenbrock(), from: [-1.5, 2], steps: rSteps, optimizer: RMSprop(learningRate: 0.005))
         func path(_ t: Trajectory, _ name: String) -> [Series] {
-            let p = t.points
-            return [Series(path: t, title: name, style: .lines, pen: .named(name)),
-                    Series(title: "\(name) end", style: .points, x: [p.last!.point[0]], y: [p.last!.point[1]],
-                           pen: .named(name))]
+            [Series(path: t, title: name, style: .lines, pen: .named(name)),
+             Series(marker: t, at: -1, title: "\(name) end", pen: .named(name))]
         }
         func start(_ t: Trajectory) -> Series {
-            Series(title: "start", style: .points, x: [t.points[0].point[0]], y: [t.points[0].point[1]],
-                   pen: .named("reference"))
+            Series(marker: t, at: 0, title: "start", pen: .named("reference"))
         }
         let qc = Contour(xRange: -6...2, yRange: -3...3, resolution: nb.quick ? 41 : 81) { x, y in
             Quadratic().value([x, y])

@@ -22,6 +22,13 @@ extension Series {
         self.init(title: title, style: style, x: taken.map { $0.point[dims.0] }, y: taken.map { $0.point[dims.1] }, pen: pen)
     }
 
+    /// One point of a run as a lone marker (a start or an end point): `index` counts from the
+    /// start, or from the end when negative (−1 is the last point).
+    public init(marker run: Trajectory, at index: Int, title: String, pen: Pen? = nil, dims: (Int, Int) = (0, 1)) {
+        let p = run.points[index < 0 ? run.points.count + index : index].point
+        self.init(title: title, style: .points, x: [p[dims.0]], y: [p[dims.1]], pen: pen)
+    }
+
     /// The loss of a run against the step.
     public init(loss run: Trajectory, title: String, style: Style = .lines, pen: Pen? = nil) {
         self.init(title: title, style: style, x: run.points.map { Double($0.step) }, y: run.points.map(\.loss), pen: pen)

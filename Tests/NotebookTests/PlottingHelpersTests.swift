@@ -1,3 +1,4 @@
+import Descent
 import Testing
 @testable import Figures
 @testable import Notebook
@@ -17,6 +18,15 @@ struct PlottingHelpersTests {
         let nan = Series.markedLine(title: "gone", x: [0, 1, 2], y: [1, .nan, .nan], pen: .named("SGD"), every: 5,
                                     offset: 1)
         #expect(nan.count == 1 && nan[0].title == "gone")
+    }
+
+    @Test("marker: a run's start (index 0) and end (index −1) as lone points")
+    func marker() {
+        let run = optimize(Quadratic(), from: [-5, -2], steps: 3, optimizer: SGD(learningRate: 0.1))
+        let start = Series(marker: run, at: 0, title: "start"), end = Series(marker: run, at: -1, title: "end")
+        #expect(start.style == .points && start.x == [-5] && start.y == [-2])
+        #expect(end.x == [run.points.last!.point[0]] && end.y == [run.points.last!.point[1]])
+        #expect(end.x != start.x)
     }
 
     @Test("the page header gives both regenerate commands, with the run's seed and --quick when not the defaults")
