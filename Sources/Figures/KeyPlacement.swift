@@ -42,6 +42,18 @@ public enum KeyPlacement {
         return twoFit ? (titles.count + 1) / 2 : titles.count
     }
 
+    /// Lines of text gnuplot's `set key … spacing` puts between two legend rows.
+    public static let keySpacing = 1.15
+
+    /// The bottom margin, in character heights, of a panel whose legend sits below it in `rows`
+    /// rows. gnuplot draws such a legend up from the bottom edge of the panel and the x tick labels
+    /// and x label down from the axis, so the margin must hold both: 3 lines for the tick labels,
+    /// the x label and their gaps, `keySpacing` lines per legend row, and a spare line between the
+    /// x label and the legend's first row so the legend never covers the label.
+    public static func belowMargin(rows: Int) -> Int {
+        Int((4.5 + 1.2 * Double(max(0, rows))).rounded(.up))
+    }
+
     /// A tick spacing (1, 2 or 5 × 10ᵏ) giving about one labelled tick per 80 pixels of a linear
     /// axis spanning `range` (one per 80 pixels), or nil when the range is empty.
     public static func tickStep(_ range: (Double, Double), pixels: Double) -> Double? {
