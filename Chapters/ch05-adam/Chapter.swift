@@ -83,15 +83,15 @@ struct Chapter5 {
             return abs(theta[0] - before) / corrected.learningRate
         }
         try await nb.figure(Figure(name: "uncorrected-step", title: "Step size / α with a constant gradient, β₁ = 0.9",
-                                   xLabel: "step t", yLabel: "step / α", xScale: .log, yScale: .log,
-                                   yRange: 0.5...50, series: b2s.enumerated().map { i, b2 in
+                                   xLabel: "step t", yLabel: "step / α", xScale: .log,
+                                   yRange: 0...24, series: b2s.enumerated().map { i, b2 in
             Series(title: "article's Adam, β₂ = \(Fmt.sig(b2))", x: shown.map { Double($0 + 1) },
                    y: shown.map { curves[i][$0] },
                    pen: Palette.pen(index: i + 1))
         } + [Series(title: "Adam (bias-corrected), β₂ = 0.999", x: shown.map { Double($0 + 1) },
                     y: shown.map { adamRatios[$0] }, pen: .named("Adam"))]),
             caption: "Measured step sizes of the article's uncorrected Adam and the bias-corrected Adam fed g = 2 at every step (α = 0.001), "
-                + "\(T) steps; log–log axes.")
+                + "\(T) steps; log step axis, linear step-size axis.")
         struct Peak {
             let b2: Double, t: Int, ratio: Double, closedPeak: Double, closedT: Int, above: Int, error: Double
         }
@@ -238,8 +238,10 @@ struct Chapter5 {
     }
 
     func raceFigure(results: [RaceResult], steps: Int) async throws {
+        // No levels below 0.5: the valley floor is narrower than the sampling grid there, and such
+        // contours come out as jagged dashes.
         let rc = Contour(xRange: -2...2, yRange: -1...3, resolution: nb.quick ? 41 : 101,
-                         levels: [0.001, 0.01, 0.1, 0.5, 2, 5, 10, 30, 100, 300, 1000]) { x, y in
+                         levels: [0.5, 2, 5, 10, 30, 100, 300, 1000]) { x, y in
             Rosenbrock().value([x, y])
         }
         try await nb.figure(Figure(name: "race", title: "The race to f < 1e-3 on Rosenbrock from (−1.5, 2)",
@@ -250,8 +252,10 @@ struct Chapter5 {
             let steps = r.startSteps[0].map { "\($0) steps" } ?? "missed"
             return Plot(title: "\(r.racer.name), α = \(Fmt.sig(r.rate, 3)): \(steps)", xLabel: "x", yLabel: "y",
                         xRange: -2...2, yRange: -1...3, key: .none, series: [
+                // One optimizer a panel: its colour, always a solid line (a dashed pen's gaps hid
+                // Nesterov's short segments).
                 Series(title: "path", x: idx.map { pts[$0].point[0] }, y: idx.map { pts[$0].point[1] },
-                       pen: .named(r.racer.pen)),
+                       pen: Pen(color: Pen.named(r.racer.pen).color)),
                 Series(title: "start", style: .points, x: [pts[0].point[0]], y: [pts[0].point[1]],
                        pen: .named("reference")),
                 Series(title: "end", style: .points, x: [pts.last!.point[0]], y: [pts.last!.point[1]],

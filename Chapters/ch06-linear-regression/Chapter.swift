@@ -149,6 +149,18 @@ struct Chapter6 {
             + "(largest \(Fmt.sci(between.max()!, 1)); steps where they are equal are not drawn).")
     }
 
+    /// A point the paths crowd onto, drawn on top so it stays visible: a ring around it (about 20
+    /// pixels across in this figure's axes) and a cross at its centre.
+    func target(at p: (Double, Double), title: String) -> [Series] {
+        let angles = (0...36).map { Double($0) * 2 * Double.pi / 36 }
+        let (rx, ry) = (0.14, 0.2)
+        return [
+            Series(title: title, x: angles.map { p.0 + rx * Double.cos($0) }, y: angles.map { p.1 + ry * Double.sin($0) },
+                   pen: Pen(color: Palette.vermillion)),
+            Series(title: "", style: .points, x: [p.0], y: [p.1], pen: Pen(color: Palette.vermillion, point: 2)),
+        ]
+    }
+
     func pathFigure(torch: Fit, gd: Fit, ls: LeastSquaresLine) async throws {
         let contour = Contour(xRange: -0.5...4, yRange: -0.5...3, resolution: nb.quick ? 41 : 81) { w, b in
             L.loss([w, b])
@@ -161,9 +173,9 @@ struct Chapter6 {
         try await nb.figure(Figure(name: "path", title: "The (w, b) path on the MSE contours, α = 0.01", xLabel: "w",
                                    yLabel: "b", xRange: -0.5...4, yRange: -0.5...3, series: [
             marks("Adam", torch.path, "Adam"), marks("gradient descent", gd.path, "SGD"),
-            Series(title: "least squares", style: .points, x: [ls.slope], y: [ls.intercept],
-                   pen: Pen(color: Palette.black, point: 6)),
-        ], contour: contour), caption: "Every 10th step is marked.")
+        ] + target(at: (ls.slope, ls.intercept), title: "least squares (ring centre)"), contour: contour),
+            caption: "Every 10th step is marked. Both paths end inside the vermillion ring, centred on the "
+                + "least-squares fit (w, b) = (\(Fmt.sig(ls.slope, 3)), \(Fmt.sig(ls.intercept, 3))).")
         let first = zip(torch.path[1], torch.path[0]).map { abs($0 - $1) }
         let reach = torch.path.firstIndex { $0[0] > 0.95 * ls.slope } ?? torch.path.count
         let gdReach = gd.path.firstIndex { $0[0] > 0.95 * ls.slope } ?? gd.path.count

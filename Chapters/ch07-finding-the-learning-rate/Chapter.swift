@@ -60,8 +60,9 @@ struct Chapter7 {
             """)
         try await nb.figure(Figure(name: "range-test", title: "Range test on digits, five optimizers, fastai's four rules",
                                    plots: reports.map(rangePlot), columns: 3, size: wide),
-                            caption: "Grey points: the mini-batch loss after each step; line: the smoothed curve the rules read. "
-                                + "Markers: the point each fastai rule picked (minimum suggests a tenth of its point's rate).")
+                            caption: "Grey points: the mini-batch loss after each step; black line: the smoothed curve the rules "
+                                + "read. Each fastai rule is a stem from its own row at the bottom up to the point it picked "
+                                + "on the curve (minimum suggests a tenth of its point's rate).")
 
         // 2. Ground truth.
         nb.section("Ground truth: a grid search for the budget")
@@ -126,7 +127,8 @@ struct Chapter7 {
                                                                             threshold: best[contenders[$0].name]!.loss
                                                                                 + 0.1 * (start - best[contenders[$0].name]!.loss)) },
                                    columns: 3, size: wide),
-                            caption: "Line: the grid (mean over seeds; a gap is a non-finite loss). Markers: each rule's rate, trained "
+                            caption: "Grey line: the grid (mean over seeds; a gap is a non-finite loss). Each rule's rate is a "
+                                + "stem from the rule's own row under the curve up to the validation loss it reached, trained "
                                 + "for the same budget and seeds. Dotted line: the hit threshold.")
         let ratios = contenders.compactMap { c in edge[c.name].map { (c.name, $0 / best[c.name]!.rate) } }
         let commonRates = common.sorted().map { Fmt.sig(Double.pow(10, exponents[$0]), 2) }
@@ -242,20 +244,40 @@ struct Chapter7 {
     }
 
     func rangePlot(_ r: RuleReport) -> Plot {
-        var series = [Series(title: "loss after each step", style: .points, x: r.sweep.rates, y: r.sweep.losses, pen: .named("loss")),
-                      Series(title: "smoothed (β = 0.98)", x: r.sweep.rates, y: r.sweep.smoothed, pen: .named(r.optimizer))]
+        let rows = ruleRows(below: 0.01)
+        var series = [Series(title: "loss after each step", style: .points, x: r.sweep.rates, y: r.sweep.losses,
+                             pen: .named("loss")),
+                      Series(title: "smoothed (β = 0.98)", x: r.sweep.rates, y: r.sweep.smoothed,
+                             pen: Pen(color: Palette.black))]
         for (k, rule) in ruleNames.dropLast().enumerated() {
             guard let p = r.picks[rule] else { continue }
-            series.append(Series(title: rule, style: .points, x: [p.pointRate], y: [p.pointLoss], pen: rulePen(k)))
+            series.append(ruleStem(rule, k, rate: p.pointRate, loss: p.pointLoss, row: rows[k]))
         }
         return Plot(title: r.optimizer, xLabel: "learning rate", yLabel: "training loss", xScale: .log, yScale: .log,
-                    yRange: 0.03...300, key: .topLeft, series: series)
+                    yRange: (rows.last! / 1.6)...300, key: .topLeft, series: series)
+    }
+
+    /// Rules are told apart by colour and marker, the same in every panel and both figures; no
+    /// rule has the colour of the line it marks (the lines are black or grey).
+    func rulePen(_ k: Int) -> Pen {
+        [Pen(color: Palette.vermillion, point: 5), Pen(color: Palette.green, point: 9),
+         Pen(color: Palette.purple, point: 11), Pen(color: Palette.orange, point: 13),
+         Pen(color: Palette.blue, point: 7)][k]
+    }
+
+    /// One row per rule under the curves (log axis: each 1.5× below the last), so rules whose
+    /// rates nearly coincide stay apart.
+    func ruleRows(below top: Double) -> [Double] {
+        ruleNames.indices.map { top / Double.pow(1.5, Double($0)) }
+    }
+
+    /// A rule's rate as a stem: its marker on the rule's own row, a line up to the loss at that rate.
+    func ruleStem(_ rule: String, _ k: Int, rate: Double, loss: Double, row: Double) -> Series {
+        Series(title: rule, style: .linesPoints, x: [rate, rate], y: [row, loss], pen: rulePen(k))
     }
 
     /// Three panels a row, wide enough for nine decades of tick labels, legends below.
     var wide: (width: Int, height: Int) { (1860, 1060) }
-
-    func rulePen(_ k: Int) -> Pen { Palette.pen(index: k + 1) }
 
     /// "a", "a and b", "a, b and c".
     func words(_ items: [String]) -> String {
@@ -266,15 +288,18 @@ struct Chapter7 {
                   threshold: Double) -> Plot {
         let name = contenders[i].name
         let rates = exponents.map { Double.pow(10, $0) }
-        var series = [Series(title: "grid", style: .linesPoints, x: rates, y: grid, pen: .named(name)),
+        // The grid in grey (the panel's title names the optimizer), so no rule shares its colour.
+        var series = [Series(title: "grid", style: .linesPoints, x: rates, y: grid, pen: Pen(color: Palette.grey, point: 6)),
                       Series(title: "hit threshold", x: [rates.first!, rates.last!], y: [threshold, threshold],
                              pen: .named("reference"))]
+        let finite = grid.filter(\.isFinite) + trained.values.filter(\.isFinite)
+        let rows = ruleRows(below: finite.min()! / 1.8)
         for (k, rule) in ruleNames.enumerated() {
             guard let rate = report.rates[rule], let l = trained[rule], l.isFinite else { continue }
-            series.append(Series(title: rule, style: .points, x: [rate], y: [l], pen: rulePen(k)))
+            series.append(ruleStem(rule, k, rate: rate, loss: l, row: rows[k]))
         }
         return Plot(title: name, xLabel: "learning rate", yLabel: "validation loss", xScale: .log, yScale: .log,
-                    key: .below, series: series)
+                    yRange: (rows.last! / 1.6)...(finite.max()! * 2), key: .below, series: series)
     }
 
     func trialPlot(_ r: RuleReport) -> Plot {

@@ -221,20 +221,30 @@ struct Chapter9 {
         func lossSeries(_ r: Trajectory, _ title: String, _ pen: String) -> Series {
             Series(title: title, x: shown.map { Double(r.points[$0].step) }, y: shown.map { r.points[$0].loss }, pen: .named(pen))
         }
-        let contour = Contour(xRange: -2...2, yRange: -1...3, resolution: nb.quick ? 41 : 81,
-                              levels: [0.5, 2, 5, 10, 30, 100, 300, 1000]) { x, y in (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x) }
-        try await nb.figure(Figure(name: "rosenbrock", title: "Rosenbrock: gradient descent and momentum at their best rates", plots: [
-            Plot(title: "paths", xLabel: "x", yLabel: "y", xRange: -2...2, yRange: -1...3, key: .bottomRight, series: [
-                Series(path: gd.run, title: "gradient descent, α = \(Fmt.sig(gd.rate))", style: .lines, pen: .named("SGD")),
-                Series(path: hb.run, title: "heavy ball, α = \(Fmt.sig(hb.rate))", style: .lines, pen: .named("momentum")),
-                Series(path: nest.run, title: "Nesterov, α = \(Fmt.sig(nest.rate))", style: .lines, pen: .named("Nesterov")),
-            ], contour: contour),
+        // The valley is narrower than an 81-point grid's spacing near its floor (f < 2 there means
+        // |y − x²| < 0.14): 121 points a side keep those contours smooth. (A 0.5 level would close
+        // into a sliver near x = 1.7, jagged at any affordable resolution.)
+        let contour = Contour(xRange: -2...2, yRange: -1...3, resolution: nb.quick ? 41 : 121,
+                              levels: [2, 5, 10, 30, 100, 300, 1000]) { x, y in f.value([x, y]) }
+        // One method a panel, each a solid line: two blues on one panel (heavy ball and dashed
+        // Nesterov) could not be told apart.
+        func pathPlot(_ best: (rate: Double, run: Trajectory), _ title: String, _ pen: String) -> Plot {
+            Plot(title: "\(title), α = \(Fmt.sig(best.rate))", xLabel: "x", yLabel: "y", xRange: -2...2, yRange: -1...3,
+                 key: .none, series: [
+                    Series(path: best.run, title: title, style: .lines, pen: Pen(color: Pen.named(pen).color)),
+                 ], contour: contour)
+        }
+        try await nb.figure(Figure(name: "rosenbrock", title: "Rosenbrock: gradient descent and momentum at their best rates",
+                                   plots: [
+            pathPlot(gd, "gradient descent", "SGD"), pathPlot(hb, "heavy ball", "momentum"),
+            pathPlot(nest, "Nesterov", "Nesterov"),
             Plot(title: "loss", xLabel: "step", yLabel: "f(θ)", xScale: .log, yScale: .log, key: .bottomLeft, series: [
                 lossSeries(gd.run, "gradient descent", "SGD"),
                 lossSeries(hb.run, "heavy ball", "momentum"),
                 lossSeries(nest.run, "Nesterov", "Nesterov"),
             ]),
-        ], columns: 2), caption: "Left: paths over the contours of Rosenbrock's function (minimum at (1, 1)). Right: loss per step, log–log.")
+        ], columns: 2), caption: "Paths over the contours of Rosenbrock's function (minimum at (1, 1)), one method a "
+            + "panel; bottom right: loss per step, log–log.")
         let (lg, lh, ln) = (gd.run.points.last!.loss, hb.run.points.last!.loss, nest.run.points.last!.loss)
         print("rosenbrock final loss: gd \(Fmt.sci(lg, 3)), heavy ball \(Fmt.sci(lh, 3)), nesterov \(Fmt.sci(ln, 3))")
         nb.table(Table(header: ["method", "best α", "f after \(steps) steps"], rows: [
