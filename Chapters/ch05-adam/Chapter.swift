@@ -68,10 +68,10 @@ struct Chapter5 {
         let b2s = [0.99, 0.999, 0.9999], T = 100_000
         nb.prose("""
             The first step is not the worst one. Feed the article's Adam the same gradient at every step: m grows as \
-            (1 − β₁ᵗ)g and v as (1 − β₂ᵗ)g², so step t has size α(1 − β₁ᵗ)/√(1 − β₂ᵗ). m fills up within about \
-            1/(1 − β₁) = 10 steps while v, with its longer memory, is still far below g², so the step keeps \
-            *growing* after the first one. The curves below are measured from the library's implementation of the article's Adam, \
-            step by step, and compared with that formula.
+            (1 − β₁ᵗ)g and v as (1 − β₂ᵗ)g², so step t has size α(1 − β₁ᵗ)/√(1 − β₂ᵗ). m fills up within about 1/(1 − \
+            β₁) = 10 steps while v, with its longer memory, is still far below g², so the step keeps *growing* after \
+            the first one. The curves below are measured from the library's implementation of the article's Adam, step \
+            by step, and compared with that formula.
             """)
         let curves = b2s.map { uncorrectedStepRatios(beta2: $0, steps: T) }
         let shown = logSpacedIndices(T, points: 300)
@@ -90,8 +90,8 @@ struct Chapter5 {
                    pen: Palette.pen(index: i + 1))
         } + [Series(title: "Adam (bias-corrected), β₂ = 0.999", x: shown.map { Double($0 + 1) },
                     y: shown.map { adamRatios[$0] }, pen: .named("Adam"))]),
-            caption: "Measured step sizes of the article's uncorrected Adam and the bias-corrected Adam fed g = 2 at every step (α = 0.001), "
-                + "\(T) steps; log step axis, linear step-size axis.")
+            caption: "Measured step sizes of the article's uncorrected Adam and the bias-corrected Adam fed g = 2 at "
+                + "every step (α = 0.001), \(T) steps; log step axis, linear step-size axis.")
         struct Peak {
             let b2: Double, t: Int, ratio: Double, closedPeak: Double, closedT: Int, above: Int, error: Double
         }
@@ -336,8 +336,8 @@ struct Chapter5 {
             Plot(title: "average regret R_t/t", xLabel: "log₁₀ t", yLabel: "R_t / t",
                  series: [series("Adam", adam.recorded) { $0.averageRegret },
                           series("AMSGrad", ams.recorded) { $0.averageRegret }]),
-        ], columns: 2), caption: "Step t on a log₁₀ scale. Left: where each optimizer sits. Right: regret per step against the best fixed point "
-            + "x = −1; it must go to 0 for convergence.")
+        ], columns: 2), caption: "Step t on a log₁₀ scale. Left: where each optimizer sits. Right: regret per step "
+            + "against the best fixed point x = −1; it must go to 0 for convergence.")
         nb.table(Table(header: ["", "x after \(onlineSteps) steps", "R_T / T"], rows: [
             ["Adam", Fmt.fixed(adam.final, 4), Fmt.sci(adam.averageRegret, 3)],
             ["AMSGrad", Fmt.fixed(ams.final, 4), Fmt.sci(ams.averageRegret, 3)],

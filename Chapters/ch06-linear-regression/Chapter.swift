@@ -53,10 +53,10 @@ struct Chapter6 {
         nb.prose("""
             The model starts from w = 0, b = 0, not from Keras' random initialiser: Keras draws the initial weight \
             from its own Glorot-uniform stream, which no other program reproduces bit for bit, while a zero start \
-            makes every run of this chapter — and any reader's — identical. Two Adams: PyTorch's defaults \
-            (ε = 1e-8 added to the bias-corrected √v̂) and Keras' (ε̂ = 1e-7 added to the uncorrected √v, with the \
-            correction folded into the rate, as Keras' own update does). The exact answer is the least-squares line, in \
-            closed form.
+            makes every run of this chapter — and any reader's — identical. Two Adams: PyTorch's defaults (ε = 1e-8 \
+            added to the bias-corrected √v̂) and Keras' (ε̂ = 1e-7 added to the uncorrected √v, with the correction \
+            folded into the rate, as Keras' own update does). The exact answer is the least-squares line, in closed \
+            form.
             """)
         var smallestRoot = Double.infinity
         let torch = L.fit(Adam(learningRate: 0.01)) { opt in
@@ -155,7 +155,8 @@ struct Chapter6 {
         let angles = (0...36).map { Double($0) * 2 * Double.pi / 36 }
         let (rx, ry) = (0.14, 0.2)
         return [
-            Series(title: title, x: angles.map { p.0 + rx * Double.cos($0) }, y: angles.map { p.1 + ry * Double.sin($0) },
+            Series(title: title, x: angles.map { p.0 + rx * Double.cos($0) },
+                   y: angles.map { p.1 + ry * Double.sin($0) },
                    pen: Pen(color: Palette.vermillion)),
             Series(title: "", style: .points, x: [p.0], y: [p.1], pen: Pen(color: Palette.vermillion, point: 2)),
         ]
@@ -211,7 +212,8 @@ struct Chapter6 {
         let floored = (adamFinal + gdFinal).filter { $0.isFinite && $0 < floor }.count
         let flooredNote = floored == 0
             ? "no point falls below \(Fmt.sci(floor, 0))"
-            : "\(floored) point\(floored == 1 ? "" : "s") at or below \(Fmt.sci(floor, 0)), rounding, drawn at \(Fmt.sci(floor, 0))"
+            : "\(floored) point\(floored == 1 ? "" : "s") at or below \(Fmt.sci(floor, 0)), rounding, drawn at "
+                    + "\(Fmt.sci(floor, 0))"
         try await nb.figure(Figure(name: "final-loss-vs-rate", title: "MSE − MSE_LS after 1000 steps vs learning rate",
                                    xLabel: "log₁₀ α", yLabel: "excess loss", yScale: .log, series: [
             Series(title: "Adam", style: .linesPoints, x: exponents, y: adamFinal.map(shown), pen: .named("Adam")),
