@@ -144,9 +144,10 @@ struct Chapter6 {
                 Series(title: "|Keras − PyTorch|", x: steps, y: between.map { $0 > 0 ? $0 : .nan },
                        pen: .named("Keras Adam")),
             ]),
-        ], columns: 2), caption: "Left: the excess over the least-squares optimum; Keras' Adam is marked every 50 "
-            + "steps because its curve lies on PyTorch's. Right: how far apart the two Adams' losses are "
-            + "(largest \(Fmt.sci(between.max()!, 1)); steps where they are equal are not drawn).")
+        ], columns: 2, size: (900, 540)),
+            caption: "Left: the excess over the least-squares optimum; Keras' Adam is marked every 50 "
+                + "steps because its curve lies on PyTorch's. Right: how far apart the two Adams' losses are "
+                + "(largest \(Fmt.sci(between.max()!, 1)); steps where they are equal are not drawn).")
     }
 
     /// A point the paths crowd onto, drawn on top so it stays visible: a ring around it (about 20
