@@ -67,8 +67,9 @@ public enum KeyPlacement {
     /// The x range gnuplot will show for a linear axis: the plot's own, or the finite data's.
     static func xExtent(_ plot: Plot) -> (Double, Double)? {
         if let r = plot.xRange { return (r.lowerBound, r.upperBound) }
-        let xs = plot.series.flatMap { s in s.x.indices.filter { s.x[$0].isFinite && s.y[$0].isFinite }.map { s.x[$0] } }
-            + (plot.heatmap?.xs ?? [])
+        let xs = plot.series.flatMap { s in
+            s.x.indices.filter { s.x[$0].isFinite && s.y[$0].isFinite }.map { s.x[$0] }
+        } + (plot.heatmap?.xs ?? [])
         guard let lo = xs.min(), let hi = xs.max() else { return nil }
         return (lo, hi)
     }
@@ -116,7 +117,8 @@ public enum KeyPlacement {
                         let base = plot.yScale == .log ? (ys.min() ?? y) : 0
                         for j in 0...16 {
                             let xj = s.x[i] - half + 2 * half * Double(j) / 16
-                            if let tx = transform(xj, plot.xScale) { pieces.append((tx, base, tx, y)) }  // gnuplot autoscales on the centres
+                            // gnuplot autoscales on the centres
+                            if let tx = transform(xj, plot.xScale) { pieces.append((tx, base, tx, y)) }
                         }
                         if plot.yScale == .linear { ys.append(0) }
                     case .steps:
@@ -129,11 +131,18 @@ public enum KeyPlacement {
                 }
             }
         }
-        let xr = plot.xRange.flatMap { r in transform(r.lowerBound, plot.xScale).flatMap { a in transform(r.upperBound, plot.xScale).map { (a, $0) } } }
-            ?? (xs.min() ?? 0, xs.max() ?? 1)
-        var yr = plot.yRange.flatMap { r in transform(r.lowerBound, plot.yScale).flatMap { a in transform(r.upperBound, plot.yScale).map { (a, $0) } } }
-            ?? (ys.min() ?? 0, ys.max() ?? 1)
-        if plot.yRange == nil && plot.series.contains(where: { $0.style == .boxes }) && plot.yScale == .linear { yr.0 = min(yr.0, 0) }
+        /// A fixed range after the axis' transform, or nil when there is none (or it cannot be drawn).
+        func fixed(_ range: ClosedRange<Double>?, _ scale: Plot.Scale) -> (Double, Double)? {
+            guard let r = range, let a = transform(r.lowerBound, scale), let b = transform(r.upperBound, scale) else {
+                return nil
+            }
+            return (a, b)
+        }
+        let xr = fixed(plot.xRange, plot.xScale) ?? (xs.min() ?? 0, xs.max() ?? 1)
+        var yr = fixed(plot.yRange, plot.yScale) ?? (ys.min() ?? 0, ys.max() ?? 1)
+        if plot.yRange == nil && plot.series.contains(where: { $0.style == .boxes }) && plot.yScale == .linear {
+            yr.0 = min(yr.0, 0)
+        }
         let dx = xr.1 - xr.0, dy = yr.1 - yr.0
         func fx(_ x: Double) -> Double { dx > 0 ? (x - xr.0) / dx : 0.5 }
         func fy(_ y: Double) -> Double { dy > 0 ? (y - yr.0) / dy : 0.5 }
