@@ -130,9 +130,11 @@ extension Chapter7 {
             Plot(title: "validation loss (mean over seeds)", xLabel: "step", yLabel: "validation loss", yScale: .log,
                  yRange: 0.05...5, key: .auto,
                  series: zip(schedules, runs).map { s, r in
-                     Series(title: s.0, style: .linesPoints, x: r[0].prefix(mean(r).count).map { Double($0.step) },
-                            y: mean(r),
-                            pen: .named(s.0))
+                     // Cosine starts on the constant rate's curve: a dashed line without markers lets the
+                     // constant rate's markers show through.
+                     Series(title: s.0, style: s.0 == "cosine" ? .lines : .linesPoints,
+                            x: r[0].prefix(mean(r).count).map { Double($0.step) }, y: mean(r),
+                            pen: .named(s.0), dashed: s.0 == "cosine")
                  }),
             Plot(title: "learning rate", xLabel: "step", yLabel: "α_t", yRange: 0...(1.2 * peak), key: .auto,
                  series: schedules.map { s in
