@@ -247,19 +247,15 @@ struct Chapter5 {
         try await nb.figure(Figure(name: "race", title: "The race to f < 1e-3 on Rosenbrock from (−1.5, 2)",
                                    plots: results.enumerated().map { i, r in
             let pts = r.trajectory.points
-            let stride = max(1, pts.count / 1500)
-            let idx = Array(Swift.stride(from: 0, to: pts.count, by: stride)) + [pts.count - 1]
             let steps = r.startSteps[0].map { "\($0) steps" } ?? "missed"
             return Plot(title: "\(r.racer.name), α = \(Fmt.sig(r.rate, 3)): \(steps)", xLabel: "x", yLabel: "y",
                         xRange: -2...2, yRange: -1...3, key: .none, series: [
                 // One optimizer a panel: its colour, always a solid line (a dashed pen's gaps hid
                 // Nesterov's short segments).
-                Series(title: "path", x: idx.map { pts[$0].point[0] }, y: idx.map { pts[$0].point[1] },
+                Series(path: r.trajectory, rows: strideRows(pts.count, keeping: 1500), title: "path",
                        pen: Pen(color: Pen.named(r.racer.pen).color)),
-                Series(title: "start", style: .points, x: [pts[0].point[0]], y: [pts[0].point[1]],
-                       pen: .named("reference")),
-                Series(title: "end", style: .points, x: [pts.last!.point[0]], y: [pts.last!.point[1]],
-                       pen: Pen(color: Palette.black, point: 5)),
+                Series(point: pts[0].point, title: "start", pen: .named("reference")),
+                Series(point: pts.last!.point, title: "end", pen: Pen(color: Palette.black, point: 5)),
             ], contour: rc)
         }, columns: 4), caption: "One optimizer per panel, each from (−1.5, 2) at its rate of table 4: the open grey "
             + "circle is the start, the black square where the run stops (f < 10⁻³, or \(steps) steps). "

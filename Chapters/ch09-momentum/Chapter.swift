@@ -248,8 +248,7 @@ struct Chapter9 {
             """)
         let shown = logSpacedIndices(steps + 1, points: 300)
         func lossSeries(_ r: Trajectory, _ title: String, _ pen: String) -> Series {
-            Series(title: title, x: shown.map { Double(r.points[$0].step) }, y: shown.map { r.points[$0].loss },
-                   pen: .named(pen))
+            Series(loss: r, rows: shown, title: title, pen: .named(pen))
         }
         // The valley is narrower than an 81-point grid's spacing near its floor (f < 2 there means
         // |y − x²| < 0.14): 121 points a side keep those contours smooth. (A 0.5 level would close
