@@ -53,10 +53,10 @@ struct Chapter6 {
         nb.prose("""
             The model starts from w = 0, b = 0, not from Keras' random initialiser: Keras draws the initial weight \
             from its own Glorot-uniform stream, which no other program reproduces bit for bit, while a zero start \
-            makes every run of this chapter — and any reader's — identical. Two Adams: PyTorch's defaults \
-            (ε = 1e-8 added to the bias-corrected √v̂) and Keras' (ε̂ = 1e-7 added to the uncorrected √v, with the \
-            correction folded into the rate, as Keras' own update does). The exact answer is the least-squares line, in \
-            closed form.
+            makes every run of this chapter — and any reader's — identical. Two Adams: PyTorch's defaults (ε = 1e-8 \
+            added to the bias-corrected √v̂) and Keras' (ε̂ = 1e-7 added to the uncorrected √v, with the correction \
+            folded into the rate, as Keras' own update does). The exact answer is the least-squares line, in closed \
+            form.
             """)
         var smallestRoot = Double.infinity
         let torch = L.fit(Adam(learningRate: 0.01)) { opt in
@@ -144,9 +144,23 @@ struct Chapter6 {
                 Series(title: "|Keras − PyTorch|", x: steps, y: between.map { $0 > 0 ? $0 : .nan },
                        pen: .named("Keras Adam")),
             ]),
-        ], columns: 2), caption: "Left: the excess over the least-squares optimum; Keras' Adam is marked every 50 "
-            + "steps because its curve lies on PyTorch's. Right: how far apart the two Adams' losses are "
-            + "(largest \(Fmt.sci(between.max()!, 1)); steps where they are equal are not drawn).")
+        ], columns: 2, size: (900, 540)),
+            caption: "Left: the excess over the least-squares optimum; Keras' Adam is marked every 50 "
+                + "steps because its curve lies on PyTorch's. Right: how far apart the two Adams' losses are "
+                + "(largest \(Fmt.sci(between.max()!, 1)); steps where they are equal are not drawn).")
+    }
+
+    /// A point the paths crowd onto, drawn on top so it stays visible: a ring around it (about 20
+    /// pixels across in this figure's axes) and a cross at its centre.
+    func target(at p: (Double, Double), title: String) -> [Series] {
+        let angles = (0...36).map { Double($0) * 2 * Double.pi / 36 }
+        let (rx, ry) = (0.14, 0.2)
+        return [
+            Series(title: title, x: angles.map { p.0 + rx * Double.cos($0) },
+                   y: angles.map { p.1 + ry * Double.sin($0) },
+                   pen: Pen(color: Palette.vermillion)),
+            Series(title: "", style: .points, x: [p.0], y: [p.1], pen: Pen(color: Palette.vermillion, point: 2)),
+        ]
     }
 
     func pathFigure(torch: Fit, gd: Fit, ls: LeastSquaresLine) async throws {
@@ -161,9 +175,9 @@ struct Chapter6 {
         try await nb.figure(Figure(name: "path", title: "The (w, b) path on the MSE contours, α = 0.01", xLabel: "w",
                                    yLabel: "b", xRange: -0.5...4, yRange: -0.5...3, series: [
             marks("Adam", torch.path, "Adam"), marks("gradient descent", gd.path, "SGD"),
-            Series(title: "least squares", style: .points, x: [ls.slope], y: [ls.intercept],
-                   pen: Pen(color: Palette.black, point: 6)),
-        ], contour: contour), caption: "Every 10th step is marked.")
+        ] + target(at: (ls.slope, ls.intercept), title: "least squares (ring centre)"), contour: contour),
+            caption: "Every 10th step is marked. Both paths end inside the vermillion ring, centred on the "
+                + "least-squares fit (w, b) = (\(Fmt.sig(ls.slope, 3)), \(Fmt.sig(ls.intercept, 3))).")
         let first = zip(torch.path[1], torch.path[0]).map { abs($0 - $1) }
         let reach = torch.path.firstIndex { $0[0] > 0.95 * ls.slope } ?? torch.path.count
         let gdReach = gd.path.firstIndex { $0[0] > 0.95 * ls.slope } ?? gd.path.count
@@ -199,7 +213,8 @@ struct Chapter6 {
         let floored = (adamFinal + gdFinal).filter { $0.isFinite && $0 < floor }.count
         let flooredNote = floored == 0
             ? "no point falls below \(Fmt.sci(floor, 0))"
-            : "\(floored) point\(floored == 1 ? "" : "s") at or below \(Fmt.sci(floor, 0)), rounding, drawn at \(Fmt.sci(floor, 0))"
+            : "\(floored) point\(floored == 1 ? "" : "s") at or below \(Fmt.sci(floor, 0)), rounding, drawn at "
+                    + "\(Fmt.sci(floor, 0))"
         try await nb.figure(Figure(name: "final-loss-vs-rate", title: "MSE − MSE_LS after 1000 steps vs learning rate",
                                    xLabel: "log₁₀ α", yLabel: "excess loss", yScale: .log, series: [
             Series(title: "Adam", style: .linesPoints, x: exponents, y: adamFinal.map(shown), pen: .named("Adam")),

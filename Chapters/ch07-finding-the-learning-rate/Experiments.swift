@@ -30,7 +30,8 @@ struct DigitsTask {
     }
 
     var finder: LearningRateFinder {
-        LearningRateFinder(data: data, network: network, initializer: .xavierUniform, batchSize: Self.batchSize, seed: seed)
+        LearningRateFinder(data: data, network: network, initializer: .xavierUniform, batchSize: Self.batchSize,
+                           seed: seed)
     }
 
     /// Validation loss after `steps` updates at `rate` (+∞ if the run diverged) — `lab train`'s last row.
@@ -62,7 +63,8 @@ struct RuleReport {
 }
 
 /// The range test and all five rules for `optimizer` on the task of `seed`.
-func rules(_ name: String, _ make: (Double) -> any Optimizer, task: DigitsTask, test: RangeTest, budget: Int) -> RuleReport {
+func rules(_ name: String, _ make: (Double) -> any Optimizer, task: DigitsTask, test: RangeTest,
+           budget: Int) -> RuleReport {
     let finder = task.finder
     let sweep = finder.sweep(make(test.minimumRate), test: test)
     let curve = FastaiCurve(sweep, iterations: test.steps)

@@ -17,14 +17,19 @@ extension Chapter7 {
         let curve = FastaiCurve(sweep, iterations: 100)
         let stopRate = sweep.rates.last!, keptEnd = curve.rates.last!
         let dropped = smooth >= curve.offset + curve.rates.count
-        let picks = [("valley", curve.valley()), ("steep", curve.steep()), ("minimum", curve.minimum()), ("slide", curve.slide())]
+        let picks = [("valley", curve.valley()), ("steep", curve.steep()), ("minimum", curve.minimum()),
+                     ("slide", curve.slide())]
         let minimum = curve.minimum()!
         let ratios = picks.compactMap { $0.1.map { $0.rate / Self.bestFixed } }
+        let lastKept = curve.offset + curve.rates.count - 1
+        let keptRange = "\(curve.offset)..<\(curve.offset + curve.rates.count)"
+        let otherPicks = picks.filter { $0.0 != "minimum" }
+            .compactMap { n, p in p.map { "\(Fmt.sig($0.rate, 3)) (\(n))" } }
         nb.prose("""
             Every fastai rule reads the *smoothed* curve of a sweep, and that curve lags the loss it smooths. On the \
             quadratic of chapter 2, $f = 0.1x^2 + 2y^2$ (λmin = 0.2, λmax = 4), plain gradient descent is fastest at \
-            2/(λmin + λmax) = \(Fmt.sig(Self.bestFixed, 4)) and diverges beyond 2/λmax = 0.5. A sweep of 100 steps from \
-            10⁻⁶ to 10 from (−5, −2), one step per rate: \
+            2/(λmin + λmax) = \(Fmt.sig(Self.bestFixed, 4)) and diverges beyond 2/λmax = 0.5. A sweep of 100 steps \
+            from 10⁻⁶ to 10 from (−5, −2), one step per rate: \
             \(nb.claim("the raw loss keeps falling past the threshold",
                        holds: rawRate > Self.twoOverLambdaMax,
                        evidence: "raw minimum at α = \(rawRate), 2/λmax = 0.5")) until α = \(Fmt.sig(rawRate, 3)) \
@@ -32,10 +37,10 @@ extension Chapter7 {
             starts tiny, and the rate grows by \(Fmt.sig(100 * (sweep.rates[1] / sweep.rates[0] - 1), 2)) % per step \
             while it does. The smoothing adds its own lag: an average with β = 0.98 remembers about 1/(1 − β) = 50 \
             steps, half of this sweep, during which the rate grows by a factor of about \(Int(growth.rounded())). The \
-            smoothed loss is lowest at α = \(Fmt.sig(smoothRate, 3)), \(Fmt.sig(smoothRate / Self.twoOverLambdaMax, 2))× \
-            above 2/λmax, where it is \(Fmt.sig(sweep.smoothed[smooth], 3)) (raw \(Fmt.sig(sweep.losses[smooth], 2))); \
-            at the raw minimum the smoothed loss is still \(Int((sweep.smoothed[raw] / sweep.losses[raw]).rounded()))× \
-            the raw one.
+            smoothed loss is lowest at α = \(Fmt.sig(smoothRate, 3)), \
+            \(Fmt.sig(smoothRate / Self.twoOverLambdaMax, 2))× above 2/λmax, where it is \
+            \(Fmt.sig(sweep.smoothed[smooth], 3)) (raw \(Fmt.sig(sweep.losses[smooth], 2))); at the raw minimum the \
+            smoothed loss is still \(Int((sweep.smoothed[raw] / sweep.losses[raw]).rounded()))× the raw one.
             """)
         nb.prose("""
             fastai's rules do not read that far. The sweep stopped at α = \(Fmt.sig(stopRate, 3)), once the smoothed \
@@ -43,24 +48,29 @@ extension Chapter7 {
             α = \(Fmt.sig(keptEnd, 3)), \
             \(nb.claim("before the smoothed minimum",
                        holds: dropped && keptEnd < smoothRate,
-                       evidence: "smoothed minimum at index \(smooth), kept points \(curve.offset)..<\(curve.offset + curve.rates.count)")). \
-            \(nb.claim("The minimum rule therefore takes that last point, the lowest it sees, and returns a tenth of its rate, \(Fmt.sig(minimum.rate, 3))",
-                       holds: minimum.index == curve.offset + curve.rates.count - 1,
-                       evidence: "minimum's point \(minimum.index), last kept \(curve.offset + curve.rates.count - 1)")); \
-            the other three rules read the shape of the descent and return \
-            \(words(picks.filter { $0.0 != "minimum" }.compactMap { n, p in p.map { "\(Fmt.sig($0.rate, 3)) (\(n))" } })). \
-            \(nb.claim("So on this sweep every fastai rule returns a rate below the best fixed rate, by a factor between \(Fmt.sig(1 / ratios.max()!, 2)) and \(Int((1 / ratios.min()!).rounded())) (table 4, below). The lag carries the smoothed minimum past the divergence threshold, but no rule reads that minimum: here the rules err low, not high.",
+                       evidence: "smoothed minimum at index \(smooth), kept points \(keptRange)")). \
+            \(nb.claim("The minimum rule therefore takes that last point, the lowest it sees, and returns a tenth "
+                            + "of its rate, \(Fmt.sig(minimum.rate, 3))",
+                       holds: minimum.index == lastKept,
+                       evidence: "minimum's point \(minimum.index), last kept \(lastKept)")); \
+            the other three rules read the shape of the descent and return \(words(otherPicks)). \
+            \(nb.claim("So on this sweep every fastai rule returns a rate below the best fixed rate, by a factor "
+                            + "between \(Fmt.sig(1 / ratios.max()!, 2)) and \(Int((1 / ratios.min()!).rounded())) "
+                            + "(table 4, below). The lag carries the smoothed minimum past the divergence threshold, "
+                            + "but no rule reads that minimum: here the rules err low, not high.",
                        holds: ratios.count == 4 && ratios.allSatisfy { $0 < 1 },
                        evidence: "rule rates ÷ optimum: \(ratios)"))
             """)
-        try await nb.figure(Figure(name: "smoothing-lag", title: "Range test on the quadratic: raw and smoothed loss", plots: [
+        try await nb.figure(Figure(name: "smoothing-lag", title: "Range test on the quadratic: raw and smoothed loss",
+                                   plots: [
             Plot(xLabel: "learning rate", yLabel: "loss f(θ)", xScale: .log, yScale: .log, key: .auto, series: [
-                Series(title: "loss after each step", style: .points, x: sweep.rates, y: sweep.losses, pen: .named("loss")),
+                Series(title: "loss after each step", style: .points, x: sweep.rates, y: sweep.losses,
+                       pen: .named("loss")),
                 Series(title: "smoothed (β = 0.98)", x: sweep.rates, y: sweep.smoothed, pen: .named("SGD")),
             ], markers: [Marker(x: Self.twoOverLambdaMax, label: "2/λmax = 0.5", color: 1),
                          Marker(x: smoothRate, label: "smoothed minimum " + Fmt.sig(smoothRate, 2), color: 2)]),
-        ]), caption: "The raw loss falls past 2/λmax for a while; the smoothed curve trails it, and its minimum (marked) "
-                     + "lies past the last point fastai's rules read, α = \(Fmt.sig(keptEnd, 3)).")
+        ]), caption: "The raw loss falls past 2/λmax for a while; the smoothed curve trails it, and its minimum "
+                     + "(marked) lies past the last point fastai's rules read, α = \(Fmt.sig(keptEnd, 3)).")
     }
 
     func quadraticCheck() throws {
@@ -84,9 +94,11 @@ extension Chapter7 {
         }), caption: "fastai's rules and verified against the analytic optimum (plain SGD from (−5, −2)).")
         let ratio = verified.rate / Self.bestFixed
         nb.prose("""
-            On the quadratic: 2/(λmin+λmax) = \(Fmt.sig(Self.bestFixed, 4)); verified (B = \(budget)) = \(Fmt.sig(verified.rate, 4)) \
-            after \(verified.trials.count) runs (\(Fmt.sig(verified.trainings, 3)) trainings of \(budget) steps). \
-            \(nb.claim("Verified, which only tries rates half a decade apart and one between, lands within a factor 2 of the optimum and below the divergence threshold.",
+            On the quadratic: 2/(λmin+λmax) = \(Fmt.sig(Self.bestFixed, 4)); verified (B = \(budget)) = \
+            \(Fmt.sig(verified.rate, 4)) after \(verified.trials.count) runs (\(Fmt.sig(verified.trainings, 3)) \
+            trainings of \(budget) steps). \
+            \(nb.claim("Verified, which only tries rates half a decade apart and one between, lands within a factor 2 "
+                            + "of the optimum and below the divergence threshold.",
                        holds: ratio > 0.5 && ratio < 2 && verified.rate < Self.twoOverLambdaMax,
                        evidence: "verified \(verified.rate), optimum \(Self.bestFixed)"))
             """)
@@ -95,41 +107,50 @@ extension Chapter7 {
     func oneCycle(reports: [RuleReport], tasks: [DigitsTask]) async throws {
         let peak = reports.first { $0.optimizer == "momentum" }!.verified.rate
         let every = max(1, budget / 20)
-        let schedules: [(String, Schedule)] = [("constant", .constant), ("cosine", .cosine(CosineAnnealing(period: budget))),
+        let schedules: [(String, Schedule)] = [("constant", .constant),
+                                               ("cosine", .cosine(CosineAnnealing(period: budget))),
                                                ("one-cycle", .oneCycle(OneCycle(totalSteps: budget)))]
         let runs = schedules.map { _, s in
             tasks.map { $0.curve(SGD(learningRate: peak, momentum: 0.9), schedule: s, steps: budget, every: every) }
         }
         nb.prose("""
-            Smith's one-cycle policy (Smith 2018, [arXiv:1803.09820](https://arxiv.org/abs/1803.09820)) uses a \
-            found rate as a *maximum*: warm up from α/25 to α over the first 30 % of training with a cosine, then anneal \
-            to α/(25·10⁴). `Descent` implements PyTorch's `OneCycleLR` (cosine, two phases) without its momentum \
-            cycling, checked against PyTorch in the tests. SGD with momentum 0.9 on digits, one-cycle peak \
-            α = \(Fmt.sig(peak, 4)) (the verified suggestion for momentum), B = \(budget) steps, \(tasks.count) \
+            Smith's one-cycle policy (Smith 2018, [arXiv:1803.09820](https://arxiv.org/abs/1803.09820)) uses a found \
+            rate as a *maximum*: warm up from α/25 to α over the first 30 % of training with a cosine, then anneal to \
+            α/(25·10⁴). `Descent` implements PyTorch's `OneCycleLR` (cosine, two phases) without its momentum cycling, \
+            checked against PyTorch in the tests. SGD with momentum 0.9 on digits, one-cycle peak α = \
+            \(Fmt.sig(peak, 4)) (the verified suggestion for momentum), B = \(budget) steps, \(tasks.count) \
             seed\(tasks.count > 1 ? "s" : ""), against a constant rate and cosine decay from the same α.
             """)
         func mean(_ r: [[(step: Int, loss: Double)]]) -> [Double] {
             let n = r.map(\.count).min()!
             return (0..<n).map { t in r.map { $0[t].loss }.reduce(0, +) / Double(r.count) }
         }
-        try await nb.figure(Figure(name: "one-cycle", title: "SGD + momentum from the verified rate α = \(Fmt.sig(peak, 3)): three schedules", plots: [
+        let cycleTitle = "SGD + momentum from the verified rate α = \(Fmt.sig(peak, 3)): three schedules"
+        try await nb.figure(Figure(name: "one-cycle", title: cycleTitle, plots: [
             Plot(title: "validation loss (mean over seeds)", xLabel: "step", yLabel: "validation loss", yScale: .log,
                  yRange: 0.05...5, key: .auto,
                  series: zip(schedules, runs).map { s, r in
-                     Series(title: s.0, style: .linesPoints, x: r[0].prefix(mean(r).count).map { Double($0.step) }, y: mean(r),
-                            pen: .named(s.0))
+                     // Cosine starts on the constant rate's curve: a dashed line without markers lets the
+                     // constant rate's markers show through.
+                     Series(title: s.0, style: s.0 == "cosine" ? .lines : .linesPoints,
+                            x: r[0].prefix(mean(r).count).map { Double($0.step) }, y: mean(r),
+                            pen: .named(s.0), dashed: s.0 == "cosine")
                  }),
-            Plot(title: "learning rate", xLabel: "step", yLabel: "α_t", yRange: 0...(1.2 * peak), key: .auto, series: schedules.map { s in
-                Series(title: s.0, x: (0..<budget).map(Double.init), y: (0..<budget).map { s.1.rate(at: $0, base: peak) }, pen: .named(s.0))
+            Plot(title: "learning rate", xLabel: "step", yLabel: "α_t", yRange: 0...(1.2 * peak), key: .auto,
+                 series: schedules.map { s in
+                Series(title: s.0, x: (0..<budget).map(Double.init),
+                       y: (0..<budget).map { s.1.rate(at: $0, base: peak) }, pen: .named(s.0))
             }),
-        ], columns: 2), caption: "Left: validation loss every \(every) steps; right: the three schedules at the same peak rate.")
+        ], columns: 2),
+            caption: "Left: validation loss every \(every) steps; right: the three schedules at the same peak rate.")
         let finals = zip(schedules, runs).map { s, r -> (String, [Double]) in (s.0, r.map { $0.last!.loss }) }
         nb.table(Table(header: ["schedule", "final val loss (mean)", "min – max over seeds"], rows: finals.map { n, v in
             [n, Fmt.fixed(v.reduce(0, +) / Double(v.count), 4), "\(Fmt.fixed(v.min()!, 4)) – \(Fmt.fixed(v.max()!, 4))"]
         }), caption: "Validation loss after \(budget) steps.")
         let lows = finals.map { $0.1.min()! }, highs = finals.map { $0.1.max()! }
         let overlapping = lows.max()! <= highs.min()!
-        // Which seed ranges overlap: all three (then the seeds do not rank the schedules), or which lie wholly below which.
+        // Which seed ranges overlap: all three (then the seeds do not rank the schedules), or which lie
+        // wholly below which.
         var ranking = ""
         if tasks.count > 1 {
             if overlapping {
@@ -137,7 +158,9 @@ extension Chapter7 {
                                    holds: lows.max()! <= highs.min()!,
                                    evidence: "largest minimum \(lows.max()!), smallest maximum \(highs.min()!)") + " "
             } else {
-                let below = finals.indices.flatMap { a in finals.indices.filter { highs[a] < lows[$0] }.map { (a, $0) } }
+                let below = finals.indices.flatMap { a in
+                    finals.indices.filter { highs[a] < lows[$0] }.map { (a, $0) }
+                }
                 let parts = finals.indices.compactMap { a -> String? in
                     let above = below.filter { $0.0 == a }.map { "\(finals[$0.1].0)'s" }
                     return above.isEmpty ? nil : "\(finals[a].0)'s range lies wholly below \(words(above))"
@@ -157,8 +180,8 @@ extension Chapter7 {
             \(finals.map { n, v in
                 "\(n) \(Fmt.fixed(v.reduce(0, +) / Double(v.count), 4))"
                     + (tasks.count > 1 ? " (\(Fmt.fixed(v.min()!, 4)) – \(Fmt.fixed(v.max()!, 4)))" : "")
-            }.joined(separator: ", ")). \
-            \(ranking)One-cycle's purpose is to let the peak be larger than a constant rate could survive, which exercise 2 tries.
+            }.joined(separator: ", ")). \(ranking)One-cycle's purpose is to let the peak be larger than a constant \
+            rate could survive, which exercise 2 tries.
             """)
     }
 }

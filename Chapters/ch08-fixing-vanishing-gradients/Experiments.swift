@@ -31,12 +31,14 @@ struct DeepDigits {
     /// Per-parameter RMS of ∂ℓ/∂Wᵢ, √(mean of squares), for every layer: shape-free, so a 64 × 32
     /// first layer and a 32 × 32 middle layer compare directly.
     static func rms(_ gradient: [Double], _ net: MLP) -> [Double] {
-        net.layers.map { l in (gradient[l.weightRange].reduce(0) { $0 + $1 * $1 } / Double(l.weightRange.count)).squareRoot() }
+        net.layers.map { l in (gradient[l.weightRange].reduce(0) { $0
+                + $1 * $1 } / Double(l.weightRange.count)).squareRoot() }
     }
 
     /// The initial parameters of `c` drawn from `seed`, and the per-layer gradient RMS on the first
     /// 256 training rows (training mode).
-    func atInitialisation(_ c: Config, seed: UInt64) -> (parameters: [Double], rms: [Double], workspace: MLP.Workspace) {
+    func atInitialisation(_ c: Config, seed: UInt64) -> (parameters: [Double], rms: [Double],
+                                                         workspace: MLP.Workspace) {
         let net = network(c)
         var rng = SeededGenerator(seed: seed)
         let theta = net.initialParameters(c.initializer, using: &rng)

@@ -27,15 +27,17 @@ struct Chapter9 {
             step. PyTorch writes it with a buffer b; the two forms produce the same iterates:
             """)
         nb.equation("b \\leftarrow \\beta b + \\nabla f(\\theta),\\quad \\theta \\leftarrow \\theta - \\alpha b "
-                    + "\\quad\\Longleftrightarrow\\quad \\theta_{t+1} = \\theta_t - \\alpha\\nabla f(\\theta_t) + \\beta(\\theta_t - \\theta_{t-1})",
+                    + "\\quad\\Longleftrightarrow\\quad \\theta_{t+1} = \\theta_t - \\alpha\\nabla f(\\theta_t) + "
+                            + "\\beta(\\theta_t - \\theta_{t-1})",
                     plain: "b ← βb + ∇f(θ), θ ← θ − αb  ⇔  θₜ₊₁ = θₜ − α∇f(θₜ) + β(θₜ − θₜ₋₁)")
         nb.prose("""
             Nesterov's variant (in Sutskever et al.'s form, PyTorch's `nesterov=True`) steps with g + βb instead of b: \
             it looks one step ahead. Everything below runs the library's SGD with its momentum and Nesterov options on \
-            the book's quadratic f = 0.1x² + 2y², whose Hessian has eigenvalues μ = \(Fmt.sig(mu)) and L = \(Fmt.sig(L)) \
-            (condition number κ = L/μ = \(Fmt.sig(kappa))). On a quadratic each eigen-direction with curvature λ \
-            follows a two-term linear recurrence with characteristic polynomial z² − (1 + β − αλ)z + β; the error \
-            shrinks by the larger root's modulus ρ each step. That polynomial gives every number this chapter checks.
+            the book's quadratic f = 0.1x² + 2y², whose Hessian has eigenvalues μ = \(Fmt.sig(mu)) and L = \
+            \(Fmt.sig(L)) (condition number κ = L/μ = \(Fmt.sig(kappa))). On a quadratic each eigen-direction with \
+            curvature λ follows a two-term linear recurrence with characteristic polynomial z² − (1 + β − αλ)z + β; \
+            the error shrinks by the larger root's modulus ρ each step. That polynomial gives every number this \
+            chapter checks.
             """)
 
         try await stability()
@@ -52,14 +54,16 @@ struct Chapter9 {
         nb.section("Momentum raises the stability limit to 2(1 + β)/L")
         let betas = [0.0, 0.25, 0.5, 0.75, 0.9, 0.95]
         let steps = nb.quick ? 1000 : 3000
-        let rows = betas.map { b in (b, Lab.measuredLimit(beta: b, steps: steps), HeavyBall.stabilityLimit(momentum: b, largestEigenvalue: Lab.L)) }
+        let rows = betas.map { b in (b, Lab.measuredLimit(beta: b, steps: steps),
+                                     HeavyBall.stabilityLimit(momentum: b, largestEigenvalue: Lab.L)) }
         nb.prose("""
             Plain gradient descent diverges above α = 2/L = \(Fmt.sig(2 / Lab.L)) (chapter 2). The recurrence's root \
             reaches −1 when αλ = 2(1 + β), so with momentum the limit moves to α < 2(1 + β)/L: up to twice as far. \
             Measured here by bisection on the runs themselves (40 halvings; a run counts as stable when it ends \
             closer to the minimum than it started after \(steps) steps), for six momenta:
             """)
-        nb.table(Table(header: ["β", "largest stable α, measured", "2(1 + β)/L", "relative difference"], rows: rows.map { r in
+        nb.table(Table(header: ["β", "largest stable α, measured", "2(1 + β)/L", "relative difference"],
+                       rows: rows.map { r in
             [Fmt.sig(r.0), Fmt.sig(r.1, 6), Fmt.sig(r.2, 6), Fmt.sci(abs(r.1 / r.2 - 1), 2)]
         }), caption: "The stability limit of heavy-ball momentum: bisection on runs against the formula.")
         let worst = rows.map { abs($0.1 / $0.2 - 1) }.max()!
@@ -67,7 +71,8 @@ struct Chapter9 {
         nb.notice(nb.claim("For every β in the table the measured limit agrees with 2(1 + β)/L to within 0.1 %.",
                            holds: worst < 1e-3, evidence: "worst relative difference \(worst)"))
         nb.prose("""
-            So momentum does have a stability limit, only a larger one. A rate that diverges for SGD (say α = 0.6 > 2/L) converges with β = 0.5 (limit \
+            So momentum does have a stability limit, only a larger one. A rate that diverges for SGD (say α = 0.6 > \
+            2/L) converges with β = 0.5 (limit \
             \(Fmt.sig(HeavyBall.stabilityLimit(momentum: 0.5, largestEigenvalue: Lab.L)))).
             """)
     }
@@ -94,8 +99,9 @@ struct Chapter9 {
             With complex roots every direction shrinks by exactly √β; the best worst case over λ ∈ [μ, L] puts both \
             extremes on the edge of that region (Polyak 1964; Goh 2017):
             """)
-        nb.equation("\\alpha^* = \\frac{4}{(\\sqrt{L}+\\sqrt{\\mu})^2},\\qquad \\beta^* = \\left(\\frac{\\sqrt{\\kappa}-1}{\\sqrt{\\kappa}+1}\\right)^2,"
-                    + "\\qquad \\rho^* = \\frac{\\sqrt{\\kappa}-1}{\\sqrt{\\kappa}+1}",
+        nb.equation("\\alpha^* = \\frac{4}{(\\sqrt{L}+\\sqrt{\\mu})^2},\\qquad \\beta^* = "
+                    + "\\left(\\frac{\\sqrt{\\kappa}-1}{\\sqrt{\\kappa}+1}\\right)^2,\\qquad \\rho^* = "
+                            + "\\frac{\\sqrt{\\kappa}-1}{\\sqrt{\\kappa}+1}",
                     plain: "α* = 4/(√L + √μ)², β* = ((√κ − 1)/(√κ + 1))², ρ* = (√κ − 1)/(√κ + 1)")
         nb.prose("""
             Here α* = \(Fmt.sig(aStar)) and β* = \(Fmt.sig(bStar)). Gradient descent's best is α = 2/(L + μ) = \
@@ -104,39 +110,52 @@ struct Chapter9 {
             momentum, not the best Nesterov can do. The measured rate is (‖θ₂₀₀‖/‖θ₁₀₀‖)^(1/100):
             """)
         let n6 = { (r: Double) in Int((Double.log(1e-6) / Double.log(r)).rounded(.up)) }
-        nb.table(Table(header: ["method", "α", "β", "rate, theory", "rate, measured", "steps to shrink the error 10⁶×"], rows: [
+        nb.table(Table(header: ["method", "α", "β", "rate, theory", "rate, measured", "steps to shrink the error 10⁶×"],
+                       rows: [
             ["gradient descent", Fmt.sig(aGD), "0", Fmt.sig(rhoGD), Fmt.sig(mGD), "\(n6(mGD))"],
             ["heavy ball at (α*, β*)", Fmt.sig(aStar), Fmt.sig(bStar), Fmt.sig(rhoStar), Fmt.sig(mHB), "\(n6(mHB))"],
             ["Nesterov, β = β*, best α of a grid", Fmt.sig(nBest.0), Fmt.sig(bStar), "—", Fmt.sig(mN), "\(n6(mN))"],
-        ]), caption: "Per-step convergence rates on 0.1x² + 2y² (κ = \(Fmt.sig(kappa))); the last column is ln 10⁻⁶ / ln(measured rate).")
-        print("optimal momentum: alpha* = \(Fmt.sig(aStar, 6)), beta* = \(Fmt.sig(bStar, 6)), measured rate \(Fmt.sig(mHB, 6)), theory \(Fmt.sig(rhoStar, 6))")
+        ]), caption: "Per-step convergence rates on 0.1x² + 2y² (κ = \(Fmt.sig(kappa))); the last column is ln 10⁻⁶ / "
+                + "ln(measured rate).")
+        print("optimal momentum: alpha* = \(Fmt.sig(aStar, 6)), beta* = \(Fmt.sig(bStar, 6)), measured rate "
+                + "\(Fmt.sig(mHB, 6)), theory \(Fmt.sig(rhoStar, 6))")
         nb.notice(nb.claim("""
             At (α*, β*) the measured rate, \(Fmt.sig(mHB)), is within 2 % of (√κ − 1)/(√κ + 1) = \(Fmt.sig(rhoStar)), \
             and gradient descent's measured \(Fmt.sig(mGD)) is within 2 % of (κ − 1)/(κ + 1) = \(Fmt.sig(rhoGD)).
-            """, holds: abs(mHB / rhoStar - 1) < 0.02 && abs(mGD / rhoGD - 1) < 0.02, evidence: "HB \(mHB) vs \(rhoStar), GD \(mGD) vs \(rhoGD)")
+            """, holds: abs(mHB / rhoStar - 1) < 0.02 && abs(mGD / rhoGD - 1) < 0.02,
+            evidence: "HB \(mHB) vs \(rhoStar), GD \(mGD) vs \(rhoGD)")
             + " " + nb.claim("""
             Momentum needs \(Fmt.sig(Double(n6(mGD)) / Double(n6(mHB)), 2))× fewer steps for the same accuracy: the \
             dependence on κ becomes a dependence on √κ.
             """, holds: n6(mHB) * 2 < n6(mGD), evidence: "steps HB \(n6(mHB)), GD \(n6(mGD))"))
 
         let shown = 60
-        let contour = Contour(xRange: -6...2, yRange: -5...5, resolution: nb.quick ? 41 : 81) { x, y in 0.1 * x * x + 2 * y * y }
+        let contour = Contour(xRange: -6...2, yRange: -5...5,
+                              resolution: nb.quick ? 41 : 81) { x, y in 0.1 * x * x + 2 * y * y }
         let gdRun = optimize(Lab.f, from: Lab.start, steps: steps, optimizer: SGD(learningRate: aGD))
         let hbRun = optimize(Lab.f, from: Lab.start, steps: steps, optimizer: SGD(learningRate: aStar, momentum: bStar))
-        let nRun = optimize(Lab.f, from: Lab.start, steps: steps, optimizer: SGD(learningRate: nBest.0, momentum: bStar, nesterov: true))
-        try await nb.figure(Figure(name: "optimal", title: "Best gradient descent and heavy ball; Nesterov at the heavy ball's β*", plots: [
-            Plot(title: "paths (first \(shown) steps)", xLabel: "x", yLabel: "y", xRange: -6...2, yRange: -5...5, key: .bottomRight, series: [
-                Series(path: gdRun, title: "gradient descent, α = \(Fmt.sig(aGD, 3))", pen: .named("SGD"), limit: shown),
+        let nRun = optimize(Lab.f, from: Lab.start, steps: steps,
+                            optimizer: SGD(learningRate: nBest.0, momentum: bStar, nesterov: true))
+        let optimalTitle = "Best gradient descent and heavy ball; Nesterov at the heavy ball's β*"
+        try await nb.figure(Figure(name: "optimal", title: optimalTitle, plots: [
+            Plot(title: "paths (first \(shown) steps)", xLabel: "x", yLabel: "y", xRange: -6...2, yRange: -5...5,
+                 key: .bottomRight, series: [
+                Series(path: gdRun, title: "gradient descent, α = \(Fmt.sig(aGD, 3))", pen: .named("SGD"),
+                       limit: shown),
                 Series(path: hbRun, title: "heavy ball (α*, β*)", pen: .named("momentum"), limit: shown),
                 Series(path: nRun, title: "Nesterov (β = β*)", pen: .named("Nesterov"), limit: shown),
             ], contour: contour),
-            Plot(title: "distance to the minimum", xLabel: "step", yLabel: "‖θ − θ*‖", yScale: .log, key: .bottomLeft, series: [
+            Plot(title: "distance to the minimum", xLabel: "step", yLabel: "‖θ − θ*‖", yScale: .log, key: .bottomLeft,
+                 series: [
                 Series(perStep: dGD, title: "gradient descent", pen: .named("SGD")),
                 Series(perStep: dHB, title: "heavy ball", pen: .named("momentum")),
                 Series(perStep: nBest.1, title: "Nesterov (β = β*)", pen: .named("Nesterov")),
-                Series(perStep: (0...steps).map { dHB[0] * Double.pow(rhoStar, Double($0)) }, title: "‖θ₀‖·ρ*ᵗ", pen: .named("reference")),
+                Series(perStep: (0...steps).map { dHB[0] * Double.pow(rhoStar, Double($0)) }, title: "‖θ₀‖·ρ*ᵗ",
+                       pen: .named("reference")),
             ]),
-        ], columns: 2), caption: "Left: the first \(shown) steps over the contours of f. Right: distance to the minimum on a log scale; a straight line is a constant rate. Nesterov uses the heavy ball's β* = \(Fmt.sig(bStar)) and the best α of its grid (\(Fmt.sig(nBest.0))), not its own optimal pair.")
+        ], columns: 2), caption: "Left: the first \(shown) steps over the contours of f. Right: distance to the "
+                + "minimum on a log scale; a straight line is a constant rate. Nesterov uses the heavy ball's β* = "
+                + "\(Fmt.sig(bStar)) and the best α of its grid (\(Fmt.sig(nBest.0))), not its own optimal pair.")
     }
 
     // MARK: 3. The (α, β) plane
@@ -148,30 +167,38 @@ struct Chapter9 {
         let betas = (0..<nbeta).map { 0.99 * Double($0) / Double(nbeta - 1) }
         let steps = 600
         let measured = betas.map { b in alphas.map { a in Lab.measuredRate(alpha: a, beta: b, steps: steps) } }
-        let theory = betas.map { b in alphas.map { a in min(1, HeavyBall.rate(learningRate: a, momentum: b, eigenvalues: [Lab.mu, Lab.L])) } }
+        let theory = betas.map { b in alphas.map { a in min(1, HeavyBall.rate(learningRate: a, momentum: b,
+                                                                              eigenvalues: [Lab.mu, Lab.L])) } }
         var worst = 0.0
         for j in betas.indices { for i in alphas.indices where theory[j][i] < 0.97 {
             worst = max(worst, abs(measured[j][i] - theory[j][i]))
         } }
-        let best = betas.indices.flatMap { j in alphas.indices.map { i in (i, j) } }.min { measured[$0.1][$0.0] < measured[$1.1][$1.0] }!
+        let cells = betas.indices.flatMap { j in alphas.indices.map { i in (i, j) } }
+        let best = cells.min { measured[$0.1][$0.0] < measured[$1.1][$1.0] }!
         let (aStar, bStar) = HeavyBall.optimalParameters(smallestEigenvalue: Lab.mu, largestEigenvalue: Lab.L)
         nb.prose("""
-            Goh's Distill article draws this plane with a slider; here it is measured. Each of the \(na) × \(nbeta) cells \
-            runs \(steps) steps of SGD with momentum from (−5, −2) and colours the cell by the measured rate \
-            (‖θ₆₀₀‖/‖θ₃₀₀‖)^(1/300), capped at 1 for runs that do not converge. The curve is the stability limit \
-            α = 2(1 + β)/L; the dots mark the optimum (α*, β*) and gradient descent's best (2/(L + μ), 0).
+            Goh's Distill article draws this plane with a slider; here it is measured. Each of the \(na) × \(nbeta) \
+            cells runs \(steps) steps of SGD with momentum from (−5, −2) and colours the cell by the measured rate \
+            (‖θ₆₀₀‖/‖θ₃₀₀‖)^(1/300), capped at 1 for runs that do not converge. The curve is the stability limit α = \
+            2(1 + β)/L; the dots mark the optimum (α*, β*) and gradient descent's best (2/(L + μ), 0).
             """)
         let boundaryBetas = stride(from: 0.0, through: 0.99, by: 0.01).map { $0 }
-        try await nb.figure(Figure(name: "rate-plane", title: "Heavy ball on 0.1x² + 2y²: measured convergence rate per step", plots: [
-            Plot(xLabel: "learning rate α", yLabel: "momentum β", xRange: 0...1, yRange: 0...0.99, key: .below, series: [
-                Series(title: "stability limit α = 2(1 + β)/L", x: boundaryBetas.map { 2 * (1 + $0) / Lab.L }, y: boundaryBetas,
+        try await nb.figure(Figure(name: "rate-plane",
+                                   title: "Heavy ball on 0.1x² + 2y²: measured convergence rate per step", plots: [
+            Plot(xLabel: "learning rate α", yLabel: "momentum β", xRange: 0...1, yRange: 0...0.99, key: .below,
+                 series: [
+                Series(title: "stability limit α = 2(1 + β)/L", x: boundaryBetas.map { 2 * (1 + $0) / Lab.L },
+                       y: boundaryBetas,
                        pen: .named("reference")),
-                Series(title: "optimum (α*, β*)", style: .points, x: [aStar], y: [bStar], pen: Pen(color: Palette.black, point: 7)),
+                Series(title: "optimum (α*, β*)", style: .points, x: [aStar], y: [bStar],
+                       pen: Pen(color: Palette.black, point: 7)),
                 Series(title: "gradient descent's best", style: .points, x: [2 / (Lab.L + Lab.mu)], y: [0],
                        pen: Pen(color: Palette.black, point: 6)),
-            ], heatmap: Heatmap(xs: alphas, ys: betas, values: measured, colorLabel: "rate per step (1 = no convergence)")),
+            ], heatmap: Heatmap(xs: alphas, ys: betas, values: measured,
+                                colorLabel: "rate per step (1 = no convergence)")),
         ]), caption: "Darker is faster. Every cell is a run; the curve and dots come from the formulas.")
-        print("rate plane: worst |measured − theory| \(Fmt.sci(worst, 2)); best cell α = \(Fmt.sig(alphas[best.0])), β = \(Fmt.sig(betas[best.1]))")
+        print("rate plane: worst |measured − theory| \(Fmt.sci(worst, 2)); "
+                + "best cell α = \(Fmt.sig(alphas[best.0])), β = \(Fmt.sig(betas[best.1]))")
         let nearest = (alphas.indices.min { abs(alphas[$0] - aStar) < abs(alphas[$1] - aStar) }!,
                        betas.indices.min { abs(betas[$0] - bStar) < abs(betas[$1] - bStar) }!)
         let bestRate = measured[best.1][best.0], atOptimum = measured[nearest.1][nearest.0]
@@ -180,7 +207,8 @@ struct Chapter9 {
             Wherever the formula's rate is below 0.97 the measured rate matches it to within 0.02 (worst difference \
             \(Fmt.sci(worst, 1))). The cell nearest (α*, β*) = (\(Fmt.sig(aStar, 3)), \(Fmt.sig(bStar, 3))) measures \
             \(Fmt.sig(atOptimum, 3)), within 3 % of the fastest cell's \(Fmt.sig(bestRate, 3)) (at α = \
-            \(Fmt.sig(alphas[best.0], 3)), β = \(Fmt.sig(betas[best.1], 3))); \(fasterCells) of \(na * nbeta) cells are faster.
+            \(Fmt.sig(alphas[best.0], 3)), β = \(Fmt.sig(betas[best.1], 3))); \(fasterCells) of \(na * nbeta) cells \
+            are faster.
             """, holds: worst < 0.02 && atOptimum < 1.03 * bestRate,
             evidence: "worst \(worst), at optimum \(atOptimum), best \(bestRate)"))
         nb.prose("""
@@ -210,31 +238,43 @@ struct Chapter9 {
         let f = Rosenbrock()
         let gd = Lab.bestRun(grid, on: f, from: start, steps: steps) { SGD(learningRate: $0) }
         let hb = Lab.bestRun(grid, on: f, from: start, steps: steps) { SGD(learningRate: $0, momentum: 0.9) }
-        let nest = Lab.bestRun(grid, on: f, from: start, steps: steps) { SGD(learningRate: $0, momentum: 0.9, nesterov: true) }
+        let nest = Lab.bestRun(grid, on: f, from: start,
+                               steps: steps) { SGD(learningRate: $0, momentum: 0.9, nesterov: true) }
         nb.prose("""
             Rosenbrock's function (chapter 5's race track) has a curved, flat-bottomed valley: the curvature across it \
             is in the hundreds, along it near 1. From (\(Fmt.fixed(start[0], 3)), \(Fmt.fixed(start[1], 3))) (the \
-            usual start, jittered by the seed), each method gets its best rate from {\(grid.map { Fmt.sig($0) }.joined(separator: ", "))} \
-            for \(steps) steps; momentum uses β = 0.9.
+            usual start, jittered by the seed), each method gets its best rate from \
+            {\(grid.map { Fmt.sig($0) }.joined(separator: ", "))} for \(steps) steps; momentum uses β = 0.9.
             """)
         let shown = logSpacedIndices(steps + 1, points: 300)
         func lossSeries(_ r: Trajectory, _ title: String, _ pen: String) -> Series {
-            Series(title: title, x: shown.map { Double(r.points[$0].step) }, y: shown.map { r.points[$0].loss }, pen: .named(pen))
+            Series(loss: r, rows: shown, title: title, pen: .named(pen))
         }
-        let contour = Contour(xRange: -2...2, yRange: -1...3, resolution: nb.quick ? 41 : 81,
-                              levels: [0.5, 2, 5, 10, 30, 100, 300, 1000]) { x, y in (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x) }
-        try await nb.figure(Figure(name: "rosenbrock", title: "Rosenbrock: gradient descent and momentum at their best rates", plots: [
-            Plot(title: "paths", xLabel: "x", yLabel: "y", xRange: -2...2, yRange: -1...3, key: .bottomRight, series: [
-                Series(path: gd.run, title: "gradient descent, α = \(Fmt.sig(gd.rate))", style: .lines, pen: .named("SGD")),
-                Series(path: hb.run, title: "heavy ball, α = \(Fmt.sig(hb.rate))", style: .lines, pen: .named("momentum")),
-                Series(path: nest.run, title: "Nesterov, α = \(Fmt.sig(nest.rate))", style: .lines, pen: .named("Nesterov")),
-            ], contour: contour),
+        // The valley is narrower than an 81-point grid's spacing near its floor (f < 2 there means
+        // |y − x²| < 0.14): 121 points a side keep those contours smooth. (A 0.5 level would close
+        // into a sliver near x = 1.7, jagged at any affordable resolution.)
+        let contour = Contour(xRange: -2...2, yRange: -1...3, resolution: nb.quick ? 41 : 121,
+                              levels: [2, 5, 10, 30, 100, 300, 1000]) { x, y in f.value([x, y]) }
+        // One method a panel, each a solid line: two blues on one panel (heavy ball and dashed
+        // Nesterov) could not be told apart.
+        func pathPlot(_ best: (rate: Double, run: Trajectory), _ title: String, _ pen: String) -> Plot {
+            Plot(title: "\(title), α = \(Fmt.sig(best.rate))", xLabel: "x", yLabel: "y", xRange: -2...2, yRange: -1...3,
+                 key: .none, series: [
+                    Series(path: best.run, title: title, style: .lines, pen: Pen(color: Pen.named(pen).color)),
+                 ], contour: contour)
+        }
+        try await nb.figure(Figure(name: "rosenbrock",
+                                   title: "Rosenbrock: gradient descent and momentum at their best rates",
+                                   plots: [
+            pathPlot(gd, "gradient descent", "SGD"), pathPlot(hb, "heavy ball", "momentum"),
+            pathPlot(nest, "Nesterov", "Nesterov"),
             Plot(title: "loss", xLabel: "step", yLabel: "f(θ)", xScale: .log, yScale: .log, key: .bottomLeft, series: [
                 lossSeries(gd.run, "gradient descent", "SGD"),
                 lossSeries(hb.run, "heavy ball", "momentum"),
                 lossSeries(nest.run, "Nesterov", "Nesterov"),
             ]),
-        ], columns: 2), caption: "Left: paths over the contours of Rosenbrock's function (minimum at (1, 1)). Right: loss per step, log–log.")
+        ], columns: 2), caption: "Paths over the contours of Rosenbrock's function (minimum at (1, 1)), one method a "
+            + "panel; bottom right: loss per step, log–log.")
         let (lg, lh, ln) = (gd.run.points.last!.loss, hb.run.points.last!.loss, nest.run.points.last!.loss)
         print("rosenbrock final loss: gd \(Fmt.sci(lg, 3)), heavy ball \(Fmt.sci(lh, 3)), nesterov \(Fmt.sci(ln, 3))")
         nb.table(Table(header: ["method", "best α", "f after \(steps) steps"], rows: [
@@ -245,9 +285,9 @@ struct Chapter9 {
         nb.notice(nb.claim("""
             Both momentum methods end far below gradient descent (\(Fmt.sci(lh, 1)) and \(Fmt.sci(ln, 1)) against \
             \(Fmt.sci(lg, 1)), lower by more than \(Int(Double.log10(lg / lh).rounded(.down))) and \
-            \(Int(Double.log10(lg / ln).rounded(.down))) orders of magnitude): along the valley floor the gradient is small but points the same way step after step, \
-            and momentum adds those steps up (to about α/(1 − β) = 10α per unit of gradient), while across the valley \
-            the alternating components cancel.
+            \(Int(Double.log10(lg / ln).rounded(.down))) orders of magnitude): along the valley floor the gradient is \
+            small but points the same way step after step, and momentum adds those steps up (to about α/(1 − β) = 10α \
+            per unit of gradient), while across the valley the alternating components cancel.
             """, holds: lh * 100 < lg && ln * 100 < lg, evidence: "gd \(lg), hb \(lh), nesterov \(ln)"))
     }
 
@@ -262,12 +302,13 @@ struct Chapter9 {
             ("momentum β = 0.9, α = 0.05 (α/(1 − β) = 0.5)", 0.05, 0.9, "Nesterov"),
         ]
         nb.prose("""
-            Mini-batch gradients are noisy. Here each gradient of the quadratic gets N(0, \(Fmt.sig(sigma))²) noise per \
-            coordinate (seed \(nb.seed)), and the loss settles at a floor instead of reaching 0. The heavy ball is then \
-            an AR(2) process whose stationary variance along curvature λ has a closed form:
+            Mini-batch gradients are noisy. Here each gradient of the quadratic gets N(0, \(Fmt.sig(sigma))²) noise \
+            per coordinate (seed \(nb.seed)), and the loss settles at a floor instead of reaching 0. The heavy ball is \
+            then an AR(2) process whose stationary variance along curvature λ has a closed form:
             """)
-        nb.equation("\\operatorname{Var}\\theta = \\frac{(1+\\beta) \\alpha\\sigma^2}{(1-\\beta) \\lambda (2(1+\\beta)-\\alpha\\lambda)} "
-                    + "\\approx \\frac{\\alpha_{\\text{eff}} \\sigma^2}{2\\lambda},\\qquad \\alpha_{\\text{eff}} = \\frac{\\alpha}{1-\\beta}",
+        nb.equation("\\operatorname{Var}\\theta = \\frac{(1+\\beta) \\alpha\\sigma^2}{(1-\\beta) \\lambda "
+                    + "(2(1+\\beta)-\\alpha\\lambda)} \\approx \\frac{\\alpha_{\\text{eff}} "
+                            + "\\sigma^2}{2\\lambda},\\qquad \\alpha_{\\text{eff}} = \\frac{\\alpha}{1-\\beta}",
                     plain: "Var θ = (1 + β)ασ² / ((1 − β)λ(2(1 + β) − αλ)) ≈ α_eff σ²/(2λ), α_eff = α/(1 − β)")
         let runs = configs.map { c in
             Measure.noisyGradientLosses(SGD(learningRate: c.alpha, momentum: c.beta), on: Quadratic(), from: Lab.start,
@@ -275,7 +316,10 @@ struct Chapter9 {
         }
         let floors = runs.map { r in r[burn...].reduce(0, +) / Double(steps - burn) }
         let formulas = configs.map { c in
-            [Lab.mu, Lab.L].reduce(0.0) { $0 + 0.5 * $1 * HeavyBall.stationaryVariance(learningRate: c.alpha, momentum: c.beta, eigenvalue: $1, noise: sigma) }
+            [Lab.mu, Lab.L].reduce(0.0) { total, lambda in
+                total + 0.5 * lambda * HeavyBall.stationaryVariance(learningRate: c.alpha, momentum: c.beta,
+                                                                    eigenvalue: lambda, noise: sigma)
+            }
         }
         nb.table(Table(header: ["run", "mean loss after step \(burn), measured", "closed form Σ ½λ·Var θ", "ratio"],
                        rows: configs.indices.map { i in
@@ -283,16 +327,24 @@ struct Chapter9 {
         }), caption: "The noise floor of the loss, averaged over steps \(burn)–\(steps), against the formula.")
         let window = 200
         let shown = logSpacedIndices(min(steps, 20_000), points: 300)
-        try await nb.figure(Figure(name: "noise", title: "Noisy gradients (σ = \(Fmt.sig(sigma))): the loss settles at a floor set by α/(1 − β)",
-                                   xLabel: "step", yLabel: "f(θ), moving average over \(window) steps", xScale: .log, yScale: .log,
+        let noiseTitle = "Noisy gradients (σ = \(Fmt.sig(sigma))): the loss settles at a floor set by α/(1 − β)"
+        try await nb.figure(Figure(name: "noise", title: noiseTitle, xLabel: "step",
+                                   yLabel: "f(θ), moving average over \(window) steps", xScale: .log, yScale: .log,
                                    xRange: 1...20_000, yRange: 1e-3...1e3, key: .topRight,
                                    series: configs.indices.map { i in
             let avg = Measure.movingAverage(Array(runs[i].prefix(20_000)), window: window)
-            return Series(title: configs[i].title, x: shown.map { Double($0 + 1) }, y: shown.map { avg[$0] }, pen: .named(configs[i].pen))
-        } + [Series(title: "closed-form floor, α_eff = 0.05", x: [1, 20_000], y: [formulas[0], formulas[0]], pen: .named("noise floor"))]),
-                            caption: "The first 20 000 steps; each curve averages the loss over the previous \(window) steps; before step \(window) it averages all steps so far, large early losses included, and after it those drop out of the window one by one: that is the kink at step \(window). The dashed grey line is the formula's floor for SGD at α = 0.05.")
+            return Series(title: configs[i].title, x: shown.map { Double($0 + 1) }, y: shown.map { avg[$0] },
+                          pen: .named(configs[i].pen))
+        } + [Series(title: "closed-form floor, α_eff = 0.05", x: [1, 20_000], y: [formulas[0], formulas[0]],
+                    pen: .named("noise floor"))]),
+                            caption: "The first 20 000 steps; each curve averages the loss over the previous \(window) "
+                                    + "steps; before step \(window) it averages all steps so far, large early losses "
+                                    + "included, and after it those drop out of the window one by one: that is the "
+                                    + "kink at step \(window). The dashed grey line is the formula's floor for SGD at "
+                                    + "α = 0.05.")
         let worst = zip(floors, formulas).map { abs($0 / $1 - 1) }.max()!
-        print("noise floors: \(floors.map { Fmt.sci($0, 3) }.joined(separator: ", ")), worst relative error vs formula \(Fmt.sci(worst, 2))")
+        print("noise floors: \(floors.map { Fmt.sci($0, 3) }.joined(separator: ", ")), "
+                + "worst relative error vs formula \(Fmt.sci(worst, 2))")
         nb.notice(nb.claim("""
             Each measured floor is within 10 % of its closed form. At the same effective rate α/(1 − β) = 0.05, SGD \
             and momentum settle within 15 % of each other (\(Fmt.sci(floors[0], 2)) and \(Fmt.sci(floors[1], 2))): \
@@ -340,7 +392,8 @@ struct Chapter9 {
             var rates: [(beta: Double, rate: Double)] = []
             let rows = [0.0, 0.5, 0.9].map { beta -> String in
                 let alpha = 0.45 * (1 - beta)
-                let theory = HeavyBall.rate(learningRate: alpha, momentum: beta, eigenvalues: [MomentumLab.mu, MomentumLab.L])
+                let theory = HeavyBall.rate(learningRate: alpha, momentum: beta,
+                                            eigenvalues: [MomentumLab.mu, MomentumLab.L])
                 let d = MomentumLab.distances(alpha: alpha, beta: beta, steps: 400)
                 let measured = Measure.convergenceRate(d, from: 200, to: 400)
                 rates.append((beta, measured))
@@ -349,8 +402,8 @@ struct Chapter9 {
             let fastest = rates.min { $0.rate < $1.rate }!.beta
             return rows.joined(separator: "\n") + """
 
-                β = \(fastest) is fastest. The effective rate sets the noise floor, not the speed: the speed is the larger \
-                root of z² − (1 + β − αλ)z + β. Too little β leaves the flat direction slow (gradient descent's \
+                β = \(fastest) is fastest. The effective rate sets the noise floor, not the speed: the speed is the \
+                larger root of z² − (1 + β − αλ)z + β. Too little β leaves the flat direction slow (gradient descent's \
                 1 − αμ); too much makes every direction oscillate with modulus √β = 0.95 at β = 0.9.
                 """
             // end solution

@@ -38,14 +38,16 @@ enum MomentumLab {
     /// The per-step rate measured over the second half of `steps` (1 when the run does not converge).
     static func measuredRate(alpha: Double, beta: Double, steps: Int) -> Double {
         let d = distances(alpha: alpha, beta: beta, steps: steps)
-        guard d.count == steps + 1, d.last! < d[0], d.last! > 0 else { return d.count == steps + 1 && d.last! == 0 ? 0 : 1 }
+        guard d.count == steps + 1, d.last! < d[0], d.last! > 0 else { return d.count == steps + 1 && d.last! == 0 ? 0
+                : 1 }
         return min(1, Measure.convergenceRate(d, from: steps / 2, to: steps))
     }
 
     /// The lowest final loss over a grid of rates (runs that blow up are skipped).
     static func bestRun(_ grid: [Double], on function: any TestFunction, from start: [Double], steps: Int,
                         _ make: (Double) -> any Optimizer) -> (rate: Double, run: Trajectory) {
-        let runs = grid.map { a in (a, optimize(function, from: start, steps: steps, optimizer: make(a), divergence: .standard)) }
+        let runs = grid.map { a in (a, optimize(function, from: start, steps: steps, optimizer: make(a),
+                                                divergence: .standard)) }
         let ok = runs.filter { $0.1.divergence == nil && $0.1.points.last!.loss.isFinite }
         return ok.min { $0.1.points.last!.loss < $1.1.points.last!.loss }.map { ($0.0, $0.1) } ?? runs[0]
     }

@@ -175,10 +175,10 @@ private struct Layout {
             let key = KeyPlacement.resolve(plot, panel: panel)
             let belowRows = KeyPlacement.belowRows(plot, panel: panel)
             s += (key == .none || drawn.count < 2) && plot.markers.isEmpty ? "unset key\n"
-                : "set key default\nset key opaque samplen 2.5 spacing 1.15 \(key == .none ? "top right" : key.rawValue)"
+                : "set key default\nset key opaque samplen 2.5 spacing \(KeyPlacement.keySpacing) \(key == .none ? "top right" : key.rawValue)"
                     + (key == .below ? " maxrows \(belowRows)" : "") + "\n"
             // A key below the axes needs room under the x label: two entries per row when they fit.
-            s += key == .below ? "set bmargin \(5 + belowRows)\n" : "set bmargin\n"
+            s += key == .below ? "set bmargin \(KeyPlacement.belowMargin(rows: belowRows))\n" : "set bmargin\n"
             // Linear x axes: about one labelled tick per 80 pixels, so labels never run together.
             if plot.xScale == .linear, let extent = KeyPlacement.xExtent(plot),
                let step = KeyPlacement.tickStep(extent, pixels: Double(panel.width) - 110) {

@@ -42,6 +42,18 @@ public enum KeyPlacement {
         return twoFit ? (titles.count + 1) / 2 : titles.count
     }
 
+    /// Lines of text gnuplot's `set key … spacing` puts between two legend rows.
+    public static let keySpacing = 1.15
+
+    /// The bottom margin, in character heights, of a panel whose legend sits below it in `rows`
+    /// rows. gnuplot draws such a legend up from the bottom edge of the panel and the x tick labels
+    /// and x label down from the axis, so the margin must hold both: 3 lines for the tick labels,
+    /// the x label and their gaps, `keySpacing` lines per legend row, and a spare line between the
+    /// x label and the legend's first row so the legend never covers the label.
+    public static func belowMargin(rows: Int) -> Int {
+        Int((4.5 + 1.2 * Double(max(0, rows))).rounded(.up))
+    }
+
     /// A tick spacing (1, 2 or 5 × 10ᵏ) giving about one labelled tick per 80 pixels of a linear
     /// axis spanning `range` (one per 80 pixels), or nil when the range is empty.
     public static func tickStep(_ range: (Double, Double), pixels: Double) -> Double? {
@@ -55,8 +67,9 @@ public enum KeyPlacement {
     /// The x range gnuplot will show for a linear axis: the plot's own, or the finite data's.
     static func xExtent(_ plot: Plot) -> (Double, Double)? {
         if let r = plot.xRange { return (r.lowerBound, r.upperBound) }
-        let xs = plot.series.flatMap { s in s.x.indices.filter { s.x[$0].isFinite && s.y[$0].isFinite }.map { s.x[$0] } }
-            + (plot.heatmap?.xs ?? [])
+        let xs = plot.series.flatMap { s in
+            s.x.indices.filter { s.x[$0].isFinite && s.y[$0].isFinite }.map { s.x[$0] }
+        } + (plot.heatmap?.xs ?? [])
         guard let lo = xs.min(), let hi = xs.max() else { return nil }
         return (lo, hi)
     }
@@ -104,7 +117,8 @@ public enum KeyPlacement {
                         let base = plot.yScale == .log ? (ys.min() ?? y) : 0
                         for j in 0...16 {
                             let xj = s.x[i] - half + 2 * half * Double(j) / 16
-                            if let tx = transform(xj, plot.xScale) { pieces.append((tx, base, tx, y)) }  // gnuplot autoscales on the centres
+                            // gnuplot autoscales on the centres
+                            if let tx = transform(xj, plot.xScale) { pieces.append((tx, base, tx, y)) }
                         }
                         if plot.yScale == .linear { ys.append(0) }
                     case .steps:
@@ -117,11 +131,18 @@ public enum KeyPlacement {
                 }
             }
         }
-        let xr = plot.xRange.flatMap { r in transform(r.lowerBound, plot.xScale).flatMap { a in transform(r.upperBound, plot.xScale).map { (a, $0) } } }
-            ?? (xs.min() ?? 0, xs.max() ?? 1)
-        var yr = plot.yRange.flatMap { r in transform(r.lowerBound, plot.yScale).flatMap { a in transform(r.upperBound, plot.yScale).map { (a, $0) } } }
-            ?? (ys.min() ?? 0, ys.max() ?? 1)
-        if plot.yRange == nil && plot.series.contains(where: { $0.style == .boxes }) && plot.yScale == .linear { yr.0 = min(yr.0, 0) }
+        /// A fixed range after the axis' transform, or nil when there is none (or it cannot be drawn).
+        func fixed(_ range: ClosedRange<Double>?, _ scale: Plot.Scale) -> (Double, Double)? {
+            guard let r = range, let a = transform(r.lowerBound, scale), let b = transform(r.upperBound, scale) else {
+                return nil
+            }
+            return (a, b)
+        }
+        let xr = fixed(plot.xRange, plot.xScale) ?? (xs.min() ?? 0, xs.max() ?? 1)
+        var yr = fixed(plot.yRange, plot.yScale) ?? (ys.min() ?? 0, ys.max() ?? 1)
+        if plot.yRange == nil && plot.series.contains(where: { $0.style == .boxes }) && plot.yScale == .linear {
+            yr.0 = min(yr.0, 0)
+        }
         let dx = xr.1 - xr.0, dy = yr.1 - yr.0
         func fx(_ x: Double) -> Double { dx > 0 ? (x - xr.0) / dx : 0.5 }
         func fy(_ y: Double) -> Double { dy > 0 ? (y - yr.0) / dy : 0.5 }
