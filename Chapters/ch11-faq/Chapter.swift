@@ -1,4 +1,4 @@
-// Chapter 10 — The article's FAQ (§6 Q1–Q5) and outlook (§5), answered with what the book measured.
+// Chapter 11 — The article's FAQ (§6 Q1–Q5) and outlook (§5), answered with what the book measured.
 import ArgumentParser
 import Descent
 import Figures
@@ -7,15 +7,15 @@ import RealModule
 
 @main
 struct FAQChapter: ChapterCommand {
-    static let slug = "ch10-faq"
+    static let slug = "ch11-faq"
     @OptionGroup var options: ChapterOptions
 
     func body(_ nb: Notebook) async throws {
-        try await Chapter10(nb: nb).write()
+        try await Chapter11(nb: nb).write()
     }
 }
 
-struct Chapter10 {
+struct Chapter11 {
     let nb: Notebook
     static let grid = (-16...0).map { Double.pow(10, Double($0) / 4) }  // 1e-4 … 1, quarter decades
 
