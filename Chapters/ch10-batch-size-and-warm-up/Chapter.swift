@@ -59,7 +59,7 @@ struct Chapter10 {
 
     func scaling(_ lab: BatchLab) async throws -> (searches: [RateSearch], smallBatchRatio: Double) {
         nb.section("The best rate against the batch size")
-        let epochs = nb.quick ? 3 : Self.epochs
+        let epochs = Self.epochs  // quick runs keep the epochs (fewer would leave the full batch 3 steps) and use one draw
         nb.prose("""
             Why a linear rule: one SGD step on a batch of B examples moves θ by α times the batch's mean gradient, \
             whose noise has variance ∝ 1/B. k small steps at rate α on k batches move θ about as far as one step at \
