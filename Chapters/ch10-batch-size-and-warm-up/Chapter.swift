@@ -44,11 +44,12 @@ struct Chapter10 {
             """)
         nb.formula(article: "[5] You, Y., Noh, H., & Bengio, Y. (2017). Large Batch Training of Deep Learning Models. "
                    + "arXiv preprint arXiv:1706.02063.",
-                   corrected: "You, Y., Gitman, I., & Ginsburg, B. (2017). Large Batch Training of Convolutional Networks. "
-                   + "arXiv:1708.03888 (LARS).",
-                   citation: "The large-batch paper by You et al. (2017) is by You, Gitman and Ginsburg, under the title and "
-                   + "number on the right; the authors, title and arXiv number the article gives do not belong together. "
-                   + "The linear scaling rule and warm-up measured here are Goyal et al.'s (arXiv:1706.02677).")
+                   corrected: "You, Y., Gitman, I., & Ginsburg, B. (2017). "
+                   + "Large Batch Training of Convolutional Networks. arXiv:1708.03888 (LARS).",
+                   citation: "The large-batch paper by You et al. (2017) is by You, Gitman and Ginsburg, "
+                   + "under the title and number on the right; the authors, title and arXiv number the article gives "
+                   + "do not belong together. The linear scaling rule and warm-up measured here are Goyal et al.'s "
+                   + "(arXiv:1706.02677).")
         let (searches, r0) = try await scaling(lab)
         try await warmup(lab, searches: searches, smallBatchRatio: r0)
         lars()
@@ -59,7 +60,8 @@ struct Chapter10 {
 
     func scaling(_ lab: BatchLab) async throws -> (searches: [RateSearch], smallBatchRatio: Double) {
         nb.section("The best rate against the batch size")
-        let epochs = Self.epochs  // quick runs keep the epochs (fewer would leave the full batch 3 steps) and use one draw
+        // Quick runs keep the epochs (fewer would leave the full batch 3 steps) and use one draw.
+        let epochs = Self.epochs
         nb.prose("""
             Why a linear rule: one SGD step on a batch of B examples moves θ by α times the batch's mean gradient, \
             whose noise has variance ∝ 1/B. k small steps at rate α on k batches move θ about as far as one step at \
@@ -94,21 +96,24 @@ struct Chapter10 {
         let plateau = (best[512]! * best[1437]!).squareRoot()
         let bend = plateau / r0
         let breakAt = searches.first { $0.ratio < r0 / 2 }?.batchSize
-        nb.table(Table(header: ["batch size B", "updates", "best α", "validation loss", "best α ÷ B", "÷ small-batch ratio"],
-                       rows: searches.map { s in
-            [String(s.batchSize), String(lab.task(batchSize: s.batchSize).stepsPerEpoch * epochs), Fmt.sig(s.best.rate, 3),
-             Fmt.fixed(s.best.loss, 4), Fmt.sci(s.ratio, 2), Fmt.sig(s.ratio / r0, 2)]
+        let header = ["batch size B", "updates", "best α", "validation loss", "best α ÷ B", "÷ small-batch ratio"]
+        nb.table(Table(header: header, rows: searches.map { s in
+            [String(s.batchSize), String(lab.task(batchSize: s.batchSize).stepsPerEpoch * epochs),
+             Fmt.sig(s.best.rate, 3), Fmt.fixed(s.best.loss, 4), Fmt.sci(s.ratio, 2), Fmt.sig(s.ratio / r0, 2)]
         }), caption: "The best rate of the √2 grid at each batch size after \(epochs) epochs, by the validation loss "
-            + "averaged over \(draws.count == 1 ? "one draw" : "\(draws.count) draws") of the initial weights and batch order "
+            + "averaged over \(draws.count == 1 ? "one draw" : "\(draws.count) draws") "
+            + "of the initial weights and batch order "
             + "(seed\(draws.count == 1 ? "" : "s") \(draws.map(String.init).joined(separator: " and "))). "
             + "The small-batch ratio r is the geometric mean of best α ÷ B for B = 4, 8, 16: \(Fmt.sci(r0, 2)).")
         let bs = Self.batchSizes.map(Double.init)
-        try await nb.figure(Figure(name: "best-rate", title: "Best SGD rate against batch size, digits, \(epochs) epochs",
+        try await nb.figure(Figure(name: "best-rate",
+                                   title: "Best SGD rate against batch size, digits, \(epochs) epochs",
                                    xLabel: "batch size B", yLabel: "best learning rate α", xScale: .log, yScale: .log,
                                    key: .bottomRight, series: [
-            Series(title: "linear rule α = r·B, r = \(Fmt.sci(r0, 2))", x: bs, y: bs.map { r0 * $0 }, pen: .named("reference")),
-            Series(title: "plateau α = \(Fmt.sig(plateau, 3)) (B = 512 and \(lab.examples))", x: bs, y: bs.map { _ in plateau },
-                   pen: .named("noise floor")),
+            Series(title: "linear rule α = r·B, r = \(Fmt.sci(r0, 2))", x: bs, y: bs.map { r0 * $0 },
+                   pen: .named("reference")),
+            Series(title: "plateau α = \(Fmt.sig(plateau, 3)) (B = 512 and \(lab.examples))", x: bs,
+                   y: bs.map { _ in plateau }, pen: .named("noise floor")),
             Series(title: "measured best rate (√2 grid)", style: .linesPoints, x: bs, y: searches.map(\.best.rate),
                    pen: .named("SGD")),
         ]), caption: "The measured best rate follows the linear rule for small batches and flattens for large ones; "
@@ -120,8 +125,9 @@ struct Chapter10 {
                                    series: searches.filter { shownB.contains($0.batchSize) }.enumerated().map { k, s in
             Series(title: "B = \(s.batchSize)", style: .linesPoints, x: s.tried.map { $0.rate / Double(s.batchSize) },
                    y: s.tried.map(\.loss), pen: Self.batchPens[k])
-        }), caption: "Plotted against α ÷ B, the curves of the small batches lie on top of each other — the linear rule "
-            + "says exactly that (B = 4: open circles, B = 16: squares, B = 64: triangles) — and those of the large "
+        }), caption: "Plotted against α ÷ B, the curves of the small batches lie on top of each other — "
+            + "the linear rule says exactly that (B = 4: open circles, B = 16: squares, B = 64: triangles) — "
+            + "and those of the large "
             + "batches move left: they need a smaller rate per example.")
         print("ratios: " + searches.map { "B=\($0.batchSize) \(Fmt.sci($0.ratio, 3))" }.joined(separator: ", "))
         print("small-batch ratio \(Fmt.sci(r0, 3)); plateau \(Fmt.sig(plateau, 3)); bend \(Fmt.sig(bend, 3))")
@@ -130,7 +136,8 @@ struct Chapter10 {
         nb.notice(nb.claim("""
             For B = 4, 8 and 16 the best rate grows with the batch: their three values of best α ÷ B \
             \(smallSpread < 1.01 ? "are equal" : "lie within a factor \(Fmt.sig(smallSpread, 2)) of each other") \
-            (at most 2 apart, two steps of the grid), around r = \(Fmt.sci(r0, 2)), so there the linear scaling rule holds.
+            (at most 2 apart, two steps of the grid), around r = \(Fmt.sci(r0, 2)), so there the linear scaling \
+            rule holds.
             """, holds: smallSpread <= 2.01, evidence: "small-batch ratios \(small)")
             + " " + nb.claim("""
             It breaks for the large batches: from B = 512 to the full batch (2.8× larger) the best rate changes by a \
@@ -159,16 +166,18 @@ struct Chapter10 {
         let perEpoch = lab.task(batchSize: b).stepsPerEpoch
         let seeds = (0..<(nb.quick ? 2 : 4)).map { nb.seed &+ UInt64($0) }
         let best256 = searches.first { $0.batchSize == b }!.best.rate
-        let pastBend = nb.claim("Table 1's best rate at B = \(b), \(Fmt.sig(best256, 3)), is below \(Fmt.sig(rate)): the rate is past the bend.",
+        let pastBend = nb.claim("Table 1's best rate at B = \(b), \(Fmt.sig(best256, 3)), is below "
+                                + "\(Fmt.sig(rate)): the rate is past the bend.",
                                 holds: best256 < rate, evidence: "best at \(b): \(best256)")
         nb.prose("""
             Take B = \(b) and α = \(Fmt.sig(rate)): 1/16 per example, what the linear rule gives from B = 16 at α = 1. \
             On this seed the small-batch ratio of Table 1 gives r·\(b) = \(Fmt.sig(r0 * Double(b), 2)), and \
             \(pastBend) \
             Goyal et al.'s remedy for the first steps is **linear warm-up**: αₜ = α·(t + 1)/W for the first W steps, \
-            then α (the library's `warmup:steps=W+constant`). Both runs below train \(epochs) epochs (\(perEpoch) steps \
-            an epoch); the warm-up lasts \(warm) epochs (W = \(warm * perEpoch) steps; Goyal et al. warm up over 5), on \
-            \(seeds.count) draws of the initial weights and batch order (seeds \(seeds.map(String.init).joined(separator: ", "))).
+            then α (the library's `warmup:steps=W+constant`). Both runs below train \(epochs) epochs \
+            (\(perEpoch) steps an epoch); the warm-up lasts \(warm) epochs (W = \(warm * perEpoch) steps; Goyal et \
+            al. warm up over 5), on \(seeds.count) draws of the initial weights and batch order \
+            (seeds \(seeds.map(String.init).joined(separator: ", "))).
             """)
         let schedules: [(name: String, schedule: Schedule)] = [
             ("constant α = \(Fmt.sig(rate))", .constant),
@@ -196,14 +205,16 @@ struct Chapter10 {
              range(spike[i].min()!, spike[i].max()!, Fmt.sig(_:_:), 2),
              range(saturated[i].min()! * 100, saturated[i].max()! * 100, Fmt.fixed(_:_:), 0) + " %",
              "\(diverged[i]) of \(seeds.count)", Fmt.fixed(finalLoss[i], 3), Fmt.fixed(finalAcc[i], 3)]
-        }), caption: "B = \(b), α = \(Fmt.sig(rate)), \(epochs) epochs; ranges over the \(seeds.count) seeds, the last two columns "
-            + "are means. Saturated: |tanh| > 0.99 (slope below 0.02) on the validation images.")
+        }), caption: "B = \(b), α = \(Fmt.sig(rate)), \(epochs) epochs; ranges over the \(seeds.count) seeds, "
+            + "the last two columns are means. Saturated: |tanh| > 0.99 (slope below 0.02) on the validation images.")
         let shownSteps = 2 * warm * perEpoch
         let x = (0..<shownSteps).map { Double($0) }
         let pens = [Pen.named("constant"), Pen.named("warm-up + cosine")]
-        try await nb.figure(Figure(name: "warm-up", title: "The first \(shownSteps) steps at α = \(Fmt.sig(rate)), B = \(b) (seed \(seeds[0]))",
+        let title = "The first \(shownSteps) steps at α = \(Fmt.sig(rate)), B = \(b) (seed \(seeds[0]))"
+        try await nb.figure(Figure(name: "warm-up", title: title,
                                    plots: [
-            Plot(title: "mini-batch loss", xLabel: "step", yLabel: "loss", yScale: .log, yRange: 1e-3...1e2, key: .below,
+            Plot(title: "mini-batch loss", xLabel: "step", yLabel: "loss", yScale: .log, yRange: 1e-3...1e2,
+                 key: .below,
                  series: schedules.indices.map { i in
                 Series(title: schedules[i].name, x: x, y: Array(runs[i][0].run.losses.prefix(shownSteps)), pen: pens[i])
             }),
@@ -216,7 +227,8 @@ struct Chapter10 {
             }),
         ], columns: 2), caption: "Left: without warm-up the loss jumps in the first steps; with it the loss falls from "
             + "the start (and bumps later, when the rising rate passes what the batch tolerates at that point). "
-            + "Right: the length of each step, the rate times the gradient norm. The warm-up ends at step \(warm * perEpoch).")
+            + "Right: the length of each step, the rate times the gradient norm. "
+            + "The warm-up ends at step \(warm * perEpoch).")
         let g0 = runs[1][0].run.gradientNorms[0], gW = runs[1][0].run.gradientNorms[warm * perEpoch - 1]
         print("warm-up: spike \(spike), saturated \(saturated), final loss \(finalLoss), accuracy \(finalAcc)")
         nb.notice(nb.claim("""
@@ -298,7 +310,8 @@ struct Chapter10 {
             func ratios(_ theta: [Double]) -> [Double] {
                 let ws = MLP.Workspace(network: lab.network, batchSize: 256)
                 let rows = Array(0..<256)
-                var x = Matrix(rows: 0, columns: lab.data.inputCount), y = Matrix(rows: 0, columns: lab.data.outputCount)
+                var x = Matrix(rows: 0, columns: lab.data.inputCount)
+                var y = Matrix(rows: 0, columns: lab.data.outputCount)
                 lab.data.training.inputs.gatherRows(rows[...], into: &x)
                 lab.data.training.targets.gatherRows(rows[...], into: &y)
                 ws.lossAndGradient(theta, input: x, target: y, loss: lab.data.loss, updatingStatistics: false)
@@ -329,8 +342,8 @@ struct Chapter10 {
             // solution: too-large
             let b = 256, per = lab.task(batchSize: b).stepsPerEpoch
             let plain = lab.train(batchSize: b, rate: 64, epochs: 20, seed: nb.seed)
-            let warmed = lab.train(batchSize: b, rate: 64, schedule: .warmup(LinearWarmup(steps: 5 * per, then: .constant)),
-                                   epochs: 20, seed: nb.seed)
+            let warmUp = Schedule.warmup(LinearWarmup(steps: 5 * per, then: .constant))
+            let warmed = lab.train(batchSize: b, rate: 64, schedule: warmUp, epochs: 20, seed: nb.seed)
             let good = lab.train(batchSize: b, rate: 4, epochs: 20, seed: nb.seed)
             return """
                 B = 256, 20 epochs: α = 64 without warm-up: validation loss \(Fmt.fixed(plain.loss, 3)) (accuracy \

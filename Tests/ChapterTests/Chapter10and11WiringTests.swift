@@ -5,8 +5,8 @@ import Testing
 /// Chapters 10 and 11 in quick mode: the printed and tabled values come from the runs they name.
 @Suite("Chapter wiring: ch10 and ch11")
 struct Chapter10and11WiringTests {
-    /// Quick mode: 10 epochs as in full runs but one draw (seed 42); the warm-up section trains B = 256 at α = 16 for 8 epochs,
-    /// warming up over 2 epochs (12 steps), on seeds 42 and 43.
+    /// Quick mode: 10 epochs as in full runs but one draw (seed 42); the warm-up section trains B = 256
+    /// at α = 16 for 8 epochs, warming up over 2 epochs (12 steps), on seeds 42 and 43.
     @Test("ch10: Table 1's full-batch row replays with the library; the warm-up's first step is W× shorter")
     func ch10() throws {
         let run = try runChapter("ch10-batch-size-and-warm-up")
@@ -26,12 +26,14 @@ struct Chapter10and11WiringTests {
         #expect(abs(loss - tabled) < 1e-4, "replayed \(loss), table \(tabled) at α = \(rate)")
         // Table 2: constant α = 16 takes a first step 16‖g₀‖; the warm-up's is 16/W ‖g₀‖ on the same batch.
         let constant = try #require(row(["constant α = 16"], in: run.page))
-        let warm = try #require(run.page.split(separator: "\n").first { $0.hasPrefix("| linear warm-up over 2 epochs") })
+        let lines = run.page.split(separator: "\n")
+        let warm = try #require(lines.first { $0.hasPrefix("| linear warm-up over 2 epochs") })
         let warmFirst = try #require(Double(warm.split(separator: "|")[1].trimmingCharacters(in: .whitespaces)))
         let first = try #require(Double(constant[1]))
         #expect(abs(first / warmFirst - 12) < 0.1, "first steps \(first) and \(warmFirst)")
         let g0 = [UInt64(42), 43].map { s in
-            SupervisedTask(data: data.training, network: net, loss: data.loss, batchSize: 256, initializer: .xavierUniform)
+            SupervisedTask(data: data.training, network: net, loss: data.loss, batchSize: 256,
+                           initializer: .xavierUniform)
                 .train(SGD(learningRate: 16), steps: 1, seed: s, recording: [.gradientNorms]).gradientNorms[0]
         }
         #expect(abs(first / (16 * (g0[0] + g0[1]) / 2) - 1) < 2e-3, "first step \(first), ‖g₀‖ \(g0)")
