@@ -53,7 +53,7 @@ struct Chapter10 {
         let (searches, r0) = try await scaling(lab)
         try await warmup(lab, searches: searches, smallBatchRatio: r0)
         lars()
-        exercises(lab)
+        exercises(lab, searches: searches)
     }
 
     // MARK: 1. The linear scaling rule
@@ -273,7 +273,7 @@ struct Chapter10 {
 
     // MARK: Exercises
 
-    func exercises(_ lab: BatchLab) {
+    func exercises(_ lab: BatchLab, searches: [RateSearch]) {
         nb.exercise("""
             Goyal et al. use SGD with momentum 0.9. Repeat the search of Table 1 with momentum 0.9 for B = 4, 16, 64 \
             and 256. Does the linear rule hold over the same range? Why is every best rate smaller than plain SGD's?
@@ -288,13 +288,24 @@ struct Chapter10 {
                 return (b, s.best.rate)
             }
             let r0 = rows[0].1 / 4
-            return rows.map { "B = \($0.0): best α \(Fmt.sig($0.1, 3)), α ÷ B = \(Fmt.sci($0.1 / Double($0.0), 2)) "
-                + "(\(Fmt.sig($0.1 / Double($0.0) / r0, 2))× the B = 4 ratio)" }.joined(separator: "\n") + """
+            let sgd = rows.map { b, _ in searches.first { $0.batchSize == b }!.best.rate }
+            let factors = zip(sgd, rows).map { $0 / $1.1 }
+            let momentumBreak = rows.first { $0.1 / Double($0.0) < r0 / 2 }?.0
+            let sgdR0 = searches[0].ratio
+            let sgdBreak = rows.first { b, _ in searches.first { $0.batchSize == b }!.ratio < sgdR0 / 2 }?.0
+            func name(_ b: Int?) -> String { b.map { "B = \($0)" } ?? "none of these sizes" }
+            return zip(rows, factors).map { r, f in
+                let ratio = r.1 / Double(r.0)
+                return "B = \(r.0): best α \(Fmt.sig(r.1, 3)) (plain SGD's ÷ \(Fmt.sig(f, 2))), "
+                    + "α ÷ B = \(Fmt.sci(ratio, 2)) (\(Fmt.sig(ratio / r0, 2))× the B = 4 ratio)"
+            }.joined(separator: "\n") + """
 
                 With momentum β the step accumulates about 1/(1 − β) = 10 gradients, so the effective rate is \
-                α/(1 − β) (chapter 9): every best α is near a tenth of plain SGD's. The ratio α ÷ B stays near the \
-                B = 4 value while the batch is small and falls once B passes the bend, as for plain SGD: the bend \
-                is set by the loss's curvature and noise, not by the optimizer.
+                α/(1 − β) (chapter 9): the best α is plain SGD's divided by \(Fmt.sig(factors.min()!, 2))–\
+                \(Fmt.sig(factors.max()!, 2)) here. The ratio α ÷ B first falls below half its B = 4 value at \
+                \(name(momentumBreak)) with momentum and at \(name(sgdBreak)) for plain SGD (Table 1, same sizes)\
+                \(momentumBreak == sgdBreak ? ": the same place, so the bend is set by the loss's curvature and noise "
+                    + "more than by the optimizer" : "; momentum moves the bend on this seed").
                 """
             // end solution
         }
@@ -328,9 +339,10 @@ struct Chapter10 {
                 \(Fmt.sig(r1[1], 3)) (÷ \(Fmt.sig(r1[0] / r1[1], 2))). One global rate moves each layer by \
                 α‖∇w‖ relative to its size ‖w‖, i.e. by α divided by these ratios: the layer with the smaller ratio \
                 changes relatively faster and is the first to break when α grows. LARS divides that out, so each \
-                layer changes by the same fraction η of its norm per step. In this two-layer network the ratios \
-                differ by a modest factor; in the deep convolutional networks of the paper they differed by up to \
-                hundreds (their table of AlexNet's layers), which is why one rate could not serve every layer.
+                layer changes by the same fraction η of its norm per step. In this two-layer network the two \
+                ratios differ by a factor \(Fmt.sig(max(r0[0] / r0[1], r0[1] / r0[0]), 2)) at initialisation; in \
+                the deep convolutional networks of the paper they differed by orders of magnitude from layer to \
+                layer, which is why one rate could not serve every layer.
                 """
             // end solution
         }
@@ -351,7 +363,8 @@ struct Chapter10 {
                 (\(Fmt.fixed(warmed.accuracy, 3))); α = 4, near Table 1's best, without warm-up: \
                 \(Fmt.fixed(good.loss, 3)) (\(Fmt.fixed(good.accuracy, 3))). Warm-up protects the first steps, when \
                 the gradient is large and the network far from anywhere sensible; it cannot make a rate stable that \
-                is beyond the curvature limit of the network it trains into. Past the bend, the rate has to stop \
+                is beyond the curvature limit of the network it trains into: both runs at α = 64 end far above the \
+                α = 4 run. Past the bend, the rate has to stop \
                 growing with the batch, warm-up or not.
                 """
             // end solution
