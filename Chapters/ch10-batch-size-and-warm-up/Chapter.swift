@@ -110,12 +110,13 @@ struct Chapter10 {
                                    title: "Best SGD rate against batch size, digits, \(epochs) epochs",
                                    xLabel: "batch size B", yLabel: "best learning rate α", xScale: .log, yScale: .log,
                                    key: .bottomRight, series: [
-            Series(title: "linear rule α = r·B, r = \(Fmt.sci(r0, 2))", x: bs, y: bs.map { r0 * $0 },
-                   pen: .named("reference")),
-            Series(title: "plateau α = \(Fmt.sig(plateau, 3)) (B = 512 and \(lab.examples))", x: bs,
-                   y: bs.map { _ in plateau }, pen: .named("noise floor")),
+            // The measured curve first: the reference lines are drawn over it, so both stay visible where they meet.
             Series(title: "measured best rate (√2 grid)", style: .linesPoints, x: bs, y: searches.map(\.best.rate),
                    pen: .named("SGD")),
+            Series(title: "linear rule α = r·B, r = \(Fmt.sci(r0, 2))", x: bs, y: bs.map { r0 * $0 },
+                   pen: Pen(color: Palette.vermillion, dash: 3, point: 6)),
+            Series(title: "plateau α = \(Fmt.sig(plateau, 3)) (B = 512 and \(lab.examples))", x: bs,
+                   y: bs.map { _ in plateau }, pen: .named("noise floor")),
         ]), caption: "The measured best rate follows the linear rule for small batches and flattens for large ones; "
             + "the two lines cross at B ≈ \(Int(bend.rounded())).")
         let shownB = [4, 16, 64, 256, 1437]
