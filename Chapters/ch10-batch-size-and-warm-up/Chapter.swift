@@ -146,15 +146,16 @@ struct Chapter10 {
             \(Fmt.sig(fullRatio, 2)) of r (at most 1/2).
             """, holds: flat <= 1.42 && flat >= 1 / 1.42 && fullRatio <= 0.5, evidence: "best \(best)"))
         nb.prose("""
-            Where the rule stops, on this seed: the ratio first falls below r/2 at \
-            B = \(breakAt.map(String.init) ?? "none of the sizes tried"), and the linear line meets the plateau at \
-            B ≈ \(Int(bend.rounded())). That crossing moves with the split and the initial draw, because r does (the \
-            small-batch curves of Figure 2 are flat near their minimum), while the plateau, set by the curvature, \
-            hardly does. McCandlish et al. (2018, "An Empirical Model of Large-Batch Training", arXiv:1812.06162) \
-            derive this shape, α_opt(B) = α_max/(1 + B_noise/B), from a quadratic model of the loss: batches much \
-            smaller than the noise scale B_noise are dominated by gradient noise, which a larger batch averages away \
-            (so a longer step is safe); batches much larger by the curvature, which no batch size changes. On \
-            ImageNet the bend lies near 8k images (Goyal et al.); on 1,437 digits it lies at a few hundred at most.
+            Where the rule stops, on this seed: the ratio first falls below r/2 at B = \
+            \(breakAt.map(String.init) ?? "none of the sizes tried"), and the linear line meets the plateau at B ≈ \
+            \(Int(bend.rounded())). That crossing moves with the split and the initial draw as r does: the small-batch \
+            curves of Figure 2 are flat near their minimum, so r is the least certain number of Table 1, while the \
+            plateau is set by the curvature. McCandlish et al. (2018, "An Empirical Model of Large-Batch Training", \
+            arXiv:1812.06162) derive this shape, α_opt(B) = α_max/(1 + B_noise/B), from a quadratic model of the loss: \
+            batches much smaller than the noise scale B_noise are dominated by gradient noise, which a larger batch \
+            averages away (so a longer step is safe); batches much larger by the curvature, which no batch size \
+            changes. On ImageNet the bend lies near 8k images (Goyal et al.); on 1,437 digits, on this seed, near B = \
+            \(Int(bend.rounded())).
             """)
         return (searches, r0)
     }
