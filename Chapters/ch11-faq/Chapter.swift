@@ -148,7 +148,7 @@ struct Chapter11 {
             + "\"at grid edge\": the best rate is the grid's largest (or smallest), so a rate outside the grid "
             + "might do better; "
             + "such an entry does not rank the strategy. Every entry is for one gradient noise level; a larger batch "
-            + "lowers the noise and moves each best rate up, in proportion only up to a bend "
+            + "lowers the noise and, for SGD on the digits, moves the best rate up in proportion only up to a bend "
             + "([chapter 10](../ch10-batch-size-and-warm-up/README.md)).")
         func score(_ name: String, _ p: Int) -> Double {
             results[Strategy.all.firstIndex { $0.name == name }!][p].score
