@@ -20,7 +20,8 @@ let chapters = [
     "ch07-finding-the-learning-rate",
     "ch08-fixing-vanishing-gradients",
     "ch09-momentum",
-    "ch10-faq",
+    "ch10-batch-size-and-warm-up",
+    "ch11-faq",
 ]
 
 let package = Package(

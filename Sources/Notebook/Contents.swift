@@ -1,6 +1,6 @@
 /// One chapter of the book: what `book` lists and what the chapter's page header shows.
 public struct ChapterInfo: Sendable, Equatable {
-    /// 0 for the tour, then 1…7.
+    /// 0 for the tour, then 1…11.
     public let number: Int
     /// The executable target's name and the folder under `output/`, e.g. `ch02-fixed-vs-decayed-rates`.
     public let slug: String
@@ -58,7 +58,10 @@ public enum Book {
         ChapterInfo(number: 9, slug: "ch09-momentum", title: "Momentum: a larger stable rate and √κ",
                     summary: "Heavy ball and Nesterov: the limit 2(1 + β)/L by bisection, the optimal (α, β) and its rate, the (α, β) plane, Rosenbrock, noisy gradients.",
                     mainFigure: "rate-plane", articleSection: "§3.2 (6); momentum as used in ch05 and ch07"),
-        ChapterInfo(number: 10, slug: "ch10-faq", title: "The FAQ, answered",
+        ChapterInfo(number: 10, slug: "ch10-batch-size-and-warm-up", title: "Batch size, learning rate and warm-up",
+                    summary: "The linear scaling rule measured on the digits: where the best rate grows with the batch and where it stops; why warm-up saves a large rate.",
+                    mainFigure: "best-rate", articleSection: "reference [5]"),
+        ChapterInfo(number: 11, slug: "ch11-faq", title: "The FAQ, answered",
                     summary: "§6 Q1–Q5 with what the book measured; nine strategies on three problems; Q4's advice checked against the noise floor.",
                     mainFigure: "q4", articleSection: "§5, §6 Q1–Q5"),
     ]

@@ -247,6 +247,30 @@ struct SupervisedTaskTests {
         #expect(SupervisedTask.spirals(seed: 1).loss == .binaryCrossEntropyWithLogits)
     }
 
+    /// Epochs count passes over the data: ⌈n/B⌉ updates each, the short last batch included.
+    @Test("an epoch is ⌈n/B⌉ updates; training by epochs is training by that many steps")
+    func epochs() {
+        let base = SupervisedTask.teacherStudent(seed: 1)
+        func task(rows: Int, batch: Int) -> SupervisedTask {
+            let idx = Array(0..<rows)
+            var x = Matrix(rows: 0, columns: base.data.inputs.columns), y = Matrix(rows: 0, columns: 1)
+            base.data.inputs.gatherRows(idx[...], into: &x)
+            base.data.targets.gatherRows(idx[...], into: &y)
+            return SupervisedTask(data: Dataset(inputs: x, targets: y), network: base.network, loss: base.loss,
+                                  batchSize: batch, initializer: base.initializer)
+        }
+        #expect(task(rows: 10, batch: 3).stepsPerEpoch == 4)  // 3 + 3 + 3 + 1
+        #expect(task(rows: 10, batch: 5).stepsPerEpoch == 2)
+        #expect(task(rows: 10, batch: 10).stepsPerEpoch == 1)
+        #expect(task(rows: 10, batch: 1).stepsPerEpoch == 10)
+        #expect(base.stepsPerEpoch == 8)  // 512 / 64
+        let t = task(rows: 10, batch: 3)
+        let a = t.train(SGD(learningRate: 0.1), epochs: 2, seed: 5)
+        let b = t.train(SGD(learningRate: 0.1), steps: 8, seed: 5)
+        #expect(a.losses.count == 8 && a.losses == b.losses && a.parameters == b.parameters)
+        #expect(t.train(SGD(learningRate: 0.1), epochs: 0, seed: 5).losses.isEmpty)
+    }
+
     /// The sweep must carry its parameters from one update to the next (restoring them only at
     /// the end): its losses are those of training with the same rates, batches and weights.
     @Test("the range test's curve is a training run with exponentially growing rates; repeated, it is the same")

@@ -4,8 +4,10 @@
 ///     α_t = inner(t − W)                  afterwards
 ///
 /// As PyTorch's `SequentialLR([LinearLR(start_factor=1/W, total_iters=W−1), inner],
-/// milestones=[W])`. Warm-up keeps the first steps of an adaptive optimizer small while
-/// its moment estimates are still noisy (Goyal et al., 2017).
+/// milestones=[W])`. Goyal et al. (2017, arXiv:1706.02677) warm up large-batch SGD over
+/// 5 epochs so that the linearly scaled rate survives the first steps, while the gradient is
+/// large (the book's chapter 10 measures why); for an adaptive optimizer warm-up also keeps
+/// the first steps small while its moment estimates are still noisy.
 /// Spec: `warmup:steps=W+SPEC`, e.g. `warmup:steps=10+cosine:T=290`.
 public struct LinearWarmup: Sendable, Equatable {
     /// W ≥ 1 warm-up steps.

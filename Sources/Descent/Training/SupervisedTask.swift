@@ -58,6 +58,22 @@ public struct SupervisedTask: Sendable {
                              steps: steps, batchSize: batchSize, recording: recording, rng: &rng, observer: observer)
     }
 
+    /// Updates in one epoch (one pass over the data): ⌈n/B⌉ for n examples in batches of B, the
+    /// last batch of an epoch holding the n − B·⌊n/B⌋ left over when B does not divide n.
+    ///
+    /// Comparing batch sizes at the same number of epochs compares them at the same number of
+    /// examples seen (the same computation), not at the same number of updates: B = 8 makes 8×
+    /// as many updates as B = 64.
+    public var stepsPerEpoch: Int { (data.count + batchSize - 1) / batchSize }
+
+    /// Mini-batch training for `epochs` passes over the data: ``train(_:schedule:steps:seed:recording:observer:)``
+    /// with `epochs` × ``stepsPerEpoch`` updates, so each example is used exactly `epochs` times.
+    public func train(_ optimizer: some Optimizer, schedule: Schedule = .constant, epochs: Int, seed: UInt64,
+                      recording: TrainingRecording = []) -> TrainingResult {
+        precondition(epochs >= 0, "epochs must be ≥ 0")
+        return train(optimizer, schedule: schedule, steps: epochs * stepsPerEpoch, seed: seed, recording: recording)
+    }
+
     /// The full-batch loss after training, or NaN if the run diverged.
     public func finalLoss(_ optimizer: some Optimizer, schedule: Schedule = .constant, steps: Int, seed: UInt64) -> Double {
         finalLoss(of: train(optimizer, schedule: schedule, steps: steps, seed: seed))

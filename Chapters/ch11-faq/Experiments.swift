@@ -18,7 +18,8 @@ struct Strategy: Sendable {
         Strategy(name: "AdaGrad", pen: "AdaGrad", make: { AdaGrad(learningRate: $0) }, schedule: { _ in .constant }),
         Strategy(name: "RMSprop", pen: "RMSprop", make: { RMSprop(learningRate: $0) }, schedule: { _ in .constant }),
         Strategy(name: "Adam", pen: "Adam", make: { Adam(learningRate: $0) }, schedule: { _ in .constant }),
-        Strategy(name: "AMSGrad", pen: "AMSGrad", make: { Adam(learningRate: $0, amsgrad: true) }, schedule: { _ in .constant }),
+        Strategy(name: "AMSGrad", pen: "AMSGrad", make: { Adam(learningRate: $0, amsgrad: true) },
+                 schedule: { _ in .constant }),
         Strategy(name: "momentum 0.9", pen: "momentum", make: { SGD(learningRate: $0, momentum: 0.9) },
                  schedule: { _ in .constant }),
         Strategy(name: "one-cycle (SGD)", pen: "one-cycle", make: { SGD(learningRate: $0) },
@@ -60,4 +61,25 @@ func bestOverGrid(_ strategy: Strategy, grid: [Double], steps: Int, score: ([Dou
         if s < best.score { best = (a, s) }
     }
     return best
+}
+
+/// Chapter 8's measurement at initialisation, for Q1 and Q5: the gradient RMS of the first hidden
+/// layer's weights divided by the tenth's, for a 10 × 32 network on 256 training digits (training mode).
+func firstOverTenth(_ activation: Activation, _ initializer: Initializer, residual: Bool = false,
+                    batchNorm: Bool = false, seed: UInt64) -> Double {
+    let data = try! PreparedData(Datasets.digits(), validationFraction: 0.2, seed: seed)
+    let net = MLP(inputs: data.inputCount, hidden: Array(repeating: 32, count: 10), outputs: data.outputCount,
+                  activation: activation, residual: residual, batchNorm: batchNorm)
+    var rng = SeededGenerator(seed: seed)
+    let theta = net.initialParameters(initializer, using: &rng)
+    let rows = Array(0..<256)
+    var x = Matrix(rows: 0, columns: data.inputCount), y = Matrix(rows: 0, columns: data.outputCount)
+    data.training.inputs.gatherRows(rows[...], into: &x)
+    data.training.targets.gatherRows(rows[...], into: &y)
+    let ws = MLP.Workspace(network: net, batchSize: 256)
+    ws.lossAndGradient(theta, input: x, target: y, loss: data.loss, updatingStatistics: false)
+    let rms = net.layers.map { l in
+        (ws.gradient[l.weightRange].reduce(0) { $0 + $1 * $1 } / Double(l.weightRange.count)).squareRoot()
+    }
+    return rms[0] / rms[9]
 }

@@ -1,0 +1,386 @@
+// Chapter 10 — Batch size, learning rate and warm-up (article reference [5]; Goyal et al. 2017;
+// You, Gitman & Ginsburg 2017; McCandlish et al. 2018).
+import ArgumentParser
+import Descent
+import Figures
+import Notebook
+import RealModule
+
+@main
+struct BatchSizeChapter: ChapterCommand {
+    static let slug = "ch10-batch-size-and-warm-up"
+    @OptionGroup var options: ChapterOptions
+
+    func body(_ nb: Notebook) async throws {
+        try await Chapter10(nb: nb).write()
+    }
+}
+
+struct Chapter10 {
+    let nb: Notebook
+    /// Every run of section 1 trains this many epochs, whatever its batch size.
+    static let epochs = 10
+    static let batchSizes = [4, 8, 16, 32, 64, 128, 256, 512, 1437]
+    /// Pens of Figure 2's curves, which overlap for the small batches: an open circle around a square
+    /// around a triangle, each with its own dash, so every curve shows where they coincide.
+    static let batchPens = [
+        Pen(color: Palette.blue, dash: 1, point: 6), Pen(color: Palette.vermillion, dash: 2, point: 5),
+        Pen(color: Palette.green, dash: 3, point: 9), Pen(color: Palette.purple, dash: 1, point: 11),
+        Pen(color: Palette.orange, dash: 1, point: 13),
+    ]
+
+    func write() async throws {
+        let lab = BatchLab(seed: nb.seed)
+        nb.prose("""
+            The article's reference [5] is about training with large mini-batches, a subject its text never takes \
+            up. Its practical question is the one every reader meets when a batch no longer fits, or when a larger one \
+            would use the hardware better: if the batch size B changes, how should the learning rate change? \
+            Goyal et al. (2017, "Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour", arXiv:1706.02677) \
+            answer with the **linear scaling rule** — multiply B by k, multiply α by k — and a **warm-up** that \
+            raises the rate gradually over the first epochs, and they say where the rule breaks (beyond about 8k \
+            images on ImageNet). This chapter measures both on the digits (1,797 images, 10 classes; \
+            \(lab.examples) train, \(lab.data.validation!.count) held out, split by seed \(nb.seed)) with \
+            chapter 7's network (64 → 32 → 10, tanh, Xavier), softmax cross-entropy and SGD.
+            """)
+        nb.formula(article: "[5] You, Y., Noh, H., & Bengio, Y. (2017). Large Batch Training of Deep Learning Models. "
+                   + "arXiv preprint arXiv:1706.02063.",
+                   corrected: "You, Y., Gitman, I., & Ginsburg, B. (2017). "
+                   + "Large Batch Training of Convolutional Networks. arXiv:1708.03888 (LARS).",
+                   citation: "The large-batch paper by You et al. (2017) is by You, Gitman and Ginsburg, "
+                   + "under the title and number on the right; the authors, title and arXiv number the article gives "
+                   + "do not belong together. The linear scaling rule and warm-up measured here are Goyal et al.'s "
+                   + "(arXiv:1706.02677).")
+        let (searches, r0) = try await scaling(lab)
+        try await warmup(lab, searches: searches, smallBatchRatio: r0)
+        lars()
+        exercises(lab, searches: searches)
+    }
+
+    // MARK: 1. The linear scaling rule
+
+    func scaling(_ lab: BatchLab) async throws -> (searches: [RateSearch], smallBatchRatio: Double) {
+        nb.section("The best rate against the batch size")
+        // Quick runs keep the epochs (fewer would leave the full batch 3 steps) and use one draw.
+        let epochs = Self.epochs
+        nb.prose("""
+            Why a linear rule: one SGD step on a batch of B examples moves θ by α times the batch's mean gradient, \
+            whose noise has variance ∝ 1/B. k small steps at rate α on k batches move θ about as far as one step at \
+            rate kα on their union, as long as the gradient hardly changes over those k steps (Goyal et al., §2.1). \
+            That last condition is where the rule must break: a single step cannot be made arbitrarily long, because \
+            above about 2/λmax (chapter 2's limit, λmax the largest curvature) it overshoots whatever the batch.
+            """)
+        nb.prose("""
+            The experiment: for each batch size from 4 to the whole training split (\(lab.examples)), train for \
+            \(epochs) epochs — the same examples seen, so B = 4 makes \(lab.task(batchSize: 4).stepsPerEpoch * epochs) \
+            updates and the full batch \(epochs) — at rates 2^(k/2) (a √2 grid), and keep the rate with the lowest \
+            validation loss. Each batch size starts from the same weights (seed \(nb.seed)); the grid window \
+            starts around the previous batch size's best and is widened until the best rate has a worse rate on each \
+            side.
+            """)
+        var previous = -8
+        let draws = nb.quick ? [nb.seed] : [nb.seed, nb.seed &+ 1]
+        let searches = nb.step("best rate at \(Self.batchSizes.count) batch sizes", total: Self.batchSizes.count) { p in
+            Self.batchSizes.map { b -> RateSearch in
+                defer { p.advance() }
+                let s = RateSearch(batchSize: b, window: (previous - 1)...(previous + 3)) { a in
+                    let losses = draws.map { lab.train(batchSize: b, rate: a, epochs: epochs, seed: $0).loss }
+                    return losses.reduce(0, +) / Double(losses.count)
+                }
+                previous = s.bestIndex
+                return s
+            }
+        }
+        let small = searches.prefix(3).map(\.ratio)
+        let r0 = Double.exp(small.map { Double.log($0) }.reduce(0, +) / Double(small.count))
+        let best = Dictionary(uniqueKeysWithValues: searches.map { ($0.batchSize, $0.best.rate) })
+        let plateau = (best[512]! * best[1437]!).squareRoot()
+        let bend = plateau / r0
+        let breakAt = searches.first { $0.ratio < r0 / 2 }?.batchSize
+        let header = ["batch size B", "updates", "best α", "validation loss", "best α ÷ B", "÷ small-batch ratio"]
+        nb.table(Table(header: header, rows: searches.map { s in
+            [String(s.batchSize), String(lab.task(batchSize: s.batchSize).stepsPerEpoch * epochs),
+             Fmt.sig(s.best.rate, 3), Fmt.fixed(s.best.loss, 4), Fmt.sci(s.ratio, 2), Fmt.sig(s.ratio / r0, 2)]
+        }), caption: "The best rate of the √2 grid at each batch size after \(epochs) epochs, by the validation loss "
+            + "averaged over \(draws.count == 1 ? "one draw" : "\(draws.count) draws") "
+            + "of the initial weights and batch order "
+            + "(seed\(draws.count == 1 ? "" : "s") \(draws.map(String.init).joined(separator: " and "))). "
+            + "The small-batch ratio r is the geometric mean of best α ÷ B for B = 4, 8, 16: \(Fmt.sci(r0, 2)).")
+        let bs = Self.batchSizes.map(Double.init)
+        try await nb.figure(Figure(name: "best-rate",
+                                   title: "Best SGD rate against batch size, digits, \(epochs) epochs",
+                                   xLabel: "batch size B", yLabel: "best learning rate α", xScale: .log, yScale: .log,
+                                   key: .bottomRight, series: [
+            // The measured curve first: the reference lines are drawn over it, so both stay visible where they meet.
+            Series(title: "measured best rate (√2 grid)", style: .linesPoints, x: bs, y: searches.map(\.best.rate),
+                   pen: .named("SGD")),
+            Series(title: "linear rule α = r·B, r = \(Fmt.sci(r0, 2))", x: bs, y: bs.map { r0 * $0 },
+                   pen: Pen(color: Palette.vermillion, dash: 3, point: 6)),
+            Series(title: "plateau α = \(Fmt.sig(plateau, 3)) (B = 512 and \(lab.examples))", x: bs,
+                   y: bs.map { _ in plateau }, pen: .named("noise floor")),
+        ]), caption: "The measured best rate follows the linear rule for small batches and flattens for large ones; "
+            + "the two lines cross at B ≈ \(Int(bend.rounded())).")
+        let shownB = [4, 16, 64, 256, 1437]
+        try await nb.figure(Figure(name: "loss-vs-rate", title: "Validation loss after \(epochs) epochs against α ÷ B",
+                                   xLabel: "learning rate per example α ÷ B", yLabel: "validation loss", xScale: .log,
+                                   yScale: .log, key: .outside,
+                                   series: searches.filter { shownB.contains($0.batchSize) }.enumerated().map { k, s in
+            Series(title: "B = \(s.batchSize)", style: .linesPoints, x: s.tried.map { $0.rate / Double(s.batchSize) },
+                   y: s.tried.map(\.loss), pen: Self.batchPens[k])
+        }), caption: "Plotted against α ÷ B, the curves of the small batches lie on top of each other — "
+            + "the linear rule says exactly that (B = 4: open circles, B = 16: squares, B = 64: triangles) — "
+            + "and those of the large "
+            + "batches move left: they need a smaller rate per example.")
+        print("ratios: " + searches.map { "B=\($0.batchSize) \(Fmt.sci($0.ratio, 3))" }.joined(separator: ", "))
+        print("small-batch ratio \(Fmt.sci(r0, 3)); plateau \(Fmt.sig(plateau, 3)); bend \(Fmt.sig(bend, 3))")
+        let smallSpread = small.max()! / small.min()!
+        let flat = best[1437]! / best[512]!, fullRatio = searches.last!.ratio / r0
+        nb.notice(nb.claim("""
+            For B = 4, 8 and 16 the best rate grows with the batch: their three values of best α ÷ B \
+            \(smallSpread < 1.01 ? "are equal" : "lie within a factor \(Fmt.sig(smallSpread, 2)) of each other") \
+            (at most 2 apart, two steps of the grid), around r = \(Fmt.sci(r0, 2)), so there the linear scaling \
+            rule holds.
+            """, holds: smallSpread <= 2.01, evidence: "small-batch ratios \(small)")
+            + " " + nb.claim("""
+            It breaks for the large batches: from B = 512 to the full batch (2.8× larger) the best rate changes by a \
+            factor \(Fmt.sig(flat, 2)) (at most one grid step, √2), and at the full batch best α ÷ B is \
+            \(Fmt.sig(fullRatio, 2)) of r (at most 1/2).
+            """, holds: flat <= 1.42 && flat >= 1 / 1.42 && fullRatio <= 0.5, evidence: "best \(best)"))
+        nb.prose("""
+            Where the rule stops, on this seed: the ratio first falls below r/2 at B = \
+            \(breakAt.map(String.init) ?? "none of the sizes tried"), and the linear line meets the plateau at B ≈ \
+            \(Int(bend.rounded())). That crossing moves with the split and the initial draw as r does: the small-batch \
+            curves of Figure 2 are flat near their minimum, so r is the least certain number of Table 1, while the \
+            plateau is set by the curvature. McCandlish et al. (2018, "An Empirical Model of Large-Batch Training", \
+            arXiv:1812.06162) derive this shape, α_opt(B) = α_max/(1 + B_noise/B), from a quadratic model of the loss: \
+            batches much smaller than the noise scale B_noise are dominated by gradient noise, which a larger batch \
+            averages away (so a longer step is safe); batches much larger by the curvature, which no batch size \
+            changes. On ImageNet the bend lies near 8k images (Goyal et al.); on 1,437 digits, on this seed, near B = \
+            \(Int(bend.rounded())).
+            """)
+        return (searches, r0)
+    }
+
+    // MARK: 2. Warm-up
+
+    func warmup(_ lab: BatchLab, searches: [RateSearch], smallBatchRatio r0: Double) async throws {
+        nb.section("Why warm-up lets a large rate survive the first steps")
+        let b = 256, rate = 16.0, epochs = nb.quick ? 8 : 20, warm = nb.quick ? 2 : 5
+        let perEpoch = lab.task(batchSize: b).stepsPerEpoch
+        let seeds = (0..<(nb.quick ? 2 : 4)).map { nb.seed &+ UInt64($0) }
+        let best256 = searches.first { $0.batchSize == b }!.best.rate
+        let pastBend = nb.claim("Table 1's best rate at B = \(b), \(Fmt.sig(best256, 3)), is below "
+                                + "\(Fmt.sig(rate)): the rate is past the bend.",
+                                holds: best256 < rate, evidence: "best at \(b): \(best256)")
+        nb.prose("""
+            Take B = \(b) and α = \(Fmt.sig(rate)): 1/16 per example, what the linear rule gives from B = 16 at α = 1. \
+            On this seed the small-batch ratio of Table 1 gives r·\(b) = \(Fmt.sig(r0 * Double(b), 2)), and \
+            \(pastBend) \
+            Goyal et al.'s remedy for the first steps is **linear warm-up**: αₜ = α·(t + 1)/W for the first W steps, \
+            then α (the library's `warmup:steps=W+constant`). Both runs below train \(epochs) epochs \
+            (\(perEpoch) steps an epoch); the warm-up lasts \(warm) epochs (W = \(warm * perEpoch) steps; Goyal et \
+            al. warm up over 5), on \(seeds.count) draws of the initial weights and batch order \
+            (seeds \(seeds.map(String.init).joined(separator: ", "))).
+            """)
+        let schedules: [(name: String, schedule: Schedule)] = [
+            ("constant α = \(Fmt.sig(rate))", .constant),
+            ("linear warm-up over \(warm) epochs", .warmup(LinearWarmup(steps: warm * perEpoch, then: .constant))),
+        ]
+        let runs = nb.step("warm-up: 2 schedules × \(seeds.count) seeds", total: 2 * seeds.count) { p in
+            schedules.map { s in seeds.map { seed -> BatchLab.Outcome in
+                defer { p.advance() }
+                return lab.trainRecorded(batchSize: b, rate: rate, schedule: s.schedule, epochs: epochs, seed: seed)
+            } }
+        }
+        func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
+        func range(_ lo: Double, _ hi: Double, _ f: (Double, Int) -> String, _ d: Int) -> String {
+            f(lo, d) == f(hi, d) ? f(lo, d) : "\(f(lo, d))–\(f(hi, d))"
+        }
+        let spike = runs.map { r in r.map { $0.run.losses.prefix(perEpoch).max()! / $0.run.losses[0] } }
+        let firstStep = runs.map { r in r.map { $0.run.learningRates[0] * $0.run.gradientNorms[0] } }
+        let saturated = runs.map { r in r.map(\.saturatedAfterFirstEpoch) }
+        let finalLoss = runs.map { r in mean(r.map(\.loss)) }, finalAcc = runs.map { r in mean(r.map(\.accuracy)) }
+        let diverged = runs.map { r in r.filter { $0.run.divergence != nil }.count }
+        nb.table(Table(header: ["schedule", "first step α₀‖g₀‖", "largest loss in epoch 1 ÷ initial loss",
+                                "saturated units after epoch 1", "diverged", "validation loss", "validation accuracy"],
+                       rows: schedules.indices.map { i in
+            [schedules[i].name, Fmt.sig(mean(firstStep[i]), 3),
+             range(spike[i].min()!, spike[i].max()!, Fmt.sig(_:_:), 2),
+             range(saturated[i].min()! * 100, saturated[i].max()! * 100, Fmt.fixed(_:_:), 0) + " %",
+             "\(diverged[i]) of \(seeds.count)", Fmt.fixed(finalLoss[i], 3), Fmt.fixed(finalAcc[i], 3)]
+        }), caption: "B = \(b), α = \(Fmt.sig(rate)), \(epochs) epochs; ranges over the \(seeds.count) seeds, "
+            + "the last two columns are means. Saturated: |tanh| > 0.99 (slope below 0.02) on the validation images.")
+        let shownSteps = 2 * warm * perEpoch
+        let x = (0..<shownSteps).map { Double($0) }
+        let pens = [Pen.named("constant"), Pen.named("warm-up + cosine")]
+        let title = "The first \(shownSteps) steps at α = \(Fmt.sig(rate)), B = \(b) (seed \(seeds[0]))"
+        try await nb.figure(Figure(name: "warm-up", title: title,
+                                   plots: [
+            Plot(title: "mini-batch loss", xLabel: "step", yLabel: "loss", yScale: .log, yRange: 1e-3...1e2,
+                 key: .below,
+                 series: schedules.indices.map { i in
+                Series(title: schedules[i].name, x: x, y: Array(runs[i][0].run.losses.prefix(shownSteps)), pen: pens[i])
+            }),
+            Plot(title: "step length αₜ‖gₜ‖", xLabel: "step", yLabel: "αₜ · ‖∇L(θₜ)‖", yScale: .log, yRange: 1e-2...1e2,
+                 key: .below,
+                 series: schedules.indices.map { i in
+                let r = runs[i][0].run
+                return Series(title: schedules[i].name, x: x,
+                              y: (0..<shownSteps).map { r.learningRates[$0] * r.gradientNorms[$0] }, pen: pens[i])
+            }),
+        ], columns: 2), caption: "Left: without warm-up the loss jumps in the first steps; with it the loss falls from "
+            + "the start (and bumps later, when the rising rate passes what the batch tolerates at that point). "
+            + "Right: the length of each step, the rate times the gradient norm. "
+            + "The warm-up ends at step \(warm * perEpoch).")
+        let g0 = runs[1][0].run.gradientNorms[0], gW = runs[1][0].run.gradientNorms[warm * perEpoch - 1]
+        // The longest step αₜ‖gₜ‖ of each run over the first 2W steps (the warm-up and as long again).
+        let longest = runs.map { r in r.map { o in
+            let n = min(2 * warm * perEpoch, o.run.gradientNorms.count)
+            return (0..<n).map { o.run.learningRates[$0] * o.run.gradientNorms[$0] }.max()!
+        } }
+        print("warm-up: spike \(spike), saturated \(saturated), final loss \(finalLoss), accuracy \(finalAcc)")
+        nb.notice(nb.claim("""
+            Without warm-up the first step is \(Fmt.sig(mean(firstStep[0]), 2)) long and the loss jumps to at least \
+            \(Fmt.sig(spike[0].min()!, 2))× its initial value within the first epoch on every seed; with warm-up the \
+            loss of the first epoch \(spike[1].max()! <= 1 ? "never exceeds the initial one"
+                : "stays below \(Fmt.sig(spike[1].max()!, 2))× the initial one").
+            """, holds: spike[0].min()! > 1.5 && spike[1].max()! < 1.3, evidence: "spikes \(spike)")
+            + " " + nb.claim("""
+            The jump is not a divergence — no run diverges, tanh is bounded — but it costs: after the first epoch \
+            \(Fmt.fixed(mean(saturated[0]) * 100, 0)) % of the hidden units are saturated without warm-up against \
+            \(Fmt.fixed(mean(saturated[1]) * 100, 0)) % with it, and at the end the mean validation loss is \
+            \(Fmt.fixed(finalLoss[0], 3)) against \(Fmt.fixed(finalLoss[1], 3)).
+            """, holds: diverged == [0, 0] && mean(saturated[0]) > mean(saturated[1]) && finalLoss[1] < finalLoss[0],
+            evidence: "saturated \(saturated), loss \(finalLoss)"))
+        let longestClaim = nb.claim("""
+            Over the first \(2 * warm * perEpoch) steps the longest step αₜ‖gₜ‖ is \
+            \(range(longest[1].min()!, longest[1].max()!, Fmt.sig(_:_:), 2)) with warm-up against \
+            \(range(longest[0].min()!, longest[0].max()!, Fmt.sig(_:_:), 2)) without, on every seed shorter \
+            (right panel).
+            """, holds: zip(longest[0], longest[1]).allSatisfy { $1 < $0 }, evidence: "longest steps \(longest)")
+        nb.prose("""
+            That is the mechanism. At initialisation, with the network at chance, the gradient is large \
+            (‖g₀‖ = \(Fmt.sig(g0, 2)) on seed \(seeds[0]); by the end of the warm-up, with the rate at α, it is \
+            \(Fmt.sig(gW, 2))); a full-size step along it is long enough to push the hidden units into tanh's flat \
+            tails, where their gradients vanish (chapters 1 and 8) and from where they recover slowly. Warm-up makes \
+            the first steps short while the gradient is large; by the time the rate is large the loss — and with it \
+            the gradient — has fallen. \(longestClaim) Warm-up does not move \
+            the bend of Table 1: a rate beyond the curvature limit of the trained network still fails after the \
+            warm-up ends (exercise 3).
+            """)
+    }
+
+    // MARK: 3. LARS
+
+    func lars() {
+        nb.section("What the cited paper adds: LARS")
+        nb.prose("""
+            You, Gitman & Ginsburg (2017) found that with the linear rule and warm-up, AlexNet and ResNet-50 still \
+            lost accuracy beyond batches of about 8k, and traced it to layers whose ratio ‖w‖/‖∇w‖ differs by orders \
+            of magnitude: a global rate safe for one layer is too small or too large for another. **LARS** (layer-wise \
+            adaptive rate scaling) gives layer l the local rate η·‖w_l‖/‖∇L(w_l)‖ (with weight decay in the \
+            denominator), times the global, warmed-up and decayed rate; with it they trained with batches of 8k–32k. \
+            The library has no LARS optimizer, so this chapter does not train with it; exercise 2 measures the ratio \
+            LARS reads for the two layers of this network.
+            """)
+    }
+
+    // MARK: Exercises
+
+    func exercises(_ lab: BatchLab, searches: [RateSearch]) {
+        nb.exercise("""
+            Goyal et al. use SGD with momentum 0.9. Repeat the search of Table 1 with momentum 0.9 for B = 4, 16, 64 \
+            and 256. Does the linear rule hold over the same range? Why is every best rate smaller than plain SGD's?
+            """, solution: "momentum") {
+            // solution: momentum
+            var previous = -14
+            let rows = [4, 16, 64, 256].map { b -> (Int, Double) in
+                let s = RateSearch(batchSize: b, window: (previous - 1)...(previous + 3)) { a in
+                    lab.train(batchSize: b, rate: a, momentum: 0.9, epochs: Chapter10.epochs, seed: nb.seed).loss
+                }
+                previous = s.bestIndex
+                return (b, s.best.rate)
+            }
+            let r0 = rows[0].1 / 4
+            let sgd = rows.map { b, _ in searches.first { $0.batchSize == b }!.best.rate }
+            let factors = zip(sgd, rows).map { $0 / $1.1 }
+            let momentumBreak = rows.first { $0.1 / Double($0.0) < r0 / 2 }?.0
+            let sgdR0 = searches[0].ratio
+            let sgdBreak = rows.first { b, _ in searches.first { $0.batchSize == b }!.ratio < sgdR0 / 2 }?.0
+            func name(_ b: Int?) -> String { b.map { "B = \($0)" } ?? "none of these sizes" }
+            return zip(rows, factors).map { r, f in
+                let ratio = r.1 / Double(r.0)
+                return "B = \(r.0): best α \(Fmt.sig(r.1, 3)) (plain SGD's ÷ \(Fmt.sig(f, 2))), "
+                    + "α ÷ B = \(Fmt.sci(ratio, 2)) (\(Fmt.sig(ratio / r0, 2))× the B = 4 ratio)"
+            }.joined(separator: "\n") + """
+
+                With momentum β the step accumulates about 1/(1 − β) = 10 gradients, so the effective rate is \
+                α/(1 − β) (chapter 9): the best α is plain SGD's divided by \(Fmt.sig(factors.min()!, 2))–\
+                \(Fmt.sig(factors.max()!, 2)) here. The ratio α ÷ B first falls below half its B = 4 value at \
+                \(name(momentumBreak)) with momentum and at \(name(sgdBreak)) for plain SGD (Table 1, same sizes)\
+                \(momentumBreak == sgdBreak ? ": the same place, so the bend is set by the loss's curvature and noise "
+                    + "more than by the optimizer" : "; momentum moves the bend on this seed").
+                """
+            // end solution
+        }
+        nb.exercise("""
+            LARS scales each layer's rate by ‖w_l‖/‖∇w_l‖. Compute that ratio for the two weight matrices of this \
+            network at initialisation (a batch of 256) and after 10 epochs at B = 16, α = 1. How different are the \
+            two layers, and what would LARS do with that?
+            """, solution: "lars-ratio") {
+            // solution: lars-ratio
+            var rng = SeededGenerator(seed: nb.seed)
+            let theta0 = lab.network.initialParameters(.xavierUniform, using: &rng)
+            let trained = lab.train(batchSize: 16, rate: 1, epochs: 10, seed: nb.seed).run.parameters
+            func ratios(_ theta: [Double]) -> [Double] {
+                let ws = MLP.Workspace(network: lab.network, batchSize: 256)
+                let rows = Array(0..<256)
+                var x = Matrix(rows: 0, columns: lab.data.inputCount)
+                var y = Matrix(rows: 0, columns: lab.data.outputCount)
+                lab.data.training.inputs.gatherRows(rows[...], into: &x)
+                lab.data.training.targets.gatherRows(rows[...], into: &y)
+                ws.lossAndGradient(theta, input: x, target: y, loss: lab.data.loss, updatingStatistics: false)
+                let grad = lab.network.layerGradientNorms(ws.gradient)
+                return lab.network.layers.indices.map { l in
+                    let w = lab.network.layers[l].weightRange
+                    return (theta[w].reduce(0) { $0 + $1 * $1 }).squareRoot() / grad[l]
+                }
+            }
+            let r0 = ratios(theta0), r1 = ratios(trained)
+            return """
+                ‖w‖/‖∇w‖ at initialisation: layer 1 \(Fmt.sig(r0[0], 3)), layer 2 \(Fmt.sig(r0[1], 3)) \
+                (layer 1 ÷ layer 2 = \(Fmt.sig(r0[0] / r0[1], 2))); after 10 epochs: \(Fmt.sig(r1[0], 3)) and \
+                \(Fmt.sig(r1[1], 3)) (÷ \(Fmt.sig(r1[0] / r1[1], 2))). One global rate moves each layer by \
+                α‖∇w‖ relative to its size ‖w‖, i.e. by α divided by these ratios: the layer with the smaller ratio \
+                changes relatively faster and is the first to break when α grows. LARS divides that out, so each \
+                layer changes by the same fraction η of its norm per step. In this two-layer network the two \
+                ratios differ by a factor \(Fmt.sig(max(r0[0] / r0[1], r0[1] / r0[0]), 2)) at initialisation; in \
+                the deep convolutional networks of the paper they differed by orders of magnitude from layer to \
+                layer, which is why one rate could not serve every layer.
+                """
+            // end solution
+        }
+        nb.exercise("""
+            Warm-up removes the first-epoch spike at α = 16. Does it also rescue α = 64 at B = 256? Train 20 epochs \
+            with and without a 5-epoch warm-up and compare the validation loss with Table 1's best at B = 256. What \
+            does that say about what warm-up can and cannot do?
+            """, solution: "too-large") {
+            // solution: too-large
+            let b = 256, per = lab.task(batchSize: b).stepsPerEpoch
+            let plain = lab.train(batchSize: b, rate: 64, epochs: 20, seed: nb.seed)
+            let warmUp = Schedule.warmup(LinearWarmup(steps: 5 * per, then: .constant))
+            let warmed = lab.train(batchSize: b, rate: 64, schedule: warmUp, epochs: 20, seed: nb.seed)
+            let good = lab.train(batchSize: b, rate: 4, epochs: 20, seed: nb.seed)
+            return """
+                B = 256, 20 epochs: α = 64 without warm-up: validation loss \(Fmt.fixed(plain.loss, 3)) (accuracy \
+                \(Fmt.fixed(plain.accuracy, 3))); with a 5-epoch warm-up: \(Fmt.fixed(warmed.loss, 3)) \
+                (\(Fmt.fixed(warmed.accuracy, 3))); α = 4, near Table 1's best, without warm-up: \
+                \(Fmt.fixed(good.loss, 3)) (\(Fmt.fixed(good.accuracy, 3))). Warm-up protects the first steps, when \
+                the gradient is large and the network far from anywhere sensible; it cannot make a rate stable that \
+                is beyond the curvature limit of the network it trains into: both runs at α = 64 end far above the \
+                α = 4 run. Past the bend, the rate has to stop \
+                growing with the batch, warm-up or not.
+                """
+            // end solution
+        }
+    }
+}

@@ -1,0 +1,322 @@
+// Chapter 11 — The article's FAQ (§6 Q1–Q5) and outlook (§5), answered with what the book measured.
+import ArgumentParser
+import Descent
+import Figures
+import Notebook
+import RealModule
+
+@main
+struct FAQChapter: ChapterCommand {
+    static let slug = "ch11-faq"
+    @OptionGroup var options: ChapterOptions
+
+    func body(_ nb: Notebook) async throws {
+        try await Chapter11(nb: nb).write()
+    }
+}
+
+struct Chapter11 {
+    let nb: Notebook
+    static let grid = (-16...0).map { Double.pow(10, Double($0) / 4) }  // 1e-4 … 1, quarter decades
+
+    func write() async throws {
+        nb.prose("""
+            The article ends with five questions (§6). For each: the article's answer in one line, and what the \
+            book measured, with a link to the page that shows it. Q3 and Q4 are measured here as well.
+            """)
+        let ch1 = "[chapter 1](../ch01-vanishing-gradients/README.md)"
+        let ch8 = "[chapter 8](../ch08-fixing-vanishing-gradients/README.md)"
+        let ch10 = "[chapter 10](../ch10-batch-size-and-warm-up/README.md)"
+        let ch8Training = "../ch08-fixing-vanishing-gradients/README.md#the-fixes-one-at-a-time-and-together"
+        let sigmoid = firstOverTenth(.sigmoid, .standard, seed: nb.seed)
+        let xavier = firstOverTenth(.sigmoid, .xavierUniform, seed: nb.seed)
+        let residual = firstOverTenth(.sigmoid, .standard, residual: true, seed: nb.seed)
+        let batchNorm = firstOverTenth(.sigmoid, .standard, batchNorm: true, seed: nb.seed)
+        let tanhStd = firstOverTenth(.tanh, .standard, seed: nb.seed)
+        let tanhXavier = firstOverTenth(.tanh, .xavierUniform, seed: nb.seed)
+        print("q1: sigmoid \(Fmt.sci(sigmoid, 3)), xavier \(Fmt.sci(xavier, 3)), residual \(Fmt.sci(residual, 3)), "
+              + "batch norm \(Fmt.sci(batchNorm, 3)), tanh \(Fmt.sci(tanhStd, 3)) / \(Fmt.sci(tanhXavier, 3))")
+        nb.section("Q1. Why do vanishing gradients stop convergence?")
+        nb.prose("""
+            *The article:* in deep networks the gradient shrinks through the layers, so early layers stop learning. \
+            *Measured:* yes, and it is a property of the backward pass (§2.1 says forward). The gradient reaching \
+            layer i is a product of one factor per layer above it, each a weight matrix times the activation's \
+            slope; sigmoid's slope is at most 1/4, so ten such factors shrink it geometrically. Measured here as in \
+            \(ch8) (the RMS of each layer's weight gradient on 256 training digits, at initialisation, a 10 × 32 \
+            network, seed \(nb.seed)): \(nb.claim("""
+            with sigmoid and PyTorch's default initialisation the first hidden layer's gradient is \
+            \(Fmt.sci(sigmoid, 1)) of the tenth's, below 10⁻³; with tanh it is \(Fmt.sci(tanhStd, 1)) under the same \
+            initialisation and \(Fmt.sci(tanhXavier, 1)) under Xavier's, at least 10× closer to 1 than sigmoid's.
+            """, holds: sigmoid < 1e-3 && tanhXavier > 10 * sigmoid && tanhStd > 10 * sigmoid,
+            evidence: "sigmoid \(sigmoid), tanh \(tanhStd), tanh xavier \(tanhXavier)")) With a step of α·g, the first \
+            layer then moves \(Fmt.sci(sigmoid, 1)) as fast as the tenth: the sigmoid network stays near chance (0.1 \
+            accuracy) after 600 steps, and the ratio stays that small during training ([chapter 8's table \
+            3](\(ch8Training)), [chapter 8's figure 3](\(ch8Training))). \(ch1) measures the same on spirals for three \
+            activations and four initialisations (chapter 1's figure 1). A vanishing gradient can also be *made* by \
+            the rate: in \(ch10) a first step of length ≈ 20 pushes most hidden units into tanh's flat tails, where \
+            the slope — and the gradient through them — is below 0.02 (chapter 10's table 2); a linear warm-up avoids \
+            it.
+            """)
+        nb.section("Q2. Why do exploding gradients break training?")
+        nb.prose("""
+            *The article:* large gradients make the updates too large and training unstable. *Measured:* what breaks \
+            training is a step too long for the curvature, whether the gradient or the rate makes it long. On a \
+            quadratic the boundary is exact — gradient descent diverges above α = 2/L, because the error along the \
+            steepest direction is multiplied by |1 − αL| > 1 at every step ([chapter \
+            2](../ch02-fixed-vs-decayed-rates/README.md), chapter 2's table 1 finds 2/L = 0.5 by bisection), and \
+            momentum above 2(1 + β)/L ([chapter 9](../ch09-momentum/README.md), chapter 9's table 1). In a network \
+            with too large an initialisation the gradient norm grows by orders of magnitude from layer to layer and \
+            clipping caps the step ([chapter 1's figure \
+            5](../ch01-vanishing-gradients/README.md#exploding-gradients-and-clipping)). The same limit caps how far \
+            the rate can follow the batch size: in \(ch10) the best rate grows in proportion to the batch only up to a \
+            bend, then stops (chapter 10's figure 1), and a rate past the bend makes the loss jump to several times \
+            its initial value in the first epoch (chapter 10's figure 3).
+            """)
+        try await q3()
+        try await q4()
+        nb.section("Q5. How do we deal with vanishing and exploding gradients?")
+        nb.prose("""
+            *The article:* better initialisation, other activations, normalisation, residual structure, gradient \
+            clipping, adaptive optimizers. *Measured* in \(ch8) on the digits with a 10-layer network. At \
+            initialisation (the measurement of Q1, seed \(nb.seed)): \(nb.claim("""
+            Xavier's initialisation leaves sigmoid's first layer at \(Fmt.sci(xavier, 1)) of the tenth's gradient, \
+            while a residual skip (\(Fmt.sci(residual, 1))) and batch normalisation (\(Fmt.sci(batchNorm, 1))) each \
+            bring it at least 100× closer to 1 than the baseline's \(Fmt.sci(sigmoid, 1)).
+            """, holds: residual > 100 * sigmoid && batchNorm > 100 * sigmoid
+                && xavier < residual && xavier < batchNorm,
+            evidence: "sigmoid \(sigmoid), xavier \(xavier), residual \(residual), bn \(batchNorm)")) After training \
+            ([chapter 8's table 3](\(ch8Training))): for tanh and ReLU the right initialisation (Xavier, He) is the \
+            fix; for sigmoid, residual skips or batch normalisation are needed; clipping does nothing for a vanishing \
+            gradient (it only shortens long ones) and Adam alone does not rescue it. Clipping is the remedy for the \
+            exploding case (\(ch1)). For the too-long first steps of a large rate — the large batches of \(ch10) — the \
+            remedy is a linear warm-up: it keeps the first steps short while the gradient is large (chapter 10's table \
+            2), though it cannot make a rate past the curvature limit stable.
+            """)
+        nb.section("§5, the outlook, honestly")
+        nb.prose("""
+            *Better optimizers:* the book measured nine strategies, optimizers and schedules together (chapters 2–5, 9 \
+            and the table above), and found no single winner: which is best depends on noise and conditioning. \
+            *Structural changes:* residual connections and batch normalisation were measured in chapter 8. *Adaptive \
+            learning rates:* AdaGrad, RMSprop and Adam (chapters 3–5) and the range test with a verified suggestion \
+            (chapter 7) were measured. *Hardware:* not measured as such; the book's hardware numbers are the \
+            training-step benchmarks in `Benchmarks/README.md`. The one hardware-driven question the book does measure \
+            is the batch size that parallel hardware favours: \(ch10) finds that a larger batch needs a larger rate, \
+            in proportion only up to a bend, and a warm-up to survive its first steps.
+            """)
+        exercises()
+    }
+
+    // MARK: Q3
+
+    func q3() async throws {
+        nb.section("Q3. Which learning-rate strategies exist, and what are their pros and cons?")
+        let sigma = 1.0
+        let problems: [(name: String, steps: Int, run: (Strategy, Double) -> [Double], score: ([Double]) -> Double)] = [
+            ("quadratic 0.1x² + 2y², 100 steps", 100,
+             { s, a in lossCurve(s, alpha: a, on: Quadratic(), from: [-5, -2], steps: 100) }, { $0.last! }),
+            ("Rosenbrock, 2000 steps", 2000,
+             { s, a in lossCurve(s, alpha: a, on: Rosenbrock(), from: [-1.5, 2], steps: 2000) }, { $0.last! }),
+            ("noisy quadratic (σ = 1), mean of the last 500 of 3000 steps", 3000,
+             { s, a in
+                 lossCurve(s, alpha: a, on: Quadratic(), from: [-5, -2], steps: 3000, noise: sigma, seed: self.nb.seed)
+             },
+             { c in c.suffix(500).reduce(0, +) / 500 }),
+        ]
+        nb.prose("""
+            *The article:* fixed, decayed and restarted rates, AdaGrad, RMSprop, Adam. The book adds AMSGrad, \
+            momentum and one-cycle. Each strategy below gets its best base rate from 17 rates between 10⁻⁴ and 1 \
+            (quarter decades) on three problems: the ill-conditioned quadratic (exact gradients), Rosenbrock's \
+            valley, and the quadratic with noisy gradients (noise seed \(nb.seed)), scored by the final loss (the \
+            mean of the last 500 steps when noisy).
+            """)
+        let results = nb.step("9 strategies × 3 problems × 17 rates", total: Strategy.all.count) { p in
+            Strategy.all.map { s -> [(rate: Double, score: Double)] in
+                defer { p.advance() }
+                return problems.map { pr in
+                    bestOverGrid(s, grid: Self.grid, steps: pr.steps, score: pr.score, run: pr.run)
+                }
+            }
+        }
+        let header = ["strategy"] + problems.map { "\($0.name): loss (best α)" }
+        nb.table(Table(header: header, rows: zip(Strategy.all, results).map { s, r in
+            [s.name] + r.map { (e: (rate: Double, score: Double)) -> String in
+                if e.rate.isNaN { return "diverged" }
+                let edge = e.rate == Self.grid.last! || e.rate == Self.grid.first! ? ", at grid edge" : ""
+                return "\(Fmt.sci(e.score, 1)) (\(Fmt.sig(e.rate, 2))\(edge))"
+            }
+        }), caption: "Best loss of each strategy on each problem, and the rate of the grid that gave it. "
+            + "\"at grid edge\": the best rate is the grid's largest (or smallest), so a rate outside the grid "
+            + "might do better; "
+            + "such an entry does not rank the strategy. Every entry is for one gradient noise level; a larger batch "
+            + "lowers the noise and, for SGD on the digits, moves the best rate up in proportion only up to a bend "
+            + "([chapter 10](../ch10-batch-size-and-warm-up/README.md)).")
+        func score(_ name: String, _ p: Int) -> Double {
+            results[Strategy.all.firstIndex { $0.name == name }!][p].score
+        }
+        let constantNoisy = ["fixed rate (SGD)", "RMSprop", "Adam", "AMSGrad", "momentum 0.9"].map { score($0, 2) }
+        let decayedNoisy = ["decayed (cosine)", "one-cycle (SGD)"].map { score($0, 2) }
+        print("q3 noisy: constant \(constantNoisy.map { Fmt.sci($0, 2) }), "
+              + "decayed \(decayedNoisy.map { Fmt.sci($0, 2) })")
+        nb.notice(nb.claim("""
+            With noisy gradients (one noise seed, \(nb.seed)) the better of the two schedules that decay the rate to \
+            (near) zero — cosine (\(Fmt.sci(decayedNoisy[0], 1))) and one-cycle (\(Fmt.sci(decayedNoisy[1], 1))) — \
+            ends below every method whose rate stays constant: fixed rate, RMSprop, Adam, AMSGrad and momentum (best \
+            of them \(Fmt.sci(constantNoisy.min()!, 1))). A constant rate leaves a noise floor that a decaying rate \
+            lowers. The two in between are AdaGrad, whose per-coordinate rate decays as squared gradients accumulate \
+            (\(Fmt.sci(score("AdaGrad", 2), 1))), and warm restarts, whose rate decays and jumps back up \
+            (\(Fmt.sci(score("warm restarts (SGDR)", 2), 1))). (Each entry is the best of 17 runs on this one noise \
+            seed, so the ranking changes with the seed.)
+            """, holds: decayedNoisy.min()! < constantNoisy.min()!,
+            evidence: "decayed \(decayedNoisy), constant \(constantNoisy)"))
+        let rosen = Strategy.all.map { score($0.name, 1) }
+        let ada = score("AdaGrad", 1), mom = score("momentum 0.9", 1)
+        let edgeNote = ", at the grid's largest rate, so this grid cannot say whether a larger rate would close the gap"
+        let adaEdge = results[Strategy.all.firstIndex { $0.name == "AdaGrad" }!][1].rate == Self.grid.last!
+        print("q3 rosenbrock: \(rosen.map { Fmt.sci($0, 2) })")
+        nb.notice(nb.claim("""
+            On Rosenbrock, momentum (\(Fmt.sci(mom, 1))) ends at least 100× below plain SGD \
+            (\(Fmt.sci(score("fixed rate (SGD)", 1), 1))), and AdaGrad ends above momentum \
+            (\(Fmt.sci(ada, 1))\(adaEdge ? edgeNote : "")).
+            """, holds: mom * 100 < score("fixed rate (SGD)", 1) && ada > mom, evidence: "\(rosen)"))
+        nb.prose("""
+            In one line each, from these runs and the chapters: a **fixed rate** is simple and, below 2/L, exact on \
+            clean gradients, but leaves a noise floor; **decayed** rates remove the floor if the decay is timed to the \
+            budget; **warm restarts** trade some of that for robustness to the budget; **AdaGrad** is fast on sparse \
+            features but its rate only goes down (chapter 3); **RMSprop** and **Adam** adapt per coordinate and \
+            forget, Adam also averages the gradient (chapters 4–5); **AMSGrad** fixes Adam's non-convergence on Reddi \
+            et al.'s counterexample (chapter 5); **momentum** turns κ into √κ on ill-conditioned problems but not the \
+            noise floor (chapter 9); **one-cycle** warms up and anneals (chapter 7). Every rate above was found for \
+            one batch size: when the batch grows, the best rate grows with it in proportion only up to a bend, and a \
+            **warm-up** keeps a large rate's first steps short ([chapter \
+            10](../ch10-batch-size-and-warm-up/README.md)).
+            """)
+    }
+
+    // MARK: Q4
+
+    func q4() async throws {
+        nb.section("Q4. How do we choose the learning rate?")
+        nb.prose("""
+            *The article:* try values and watch the model; if it converges quickly, try a smaller rate; use a \
+            schedule. Chapter 7 answers the first part with a range test checked against a grid. The second piece of \
+            advice can be checked on the quadratic (μ = 0.2, L = 4), with exact and with noisy gradients (σ = 1):
+            """)
+        let rates = stride(from: 0.05, through: 0.49, by: 0.01).map { $0 }
+        let tol = 1e-6
+        func stepsTo(_ a: Double) -> Double {
+            let c = lossCurve(Strategy.all[0], alpha: a, on: Quadratic(), from: [-5, -2], steps: 2000)
+            return Double((c.firstIndex { $0 < tol } ?? c.count) + 1)
+        }
+        let steps = rates.map(stepsTo)
+        let fastest = rates[steps.indices.min { steps[$0] < steps[$1] }!]
+        let n = nb.quick ? 40_000 : 200_000
+        let floors = rates.map { a -> Double in
+            let c = lossCurve(Strategy.all[0], alpha: a, on: Quadratic(), from: [0, 0], steps: n, noise: 1,
+                              seed: nb.seed)
+            return c.suffix(n / 2).reduce(0, +) / Double(n / 2)
+        }
+        let formula = rates.map { a in
+            [0.2, 4.0].reduce(0.0) {
+                $0 + 0.5 * $1 * HeavyBall.stationaryVariance(learningRate: a, momentum: 0, eigenvalue: $1, noise: 1)
+            }
+        }
+        let every3 = Array(stride(from: 0, to: rates.count, by: 3))
+        let title = "Quadratic: speed and noise floor against the rate (gradient descent)"
+        try await nb.figure(Figure(name: "q4", title: title, plots: [
+            Plot(title: "exact gradients", xLabel: "learning rate α", yLabel: "steps to f < 10⁻⁶", yScale: .log,
+                 key: .none, series: [
+                Series(title: "measured", style: .linesPoints, x: rates, y: steps, pen: .named("SGD")),
+            ]),
+            Plot(title: "noisy gradients (σ = 1)", xLabel: "learning rate α", yLabel: "mean loss (noise floor)",
+                 yScale: .log,
+                 yRange: 1e-3...1e1, key: .bottomRight, series: [
+                // Measured first (every third rate, open circles), the closed form drawn over them: both stay visible.
+                Series(title: "measured (every third rate)", style: .points, x: every3.map { rates[$0] },
+                       y: every3.map { floors[$0] }, pen: Pen(color: Palette.black, point: 6)),
+                Series(title: "closed form Σ ½λ·ασ²/(λ(2 − αλ))", x: rates, y: formula,
+                       pen: Pen(color: Palette.vermillion, dash: 1)),
+            ]),
+        ], columns: 2), caption: "Left: the fastest rate is 2/(L + μ) = 0.476 (here the grid's \(Fmt.sig(fastest))). "
+            + "Right: the floor grows with α.")
+        let i = rates.firstIndex { abs($0 - 0.4) < 1e-9 }!, j = rates.firstIndex { abs($0 - 0.2) < 1e-9 }!
+        print("q4: fastest \(fastest), steps at 0.4 \(steps[i]) at 0.2 \(steps[j]); "
+              + "floors \(Fmt.sci(floors[i], 3)) \(Fmt.sci(floors[j], 3))")
+        nb.notice(nb.claim("""
+            The advice is half right. With exact gradients the fastest rate is 2/(L + μ) = 0.476: above it, up to the \
+            stability limit 2/L = 0.5, a smaller rate is faster (α = \(Fmt.sig(rates.last!)) takes \(Int(steps.last!)) \
+            steps, α = \(Fmt.sig(fastest)) takes \(Int(steps.min()!))), but below it a smaller rate is slower: halving \
+            α = 0.4 to 0.2 takes \(Int(steps[j])) steps instead of \(Int(steps[i])). With noisy gradients it is right: \
+            the floor falls from \(Fmt.sci(floors[i], 2)) to \(Fmt.sci(floors[j], 2)), within 10 % of the closed form \
+            at both rates. So: a smaller rate (or a schedule that gets there) buys a lower floor, not speed.
+            """, holds: steps[j] > 1.5 * steps[i] && floors[j] < 0.7 * floors[i] && steps.last! > steps.min()!
+                && abs(floors[i] / formula[i] - 1) < 0.1 && abs(floors[j] / formula[j] - 1) < 0.1,
+            evidence: "steps \(steps[i]) \(steps[j]), floors \(floors[i]) \(floors[j]), "
+                + "formula \(formula[i]) \(formula[j])"))
+    }
+
+    // MARK: Exercises
+
+    func exercises() {
+        nb.exercise("""
+            Q4's advice, made quantitative: on the noisy quadratic of Figure 1 (σ = 1), which fixed rate gives a noise \
+            floor of 0.01? Solve the closed form for α, then check it by running gradient descent at that rate. How \
+            many steps does that rate need to get from (−5, −2) to within 2× the floor, compared with α = 0.4?
+            """, solution: "floor-rate") {
+            // solution: floor-rate
+            func floor(_ a: Double) -> Double {
+                [0.2, 4.0].reduce(0.0) { $0 + 0.5 * $1 * HeavyBall.stationaryVariance(learningRate: a, momentum: 0,
+                                                                                        eigenvalue: $1, noise: 1) }
+            }
+            // The floor grows with α (Figure 1), so bisection finds where it crosses 0.01.
+            let alpha = Measure.bisectThreshold(low: 1e-6, high: 0.49) { floor($0) < 0.01 }
+            let n = 400_000
+            let run = lossCurve(Strategy.all[0], alpha: alpha, on: Quadratic(), from: [0, 0], steps: n, noise: 1,
+                                seed: nb.seed)
+            let measured = run.suffix(n / 2).reduce(0, +) / Double(n / 2)
+            func stepsToTwiceFloor(_ a: Double) -> Int {
+                let c = Measure.movingAverage(lossCurve(Strategy.all[0], alpha: a, on: Quadratic(), from: [-5, -2],
+                                                        steps: 100_000, noise: 1, seed: nb.seed), window: 100)
+                return (c.firstIndex { $0 < 2 * floor(a) } ?? c.count) + 1
+            }
+            let slow = stepsToTwiceFloor(alpha), fast = stepsToTwiceFloor(0.4)
+            return """
+                The closed form gives floor 0.01 at α = \(Fmt.sig(alpha, 4)); running it for \(n) steps (mean of the \
+                second half) measures \(Fmt.sci(measured, 3)). From (−5, −2) the 100-step moving average of the loss \
+                reaches twice its floor after \(slow) steps at that rate, against \(fast) at α = 0.4 (whose floor is \
+                \(Fmt.sci(floor(0.4), 2))): a \(Fmt.sig(floor(0.4) / 0.01, 2))× lower floor costs \
+                \(Fmt.sig(Double(slow) / Double(fast), 2))× more steps. For small α the floor is about ½ασ² per \
+                direction, proportional to α, while the time to get there grows like 1/(αμ) along the flat direction. \
+                So "try a smaller rate" trades speed for a lower floor; a schedule that starts large and decays gets \
+                both — the decayed rates of Table 1.
+                """
+            // end solution
+        }
+        nb.exercise("""
+            Add a warm-up to the Q3 comparison: SGD under `warmup:steps=W+cosine` with W a tenth of the run, on the \
+            noisy quadratic, its best rate of the same 17-rate grid. Does warming up change cosine's result here, \
+            and why is this problem not the place where warm-up matters (compare chapter 10)?
+            """, solution: "warm-up-q3") {
+            // solution: warm-up-q3
+            let steps = 3000
+            let warm = Strategy(name: "warm-up + cosine", pen: "warm-up + cosine", make: { SGD(learningRate: $0) },
+                                schedule: { n in
+                .warmup(LinearWarmup(steps: n / 10, then: .cosine(CosineAnnealing(period: n - n / 10))))
+            })
+            func noisy(_ s: Strategy, _ a: Double) -> [Double] {
+                lossCurve(s, alpha: a, on: Quadratic(), from: [-5, -2], steps: steps, noise: 1, seed: nb.seed)
+            }
+            let score = { (c: [Double]) in c.suffix(500).reduce(0, +) / 500 }
+            let w = bestOverGrid(warm, grid: Chapter11.grid, steps: steps, score: score, run: noisy)
+            let c = bestOverGrid(Strategy.all[1], grid: Chapter11.grid, steps: steps, score: score, run: noisy)
+            return """
+                Noisy quadratic, mean loss of the last 500 of 3000 steps: cosine \(Fmt.sci(c.score, 2)) at α = \
+                \(Fmt.sig(c.rate, 2)); warm-up + cosine \(Fmt.sci(w.score, 2)) at α = \(Fmt.sig(w.rate, 2)). The \
+                final loss is set by where the rate ends (near 0 for both), not by how it starts: the first 300 \
+                steps are long forgotten after 3000. Warm-up matters when the first steps can do lasting damage — \
+                on the quadratic a step is either stable or not, whatever the time, while in chapter 10's network a \
+                long first step saturates hidden units, which then recover slowly.
+                """
+            // end solution
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Descent
+import Foundation
+import Testing
+
+/// Chapters 10 and 11 in quick mode: the printed and tabled values come from the runs they name.
+@Suite("Chapter wiring: ch10 and ch11")
+struct Chapter10and11WiringTests {
+    /// Quick mode: 10 epochs as in full runs but one draw (seed 42); the warm-up section trains B = 256
+    /// at α = 16 for 8 epochs, warming up over 2 epochs (12 steps), on seeds 42 and 43.
+    @Test("ch10: Table 1's full-batch row replays with the library; the warm-up's first step is W× shorter")
+    func ch10() throws {
+        let run = try runChapter("ch10-batch-size-and-warm-up")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.page.contains("claims checked"))
+        // Updates = epochs × ⌈n/B⌉: 10 × 360 at B = 4, 10 at the full batch.
+        let small = try #require(row(["4"], in: run.page)), full = try #require(row(["1437"], in: run.page))
+        #expect(small[1] == "3600" && full[1] == "10", "updates \(small[1]), \(full[1])")
+        // Replay the full-batch row without the chapter's code: same split, network, weights and epochs.
+        let rate = try #require(Double(full[2])), tabled = try #require(Double(full[3]))
+        let data = try PreparedData(Datasets.digits(), validationFraction: 0.2, seed: 42)
+        let net = data.network(hidden: [32], activation: .tanh)
+        let task = SupervisedTask(data: data.training, network: net, loss: data.loss, batchSize: data.training.count,
+                                  initializer: .xavierUniform)
+        let trained = task.train(SGD(learningRate: rate), steps: 10, seed: 42)
+        let loss = Evaluator(network: net, data: data.validation!, loss: data.loss).loss(trained.parameters)
+        #expect(abs(loss - tabled) < 1e-4, "replayed \(loss), table \(tabled) at α = \(rate)")
+        // Table 2: constant α = 16 takes a first step 16‖g₀‖; the warm-up's is 16/W ‖g₀‖ on the same batch.
+        let constant = try #require(row(["constant α = 16"], in: run.page))
+        let lines = run.page.split(separator: "\n")
+        let warm = try #require(lines.first { $0.hasPrefix("| linear warm-up over 2 epochs") })
+        let warmFirst = try #require(Double(warm.split(separator: "|")[1].trimmingCharacters(in: .whitespaces)))
+        let first = try #require(Double(constant[1]))
+        #expect(abs(first / warmFirst - 12) < 0.1, "first steps \(first) and \(warmFirst)")
+        let g0 = [UInt64(42), 43].map { s in
+            SupervisedTask(data: data.training, network: net, loss: data.loss, batchSize: 256,
+                           initializer: .xavierUniform)
+                .train(SGD(learningRate: 16), steps: 1, seed: s, recording: [.gradientNorms]).gradientNorms[0]
+        }
+        #expect(abs(first / (16 * (g0[0] + g0[1]) / 2) - 1) < 2e-3, "first step \(first), ‖g₀‖ \(g0)")
+    }
+
+    @Test("ch11: Q1/Q5's ratios at initialisation (sigmoid vanishes, residual and batch norm do not); exercises")
+    func ch11() throws {
+        let run = try runChapter("ch11-faq")
+        #expect(run.status == 0, "\(run.stderr)")
+        let sigmoid = try #require(number(after: "q1: sigmoid", in: run.stdout))
+        let residual = try #require(number(after: ", residual", in: run.stdout))
+        let bn = try #require(number(after: ", batch norm", in: run.stdout))
+        #expect(sigmoid < 1e-3 && residual > 1e-2 && bn > 1e-1, "sigmoid \(sigmoid), residual \(residual), bn \(bn)")
+        #expect(run.page.contains("**Exercise 2.**") && run.page.contains("claims checked"))
+        #expect(run.page.contains("(../ch10-batch-size-and-warm-up/README.md)"))
+    }
+}
