@@ -193,8 +193,17 @@ def timing(lab, repeats=11):
                 torch_median=med(torch_times), ratio=med(torch_times) / med(descent),
                 descent_cpu=descent_cpu, torch_cpu=torch_cpu, descent_cpu_median=med(descent_cpu),
                 torch_cpu_median=med(torch_cpu), cpu_ratio=med(torch_cpu) / max(med(descent_cpu), 1e-3),
-                load_average=os.getloadavg()[0],
+                load_average=os.getloadavg()[0], lab_build=lab_build(lab),
                 torch_version=torch.__version__, torch_lr_finder_version=getattr(torch_lr_finder, "__version__", "0.2.2"))
+
+
+def lab_build(lab):
+    """How the timed `lab` was linked: the Swift runtime as shared libraries or linked in."""
+    try:
+        libraries = subprocess.run(["ldd", lab], capture_output=True, text=True).stdout
+    except OSError:
+        return "unknown"
+    return "Swift runtime as shared libraries" if "libswiftCore" in libraries else "Swift runtime linked in"
 
 
 def report(results, t):
@@ -219,7 +228,9 @@ def report(results, t):
                      f"torch-lr-finder {t['torch_lr_finder_version']} `range_test` (torch {t['torch_version']}, float64, "
                      f"1 thread) {t['torch_median']*1000:.0f} ms; ratio **{t['ratio']:.1f}×** wall clock. CPU time (user + system): "
                      f"{t['descent_cpu_median']*1000:.0f} ms vs {t['torch_cpu_median']*1000:.0f} ms, ratio "
-                     f"**{t['cpu_ratio']:.1f}×** (load average {t['load_average']:.1f} on 2 cores).")
+                     f"**{t['cpu_ratio']:.1f}×** (load average {t['load_average']:.1f} on {os.cpu_count()} cores). "
+                     f"`lab` from `swift build -c release` ({t.get('lab_build', 'unknown')}); command: "
+                     f"`python3 finder/finder_benchmark.py --timing-only --repeats {len(t['descent_seconds'])}`.")
     return "\n".join(lines) + "\n"
 
 

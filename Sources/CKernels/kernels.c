@@ -363,10 +363,48 @@ __attribute__((target("avx512f"))) static void tanh_backward_avx512(ptrdiff_t n,
 __attribute__((target("avx512f"))) static void sigmoid_backward_avx512(ptrdiff_t n, const double *a, double *d) {
     for (ptrdiff_t i = 0; i < n; i++) d[i] *= a[i] * (1 - a[i]);
 }
+// Adam with explicit vector instructions: sqrt(v) may set errno in C, so the compiler keeps
+// the plain loop scalar (two divisions and a square root per element, one at a time). Each
+// lane performs exactly the scalar operations in the same order (IEEE division and square
+// root are correctly rounded), so the result is bit for bit the portable loop's.
 __attribute__((target("avx512f")))
 static void adam_avx512(ptrdiff_t n, double *p, const double *g, double *m, double *v, double w1, double beta2,
                         double step_size, double bc2_root, double eps) {
-    for (ptrdiff_t i = 0; i < n; i++) {
+    const __m512d vw1 = _mm512_set1_pd(w1), vbeta2 = _mm512_set1_pd(beta2), vrest = _mm512_set1_pd(1 - beta2),
+                  vstep = _mm512_set1_pd(step_size), vbc = _mm512_set1_pd(bc2_root), veps = _mm512_set1_pd(eps);
+    for (ptrdiff_t i = 0; i < n; i += 8) {
+        const __mmask8 k = n - i >= 8 ? 0xFF : (__mmask8)((1u << (n - i)) - 1);
+        const __m512d gi = _mm512_maskz_loadu_pd(k, g + i);
+        __m512d mi = _mm512_maskz_loadu_pd(k, m + i), vi = _mm512_maskz_loadu_pd(k, v + i);
+        mi = _mm512_add_pd(mi, _mm512_mul_pd(vw1, _mm512_sub_pd(gi, mi)));
+        vi = _mm512_add_pd(_mm512_mul_pd(vbeta2, vi), _mm512_mul_pd(_mm512_mul_pd(vrest, gi), gi));
+        const __m512d denominator = _mm512_add_pd(_mm512_div_pd(_mm512_sqrt_pd(vi), vbc), veps);
+        const __m512d pi = _mm512_sub_pd(_mm512_maskz_loadu_pd(k, p + i),
+                                         _mm512_div_pd(_mm512_mul_pd(vstep, mi), denominator));
+        _mm512_mask_storeu_pd(m + i, k, mi);
+        _mm512_mask_storeu_pd(v + i, k, vi);
+        _mm512_mask_storeu_pd(p + i, k, pi);
+    }
+}
+
+// The same with 4 lanes; the last n mod 4 elements take the portable loop's operations.
+__attribute__((target("avx2")))
+static void adam_avx2(ptrdiff_t n, double *p, const double *g, double *m, double *v, double w1, double beta2,
+                      double step_size, double bc2_root, double eps) {
+    const __m256d vw1 = _mm256_set1_pd(w1), vbeta2 = _mm256_set1_pd(beta2), vrest = _mm256_set1_pd(1 - beta2),
+                  vstep = _mm256_set1_pd(step_size), vbc = _mm256_set1_pd(bc2_root), veps = _mm256_set1_pd(eps);
+    ptrdiff_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const __m256d gi = _mm256_loadu_pd(g + i);
+        __m256d mi = _mm256_loadu_pd(m + i), vi = _mm256_loadu_pd(v + i);
+        mi = _mm256_add_pd(mi, _mm256_mul_pd(vw1, _mm256_sub_pd(gi, mi)));
+        vi = _mm256_add_pd(_mm256_mul_pd(vbeta2, vi), _mm256_mul_pd(_mm256_mul_pd(vrest, gi), gi));
+        const __m256d denominator = _mm256_add_pd(_mm256_div_pd(_mm256_sqrt_pd(vi), vbc), veps);
+        _mm256_storeu_pd(m + i, mi);
+        _mm256_storeu_pd(v + i, vi);
+        _mm256_storeu_pd(p + i, _mm256_sub_pd(_mm256_loadu_pd(p + i), _mm256_div_pd(_mm256_mul_pd(vstep, mi), denominator)));
+    }
+    for (; i < n; i++) {
         const double gi = g[i];
         m[i] = m[i] + w1 * (gi - m[i]);
         v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
@@ -405,7 +443,11 @@ int descent_adam_update(ptrdiff_t n, double *p, const double *g, double *m, doub
                         double step_size, double bc2_root, double eps) {
     if (!(w1 < 0.5)) return 0;  // the other branch of PyTorch's lerp: let the caller do it
 #ifdef DESCENT_X86
-    if (detect() == ISA_AVX512) { adam_avx512(n, p, g, m, v, w1, beta2, step_size, bc2_root, eps); return 1; }
+    switch (detect()) {
+    case ISA_AVX512: adam_avx512(n, p, g, m, v, w1, beta2, step_size, bc2_root, eps); return 1;
+    case ISA_AVX2: adam_avx2(n, p, g, m, v, w1, beta2, step_size, bc2_root, eps); return 1;
+    default: break;
+    }
 #endif
     for (ptrdiff_t i = 0; i < n; i++) {
         const double gi = g[i];

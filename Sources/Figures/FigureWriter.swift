@@ -1,6 +1,7 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not all of Foundation: `lab` links Figures and starts faster without ICU and libxml2
+#else
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
 #endif
 
 /// Writes a figure's `.gp` and `.dat` files, and renders them through a ``FigureRenderer``.
@@ -101,53 +102,111 @@ public enum FigureCheck {
         var end = data.endIndex
         while end > data.startIndex, [0x20, 0x0A, 0x0D, 0x09].contains(data[end - 1]) { end -= 1 }
         guard data[data.startIndex..<end].suffix(6).elementsEqual("</svg>".utf8) else { return "it is cut off (it does not end with </svg>)" }
-        // swift-corelibs' XMLParser accepts some mismatched tags, so the nesting is checked here too.
-        if let problem = tagProblem(Array(data)) { return "it is not well-formed XML (\(problem))" }
-        let parser = XMLParser(data: data)
-        let root = RootElement()
-        parser.delegate = root
-        guard parser.parse() else {
-            return "it is not well-formed XML (\(parser.parserError.map { "\($0.localizedDescription)" } ?? "parse error"))"
-        }
-        guard root.name == "svg" else { return "its root element is <\(root.name ?? "none")>, not <svg>" }
+        let bytes = Array(data)
+        let (problem, root) = structure(bytes)
+        if let problem = utf8Problem(bytes) ?? problem { return "it is not well-formed XML (\(problem))" }
+        guard root == "svg" else { return "its root element is <\(root ?? "none")>, not <svg>" }
         return nil
+    }
+
+    /// Where `b` is not valid UTF-8 (XML's default encoding, and the one gnuplot writes), or nil.
+    static func utf8Problem(_ b: [UInt8]) -> String? {
+        var decoder = UTF8()
+        var bytes = b.makeIterator()
+        var offset = 0
+        while true {
+            switch decoder.decode(&bytes) {
+            case .scalarValue(let c): offset += UTF8.width(c)
+            case .emptyInput: return nil
+            case .error: return "invalid UTF-8 near byte \(offset)"
+            }
+        }
+    }
+
+    /// The name of the first element (the root) in `b`, after the prolog's declarations and
+    /// comments, or nil.
+    static func rootName(_ b: [UInt8]) -> String? { structure(b).root }
+
+    static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+
+    /// Whether `c` may appear in an XML name (ASCII letters, digits, `_ : . -`, and any byte of a
+    /// multi-byte UTF-8 character); `first` excludes digits, `.` and `-`.
+    static func isNameByte(_ c: UInt8, first: Bool) -> Bool {
+        switch c {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "_"), UInt8(ascii: ":"), 0x80...0xFF: return true
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"): return !first
+        default: return false
+        }
+    }
+
+    /// The offset just past the reference starting with `&` at `i` (`&name;`, `&#123;`, `&#x1F;`),
+    /// or nil when it is not a well-formed reference.
+    static func referenceEnd(_ b: [UInt8], at i: Int) -> Int? {
+        var j = i + 1
+        if j < b.count, b[j] == UInt8(ascii: "#") {
+            j += 1
+            let hex = j < b.count && b[j] == UInt8(ascii: "x")
+            if hex { j += 1 }
+            let digitsStart = j
+            func isDigit(_ c: UInt8) -> Bool {
+                (c >= 0x30 && c <= 0x39) || (hex && (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "f"))
+            }
+            while j < b.count, isDigit(b[j]) { j += 1 }
+            guard j > digitsStart else { return nil }
+        } else {
+            guard j < b.count, isNameByte(b[j], first: true) else { return nil }
+            while j < b.count, isNameByte(b[j], first: false) { j += 1 }
+        }
+        guard j < b.count, b[j] == UInt8(ascii: ";") else { return nil }
+        return j + 1
     }
 
     /// Checks that elements nest (every end tag closes the innermost open element), that there is
     /// exactly one root element, and that only comments, processing instructions and white space
-    /// follow it. Comments, CDATA, processing instructions, the DOCTYPE and quoted attribute
-    /// values are skipped. Returns what is wrong, or nil.
-    static func tagProblem(_ b: [UInt8]) -> String? {
-        let lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">"), slash = UInt8(ascii: "/")
+    /// follow it; that every tag is a name followed by `name="value"` attributes (a value holds no
+    /// `<`); and that every `&` in text or a value starts a reference (`&amp;`, `&#60;`). Comments,
+    /// CDATA, processing instructions and the DOCTYPE are skipped. Returns what is wrong, or nil.
+    static func tagProblem(_ b: [UInt8]) -> String? { structure(b).problem }
+
+    /// What ``tagProblem(_:)`` reports, and the root element's name (as far as the scan got).
+    static func structure(_ b: [UInt8]) -> (problem: String?, root: String?) {
+        let lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">"), slash = UInt8(ascii: "/"), amp = UInt8(ascii: "&")
         func starts(_ i: Int, _ s: String) -> Bool { b[i...].starts(with: s.utf8) }
         func find(_ s: String, from i: Int) -> Int? {
             let pattern = Array(s.utf8)
             var j = i
             while j + pattern.count <= b.count {
-                if b[j] == pattern[0] && Array(b[j..<(j + pattern.count)]) == pattern { return j }
+                if b[j] == pattern[0] && b[j..<(j + pattern.count)].elementsEqual(pattern) { return j }
                 j += 1
             }
             return nil
         }
-        var stack: [[UInt8]] = []
+        func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+        var stack: [ArraySlice<UInt8>] = []
         var roots = 0
+        var root: String?
+        func problem(_ text: String) -> (problem: String?, root: String?) { (text, root) }
         var i = 0
         while i < b.count {
             guard b[i] == lt else {
-                if stack.isEmpty && !(b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09) {
-                    return "text outside the root element"
+                if stack.isEmpty && !isSpace(b[i]) { return problem("text outside the root element") }
+                if b[i] == amp {
+                    guard let end = referenceEnd(b, at: i) else { return problem("a bare & (not a reference like &amp;)") }
+                    i = end
+                } else {
+                    i += 1
                 }
-                i += 1
                 continue
             }
             if starts(i, "<!--") {
-                guard let end = find("-->", from: i + 4) else { return "an unterminated comment" }
+                guard let end = find("-->", from: i + 4) else { return problem("an unterminated comment") }
                 i = end + 3
             } else if starts(i, "<![CDATA[") {
-                guard let end = find("]]>", from: i + 9) else { return "an unterminated CDATA section" }
+                guard let end = find("]]>", from: i + 9) else { return problem("an unterminated CDATA section") }
                 i = end + 3
             } else if starts(i, "<?") {
-                guard let end = find("?>", from: i + 2) else { return "an unterminated processing instruction" }
+                guard let end = find("?>", from: i + 2) else { return problem("an unterminated processing instruction") }
                 i = end + 2
             } else if starts(i, "<!") {
                 // DOCTYPE, possibly with an internal subset in [...].
@@ -156,47 +215,71 @@ public enum FigureCheck {
                     if b[j] == UInt8(ascii: "[") { depth += 1 } else if b[j] == UInt8(ascii: "]") { depth -= 1 }
                     j += 1
                 }
-                guard j < b.count else { return "an unterminated declaration" }
+                guard j < b.count else { return problem("an unterminated declaration") }
                 i = j + 1
             } else {
                 let closing = i + 1 < b.count && b[i + 1] == slash
                 var j = i + (closing ? 2 : 1)
                 let nameStart = j
                 while j < b.count, ![0x20, 0x0A, 0x0D, 0x09, gt, slash].contains(b[j]) { j += 1 }
-                let name = Array(b[nameStart..<j])
-                guard !name.isEmpty else { return "a tag without a name" }
-                var quote: UInt8? = nil
-                while j < b.count {
-                    if let q = quote { if b[j] == q { quote = nil } }
-                    else if b[j] == UInt8(ascii: "\"") || b[j] == UInt8(ascii: "'") { quote = b[j] }
-                    else if b[j] == gt { break }
+                let name = b[nameStart..<j]
+                guard let first = name.first, isNameByte(first, first: true), name.allSatisfy({ isNameByte($0, first: false) })
+                else { return problem(name.isEmpty ? "a tag without a name" : "<\(text(name))> is not a valid tag name") }
+                // Attributes: (space+ name space* = space* quoted-value)* space* /? >
+                var selfClosing = false
+                while true {
+                    let spaced = j < b.count && isSpace(b[j])
+                    while j < b.count, isSpace(b[j]) { j += 1 }
+                    guard j < b.count else { return problem("an unterminated tag") }
+                    if b[j] == gt { break }
+                    if b[j] == slash, !closing {
+                        guard j + 1 < b.count, b[j + 1] == gt else { return problem("a stray / in <\(text(name))>") }
+                        selfClosing = true
+                        j += 1
+                        break
+                    }
+                    guard !closing else { return problem("</\(text(name))> has attributes") }
+                    guard spaced, isNameByte(b[j], first: true) else { return problem("a malformed attribute in <\(text(name))>") }
+                    let attributeStart = j
+                    while j < b.count, isNameByte(b[j], first: false) { j += 1 }
+                    let attribute = text(b[attributeStart..<j])
+                    while j < b.count, isSpace(b[j]) { j += 1 }
+                    guard j < b.count, b[j] == UInt8(ascii: "=") else { return problem("attribute \(attribute) of <\(text(name))> has no value") }
+                    j += 1
+                    while j < b.count, isSpace(b[j]) { j += 1 }
+                    guard j < b.count, b[j] == UInt8(ascii: "\"") || b[j] == UInt8(ascii: "'") else {
+                        return problem("the value of attribute \(attribute) of <\(text(name))> is not quoted")
+                    }
+                    let quote = b[j]
+                    j += 1
+                    while j < b.count, b[j] != quote {
+                        if b[j] == lt { return problem("a < in the value of attribute \(attribute) of <\(text(name))>") }
+                        if b[j] == amp {
+                            guard let end = referenceEnd(b, at: j) else { return problem("a bare & in the value of attribute \(attribute)") }
+                            j = end
+                        } else {
+                            j += 1
+                        }
+                    }
+                    guard j < b.count else { return problem("an unterminated tag") }
                     j += 1
                 }
-                guard j < b.count else { return "an unterminated tag" }
-                let selfClosing = !closing && b[j - 1] == slash
                 if closing {
-                    guard let open = stack.popLast() else { return "</\(String(decoding: name, as: UTF8.self))> closes nothing" }
-                    guard open == name else {
-                        return "<\(String(decoding: open, as: UTF8.self))> is closed by </\(String(decoding: name, as: UTF8.self))>"
-                    }
+                    guard let open = stack.popLast() else { return problem("</\(text(name))> closes nothing") }
+                    guard open.elementsEqual(name) else { return problem("<\(text(open))> is closed by </\(text(name))>") }
                 } else {
-                    if stack.isEmpty { roots += 1 }
-                    guard roots == 1 else { return "more than one root element" }
+                    if stack.isEmpty {
+                        roots += 1
+                        if root == nil { root = text(name) }
+                    }
+                    guard roots == 1 else { return problem("more than one root element") }
                     if !selfClosing { stack.append(name) }
                 }
                 i = j + 1
             }
         }
-        guard stack.isEmpty else { return "<\(String(decoding: stack.last!, as: UTF8.self))> is never closed" }
-        return roots == 1 ? nil : "no root element"
-    }
-
-    private final class RootElement: NSObject, XMLParserDelegate {
-        var name: String?
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
-            if name == nil { name = elementName }
-        }
+        guard let open = stack.last else { return roots == 1 ? (nil, root) : problem("no root element") }
+        return problem("<\(text(open))> is never closed")
     }
 }
 

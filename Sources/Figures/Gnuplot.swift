@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not all of Foundation: `lab` links Figures and starts faster without ICU
+#else
 import Foundation
+#endif
 import Subprocess
 import SystemPackage
 #if canImport(Glibc)
@@ -229,9 +233,9 @@ public enum GnuplotError: Error, Equatable, CustomStringConvertible {
 /// A gnuplot child between spawn and exit: its process group can be killed by a timeout or
 /// by ``Gnuplot/killAll()``.
 final class RunningGnuplot: @unchecked Sendable {
-    private static let registryLock = NSLock()
+    private static let registryLock = Lock()
     nonisolated(unsafe) private static var live: [ObjectIdentifier: RunningGnuplot] = [:]
-    private let lock = NSLock()
+    private let lock = Lock()
     private var pid: pid_t = 0
     private var done = false
     private var killed = false
@@ -271,4 +275,23 @@ extension String {
         while let l = s.last, l.isWhitespace { s.removeLast() }
         return String(s)
     }
+}
+
+/// A mutual-exclusion lock (a pthread mutex; FoundationEssentials has no `NSLock`).
+final class Lock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func lock() { pthread_mutex_lock(mutex) }
+    func unlock() { pthread_mutex_unlock(mutex) }
 }

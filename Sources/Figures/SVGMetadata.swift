@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The SVG's `<title>` and `<desc>`: gnuplot writes "Gnuplot" and its version; a screen reader
 /// or a search should find the figure's title and what it shows instead.
@@ -12,15 +16,36 @@ public enum SVGMetadata {
     }
 
     static func replacingElement(_ name: String, with text: String, in svg: String) -> String {
-        guard let open = svg.range(of: "<\(name)>"), let close = svg.range(of: "</\(name)>", range: open.upperBound..<svg.endIndex)
+        let b = Array(svg.utf8)
+        guard let open = find(Array("<\(name)>".utf8), in: b, from: 0),
+              let close = find(Array("</\(name)>".utf8), in: b, from: open + name.utf8.count + 2)
         else { return svg }
-        return svg.replacingCharacters(in: open.upperBound..<close.lowerBound, with: text)
+        let start = open + name.utf8.count + 2
+        return String(decoding: b[..<start] + Array(text.utf8) + b[close...], as: UTF8.self)
+    }
+
+    /// The first offset ≥ `start` where `pattern` occurs in `bytes`, or nil.
+    static func find(_ pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        var i = start
+        while i + pattern.count <= bytes.count {
+            if bytes[i..<(i + pattern.count)].elementsEqual(pattern) { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// Text escaped for XML character data.
     public static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
+        var out = ""
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
     }
 }
 

@@ -180,6 +180,31 @@ struct PreparedDataTests {
         #expect(close(p.training.targets[0, 0], (ys[0] - m) / s, rel: 1e-14))
         #expect(p.featureNames == ["z", "label"] && p.loss == .meanSquaredError)
     }
+
+    @Test("features are standardised row by row exactly as column by column: every bit of μ, σ and x′")
+    func standardisationBits() throws {
+        // Columns: wide-ranged values, a constant column (σ = 0 → x′ = 0), a column constant but for
+        // its last row (constant or not depending on the split), tiny values, then the target.
+        var rng = SeededGenerator(seed: 3)
+        let n = 203, c = 5
+        var values: [Double] = []
+        for i in 0..<n {
+            values += [rng.gaussian() * 1e3 + 7, 0.1, i == n - 1 ? 2 : 1, rng.uniform() * 1e-6, Double(i % 3)]
+        }
+        let table = DataTable(columns: ["a", "b", "c", "d", "y"], values: values, source: "t")
+        for validation in [0.0, 0.3] {
+            let p = try PreparedData(table, validationFraction: validation, seed: 9)
+            for j in 0..<(c - 1) {
+                let column = p.trainingRows.map { values[$0 * c + j] }
+                let (m, s) = populationStatistics(column)
+                #expect(p.featureMeans[j].bitPattern == m.bitPattern && p.featureStandardDeviations[j].bitPattern == s.bitPattern,
+                        "column \(j), validation \(validation)")
+                let expected = column.map { s > 0 ? ($0 - m) / s : 0 }
+                #expect((0..<column.count).map { p.training.inputs[$0, j].bitPattern } == expected.map(\.bitPattern),
+                        "column \(j), validation \(validation)")
+            }
+        }
+    }
 }
 
 @Suite("Built-in data")

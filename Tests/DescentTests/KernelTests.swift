@@ -1,3 +1,4 @@
+import RealModule
 import Testing
 @testable import Descent
 
@@ -63,5 +64,29 @@ struct KernelTests {
         #expect(Self.same(c, ReferenceKernels.addBias(bias, to: a)))
         #expect(zip(Kernels.columnSums(a), ReferenceKernels.columnSums(a)).allSatisfy { close($0, $1, rel: 1e-13) })
         #expect(Matrix([[1, 2], [3, 4]]).transposed == Matrix([[1, 3], [2, 4]]))
+    }
+
+    /// Lengths around the vector widths (8 lanes AVX-512, 4 AVX2) and the digits network's 3,466.
+    static let adamLengths = [1, 3, 4, 7, 8, 9, 17, 3466]
+
+    @Test("the Adam kernel is bit for bit the scalar update (PyTorch's order of operations)", arguments: adamLengths)
+    func adamKernel(n: Int) {
+        var rng = SeededGenerator(seed: 11 + UInt64(n))
+        var adam = Adam(learningRate: 0.003, beta1: 0.9, beta2: 0.999, eps: 1e-8)
+        var p = (0..<n).map { _ in rng.gaussian() }
+        var (q, m, v) = (p, [Double](repeating: 0, count: n), [Double](repeating: 0, count: n))
+        for t in 1...3 {
+            let g = (0..<n).map { _ in rng.gaussian() * (t == 2 ? 1e-9 : 1) }
+            adam.step(&p, gradient: g)
+            let stepSize = 0.003 / (1 - Double.pow(0.9, Double(t)))
+            let bc2Root = (1 - Double.pow(0.999, Double(t))).squareRoot()
+            for i in 0..<n {
+                m[i] = m[i] + (1 - 0.9) * (g[i] - m[i])
+                v[i] = 0.999 * v[i] + (1 - 0.999) * g[i] * g[i]
+                q[i] -= stepSize * m[i] / (v[i].squareRoot() / bc2Root + 1e-8)
+            }
+            #expect(p.map(\.bitPattern) == q.map(\.bitPattern), "n = \(n), step \(t), \(Kernels.instructionSet)")
+            #expect(adam.firstMoment.map(\.bitPattern) == m.map(\.bitPattern) && adam.secondMoment.map(\.bitPattern) == v.map(\.bitPattern))
+        }
     }
 }

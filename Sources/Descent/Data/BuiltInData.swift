@@ -4,14 +4,20 @@ extension Datasets {
     /// 1998, CC BY 4.0) as shipped in scikit-learn; embedded, so no file is read. Source, licence
     /// and the CSV form: `Data/digits/` in the repository.
     public static func digits() -> DataTable {
-        var values: [Double] = []
-        values.reserveCapacity(1797 * 65)
-        for line in digitsEncoded.utf8.split(separator: UInt8(ascii: "\n")) {
-            for byte in line.dropLast() {
-                values.append(Double(byte <= UInt8(ascii: "9") ? byte - UInt8(ascii: "0") : byte - UInt8(ascii: "a") + 10))
+        // Every character but the line ends is one cell, base 17 (`0`…`9` = 0…9, `a`…`g` = 10…16; the
+        // label is a single decimal digit), so one pass over the bytes decodes the table.
+        let rows = 1797, columns = 65
+        var text = digitsEncoded
+        let values = text.withUTF8 { bytes in
+            [Double](unsafeUninitializedCapacity: rows * columns) { cells, count in
+                for byte in bytes where byte != UInt8(ascii: "\n") {
+                    precondition(count < cells.count, "the embedded digits have more cells than 1,797 × 65")
+                    cells[count] = Double(byte <= UInt8(ascii: "9") ? byte &- UInt8(ascii: "0") : byte &- UInt8(ascii: "a") &+ 10)
+                    count += 1
+                }
             }
-            values.append(Double(line.last! - UInt8(ascii: "0")))
         }
+        precondition(values.count == rows * columns, "the embedded digits have \(values.count) cells, not 1,797 × 65")
         return DataTable(columns: digitsColumns, values: values, source: "digits")
     }
 }

@@ -163,12 +163,7 @@ public struct PreparedData: Sendable {
 
         // Training-split statistics.
         let d = featureColumns.count
-        var means = [Double](repeating: 0, count: d), stds = [Double](repeating: 0, count: d)
-        for (k, j) in featureColumns.enumerated() {
-            let (m, s) = populationStatistics(trainRows.map { table.values[$0 * c + j] })
-            means[k] = m
-            stds[k] = s
-        }
+        let (means, stds) = featureStatistics(table, rows: trainRows, columns: featureColumns)
         var yMean = 0.0, yStd = 1.0
         if kind == .regression {
             (yMean, yStd) = populationStatistics(trainRows.map { y[$0] })
@@ -179,11 +174,17 @@ public struct PreparedData: Sendable {
         }
 
         func dataset(_ rows: [Int]) -> Dataset {
-            var x = [Double](repeating: 0, count: rows.count * d)
-            for (r, i) in rows.enumerated() {
-                for (k, j) in featureColumns.enumerated() where stds[k] > 0 {
-                    x[r * d + k] = (table.values[i * c + j] - means[k]) / stds[k]
+            // Row by row, as the table is stored; a constant column stays 0.
+            let x = [Double](unsafeUninitializedCapacity: rows.count * d) { x, count in
+                table.values.withUnsafeBufferPointer { values in
+                    for (r, i) in rows.enumerated() {
+                        let row = values.baseAddress! + i * c, out = x.baseAddress! + r * d
+                        for k in 0..<d {
+                            out[k] = stds[k] > 0 ? (row[featureColumns[k]] - means[k]) / stds[k] : 0
+                        }
+                    }
                 }
+                count = rows.count * d
             }
             let targets: Matrix
             if kind == .regression {
@@ -241,6 +242,42 @@ public struct PreparedData: Sendable {
     public func network(hidden: [Int], activation: Activation, residual: Bool = false, batchNorm: Bool = false) -> MLP {
         MLP(inputs: inputCount, hidden: hidden, outputs: outputCount, activation: activation,
             residual: residual, batchNorm: batchNorm)
+    }
+}
+
+/// ``populationStatistics(_:)`` of each of `columns` over `rows` of `table`, computed row by row (the
+/// table is row-major) with the same operations in the same order as column by column, so the
+/// results are bit for bit ``populationStatistics(_:)``'s.
+func featureStatistics(_ table: DataTable, rows: [Int], columns: [Int])
+    -> (means: [Double], standardDeviations: [Double])
+{
+    let d = columns.count, c = table.columns.count
+    guard let firstRow = rows.first else {
+        return ([Double](repeating: 0, count: d), [Double](repeating: 0, count: d))
+    }
+    return table.values.withUnsafeBufferPointer { values in
+        func cell(_ i: Int, _ k: Int) -> Double { values[i * c + columns[k]] }
+        let first = (0..<d).map { cell(firstRow, $0) }
+        var constant = [Bool](repeating: true, count: d)
+        var sums = [Double](repeating: 0, count: d)
+        for i in rows {
+            for k in 0..<d {
+                let v = cell(i, k)
+                sums[k] += v
+                if v != first[k] { constant[k] = false }
+            }
+        }
+        let n = Double(rows.count)
+        let means = (0..<d).map { constant[$0] ? first[$0] : sums[$0] / n }
+        var squares = [Double](repeating: 0, count: d)
+        for i in rows {
+            for k in 0..<d {
+                let deviation = cell(i, k) - means[k]
+                squares[k] += deviation * deviation
+            }
+        }
+        let stds = (0..<d).map { constant[$0] ? 0 : (squares[$0] / n).squareRoot() }
+        return (means, stds)
     }
 }
 
