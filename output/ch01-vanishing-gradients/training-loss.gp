@@ -32,13 +32,17 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [0.0:1.2]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
-    set bmargin 7
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 4
+    set bmargin 10
     set xtics 500.0
-    plot DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "standard", \
-         DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "N(0, 1)", \
-         DATA index 2 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "Xavier", \
-         DATA index 3 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 4 title "He"
+    plot DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
+         DATA index 1 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
+         DATA index 2 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "", \
+         DATA index 3 using 1:2 with points lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
+         DATA index 4 using 1:2 with lines lc rgb "#009E73" lw 2 dt 4 title "", \
+         DATA index 5 using 1:2 with points lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
+         DATA index 6 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 3 title "", \
+         DATA index 7 using 1:2 with points lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
     unset label
     unset arrow
     unset logscale
@@ -52,13 +56,17 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [0.0:1.2]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
-    set bmargin 7
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 4
+    set bmargin 10
     set xtics 500.0
-    plot DATA index 4 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "standard", \
-         DATA index 5 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "N(0, 1)", \
-         DATA index 6 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "Xavier", \
-         DATA index 7 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 4 title "He"
+    plot DATA index 8 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
+         DATA index 9 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
+         DATA index 10 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "", \
+         DATA index 11 using 1:2 with points lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
+         DATA index 12 using 1:2 with lines lc rgb "#009E73" lw 2 dt 4 title "", \
+         DATA index 13 using 1:2 with points lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
+         DATA index 14 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 3 title "", \
+         DATA index 15 using 1:2 with points lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
     unset label
     unset arrow
     unset logscale
@@ -72,13 +80,16 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [0.0:1.2]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 4
-    set bmargin 9
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 7
+    set bmargin 13
     set xtics 500.0
-    plot DATA index 8 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "standard", \
-         DATA index 9 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "N(0, 1) (diverged at 1)", \
-         DATA index 10 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "Xavier", \
-         DATA index 11 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 4 title "He"
+    plot DATA index 16 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
+         DATA index 17 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
+         DATA index 18 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "N(0, 1) (diverged at 1)", \
+         DATA index 19 using 1:2 with lines lc rgb "#009E73" lw 2 dt 4 title "", \
+         DATA index 20 using 1:2 with points lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
+         DATA index 21 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 3 title "", \
+         DATA index 22 using 1:2 with points lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
     unset multiplot
     unset output
 }

@@ -30,7 +30,7 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [*:*]
-    set yrange [*:*]
+    set yrange [0.00017223931011579852:0.025277153117913308]
     set key default
     set key opaque samplen 2.5 spacing 1.15 outside right top
     set bmargin
@@ -41,7 +41,7 @@ do for [fmt in "svg png"] {
          DATA index 3 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 1 title "step", \
          DATA index 4 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "cosine", \
          DATA index 5 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 2 title "SGDR (warm restarts)", \
-         DATA index 6 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 4 pt 6 ps 0.8 title "warm-up + cosine", \
+         DATA index 6 using 1:2 with lines lc rgb "#882255" lw 2 dt 4 title "warm-up + cosine", \
          DATA index 7 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "article's restart rule", \
          DATA index 8 using 1:2 with lines lc rgb "#999999" lw 2 dt 5 title "reduce on plateau"
     unset output

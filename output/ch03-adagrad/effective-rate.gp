@@ -30,7 +30,7 @@ do for [fmt in "svg png"] {
     set format x "%.0e"
     set logscale y
     set format y "%.0e"
-    set xrange [*:*]
+    set xrange [1.0:20000.0]
     set yrange [*:*]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right

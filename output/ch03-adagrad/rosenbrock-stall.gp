@@ -25,18 +25,19 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "Rosenbrock from (−1.5, 2): AdaGrad and Adam at their best rates"
     set xlabel "step"
-    set ylabel "f(θ)"
+    set ylabel "f(θ), floored at 1e-12"
     set logscale x
     set format x "%.0e"
     set logscale y
     set format y "%.0e"
-    set xrange [*:*]
-    set yrange [*:*]
+    set xrange [1.0:10000.0]
+    set yrange [1e-13:7584.999999985472]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 bottom left
+    set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
     set xtics autofreq
     plot DATA index 0 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "AdaGrad, α = 1", \
-         DATA index 1 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "Adam, α = 0.003"
+         DATA index 1 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "Adam, α = 0.003", \
+         DATA index 2 using 1:2 with lines lc rgb "#999999" lw 2 dt 3 title "floor 1e-12"
     unset output
 }

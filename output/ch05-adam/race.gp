@@ -7,7 +7,7 @@ set termoption noenhanced
 set contour base
 unset surface
 set view map
-set cntrparam levels discrete 0.001,0.01,0.1,0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
+set cntrparam levels discrete 0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
 set table $CONTOUR0
 splot DATA index 3 using 1:2:3 with lines notitle
 unset table
@@ -16,7 +16,7 @@ set surface
 set contour base
 unset surface
 set view map
-set cntrparam levels discrete 0.001,0.01,0.1,0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
+set cntrparam levels discrete 0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
 set table $CONTOUR1
 splot DATA index 7 using 1:2:3 with lines notitle
 unset table
@@ -25,7 +25,7 @@ set surface
 set contour base
 unset surface
 set view map
-set cntrparam levels discrete 0.001,0.01,0.1,0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
+set cntrparam levels discrete 0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
 set table $CONTOUR2
 splot DATA index 11 using 1:2:3 with lines notitle
 unset table
@@ -34,7 +34,7 @@ set surface
 set contour base
 unset surface
 set view map
-set cntrparam levels discrete 0.001,0.01,0.1,0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
+set cntrparam levels discrete 0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
 set table $CONTOUR3
 splot DATA index 15 using 1:2:3 with lines notitle
 unset table
@@ -43,7 +43,7 @@ set surface
 set contour base
 unset surface
 set view map
-set cntrparam levels discrete 0.001,0.01,0.1,0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
+set cntrparam levels discrete 0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
 set table $CONTOUR4
 splot DATA index 19 using 1:2:3 with lines notitle
 unset table
@@ -52,7 +52,7 @@ set surface
 set contour base
 unset surface
 set view map
-set cntrparam levels discrete 0.001,0.01,0.1,0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
+set cntrparam levels discrete 0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
 set table $CONTOUR5
 splot DATA index 23 using 1:2:3 with lines notitle
 unset table
@@ -61,7 +61,7 @@ set surface
 set contour base
 unset surface
 set view map
-set cntrparam levels discrete 0.001,0.01,0.1,0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
+set cntrparam levels discrete 0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
 set table $CONTOUR6
 splot DATA index 27 using 1:2:3 with lines notitle
 unset table
@@ -136,7 +136,7 @@ do for [fmt in "svg png"] {
     set bmargin
     set xtics 1.0
     plot $CONTOUR2 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
-         DATA index 8 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 2 title "path", \
+         DATA index 8 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "path", \
          DATA index 9 using 1:2 with points lc rgb "#999999" lw 2 dt 3 pt 6 ps 0.8 title "start", \
          DATA index 10 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 5 ps 0.8 title "end"
     unset label

@@ -28,10 +28,9 @@ do for [fmt in "svg png"] {
     set ylabel "step / α"
     set logscale x
     set format x "%.0e"
-    set logscale y
-    set format y "%.0e"
+    set format y "% h"
     set xrange [*:*]
-    set yrange [0.5:50.0]
+    set yrange [0.0:24.0]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin

@@ -11,10 +11,10 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 900,440 dynamic noenhanced font "Sans,12" background rgb "white"
+        set terminal svg size 900,540 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 1800,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        set terminal pngcairo size 1800,1080 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
         TITLEFONT = ",28"
     }
     set output "loss.".fmt
@@ -34,7 +34,7 @@ do for [fmt in "svg png"] {
     set yrange [*:*]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
-    set bmargin 8
+    set bmargin 9
     set xtics 500.0
     plot DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "Adam (PyTorch)", \
          DATA index 1 using 1:2 with points lc rgb "#0072B2" lw 2 dt 4 pt 6 ps 0.8 title "Adam (Keras), every 50th step", \

@@ -9,7 +9,7 @@ unset surface
 set view map
 set cntrparam levels discrete 0.21543848292495607,0.321899445662623,0.48096909944356503,0.7186445262226641,1.0737695117363681,1.6043828656079118,2.397203823839091,3.581804752602701,5.351787427579396,7.996423771894485,11.947932163785588,17.85211577857656
 set table $CONTOUR0
-splot DATA index 3 using 1:2:3 with lines notitle
+splot DATA index 4 using 1:2:3 with lines notitle
 unset table
 unset contour
 set surface
@@ -46,6 +46,7 @@ do for [fmt in "svg png"] {
     plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
          DATA index 0 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 13 ps 0.8 title "Adam", \
          DATA index 1 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "gradient descent", \
-         DATA index 2 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 6 ps 0.8 title "least squares"
+         DATA index 2 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "least squares (ring centre)", \
+         DATA index 3 using 1:2 with points lc rgb "#D55E00" lw 2 dt 1 pt 2 ps 0.8 title ""
     unset output
 }

@@ -37,7 +37,7 @@ do for [fmt in "svg png"] {
     set bmargin
     set xtics 100.0
     plot DATA index 0 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "constant", \
-         DATA index 1 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 1 pt 13 ps 0.8 title "cosine", \
+         DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "cosine", \
          DATA index 2 using 1:2 with linespoints lc rgb "#CC79A7" lw 2 dt 2 pt 10 ps 0.8 title "one-cycle"
     unset label
     unset arrow

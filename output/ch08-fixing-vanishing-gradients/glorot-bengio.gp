@@ -33,7 +33,7 @@ do for [fmt in "svg png"] {
     set yrange [*:*]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
-    set bmargin 8
+    set bmargin 9
     set xtics 0.5
     plot DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "layer 1", \
          DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "layer 3", \
@@ -54,7 +54,7 @@ do for [fmt in "svg png"] {
     set yrange [*:*]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
-    set bmargin 8
+    set bmargin 9
     set xtics 0.5
     plot DATA index 5 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "layer 1", \
          DATA index 6 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "layer 3", \

@@ -37,10 +37,10 @@ do for [fmt in "svg png"] {
     set bmargin
     set xtics autofreq
     plot DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "sigmoid, PyTorch default init", \
-         DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "sigmoid, Xavier init", \
-         DATA index 2 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "sigmoid + residual", \
-         DATA index 3 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 1 title "sigmoid + batch norm", \
-         DATA index 4 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 1 title "sigmoid + Adam", \
+         DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "sigmoid, Xavier init", \
+         DATA index 2 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "sigmoid + residual", \
+         DATA index 3 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 4 title "sigmoid + batch norm", \
+         DATA index 4 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 5 title "sigmoid + Adam", \
          DATA index 5 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "sigmoid, all fixes"
     unset output
 }

@@ -42,7 +42,7 @@ do for [fmt in "svg png"] {
     set yrange [-5.0:5.0]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
-    set bmargin 8
+    set bmargin 9
     set xtics 2.0
     plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
          DATA index 0 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "gradient descent, α = 0.476", \

@@ -7,9 +7,27 @@ set termoption noenhanced
 set contour base
 unset surface
 set view map
-set cntrparam levels discrete 0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
+set cntrparam levels discrete 2.0,5.0,10.0,30.0,100.0,300.0,1000.0
 set table $CONTOUR0
+splot DATA index 1 using 1:2:3 with lines notitle
+unset table
+unset contour
+set surface
+set contour base
+unset surface
+set view map
+set cntrparam levels discrete 2.0,5.0,10.0,30.0,100.0,300.0,1000.0
+set table $CONTOUR1
 splot DATA index 3 using 1:2:3 with lines notitle
+unset table
+unset contour
+set surface
+set contour base
+unset surface
+set view map
+set cntrparam levels discrete 2.0,5.0,10.0,30.0,100.0,300.0,1000.0
+set table $CONTOUR2
+splot DATA index 5 using 1:2:3 with lines notitle
 unset table
 unset contour
 set surface
@@ -20,34 +38,65 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 900,440 dynamic noenhanced font "Sans,12" background rgb "white"
+        set terminal svg size 900,820 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 1800,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        set terminal pngcairo size 1800,1640 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
         TITLEFONT = ",28"
     }
     set output "rosenbrock.".fmt
-    set multiplot layout 1,2 title "Rosenbrock: gradient descent and momentum at their best rates" font TITLEFONT
+    set multiplot layout 2,2 title "Rosenbrock: gradient descent and momentum at their best rates" font TITLEFONT
     unset label
     unset arrow
     unset logscale
     unset colorbox
     set autoscale
-    set title "paths"
+    set title "gradient descent, α = 0.0015"
     set xlabel "x"
     set ylabel "y"
     set format x "% h"
     set format y "% h"
     set xrange [-2.0:2.0]
     set yrange [-1.0:3.0]
-    set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
-    set bmargin 8
+    unset key
+    set bmargin
     set xtics 1.0
     plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
-         DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "gradient descent, α = 0.0015", \
-         DATA index 1 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "heavy ball, α = 0.002", \
-         DATA index 2 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 2 title "Nesterov, α = 0.001"
+         DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "gradient descent"
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "heavy ball, α = 0.002"
+    set xlabel "x"
+    set ylabel "y"
+    set format x "% h"
+    set format y "% h"
+    set xrange [-2.0:2.0]
+    set yrange [-1.0:3.0]
+    unset key
+    set bmargin
+    set xtics 1.0
+    plot $CONTOUR1 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
+         DATA index 2 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "heavy ball"
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "Nesterov, α = 0.001"
+    set xlabel "x"
+    set ylabel "y"
+    set format x "% h"
+    set format y "% h"
+    set xrange [-2.0:2.0]
+    set yrange [-1.0:3.0]
+    unset key
+    set bmargin
+    set xtics 1.0
+    plot $CONTOUR2 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
+         DATA index 4 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "Nesterov"
     unset label
     unset arrow
     unset logscale
@@ -66,9 +115,9 @@ do for [fmt in "svg png"] {
     set key opaque samplen 2.5 spacing 1.15 bottom left
     set bmargin
     set xtics autofreq
-    plot DATA index 4 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "gradient descent", \
-         DATA index 5 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "heavy ball", \
-         DATA index 6 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 2 title "Nesterov"
+    plot DATA index 6 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "gradient descent", \
+         DATA index 7 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "heavy ball", \
+         DATA index 8 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 2 title "Nesterov"
     unset multiplot
     unset output
 }

@@ -1,0 +1,43 @@
+# Best SGD rate against batch size, digits, 10 epochs
+# Redraw with: gnuplot best-rate.gp  (reads best-rate.dat, writes best-rate.svg and best-rate.png)
+reset
+DATA = "best-rate.dat"
+set encoding utf8
+set termoption noenhanced
+set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
+set style fill solid 1.0 noborder
+set grid lc rgb "#e0e0e0" lw 1
+set border lc rgb "#404040"
+set tics nomirror
+do for [fmt in "svg png"] {
+    if (fmt eq "svg") {
+        set terminal svg size 900,560 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
+    } else {
+        set terminal pngcairo size 1800,1120 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
+    }
+    set output "best-rate.".fmt
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "Best SGD rate against batch size, digits, 10 epochs"
+    set xlabel "batch size B"
+    set ylabel "best learning rate α"
+    set logscale x
+    set format x "%.0e"
+    set logscale y
+    set format y "%.0e"
+    set xrange [*:*]
+    set yrange [*:*]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 bottom right
+    set bmargin
+    set xtics autofreq
+    plot DATA index 0 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "measured best rate (√2 grid)", \
+         DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 3 title "linear rule α = r·B, r = 3.1e-02", \
+         DATA index 2 using 1:2 with lines lc rgb "#999999" lw 2 dt 2 title "plateau α = 4.76 (B = 512 and 1437)"
+    unset output
+}

@@ -1,0 +1,45 @@
+# Validation loss after 10 epochs against α ÷ B
+# Redraw with: gnuplot loss-vs-rate.gp  (reads loss-vs-rate.dat, writes loss-vs-rate.svg and loss-vs-rate.png)
+reset
+DATA = "loss-vs-rate.dat"
+set encoding utf8
+set termoption noenhanced
+set palette defined (0 "#440154", 1 "#3B528B", 2 "#21908C", 3 "#5DC863", 4 "#FDE725")
+set style fill solid 1.0 noborder
+set grid lc rgb "#e0e0e0" lw 1
+set border lc rgb "#404040"
+set tics nomirror
+do for [fmt in "svg png"] {
+    if (fmt eq "svg") {
+        set terminal svg size 900,560 dynamic noenhanced font "Sans,12" background rgb "white"
+        TITLEFONT = ",14"
+    } else {
+        set terminal pngcairo size 1800,1120 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        TITLEFONT = ",28"
+    }
+    set output "loss-vs-rate.".fmt
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "Validation loss after 10 epochs against α ÷ B"
+    set xlabel "learning rate per example α ÷ B"
+    set ylabel "validation loss"
+    set logscale x
+    set format x "%.0e"
+    set logscale y
+    set format y "%.0e"
+    set xrange [*:*]
+    set yrange [*:*]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 outside right top
+    set bmargin
+    set xtics autofreq
+    plot DATA index 0 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 6 ps 0.8 title "B = 4", \
+         DATA index 1 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "B = 16", \
+         DATA index 2 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 3 pt 9 ps 0.8 title "B = 64", \
+         DATA index 3 using 1:2 with linespoints lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "B = 256", \
+         DATA index 4 using 1:2 with linespoints lc rgb "#E69F00" lw 2 dt 1 pt 13 ps 0.8 title "B = 1437"
+    unset output
+}
