@@ -36,6 +36,8 @@ struct BatchLab {
         var run: TrainingResult
         /// Fraction of hidden units with |tanh| > 0.99 on the validation images after the first epoch.
         var saturatedAfterFirstEpoch: Double = .nan
+        /// The same fraction after each step asked for (step count → fraction).
+        var saturation: [Int: Double] = [:]
     }
 
     /// Trains at batch size `b` for `epochs` epochs with SGD (momentum `momentum`) at base rate `rate`
@@ -54,16 +56,21 @@ struct BatchLab {
     }
 
     /// As ``train(batchSize:rate:momentum:schedule:epochs:seed:recording:)``, recording the gradient norm
-    /// and rate of every step and the hidden layer's saturation after the first epoch.
-    func trainRecorded(batchSize b: Int, rate: Double, schedule: Schedule, epochs: Int, seed: UInt64) -> Outcome {
+    /// and rate of every step and the hidden layer's saturation after the first epoch and after each step count
+    /// in `saturationSteps`.
+    func trainRecorded(batchSize b: Int, rate: Double, schedule: Schedule, epochs: Int, seed: UInt64,
+                       saturationSteps: [Int] = []) -> Outcome {
         let t = task(batchSize: b)
         var saturated = Double.nan
+        var at: [Int: Double] = [:]
         let run = t.train(SGD(learningRate: rate), schedule: schedule, steps: epochs * t.stepsPerEpoch, seed: seed,
                           recording: [.gradientNorms, .learningRates]) { step, theta in
             if step == t.stepsPerEpoch { saturated = saturation(theta) }
+            if saturationSteps.contains(step) { at[step] = saturation(theta) }
         }
         var o = outcome(run)
         o.saturatedAfterFirstEpoch = saturated
+        o.saturation = at
         return o
     }
 
@@ -107,4 +114,60 @@ struct RateSearch {
 
     /// The grid index of the best rate.
     var bestIndex: Int { Int((2 * Double.log2(best.rate)).rounded()) }
+}
+
+/// McCandlish et al. (2018)'s best rate against the batch size,
+///
+///     α_opt(B) = α_max / (1 + B_noise / B),
+///
+/// fitted to measured best rates by least squares in log space: minimise
+/// S(B_noise, α_max) = Σᵢ (log αᵢ − log α_max + log(1 + B_noise/Bᵢ))².
+/// For a fixed B_noise the minimising log α_max is the mean of log αᵢ + log(1 + B_noise/Bᵢ) (∂S/∂log α_max = 0);
+/// B_noise is then found on a log grid of 400 points over [min B/100, max B·100] and refined by golden-section
+/// search between the grid neighbours of the best point.
+struct NoiseScaleFit {
+    /// B_noise: the batch size at which the best rate is half its large-batch limit.
+    let noiseScale: Double
+    /// α_max: the best rate as B → ∞.
+    let maxRate: Double
+    /// Root-mean-square residual in natural log (0.35 ≈ one √2 grid step).
+    let rmsLogResidual: Double
+
+    /// The fitted best rate at batch size `b`.
+    func rate(_ b: Double) -> Double { maxRate / (1 + noiseScale / b) }
+
+    /// The sum of squared log residuals of (`noiseScale`, `maxRate`) on the points.
+    static func residual(noiseScale bn: Double, maxRate am: Double, batchSizes: [Double], rates: [Double]) -> Double {
+        zip(batchSizes, rates).map { b, a in
+            let r = Double.log(a) - Double.log(am) + Double.log(1 + bn / b)
+            return r * r
+        }.reduce(0, +)
+    }
+
+    init(batchSizes: [Double], rates: [Double]) {
+        precondition(batchSizes.count == rates.count && batchSizes.count >= 2)
+        func bestLogMax(_ bn: Double) -> Double {
+            zip(batchSizes, rates).map { b, a in Double.log(a) + Double.log(1 + bn / b) }.reduce(0, +)
+                / Double(batchSizes.count)
+        }
+        func s(_ logBn: Double) -> Double {
+            let bn = Double.exp(logBn)
+            return Self.residual(noiseScale: bn, maxRate: Double.exp(bestLogMax(bn)), batchSizes: batchSizes,
+                                 rates: rates)
+        }
+        let lo = Double.log(batchSizes.min()! / 100), hi = Double.log(batchSizes.max()! * 100), n = 400
+        let grid = (0...n).map { lo + (hi - lo) * Double($0) / Double(n) }
+        let k = grid.indices.min { s(grid[$0]) < s(grid[$1]) }!
+        var a = grid[max(0, k - 1)], b = grid[min(n, k + 1)]
+        let phi = (Double.sqrt(5) - 1) / 2
+        for _ in 0..<100 {
+            let c = b - phi * (b - a), d = a + phi * (b - a)
+            if s(c) < s(d) { b = d } else { a = c }
+        }
+        let bn = Double.exp((a + b) / 2)
+        noiseScale = bn
+        maxRate = Double.exp(bestLogMax(bn))
+        rmsLogResidual = (Self.residual(noiseScale: bn, maxRate: maxRate, batchSizes: batchSizes, rates: rates)
+                          / Double(batchSizes.count)).squareRoot()
+    }
 }

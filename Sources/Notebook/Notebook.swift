@@ -150,8 +150,10 @@ public final class Notebook {
     }
 
     /// The article's formula next to the corrected one, with the citation.
-    public func formula(article: String, corrected: String, citation: String) {
-        page.append("| the article writes | the paper / PyTorch |\n|:---|:---|\n| \(article.replacingPipes) | \(corrected.replacingPipes) |\n\n<sub>\(citation)</sub>\n")
+    /// `correctedHeader` names the right column (a citation has no PyTorch side: pass "the paper").
+    public func formula(article: String, corrected: String, citation: String,
+                        correctedHeader: String = "the paper / PyTorch") {
+        page.append("| the article writes | \(correctedHeader) |\n|:---|:---|\n| \(article.replacingPipes) | \(corrected.replacingPipes) |\n\n<sub>\(citation)</sub>\n")
         say("  article:   \(article)\n  corrected: \(corrected)\n  (\(citation))\n")
     }
 

@@ -37,6 +37,24 @@ struct Chapter10and11WiringTests {
                 .train(SGD(learningRate: 16), steps: 1, seed: s, recording: [.gradientNorms]).gradientNorms[0]
         }
         #expect(abs(first / (16 * (g0[0] + g0[1]) / 2) - 1) < 2e-3, "first step \(first), ‖g₀‖ \(g0)")
+        // Figure 1's fit of α_max/(1 + B_noise/B): the printed pair minimises the log-space squared residual
+        // Σ (ln αᵢ − ln α_max + ln(1 + B_noise/Bᵢ))² over Table 1's best rates (grid values 2^(k/2), recovered
+        // exactly from the rounded column), and the page quotes it.
+        let sizes = [4, 8, 16, 32, 64, 128, 256, 512, 1437]
+        let rates = try sizes.map { b -> Double in
+            let cells = try #require(row([String(b)], in: run.page))
+            let a = try #require(Double(cells[2]))
+            return pow(2, (2 * log2(a)).rounded() / 2)
+        }
+        let bn = try #require(number(after: "fit: B_noise", in: run.stdout))
+        let am = try #require(number(after: "alpha_max", in: run.stdout))
+        func residual(_ bn: Double, _ am: Double) -> Double {
+            zip(sizes, rates).map { b, a in pow(log(a) - log(am) + log(1 + bn / Double(b)), 2) }.reduce(0, +)
+        }
+        for (f, g) in [(1.02, 1.0), (1 / 1.02, 1.0), (1.0, 1.02), (1.0, 1 / 1.02)] {
+            #expect(residual(bn, am) < residual(bn * f, am * g), "fit (\(bn), \(am)) not a minimum: ×\(f), ×\(g)")
+        }
+        #expect(run.page.contains("B_noise ≈ \(Int(bn.rounded()))**"), "B_noise \(bn) not on the page")
     }
 
     @Test("ch11: Q1/Q5's ratios at initialisation (sigmoid vanishes, residual and batch norm do not); exercises")
