@@ -131,7 +131,7 @@ struct Chapter10 {
             let losses = shown.flatMap { $0.tried.map(\.loss) }.filter(\.isFinite)
             let lo = losses.min()!, hi = min(losses.max()!, 3 * lo)
             return Plot(title: title, xLabel: "learning rate per example α ÷ B", yLabel: "validation loss",
-                        xScale: .log, yRange: (lo - 0.05 * (hi - lo))...(hi + 0.05 * (hi - lo)), key: .below,
+                        xScale: .log, yRange: (lo - 0.1 * (hi - lo))...(hi + 0.1 * (hi - lo)), key: .below,
                         series: shown.enumerated().map { k, s in
                 Series(title: "B = \(s.batchSize)", style: .linesPoints,
                        x: s.tried.map { $0.rate / Double(s.batchSize) * shift[k] }, y: s.tried.map(\.loss), pen: pens[k])
