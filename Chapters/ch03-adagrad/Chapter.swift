@@ -187,8 +187,8 @@ struct Chapter3 {
             let from = ((0...k).last { !adaAhead($0) } ?? -1) + 1
             let (fromLoss, adaEnd, adamAtK) = (rPts.0[k].loss, rPts.0[common - 1].loss, rPts.1[k].loss)
             return sizedClaim("AdaGrad's loss is below Adam's at every step from step \(from) to step \(k), "
-                + "where AdaGrad is at \(Fmt.sci(fromLoss, 2)) and Adam at \(Fmt.sci(adamAtK, 2)), where the curves "
-                + "cross. From there to step \(common - 1) "
+                + "where the curves cross (AdaGrad at \(Fmt.sci(fromLoss, 2)), Adam at \(Fmt.sci(adamAtK, 2))). "
+                + "From there to step \(common - 1) "
                 + "AdaGrad is slowing, not stalled: its loss still falls by a factor \(Fmt.sig(fromLoss / adaEnd, 3)), "
                 + "its steps divided by a G that still holds that first gradient, while Adam's falls by a factor "
                 + "\(Fmt.sci(adamAtK / max(rPts.1[common - 1].loss, .leastNonzeroMagnitude), 1)).",
