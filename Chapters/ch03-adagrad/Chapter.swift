@@ -202,8 +202,8 @@ struct Chapter3 {
             \(adamAhead)
             """)
 
-        // 3. Where AdaGrad shines: rare features.
-        nb.section("Where AdaGrad shines: rare features")
+        // 3. Rare features: the case AdaGrad was built for.
+        nb.section("Rare features, the case AdaGrad was built for")
         let task = SparseTask(seed: nb.seed)
         let sparseSteps = nb.quick ? 400 : 3000, every = max(1, sparseSteps / 100)
         let sgdRate = 0.05, adaRate = 0.5
