@@ -24,6 +24,27 @@ func uncorrectedStepClosedForm(t: Int, beta1: Double = 0.9, beta2: Double) -> Do
     (1 - Double.pow(beta1, Double(t))) / (1 - Double.pow(beta2, Double(t))).squareRoot()
 }
 
+// MARK: Bias correction in training
+
+/// The sentence naming every β₂ at which the corrected Adam trains more rates below 0.2 than the
+/// uncorrected one (`counts[i] = [with, without]`), and the ones where it does not; `holds` checks
+/// the sentence against the counts it was built from.
+func widerRangeSentence(counts: [[Int]], betas: [String]) -> (sentence: String, holds: Bool) {
+    let wider = counts.indices.filter { counts[$0][0] > counts[$0][1] }
+    let others = counts.indices.filter { !wider.contains($0) }
+    func list(_ idx: [Int]) -> String {
+        idx.map { "β₂ = \(betas[$0]) (\(counts[$0][0]) rates with, \(counts[$0][1]) without)" }
+            .joined(separator: idx.count == 2 ? " and " : ", ")
+    }
+    guard !wider.isEmpty else {
+        return ("On this grid and budget the correction never trains more rates below 0.2.",
+                counts.allSatisfy { $0[0] <= $0[1] })
+    }
+    return ("On this grid and budget the correction widens the range of rates that train below 0.2 at "
+                + list(wider) + (others.isEmpty ? "." : "; not at " + list(others) + "."),
+            wider.allSatisfy { counts[$0][0] > counts[$0][1] } && others.allSatisfy { counts[$0][0] <= counts[$0][1] })
+}
+
 // MARK: What Adam is not: a gradient spike
 
 /// Bias-corrected ``Adam`` (defaults, α = `alpha`) driven by a noisy 1-D gradient stream
