@@ -187,8 +187,8 @@ struct Chapter11 {
             of them \(Fmt.sci(constantNoisy.min()!, 1))). A constant rate leaves a noise floor that a decaying rate \
             lowers. Two more decay the rate in their own way: AdaGrad, whose per-coordinate rate decays as squared \
             gradients accumulate (\(Fmt.sci(score("AdaGrad", 2), 1))), and warm restarts, whose rate decays and \
-            jumps back up (\(Fmt.sci(score("warm restarts (SGDR)", 2), 1))). (Each entry is the best of 17 runs on this one noise \
-            seed, so the ranking may change with the seed.)
+            jumps back up (\(Fmt.sci(score("warm restarts (SGDR)", 2), 1))). (Each entry is the best of 17 runs on \
+            this one noise seed, so the ranking may change with the seed.)
             """, holds: decayedNoisy.min()! < constantNoisy.min()!,
             evidence: "decayed \(decayedNoisy), constant \(constantNoisy)"))
         let rosen = Strategy.all.map { score($0.name, 1) }
@@ -356,8 +356,8 @@ struct Chapter11 {
                 \(Fmt.sig(c.rate, 2)); warm-up + cosine \(Fmt.sci(w.score, 2)) at α = \(Fmt.sig(w.rate, 2)). The \
                 final loss is set by where the rate ends (near 0 for both), not by how it starts: the first 300 \
                 steps are long forgotten after 3000. Warm-up matters when the first steps can do lasting damage — \
-                on the quadratic a step is either stable or not, whatever the time, while in chapter 10's network a \
-                long first step saturates hidden units, which then recover slowly.
+                on the quadratic a step is either stable or not, whatever the time, while in chapter 10's network the \
+                long steps of the first epoch at α = 16 leave most hidden units saturated, and they recover slowly.
                 """
         }
     }
