@@ -1,4 +1,5 @@
 import Descent
+import Notebook
 import RealModule
 
 /// A learning-rate strategy of the FAQ's Q3 table: an optimizer made at a base rate, and a schedule
@@ -63,10 +64,11 @@ func bestOverGrid(_ strategy: Strategy, grid: [Double], steps: Int, score: ([Dou
     return best
 }
 
-/// Chapter 8's measurement at initialisation, for Q1 and Q5: the gradient RMS of the first hidden
-/// layer's weights divided by the tenth's, for a 10 × 32 network on 256 training digits (training mode).
-func firstOverTenth(_ activation: Activation, _ initializer: Initializer, residual: Bool = false,
-                    batchNorm: Bool = false, seed: UInt64) -> Double {
+/// Chapter 8's measurement at initialisation, for Q1 and Q5: the gradient RMS of each hidden layer's
+/// weights (layer 1 next to the input … layer 10), for a 10 × 32 network on 256 training digits
+/// (training mode).
+func hiddenGradientRMS(_ activation: Activation, _ initializer: Initializer, residual: Bool = false,
+                       batchNorm: Bool = false, seed: UInt64) -> [Double] {
     let data = try! PreparedData(Datasets.digits(), validationFraction: 0.2, seed: seed)
     let net = MLP(inputs: data.inputCount, hidden: Array(repeating: 32, count: 10), outputs: data.outputCount,
                   activation: activation, residual: residual, batchNorm: batchNorm)
@@ -81,5 +83,23 @@ func firstOverTenth(_ activation: Activation, _ initializer: Initializer, residu
     let rms = net.layers.map { l in
         (ws.gradient[l.weightRange].reduce(0) { $0 + $1 * $1 } / Double(l.weightRange.count)).squareRoot()
     }
+    return Array(rms.prefix(10))
+}
+
+/// The first hidden layer's gradient RMS divided by the tenth's (see ``hiddenGradientRMS``).
+func firstOverTenth(_ activation: Activation, _ initializer: Initializer, residual: Bool = false,
+                    batchNorm: Bool = false, seed: UInt64) -> Double {
+    let rms = hiddenGradientRMS(activation, initializer, residual: residual, batchNorm: batchNorm, seed: seed)
     return rms[0] / rms[9]
+}
+
+/// A factor for prose: "38" below 1000, else "2×10¹²" or "10⁷" (one significant digit and a power of ten).
+func factorText(_ x: Double) -> String {
+    guard x.isFinite, x >= 1000 else { return Fmt.sig(x, 2) }
+    var e = Int(Double.log10(x).rounded(.down))
+    var m = (x / Double.pow(10, Double(e))).rounded()
+    if m >= 10 { m = 1; e += 1 }
+    let sup: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+    let power = String(String(e).map { sup[Int(String($0))!] })
+    return m == 1 ? "10\(power)" : "\(Int(m))×10\(power)"
 }

@@ -67,5 +67,16 @@ struct Chapter10and11WiringTests {
         #expect(sigmoid < 1e-3 && residual > 1e-2 && bn > 1e-1, "sigmoid \(sigmoid), residual \(residual), bn \(bn)")
         #expect(run.page.contains("**Exercise 2.**") && run.page.contains("claims checked"))
         #expect(run.page.contains("(../ch10-batch-size-and-warm-up/README.md)"))
+        // Q4 names its rates and quotes the closed-form floor Σ ασ²/(2(2 − αλ)), λ ∈ {0.2, 4}, σ = 1, at each.
+        func floor(_ a: Double) -> Double { [0.2, 4.0].reduce(0) { $0 + a / (2 * (2 - a * $1)) } }
+        let atHigh = try #require(number(after: "(closed form ", in: run.page))
+        let atLow = try #require(number(after: "(closed form \(String(format: "%.3f", atHigh)) and ", in: run.page))
+        #expect(run.page.contains("at α = 0.4 to ") && run.page.contains(" at α = 0.2, "))
+        #expect(abs(atHigh - floor(0.4)) < 1e-3 && abs(atLow - floor(0.2)) < 1e-3, "\(atHigh), \(atLow)")
+        // Exercise 1's key number: the rate whose closed-form floor is 0.01, solved here by bisection.
+        var lo = 1e-6, hi = 0.49
+        for _ in 0..<100 { let mid = (lo + hi) / 2; if floor(mid) < 0.01 { lo = mid } else { hi = mid } }
+        let key = try #require(number(after: "(Key number: α = ", in: run.page))
+        #expect(abs(key / lo - 1) < 5e-3, "page \(key), bisection \(lo)")
     }
 }
