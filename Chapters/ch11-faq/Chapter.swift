@@ -60,7 +60,7 @@ struct Chapter11 {
             initialisation every tanh layer's gradient is at least \(factorText(tanhSmaller))× smaller than \
             under Xavier's (the tenth layer's RMS \(Fmt.sci(tanhStdRMS[9], 1)) against \
             \(Fmt.sci(tanhXavierRMS[9], 1))), and in chapter 8's budget that network reaches 0.48 accuracy against \
-            Xavier's 0.95 (chapter 8's table 3).
+            Xavier's 0.95 (chapter 8's table 3, seed 42).
             """, holds: tanhSmaller > 10, evidence: "default \(tanhStdRMS), xavier \(tanhXavierRMS)")) With a step of \
             α·g, the sigmoid network's first layer moves \(Fmt.sci(sigmoid, 1)) as fast as its tenth: it stays near \
             chance (0.1 accuracy) after 600 steps, and the ratio stays that small during training ([chapter 8's table \
@@ -69,7 +69,7 @@ struct Chapter11 {
             the rate: in \(ch10), at B = 256 and α = 16 (twice the rate the linear scaling rule gives there) without \
             warm-up, the long steps of the first epoch leave most hidden units in tanh's flat tails, where the slope — \
             and the gradient through them — is below 0.02: 87–89 % of them after epoch 1 against 5–6 % with a linear \
-            warm-up (chapter 10's table 2, 4 seeds).
+            warm-up (chapter 10's table 2 at its default seed 42, over seeds 42–45).
             """)
         nb.section("Q2. Why do exploding gradients break training?")
         nb.prose("""
@@ -80,15 +80,15 @@ struct Chapter11 {
             2](../ch02-fixed-vs-decayed-rates/README.md), chapter 2's table 1 finds 2/L = 0.5 by bisection), and \
             momentum above 2(1 + β)/L ([chapter 9](../ch09-momentum/README.md), chapter 9's table 1). In \(ch1)'s \
             network with too large an initialisation (ReLU, N(0, 1) weights) the gradient does not grow from layer \
-            to layer — the hidden layers' gradient RMS lie within a factor 5.4 of each other (chapter 1's table 1) — \
-            it is huge at every layer, because the forward pass has already made the output huge: the first \
-            gradient's norm is 2.2e+07, plain SGD at α = 0.5 diverges at its first step, and clipping the norm to 1 \
-            caps every step at length α, so the same network trains ([chapter 1's figure \
+            to layer — the hidden layers' gradient RMS lie within a factor 5.4 of each other (chapter 1's table 1, \
+            seed 42) — it is huge at every layer, because the forward pass has already made the output huge: the \
+            first gradient's norm is 2.2e+07, plain SGD at α = 0.5 diverges at its first step, and clipping the \
+            norm to 1 caps every step at length α, so the same network trains ([chapter 1's figure \
             5](../ch01-vanishing-gradients/README.md#exploding-gradients-and-clipping), seed 42). The rate meets a \
             limit too when it follows the batch size: in \(ch10) the best rate grows in proportion to the batch \
             for small batches and much more slowly for large ones (chapter 10's table 1), and at B = 256 a rate of \
             α = 16, twice the linear scaling rule's, makes the loss jump to 4–8× its initial value within the first \
-            epoch when it is used from the first step (chapter 10's table 2, 4 seeds).
+            epoch when it is used from the first step (chapter 10's table 2 at seed 42, over seeds 42–45).
             """)
         try await q3()
         try await q4()
@@ -109,8 +109,9 @@ struct Chapter11 {
             gradient (it only shortens long ones) and Adam alone does not rescue it. Clipping is the remedy for the \
             exploding case (\(ch1)). For a large rate that is too much for the first steps — chapter 10's B = 256 at \
             α = 16, twice the linear scaling rule's rate — the remedy measured is a linear warm-up (chapter 10's table \
-            2, means of 4 seeds): the loss of the first epoch no longer jumps (4–8× without it), after epoch 1 few \
-            hidden units are saturated instead of most, and the run ends at a validation loss of 0.140 against 0.327. \
+            2 at seed 42, means of seeds 42–45): the loss of the first epoch no longer jumps (4–8× without it), \
+            after epoch 1 few hidden units are saturated instead of most, and the run ends at a validation loss of \
+            0.140 against 0.327. \
             Whether a warm-up also rescues rates further past the curvature limit is chapter 10's exercise 3.
             """)
         nb.section("§5, the outlook, honestly")
