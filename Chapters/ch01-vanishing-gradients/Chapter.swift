@@ -68,7 +68,9 @@ struct Chapter1 {
                     plain: "‖∂L/∂W₁‖ ≈ ‖∂L/∂W₁₀‖ · Π ‖Wᵢ‖ · mean φ′(zᵢ₋₁)")
         let initial = try await atInitialisation(setup)
         let runs = try await training(setup, initial)
-        try await clipping(setup)
+        let reluN = runs.first { $0.activation == .relu && $0.initName == "N(0, 1)" }!.result
+        try await clipping(setup, reluNormalFate: reluN.divergence.map { "diverges at step \($0.step)" }
+                               ?? "does not diverge within \(steps) steps")
         remedies(initial, runs)
         exercises(initial, runs)
     }
@@ -110,8 +112,11 @@ struct Chapter1 {
         let reluHe = config(.relu, "He"), reluN = config(.relu, "N(0, 1)")
         let layers = (1...(depth + 1)).map(Double.init)
         let panels = VanishingSetup.activations.map { a in
-            Plot(title: a.rawValue, xLabel: "layer (1 = input side, 11 = output)", yLabel: "per-weight RMS of ∂L/∂Wᵢ",
-                 yScale: .log, xRange: 0.5...11.5, key: .below,
+            // The y range spans every point of the panel, with a factor 3 of room, so no curve is cut.
+            let values = initial.filter { $0.activation == a }.flatMap(\.rms).filter { $0 > 0 && $0.isFinite }
+            return Plot(title: a.rawValue, xLabel: "layer (1 = input side, 11 = output)",
+                 yLabel: "per-weight RMS of ∂L/∂Wᵢ",
+                 yScale: .log, xRange: 0.5...11.5, yRange: (values.min()! / 3)...(values.max()! * 3), key: .below,
                  series: initial.filter { $0.activation == a }.map { r in
                      Series(title: r.initName, style: .linesPoints, x: layers, y: r.rms, pen: Self.pens[r.initName])
                  })
@@ -172,11 +177,13 @@ struct Chapter1 {
                                    plots: [histogramPlot(sigStd, title: "sigmoid, standard init"),
                                            histogramPlot(tanhX, title: "tanh, Xavier init")]),
                             caption: "Distribution of the pre-activation gradients δᵢ over all units and examples, "
-                                + "for three layers.")
+                                + "for three layers. In the right panel the three histograms nearly coincide, so "
+                                + "layer 1's (solid) is mostly hidden under layer 5's (dashed).")
         let sigDrop = (sigStd.medianLogDelta(9) - sigStd.medianLogDelta(0)) / 9
         let tanhDrop = (tanhX.medianLogDelta(9) - tanhX.medianLogDelta(0)) / 9
         nb.notice(nb.claim("""
-            With sigmoid the histograms march left layer by layer: the median log₁₀|δ| falls from \
+            With sigmoid and the standard initialisation the histograms march left layer by layer: the median \
+            log₁₀|δ| falls from \
             \(Fmt.fixed(sigStd.medianLogDelta(9), 1)) at layer 10 to \(Fmt.fixed(sigStd.medianLogDelta(0), 1)) at \
             layer 1, \
             \(Fmt.fixed(sigDrop, 2)) decades per layer. With tanh and Xavier it moves \(Fmt.fixed(tanhDrop, 2)) \
@@ -219,9 +226,19 @@ struct Chapter1 {
                  key: .below,
                  series: runs.filter { $0.activation == a }.enumerated().flatMap { k, r in
                      let mean = Measure.movingAverage(r.result.losses, window: 25)
-                     let title = r.initName + (r.result.divergence.map { " (diverged at \($0.step))" } ?? "")
-                     return Series.markedLine(title: title, x: mean.indices.map(Double.init), y: mean,
-                                              pen: Self.pens[r.initName]!, every: markEvery, offset: k * markShift)
+                     let pen = Self.pens[r.initName]!
+                     let marked = Series.markedLine(title: "", x: mean.indices.map(Double.init), y: mean,
+                                                    pen: pen, every: markEvery, offset: k * markShift)
+                     // The legend entry: two neighbouring marked points drawn as lines + points, so the key
+                     // shows the line's dash and the marker; they sit on the curve, under its own markers.
+                     let legend = marked.last.flatMap { m -> Series? in
+                         guard let i = m.x.first.map(Int.init), i + 1 < mean.count, mean[i + 1].isFinite else {
+                             return nil
+                         }
+                         return Series(title: r.initName, style: .linesPoints, x: [Double(i), Double(i + 1)],
+                                       y: [mean[i], mean[i + 1]], pen: pen)
+                     }
+                     return marked + (legend.map { [$0] } ?? [])
                  })
         }
         func tail(_ r: TrainingResult) -> Double { r.divergence == nil ? r.losses.suffix(50).reduce(0, +) / 50 : .nan }
@@ -242,6 +259,17 @@ struct Chapter1 {
                     + "\(names.dropLast().joined(separator: ", ")) and \(names.last!) stay within "
                     + "\(Fmt.sig(worst, 2)) of log 2 after step 50, so their lines lie on top of each other"
             }.joined(separator: "; ") + "."
+        // Curves that start above the axis' top (1.2), and runs that diverged (no curve at all).
+        let offTopItems = runs.compactMap { r -> String? in
+            let mean = Measure.movingAverage(r.result.losses, window: 25)
+            if let d = r.result.divergence { return "\(r.activation.rawValue) + \(r.initName) diverged at step "
+                + "\(d.step) and has no curve" }
+            guard let first = mean.first, first > 1.2 else { return nil }
+            let back = mean.firstIndex { $0 <= 1.2 } ?? mean.count
+            return "\(r.activation.rawValue) + \(r.initName) starts above the top of the axis (first value "
+                + "\(Fmt.sci(first, 2))) and enters it at step \(back)"
+        }
+        let offTop = offTopItems.isEmpty ? "" : offTopItems.joined(separator: "; ") + "."
         try await nb.figure(Figure(name: "training-loss",
                                    title: "Training loss, plain SGD at α = \(Fmt.sig(learningRate))",
                                    plots: lossPanels, columns: 3),
@@ -249,7 +277,7 @@ struct Chapter1 {
                                 Binary cross-entropy; log 2 ≈ 0.693 is the loss of a network that has learnt \
                                 nothing. \(overlap) Each run has its own marker shape, drawn every \(markEvery) \
                                 steps and shifted \(markShift) steps from the previous run's, so runs on one line \
-                                can still be told apart.
+                                can still be told apart. \(offTop)
                                 """)
         /// The lowest 25-step mean and where; then the first later step whose raw loss jumps well above it.
         func lowest(_ r: TrainingResult) -> (value: Double, step: Int, spike: (step: Int, loss: Double)?) {
@@ -259,6 +287,18 @@ struct Chapter1 {
             }
             let j = r.losses.indices.first { $0 > i && r.losses[$0] > max(3 * ma[i], ma[i] + 0.2) }
             return (ma[i], i, j.map { ($0, r.losses[$0]) })
+        }
+        /// The largest climb of the 25-step mean above its own running minimum before step `before`: where the
+        /// minimum was, and where the climb peaked (the mean is read from step 24 on, a full window).
+        func rebound(_ r: TrainingResult, before: Int) -> (low: Double, lowStep: Int, peak: Double, peakStep: Int)? {
+            let ma = Measure.movingAverage(r.losses, window: 25)
+            var low = Double.infinity, lowStep = 0
+            var best: (low: Double, lowStep: Int, peak: Double, peakStep: Int)?
+            for t in 24..<min(before, ma.count) where ma[t].isFinite {
+                if ma[t] < low { (low, lowStep) = (ma[t], t) }
+                if ma[t] - low > (best.map { $0.peak - $0.low } ?? 0) { best = (low, lowStep, ma[t], t) }
+            }
+            return best
         }
         /// The highest 25-step mean after step `after`, and where.
         func peak(_ r: TrainingResult, after: Int) -> (value: Double, step: Int)? {
@@ -283,27 +323,38 @@ struct Chapter1 {
                      first mini-batch of 64 points, Table 1 on all \(setup.data.count), so the two differ slightly.
                      """)
         func name(_ r: Run) -> String { "\(r.activation.rawValue) + \(r.initName)" }
-        let stuck = runs.filter { abs(tail($0.result) - 0.6931) < 0.01 }.map(name)
+        // A run has not learnt when its last-50-step mean is within 0.05 of log 2: it predicts little better
+        // (or worse) than a constant ½; the runs that learnt end at least 0.2 below log 2.
+        let stuckRuns = runs.filter { abs(tail($0.result) - 0.6931) < 0.05 }
+        let stuck = stuckRuns.map(name)
+        let stuckList = stuckRuns.map { "\(name($0)) (\(Fmt.fixed(tail($0.result), 3)))" }
         let learnt = runs.filter { tail($0.result) < 0.5 }.map { "\(name($0)) (\(Fmt.fixed(tail($0.result), 2)))" }
         let vanishing = initial.filter { $0.lastOverFirst >= 1e3 }.map { "\($0.activation.rawValue) + \($0.initName)" }
         let spikes = runs.compactMap { r -> String? in
             let low = lowest(r.result)
             guard r.result.divergence == nil, let s = low.spike else { return nil }
             let top = peak(r.result, after: low.step)
+            let earlier = rebound(r.result, before: low.step).flatMap { b -> String? in
+                b.peak - b.low > 0.2
+                    ? "; earlier, its 25-step mean had fallen to \(Fmt.fixed(b.low, 2)) at step \(b.lowStep) and "
+                        + "climbed back to \(Fmt.fixed(b.peak, 2)) at step \(b.peakStep)"
+                        + (b.peak > 0.6931 ? ", above log 2" : "")
+                    : nil
+            } ?? ""
             return "\(name(r)) reached a 25-step mean of \(Fmt.fixed(low.value, 3)) at step \(low.step), "
                 + "then its loss jumped to \(Fmt.fixed(s.loss, 2)) at step \(s.step), "
                 + (top.map { "its 25-step mean peaked at \(Fmt.fixed($0.value, 2)) at step \($0.step), " } ?? "")
-                + "and it ended at \(Fmt.fixed(tail(r.result), 3))"
+                + "and it ended at \(Fmt.fixed(tail(r.result), 3))" + earlier
         }
         let tanhX = runs.first { $0.activation == .tanh && $0.initName == "Xavier" }!.result
         nb.notice("""
-            Stuck at log 2 ≈ 0.693 after \(steps) steps (last-50-step mean within 0.01 of it): \
-            \(stuck.isEmpty ? "none" : stuck.joined(separator: ", ")). Below 0.5: \
+            At or near log 2 ≈ 0.693 after \(steps) steps (last-50-step mean within 0.05 of it, above or below): \
+            \(stuckList.isEmpty ? "none" : stuckList.joined(separator: ", ")). Below 0.5: \
             \(learnt.isEmpty ? "none" : learnt.joined(separator: ", ")). \
             The networks whose first-layer per-weight gradient started 10³ or more times below the last hidden \
             layer's: \
             \(vanishing.isEmpty ? "none" : vanishing.joined(separator: ", ")); \
-            \(vanishing.filter { stuck.contains($0) }.count) of \(vanishing.count) of them stayed stuck. \
+            \(vanishing.filter { stuck.contains($0) }.count) of \(vanishing.count) of them ended at or near log 2. \
             tanh + Xavier ends at \(Fmt.fixed(tail(tanhX), 3)). \
             \(spikes.isEmpty ? "No run that got low jumped back up."
                 : "A low loss is not a safe one: " + spikes.joined(separator: "; ") + ".")
@@ -321,7 +372,8 @@ struct Chapter1 {
         let all = (sig.values + tan.values).flatMap { $0 }.filter { $0 > 0 && $0.isFinite }
         let colours = all.min()!...all.max()!
         func heat(_ m: (steps: [Int], values: [[Double]]), _ title: String) -> Plot {
-            Plot(title: title, xLabel: "step", yLabel: "layer", xRange: 0...Double(steps),
+            Plot(title: title, xLabel: "step", yLabel: "layer (top row: 11, the output layer)",
+                 xRange: 0...Double(steps),
                  yRange: 0.5...Double(depth) + 1.5,
                  heatmap: Heatmap(xs: m.steps.map(Double.init), ys: (1...(depth + 1)).map(Double.init),
                                   values: m.values,
@@ -331,8 +383,9 @@ struct Chapter1 {
                                    title: "Per-layer gradient size during training (one colour scale)",
                                    plots: [heat(sig, "sigmoid, standard init"), heat(tan, "tanh, Xavier init")],
                                    columns: 2),
-                            caption: "Colour is log₁₀ of the per-weight RMS of each layer's weight gradient (rows) "
-                                + "at each step (columns); both panels share the colour scale.")
+                            caption: "Colour is log₁₀ of the per-weight RMS of each layer's weight gradient (rows: "
+                                + "layer 1 at the bottom, the output layer 11 at the top) at each step (columns); "
+                                + "both panels share the colour scale.")
         func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
         let sigGap = median(zip(sig.values[depth - 1], sig.values[0]).map { $0 / $1 })
         let tanSpread = median(sig.steps.indices.map { j in
@@ -350,18 +403,25 @@ struct Chapter1 {
 
     // MARK: 3. Exploding gradients and clipping
 
-    func clipping(_ setup: VanishingSetup) async throws {
+    func clipping(_ setup: VanishingSetup, reluNormalFate: String) async throws {
         let steps = self.steps
         nb.section("Exploding gradients, and clipping")
+        let reluNormalAtBase = reluNormalFate
         let explodeRate = 0.5
-        let (unclipped, clipped) = nb.step("Exploding network, with and without clipping", total: 2) { p in
+        let (unclipped, clipped, clippedSlow) = nb.step("Exploding network, with and without clipping",
+                                                        total: 3) { p in
             let u = setup.train(.relu, .normal(standardDeviation: 1), learningRate: explodeRate, steps: steps)
             p.advance()
             let c = setup.train(.relu, .normal(standardDeviation: 1), learningRate: explodeRate, steps: steps,
                                 clipping: .globalNorm(1))
             p.advance()
-            return (u, c)
+            // The same clipped network at the chapter's own rate, to show why this section uses a larger one.
+            let s = setup.train(.relu, .normal(standardDeviation: 1), learningRate: learningRate, steps: steps,
+                                clipping: .globalNorm(1))
+            p.advance()
+            return (u, c, s)
         }
+        let slowTail = clippedSlow.divergence == nil ? clippedSlow.losses.suffix(50).reduce(0, +) / 50 : .nan
         let clippedTail = clipped.losses.suffix(50).reduce(0, +) / 50
         let unclippedFate = unclipped.divergence.map { "diverges at step \($0.step) (loss \(Fmt.sci($0.loss, 2)))" }
             ?? "does not diverge within \(steps) steps"
@@ -379,6 +439,12 @@ struct Chapter1 {
             but caps \
             every step at length α: the same network, at the same rate, \
             \(clippedFate).
+
+            Why α = \(Fmt.sig(explodeRate)) and not the α = \(Fmt.sig(learningRate)) of Table 2? At α = \
+            \(Fmt.sig(learningRate)) the unclipped network \(reluNormalAtBase) (Table 2). Clipped, every step has \
+            length at most α, so the rate sets how far the run can travel in \(steps) steps: clipped at α = \
+            \(Fmt.sig(learningRate)), its loss over the last 50 steps is \(Fmt.sci(slowTail, 2)), against \
+            \(Fmt.sci(clippedTail, 2)) at α = \(Fmt.sig(explodeRate)).
             """)
         // The unclipped run lives for one step: a zoom on the first steps shows it; the other panels
         // show the clipped run over the whole training.
@@ -405,7 +471,7 @@ struct Chapter1 {
             Series(title: "clip threshold ‖g‖ = 1", x: [0, Double(steps)], y: [1, 1], pen: .named("reference")),
         ])
         let jump = unclipped.divergence.map { d in
-            "the unclipped run's loss jumps from \(Fmt.sci(unclipped.losses[0], 2)) to \(Fmt.sci(d.loss, 1)) at "
+            "the unclipped run's loss jumps from \(Fmt.sci(unclipped.losses[0], 2)) to \(Fmt.sci(d.loss, 2)) at "
                 + "step \(d.step) and the run is stopped there, so it appears only in the zoom"
         } ?? "the unclipped run does not diverge"
         let g0 = (unclipped.gradientNorms.first ?? .nan, clipped.gradientNorms.first ?? .nan)
@@ -485,8 +551,9 @@ struct Chapter1 {
             there at α = \(Fmt.sig(learningRate))? Without writing code: `swift run lab train --data spirals \
             --layers 64,64,64,64,64,64,64,64,64,64 --activation sigmoid --init xavier-uniform --optimizer sgd \
             --lr 1 --steps 1500 --batch-size 64 --validation 0 --eval-every 100 --format table` trains a close \
-            cousin (two softmax outputs instead of one logit, lab's own spirals) and prints its training loss; the \
-            solution trains this chapter's network (seed 42).
+            cousin (two softmax outputs instead of one logit, lab's own spirals) and prints its training loss. Its \
+            numbers will not match the solution's, which trains this chapter's network (seed 42); what carries \
+            over is the question: does the loss, which starts near log 2 for both, leave it at α = 1?
             """, solution: "sigmoid-xavier-rate") {
             // solution: sigmoid-xavier-rate
             let setup = VanishingSetup(seed: 42)
@@ -504,15 +571,18 @@ struct Chapter1 {
         nb.exercise("""
             How deep can a ReLU network with He initialisation go before its first-layer per-weight gradient is \
             10× off the last hidden layer's? At 10 layers Table 1 measures RMS₁₀/RMS₁ = \(Fmt.sig(reluHe, 3)) for \
-            ReLU + He. Predict 20 and 40 layers, then check: \
+            ReLU + He: over the 9 steps from layer 1 to layer 10, a factor \
+            \(Fmt.sig(Double.pow(reluHe, 1.0 / 9), 3)) per layer. If every layer contributed that same factor, what \
+            would the ratio be at 20 and 40 layers? Predict, then check: \
             `swift run -c release ch01-vanishing-gradients --solutions --output /tmp/ch01` builds the network at \
             depths 10, 20 and 40 (seed 42, one full-batch backward pass at initialisation) and prints the ratio.
             """, solution: "relu-depth") {
             // solution: relu-depth
-            var rng = SeededGenerator(seed: 42)
-            let data = Datasets.spirals(count: 256, rng: &rng)
+            // The chapter's data and weight stream (seed 42), so depth 10 reproduces Table 1's ratio.
+            let data = VanishingSetup(seed: 42).data
             var ratios: [(Int, Double)] = []
             for depth in [10, 20, 40] {
+                var rng = SeededGenerator(seed: 42 &+ 1)
                 let net = MLP(inputs: 2, hidden: Array(repeating: 64, count: depth), outputs: 1, activation: .relu)
                 let theta = net.initialParameters(.heUniform, using: &rng)
                 let g = net.lossAndGradient(theta, input: data.inputs, target: data.targets,
@@ -522,7 +592,16 @@ struct Chapter1 {
                 ratios.append((depth, rms[depth - 1] / rms[0]))
             }
             let first = ratios.first { $0.1 > 10 || $0.1 < 0.1 }
-            return ratios.map { "depth \($0.0): RMS_last/RMS₁ = \(Fmt.sig($0.1, 3))" }.joined(separator: "; ") + ". "
+            let perLayer = Double.pow(ratios[0].1, 1.0 / 9)
+            let predicted = [20, 40].map { Fmt.sig(Double.pow(perLayer, Double($0 - 1)), 3) }
+            return "A constant factor \(Fmt.sig(perLayer, 3)) per layer predicts \(predicted[0]) at 20 layers and "
+                + "\(predicted[1]) at 40. Measured: "
+                + ratios.map { "depth \($0.0): RMS_last/RMS₁ = \(Fmt.sig($0.1, 3))" }.joined(separator: "; ") + ". "
+                + (zip(ratios.dropFirst(), [20, 40]).allSatisfy { r, d in
+                       abs(r.1 / Double.pow(perLayer, Double(d - 1)) - 1) < 0.25 }
+                   ? "The prediction holds to 25 %. "
+                   : "The prediction misses by more than 25 %: each layer's factor is a random draw around 1, "
+                       + "not a fixed drift, so it does not extrapolate. ")
                 + (first.map { "The ratio first leaves [0.1, 10] at depth \($0.0): He keeps each layer's variance, "
                                  + "but small per-layer drifts multiply with depth." }
                    ?? "It stays within a factor 10 up to 40 layers: He's variance 2/fan_in keeps the backward "

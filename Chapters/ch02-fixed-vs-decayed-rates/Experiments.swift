@@ -95,3 +95,11 @@ func comparedSchedules(steps: Int) -> [(name: String, schedule: Schedule)] {
 }
 
 import RealModule
+
+/// The mean of a run's evaluations (step, value) at steps ≥ `from`: the score of a schedule over the
+/// end of its run rather than at one checkpoint, which can land in a lucky dip (mean over the points
+/// tᵢ ≥ from of vᵢ). NaN when no evaluation falls in the window.
+func tailMean(_ curve: [(Int, Double)], from: Int) -> Double {
+    let late = curve.filter { $0.0 >= from }.map(\.1)
+    return late.isEmpty ? .nan : late.reduce(0, +) / Double(late.count)
+}

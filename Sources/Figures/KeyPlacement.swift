@@ -35,8 +35,10 @@ public enum KeyPlacement {
     }
 
     /// Rows of a legend drawn below a panel: two entries a row when two fit side by side, else one.
+    /// Series with an empty title have no legend entry (gnuplot draws none), so they take no row.
     public static func belowRows(_ plot: Plot, panel: (width: Int, height: Int)) -> Int {
-        let titles = plot.series.filter(\.hasFiniteData).map(\.title) + plot.markers.map(\.label)
+        let titles = plot.series.filter(\.hasFiniteData).map(\.title).filter { !$0.isEmpty }
+            + plot.markers.map(\.label)
         let longest = Double(titles.map(\.count).max() ?? 0)
         let twoFit = 2 * (longest + 8) * charWidth < Double(panel.width) - 40
         return twoFit ? (titles.count + 1) / 2 : titles.count

@@ -41,4 +41,12 @@ struct Chapter2Tests {
             for t in 0..<300 { #expect(sch.rate(at: t, loss: 0.01).isFinite, "\(name)") }
         }
     }
+
+    @Test("a schedule's score is the mean of its evaluations over the window, not its last checkpoint")
+    func windowScore() {
+        // A run that sits at 1e-3 and dips to 4e-4 at its last evaluation (the constant rate's case in Table 2).
+        let curve = [(0, 0.4), (2400, 5e-3), (2500, 1e-3), (2750, 1e-3), (3000, 4e-4)]
+        #expect(abs(tailMean(curve, from: 2500) - 2.4e-3 / 3) < 1e-15)
+        #expect(tailMean(curve, from: 3001).isNaN)
+    }
 }

@@ -32,4 +32,13 @@ struct KeyMarginTests {
                                                series: [Series(title: "a", x: [0, 1], y: [0, 1])]))
         #expect(free.contains("set bmargin\n") && !free.contains("below horizontal"))
     }
+
+    @Test("untitled series (no legend entry) take no legend row")
+    func untitledSeriesTakeNoRow() {
+        // Four titled series and eight untitled ones (a line and its markers, as ch01 draws them).
+        let titled = (0..<4).map { k in Series(title: "run \(k)", x: [0, 1], y: [0, Double(k)]) }
+        let untitled = (0..<8).map { k in Series(title: "", x: [0, 1], y: [1, Double(k)]) }
+        let plot = Plot(xLabel: "x", yLabel: "y", key: .below, series: untitled + titled)
+        #expect(KeyPlacement.belowRows(plot, panel: (width: 880, height: 440)) == 2)
+    }
 }
