@@ -249,7 +249,11 @@ struct Chapter8 {
                 // Colour and dash both change with k; sigmoid + Adam, which lies near the baseline,
                 // also carries markers (on fewer points, so they stay apart).
                 let rows = c.0.hasSuffix("Adam") ? sparse : shown
-                return Series(title: c.0, style: c.0.hasSuffix("Adam") ? .linesPoints : .lines,
+                // The sigmoid panel's title names the activation: its legend drops "sigmoid", so it
+                // fits in two columns above the x label.
+                let label = c.0.hasPrefix("sigmoid")
+                    ? String(c.0.dropFirst("sigmoid".count)).trimmingCharacters(in: .init(charactersIn: " ,")) : c.0
+                return Series(title: label, style: c.0.hasSuffix("Adam") ? .linesPoints : .lines,
                               x: rows.map { Double($0 + 1) }, y: rows.map { c.1[$0] }, pen: Palette.pen(index: k))
             })
         }
