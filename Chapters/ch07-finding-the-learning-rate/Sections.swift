@@ -201,7 +201,7 @@ extension Chapter7 {
                 "\(n) \(Fmt.fixed(v.reduce(0, +) / Double(v.count), 4))"
                     + (tasks.count > 1 ? " (\(Fmt.fixed(v.min()!, 4)) – \(Fmt.fixed(v.max()!, 4)))" : "")
             }.joined(separator: ", ")). \(ranking)One-cycle's purpose is to let the peak be larger than a constant \
-            rate could survive, which exercise 2 tries.
+            rate could use well, which exercise 2 tries.
             """)
     }
 }
