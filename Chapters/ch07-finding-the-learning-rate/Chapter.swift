@@ -31,8 +31,9 @@ struct Chapter7 {
             The article's title asks how to find the best learning rate; its answer (FAQ Q4) is to try values and \
             watch the model, or to use a schedule. The **learning-rate range test** (Smith, WACV 2017; fastai's \
             `lr_find`) trains once while the rate grows exponentially and reads a rate off the loss curve. fastai \
-            offers four rules for that reading — `valley` (its default), `steep`, `minimum` and `slide` — and users of \
-            every finder report that the suggestion is not robust. This chapter measures how often each rule lands on \
+            offers four rules for that reading — `valley` (its default), `steep`, `minimum` and `slide` — and nothing \
+            makes the four agree, or makes any of them know how long you will train. This chapter measures how often \
+            each rule lands on \
             a rate that trains well, on real data, against a grid search; adds a fifth rule, **verified**, that tries \
             its candidates before it answers; and checks the range test on a quadratic where the answer is known \
             exactly.
@@ -57,14 +58,24 @@ struct Chapter7 {
             loss exceeds 4× its best. fastai's rules read the smoothed curve after dropping its first \
             ⌊\(test.steps)/10⌋ and last 5 points, exactly as fastai 2.8 does (the tests compare Descent's rules with \
             fastai's own functions on 17 curves). The same run is `lab find-lr --data digits --layers 32 \
-            --optimizer adam --suggest all`.
+            --optimizer adam --suggest all` (`lab` is this package's command-line tool, built with the book; \
+            `lab find-lr --help` explains every option).
             """)
         try await nb.figure(Figure(name: "range-test",
                                    title: "Range test on digits, five optimizers, fastai's four rules",
                                    plots: reports.map(rangePlot), columns: 3, size: wide),
                             caption: "Grey points: the mini-batch loss after each step; black line: the smoothed curve "
-                                + "the rules read. Each fastai rule is a stem from its own row at the bottom up to the "
-                                + "point it picked on the curve (minimum suggests a tenth of its point's rate).")
+                                + "the rules read. Each fastai rule's marker sits on the point of the curve it picked, "
+                                + "with a dotted line down to the rate axis (minimum suggests a tenth of its point's "
+                                + "rate); rules that picked the same point share a marker (\"valley = slide\").")
+        let spans = reports.map { r -> String in
+            let rates = ruleNames.dropLast().compactMap { r.picks[$0]?.rate }
+            return "\(r.optimizer) \(factor(rates.max()! / rates.min()!))"
+        }
+        nb.prose("""
+            The four rules read the same curve. For each optimizer, the largest of their four rates ÷ the smallest: \
+            \(spans.joined(separator: ", ")).
+            """)
 
         // 2. Ground truth.
         nb.section("Ground truth: a grid search for the budget")
@@ -94,6 +105,7 @@ struct Chapter7 {
         var rows: [[String]] = [], ruleRows: [[String]] = []
         var hits = Dictionary(uniqueKeysWithValues: ruleNames.map { ($0, 0) })
         var best: [String: (rate: Double, loss: Double)] = [:], edge: [String: Double] = [:]
+        var nonFinite: [String] = []
         var trained: [[String: Double]] = []
         var common = Set(exponents.indices)  // grid rates that hit for every optimizer
         for (i, c) in contenders.enumerated() {
@@ -104,12 +116,17 @@ struct Chapter7 {
             let threshold = b.loss + 0.1 * (start - b.loss)
             let good = finite.filter { grid[i][$0] <= threshold }
             common.formIntersection(good)
-            let diverged = grid[i].indices.first { !grid[i][$0].isFinite }
-            if let d = diverged { edge[c.name] = Double.pow(10, exponents[d]) }
+            if grid[i].contains(where: { !$0.isFinite }) { nonFinite.append(c.name) }
+            // The edge: the first rate above the best whose run ends worse than no training at all
+            // (or not finite). No digits run turns non-finite, but several end far above the start.
+            let worse = grid[i].indices.first { $0 > bi && !(grid[i][$0] <= start) }
+            if let d = worse { edge[c.name] = Double.pow(10, exponents[d]) }
             rows.append([c.name, Fmt.sig(b.rate, 3), Fmt.fixed(b.loss, 4),
                          "\(Fmt.sig(Double.pow(10, exponents[good.first!]), 2)) – "
                                  + "\(Fmt.sig(Double.pow(10, exponents[good.last!]), 2))",
-                         diverged.map { Fmt.sig(Double.pow(10, exponents[$0]), 2) } ?? "none ≤ 10"])
+                         worse.map { "\(Fmt.sig(Double.pow(10, exponents[$0]), 2)) (\(Fmt.sig(grid[i][$0], 3)))" }
+                             ?? "none ≤ 10",
+                         Fmt.sig(grid[i].last!, 3)])
             var losses: [String: Double] = [:]
             var cells = [c.name]
             for rule in ruleNames {
@@ -124,9 +141,11 @@ struct Chapter7 {
             ruleRows.append(cells)
         }
         nb.table(Table(header: ["optimizer", "grid's best α", "val loss at best", "rates that hit (grid)",
-                                "first non-finite loss"],
-                       rows: rows, rightAligned: [false, true, true, true, true]),
-                 caption: "What the grid says after B = \(budget) steps.")
+                                "first α ending above \(Fmt.fixed(start, 3)) (its val loss)", "val loss at α = 10"],
+                       rows: rows, rightAligned: [false, true, true, true, true, true]),
+                 caption: "What the grid says after B = \(budget) steps. Column 5: the first rate above the best "
+                         + "whose run ends with a validation loss above the untrained network's \(Fmt.fixed(start, 3))"
+                         + " — worse than not training.")
         try await nb.figure(Figure(name: "grid",
                                    title: "Validation loss after \(budget) steps vs rate, and each rule's rate",
                                    plots: contenders.indices.map { i in
@@ -145,16 +164,22 @@ struct Chapter7 {
             : "only \(commonRates.count) of the grid's \(exponents.count) rates "
                     + "\(commonRates.count == 1 ? "hits" : "hit") for all five "
                 + "optimizers (\(commonRates.joined(separator: ", ")))"
-        let edgeFactors = ratios.map { "\(Fmt.sig($0.1, 2)) (\($0.0))" }.joined(separator: ", ")
-        let edgeText = ratios.isEmpty ? ""
-            : "The first rate of the grid whose loss turned non-finite sits above the best by a factor of "
-                + "\(edgeFactors)."
+        let worst = contenders.indices.max { grid[$0].last! < grid[$1].last! }!
+        let finiteText = nonFinite.isEmpty
+            ? "No run of the grid ended with a non-finite loss, but many ended worse than they started: at α = 10 "
+                + "the validation loss reached up to \(Fmt.sig(grid[worst].last!, 3)) (\(contenders[worst].name))."
+            : "The loss turned non-finite somewhere on the grid for \(words(nonFinite))."
+        let edgeFactors = ratios.map { "\(factor($0.1))× (\($0.0))" }
+        let noEdge = contenders.map(\.name).filter { edge[$0] == nil }
+        let edgeText = ratios.isEmpty ? "no rate of the grid ended above the untrained loss"
+            : "the first rate of the grid ending above the untrained loss sat above the best by "
+                + words(edgeFactors)
+                + (noEdge.isEmpty ? "" : ", and for \(words(noEdge)) no rate up to 10 did")
         nb.prose("""
             The best rates after \(budget) steps: \
             \(contenders.map { "\($0.name) \(Fmt.sig(best[$0.name]!.rate, 2))" }.joined(separator: ", ")). The ratio \
             of plain SGD's best rate to Adam's is \(Fmt.fixed(best["SGD"]!.rate / best["Adam"]!.rate, 0)), and \
-            \(commonText). \
-            \(edgeText)
+            \(commonText). \(finiteText) Going up from the best rate, \(edgeText).
             """)
 
         nb.section("Every rule against the grid")
@@ -180,9 +205,10 @@ struct Chapter7 {
                        evidence: "verified \(v), best fastai rule \(fastaiBest)")): \
             \([tieText, behindText].filter { !$0.isEmpty }.joined(separator: ", and ")). It pays for that with \
             training: \(costText) sweeps' worth of steps on top of the one sweep all the rules share (the verified \
-            section below). The benchmark in `Benchmarks/finder/` (in the repository) counts hits the same way over 10 \
-            data-set × optimizer cases (digits, real held-out sets and synthetic ones; classification and regression); \
-            the repository's `Benchmarks/README.md` has its table.
+            section below). Outside this book, the package's source repository has a benchmark that counts hits the \
+            same way over 10 data-set × optimizer cases (digits, real held-out sets and synthetic ones; \
+            classification and regression): the folder `Benchmarks/finder/` of the repository, with its table in the \
+            repository's `Benchmarks/README.md` (neither is part of the published pages).
             """)
 
         // 3. Why the curve misleads: the smoothing lag.
@@ -196,6 +222,7 @@ struct Chapter7 {
         let trialCosts = zip(reports, zip(cost, sweeps)).map { r, c in
             "\(r.optimizer) \(Fmt.sig(c.0, 3)) trainings (\(Fmt.sig(c.1, 3)) sweeps)"
         }.joined(separator: ", ")
+        let screen = Int((Double(budget) / 8).rounded(.up))
         let suggestions = reports.map { "verified (\($0.optimizer)): α = \(Fmt.sig($0.verified.rate, 4))" }
             .joined(separator: ", ")
         nb.prose("""
@@ -205,7 +232,9 @@ struct Chapter7 {
             \(Int((Double(budget) / 8).rounded(.up))) steps and judged on validation loss; the winner and the next \
             lower rate (the best rate only falls as the budget grows) are trained for the full B, with the rate \
             between them; the answer is the best of those three. Each trial is exactly `lab train` at that rate. Its \
-            cost here: \(trialCosts) — at most 7/8 + 3 = 3.9 trainings of B steps. The suggestions: \(suggestions).
+            cost here: \(trialCosts). At most it trains 7·⌈B/8⌉ + 3B = \(7 * screen + 3 * budget) steps, \
+            \(Fmt.sig(Double(7 * screen + 3 * budget) / Double(budget), 3)) trainings of B steps (a run that diverges \
+            stops early). The suggestions: \(suggestions).
             """)
         try await nb.figure(Figure(name: "verified", title: "The verified rule's trials (\(budget)-step budget)",
                                    plots: reports.map(trialPlot), columns: 3, size: wide),
@@ -220,8 +249,10 @@ struct Chapter7 {
         nb.section("An exact check: the quadratic")
         try quadraticCheck()
 
-        let edgeSentence = "on digits the first diverging rate of the grid was "
-            + ratios.map { "\(Fmt.sig($0.1, 2))× (\($0.0))" }.joined(separator: ", ") + " above the best"
+        let edgeClaim = nb.claim("on digits \(finiteText.prefix(1).lowercased() + finiteText.dropFirst().dropLast()); "
+                                     + "\(edgeText)",
+                                 holds: ratios.allSatisfy { $0.1 >= 3 },
+                                 evidence: "edge ÷ best: \(ratios)")
         nb.callout("How to choose a learning rate — a recipe, and where this book showed each step", """
             1. **Initialise for your activation** (Xavier for tanh, He for ReLU) so gradients reach every layer — \
             [chapter 1](../ch01-vanishing-gradients/README.md).
@@ -231,8 +262,7 @@ struct Chapter7 {
             \(Fmt.sig(best["SGD"]!.rate, 2)) and Adam's \(Fmt.sig(best["Adam"]!.rate, 2)) (table 1), and \(commonText).
             4. **Stay under the edge**: on a quadratic the best fixed rate 2/(λmin + λmax) sits just below the \
             divergence threshold 2/λmax — [chapter 2](../ch02-fixed-vs-decayed-rates/README.md); \
-            \(ratios.isEmpty ? "on digits no rate of the grid diverged within B steps" : edgeSentence), \
-            so measure the edge for your network rather than assume the best rate sits just below it.
+            \(edgeClaim) — so measure the edge for your network rather than assume the best rate sits just below it.
             5. **Decay at the end** (cosine, one-cycle) to get under mini-batch SGD's noise floor — [chapter \
             2](../ch02-fixed-vs-decayed-rates/README.md) and the one-cycle section above.
             6. **Prefer adaptive methods when gradient scales differ** across parameters (rare features, deep nets), \
@@ -242,9 +272,14 @@ struct Chapter7 {
             8. **Check with two or three seeds** before trusting a difference — chapters 2, 5 and 7.
             """)
 
+        let adamReport = reports.first { $0.optimizer == "Adam" }!
         nb.exercise("Halve the budget (`lab find-lr --data digits --layers 32 --optimizer adam --suggest all "
                         + "--train-steps \(budget / 2)`; this chapter: `--budget \(budget / 2)`). Which rules' rates "
-                        + "move, and does the grid's best rate move with them?",
+                        + "move, and does the grid's best rate move with them? (At B = \(budget) Adam's grid's best "
+                        + "is \(Fmt.sig(best["Adam"]!.rate, 2)) and its valley and verified rates are "
+                        + "\(Fmt.sig(adamReport.rates["valley"]!, 2)) and "
+                        + "\(Fmt.sig(adamReport.rates["verified"]!, 2)), "
+                        + "table 2: compare the three at B = \(budget / 2).)",
                     solution: "half-budget") {
             // solution: half-budget
             let task = DigitsTask(seed: 42), half = 150
@@ -259,8 +294,11 @@ struct Chapter7 {
                 + "the budget, so only it can follow the grid's best when B changes."
             // end solution
         }
-        nb.exercise("Push one-cycle's peak to 3× the verified rate for momentum. Does the warm-up let it survive a "
-                    + "rate at which the constant schedule diverges or does worse?", solution: "higher-peak") {
+        let momentumRate = reports.first { $0.optimizer == "momentum" }!.verified.rate
+        nb.exercise("Push one-cycle's peak to 3× the verified rate for momentum (3 × \(Fmt.sig(momentumRate, 3)) = "
+                    + "\(Fmt.sig(3 * momentumRate, 3)) on this seed; figure 2 shows how a constant rate fares there). "
+                    + "After B steps, does one-cycle end with a lower validation loss than the constant rate at that "
+                    + "peak, and what does its warm-up change in the first steps?", solution: "higher-peak") {
             // solution: higher-peak
             let task = DigitsTask(seed: 42), steps = 300
             let momentum = { (r: Double) in SGD(learningRate: r, momentum: 0.9) }
@@ -276,26 +314,37 @@ struct Chapter7 {
         }
     }
 
+    /// Each fastai rule: its marker on the point of the smoothed curve it picked, and a thin line down
+    /// to the x axis at that rate (the line carries no loss value; the axis frame is its base).
+    /// Rules that picked the same point share one marker and one legend entry ("valley = slide").
     func rangePlot(_ r: RuleReport) -> Plot {
-        let rows = ruleRows(below: 0.01)
+        let positive = (r.sweep.losses + r.sweep.smoothed).filter { $0.isFinite && $0 > 0 }
+        let bottom = positive.min()! / 3
         var series = [Series(title: "loss after each step", style: .points, x: r.sweep.rates, y: r.sweep.losses,
                              pen: .named("loss")),
                       Series(title: "smoothed (β = 0.98)", x: r.sweep.rates, y: r.sweep.smoothed,
                              pen: Pen(color: Palette.black))]
-        for (k, rule) in ruleNames.dropLast().enumerated() {
+        var drawn = Set<String>()
+        for (k, rule) in ruleNames.dropLast().enumerated() where !drawn.contains(rule) {
             guard let p = r.picks[rule] else { continue }
-            series.append(ruleStem(rule, k, rate: p.pointRate, loss: p.pointLoss, row: rows[k]))
+            let same = ruleNames.dropLast().filter { r.picks[$0]?.pointRate == p.pointRate }
+            drawn.formUnion(same)
+            var line = rulePen(k)
+            line.dash = 3
+            series.append(Series(title: "", x: [p.pointRate, p.pointRate], y: [bottom, p.pointLoss], pen: line))
+            series.append(Series(title: same.joined(separator: " = "), style: .points, x: [p.pointRate],
+                                 y: [p.pointLoss], pen: rulePen(k)))
         }
         return Plot(title: r.optimizer, xLabel: "learning rate", yLabel: "training loss", xScale: .log, yScale: .log,
-                    yRange: (rows.last! / 1.6)...300, key: .topLeft, series: series)
+                    yRange: bottom...300, key: .topLeft, series: series)
     }
 
     /// Rules are told apart by colour and marker, the same in every panel and both figures; no
     /// rule has the colour of the line it marks (the lines are black or grey).
     func rulePen(_ k: Int) -> Pen {
         [Pen(color: Palette.vermillion, point: 5), Pen(color: Palette.green, point: 9),
-         Pen(color: Palette.purple, point: 11), Pen(color: Palette.orange, point: 13),
-         Pen(color: Palette.blue, point: 7)][k]
+         Pen(color: Palette.purple, point: 11), Pen(color: Palette.indigo, point: 13),
+         Pen(color: Palette.sky, point: 7)][k]
     }
 
     /// One row per rule under the curves (log axis: each 1.5× below the last), so rules whose
@@ -311,6 +360,13 @@ struct Chapter7 {
 
     /// Three panels a row, wide enough for nine decades of tick labels, legends below.
     var wide: (width: Int, height: Int) { (1860, 1060) }
+
+    /// A factor as the page prints it: two significant digits, whole above 10 (980, not 9.8e+02).
+    func factor(_ x: Double) -> String {
+        guard x >= 10 else { return Fmt.sig(x, 2) }
+        let unit = Double.pow(10, Double.log10(x).rounded(.down) - 1)
+        return "\(Int((x / unit).rounded() * unit))"
+    }
 
     /// "a", "a and b", "a, b and c".
     func words(_ items: [String]) -> String {
@@ -341,13 +397,18 @@ struct Chapter7 {
         let full = r.verified.trials.filter { $0.phase > 0 && $0.loss.isFinite }
         var pen = Pen.named(r.optimizer)
         pen.point = 6
-        return Plot(title: r.optimizer, xLabel: "learning rate", yLabel: "validation loss", xScale: .log, yScale: .log,
-                    key: .below, series: [
+        // Half a decade of room on each side, so no trial sits on the frame; the suggestion goes in
+        // the title, so every panel's legend has the same three entries.
+        let rates = r.verified.trials.map(\.rate)
+        let losses = r.verified.trials.map(\.loss).filter(\.isFinite)
+        return Plot(title: "\(r.optimizer): verified α = \(Fmt.sig(r.verified.rate, 2))", xLabel: "learning rate",
+                    yLabel: "validation loss", xScale: .log, yScale: .log,
+                    xRange: (rates.min()! / 3)...(rates.max()! * 3),
+                    yRange: (losses.min()! / 2)...(losses.max()! * 2), key: .below, series: [
                         Series(title: "B/8 steps", style: .points, x: screen.map(\.rate), y: screen.map(\.loss),
                                pen: pen),
                         Series(title: "B steps", style: .points, x: full.map(\.rate), y: full.map(\.loss),
                                pen: .named(r.optimizer)),
-                    ], markers: [Marker(x: r.verified.rate, label: "verified " + Fmt.sig(r.verified.rate, 2),
-                                        color: 1)])
+                    ], markers: [Marker(x: r.verified.rate, label: "verified rate", color: 1)])
     }
 }

@@ -68,9 +68,10 @@ extension Chapter7 {
                        pen: .named("loss")),
                 Series(title: "smoothed (β = 0.98)", x: sweep.rates, y: sweep.smoothed, pen: .named("SGD")),
             ], markers: [Marker(x: Self.twoOverLambdaMax, label: "2/λmax = 0.5", color: 1),
-                         Marker(x: smoothRate, label: "smoothed minimum " + Fmt.sig(smoothRate, 2), color: 2)]),
+                         Marker(x: keptEnd, label: "last point the rules read, " + Fmt.sig(keptEnd, 3), color: 3),
+                         Marker(x: smoothRate, label: "smoothed minimum " + Fmt.sig(smoothRate, 3), color: 2)]),
         ]), caption: "The raw loss falls past 2/λmax for a while; the smoothed curve trails it, and its minimum "
-                     + "(marked) lies past the last point fastai's rules read, α = \(Fmt.sig(keptEnd, 3)).")
+                     + "lies past the last point fastai's rules read, α = \(Fmt.sig(keptEnd, 3)) (all three marked).")
     }
 
     func quadraticCheck() throws {
@@ -126,6 +127,16 @@ extension Chapter7 {
             return (0..<n).map { t in r.map { $0[t].loss }.reduce(0, +) / Double(r.count) }
         }
         let cycleTitle = "SGD + momentum from the verified rate α = \(Fmt.sig(peak, 3)): three schedules"
+        // Cosine starts at the constant rate and lies on its curve for a while: the middle panel divides
+        // by the constant rate's loss, so where the two part is visible.
+        let constantMean = mean(runs[0])
+        let relative = zip(schedules, runs).dropFirst().map { s, r -> (String, [Double]) in
+            let m = mean(r)
+            return (s.0, zip(m, constantMean).map { $0 / $1 })
+        }
+        let cosineRel = relative[0].1
+        let partIndex = cosineRel.firstIndex { abs($0 - 1) > 0.02 }
+        let partStep = partIndex.map { runs[1][0][$0].step }
         try await nb.figure(Figure(name: "one-cycle", title: cycleTitle, plots: [
             Plot(title: "validation loss (mean over seeds)", xLabel: "step", yLabel: "validation loss", yScale: .log,
                  yRange: 0.05...5, key: .auto,
@@ -136,13 +147,22 @@ extension Chapter7 {
                             x: r[0].prefix(mean(r).count).map { Double($0.step) }, y: mean(r),
                             pen: .named(s.0), dashed: s.0 == "cosine")
                  }),
-            Plot(title: "learning rate", xLabel: "step", yLabel: "α_t", yRange: 0...(1.2 * peak), key: .auto,
+            Plot(title: "validation loss ÷ the constant rate's", xLabel: "step", yLabel: "ratio", key: .auto,
+                 series: relative.map { n, v in
+                     Series(title: n, style: .linesPoints, x: runs[0][0].prefix(v.count).map { Double($0.step) }, y: v,
+                            pen: .named(n))
+                 } + [Series(title: "constant", x: [0, Double(budget)], y: [1, 1], pen: .named("constant"))]),
+            Plot(title: "learning rate", xLabel: "step", yLabel: "α_t", yRange: 0...(1.2 * peak), key: .below,
                  series: schedules.map { s in
                 Series(title: s.0, x: (0..<budget).map(Double.init),
                        y: (0..<budget).map { s.1.rate(at: $0, base: peak) }, pen: .named(s.0))
             }),
-        ], columns: 2),
-            caption: "Left: validation loss every \(every) steps; right: the three schedules at the same peak rate.")
+        ], columns: 3, size: (1500, 560)),
+            caption: "Left: validation loss every \(every) steps. Middle: each schedule's loss ÷ the constant rate's; "
+                + (partStep.map { "cosine stays within 2 % of the constant rate's loss until step \($0), so on the "
+                    + "left it lies on the constant rate's curve until then. " } ?? "cosine stays within 2 % of the "
+                    + "constant rate's loss throughout. ")
+                + "Right: the three schedules at the same peak rate.")
         let finals = zip(schedules, runs).map { s, r -> (String, [Double]) in (s.0, r.map { $0.last!.loss }) }
         nb.table(Table(header: ["schedule", "final val loss (mean)", "min – max over seeds"], rows: finals.map { n, v in
             [n, Fmt.fixed(v.reduce(0, +) / Double(v.count), 4), "\(Fmt.fixed(v.min()!, 4)) – \(Fmt.fixed(v.max()!, 4))"]
@@ -181,7 +201,7 @@ extension Chapter7 {
                 "\(n) \(Fmt.fixed(v.reduce(0, +) / Double(v.count), 4))"
                     + (tasks.count > 1 ? " (\(Fmt.fixed(v.min()!, 4)) – \(Fmt.fixed(v.max()!, 4)))" : "")
             }.joined(separator: ", ")). \(ranking)One-cycle's purpose is to let the peak be larger than a constant \
-            rate could survive, which exercise 2 tries.
+            rate could use well, which exercise 2 tries.
             """)
     }
 }

@@ -35,20 +35,28 @@ struct DeepDigits {
                 + $1 * $1 } / Double(l.weightRange.count)).squareRoot() }
     }
 
-    /// The initial parameters of `c` drawn from `seed`, and the per-layer gradient RMS on the first
-    /// 256 training rows (training mode).
-    func atInitialisation(_ c: Config, seed: UInt64) -> (parameters: [Double], rms: [Double],
-                                                         workspace: MLP.Workspace) {
+    /// The initial parameters of `c` drawn from `seed`, and the per-layer gradient RMS on the
+    /// training rows `rows` (the first 256 unless given; training mode).
+    func atInitialisation(_ c: Config, seed: UInt64, rows: [Int] = Array(0..<256)) -> (parameters: [Double],
+                                                                                         rms: [Double],
+                                                                                         workspace: MLP.Workspace) {
         let net = network(c)
         var rng = SeededGenerator(seed: seed)
         let theta = net.initialParameters(c.initializer, using: &rng)
-        let rows = Array(0..<256)
         var x = Matrix(rows: 0, columns: data.inputCount), y = Matrix(rows: 0, columns: data.outputCount)
         data.training.inputs.gatherRows(rows[...], into: &x)
         data.training.targets.gatherRows(rows[...], into: &y)
-        let ws = MLP.Workspace(network: net, batchSize: 256)
+        let ws = MLP.Workspace(network: net, batchSize: rows.count)
         ws.lossAndGradient(theta, input: x, target: y, loss: data.loss, updatingStatistics: false)
         return (theta, Self.rms(ws.gradient, net), ws)
+    }
+
+    /// The training rows of the first mini-batch `train(c, steps:, seed:)` draws: the same generator,
+    /// after the initial parameters, shuffles the training set; the batch is its first 64 rows.
+    func firstBatch(_ c: Config, seed: UInt64) -> [Int] {
+        var rng = SeededGenerator(seed: seed)
+        _ = network(c).initialParameters(c.initializer, using: &rng)
+        return Array(rng.permutation(data.training.count).prefix(Self.batchSize))
     }
 
     /// Trains `c` for `steps` mini-batch steps (SGD α = 0.1, or Adam α = 0.001) and returns the

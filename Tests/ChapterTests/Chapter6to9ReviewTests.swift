@@ -1,0 +1,80 @@
+import Descent
+import Foundation
+import Testing
+
+/// The sentences of chapters 7–9 that a fresh reader found unsupported, pinned to the tables and
+/// formulas they now quote (quick runs). A chapter that quotes a factor from the wrong run, or
+/// reads a measured cell against the wrong formula, fails here.
+@Suite("Chapters 7–9: the reviewed sentences quote their own tables", .serialized)
+struct Chapter6to9ReviewTests {
+    /// The cells of every row of table `table` (header and rule lines excluded).
+    func rows(_ page: String, table: Int) -> [[String]] {
+        let lines = page.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let caption = lines.firstIndex(where: { $0.hasPrefix("**Table \(table).**") }) else { return [] }
+        return lines[(caption + 1)...].drop { !$0.hasPrefix("|") }.prefix { $0.hasPrefix("|") }.dropFirst(2)
+            .map { $0.dropFirst(2).dropLast(2).components(separatedBy: " | ") }
+    }
+
+    /// The number a text starts with ("0.642. Inside…" → 0.642), or nil.
+    func leadingNumber(_ text: some StringProtocol) -> Double? {
+        var token = String(text.prefix { $0.isNumber || "e.-+".contains($0) })
+        while token.hasSuffix(".") { token.removeLast() }
+        return Double(token)
+    }
+
+    @Test("ch07: the recipe's edge factors are table 1's first rate ending above the untrained loss ÷ the best")
+    func edgeFactors() throws {
+        let run = try runChapter("ch07-finding-the-learning-rate")
+        #expect(run.status == 0, "\(run.stderr)")
+        let table = rows(run.page, table: 1)
+        #expect(table.count == 5)
+        let recipe = try #require(run.page.components(separatedBy: "**Stay under the edge**").last)
+        // "… sat above the best by 32× (momentum), 100× (AdaGrad) …"
+        var factors: [String: Double] = [:]
+        for m in recipe.matches(of: /([0-9.]+)× \(([A-Za-z]+)\)/) { factors[String(m.output.2)] = Double(m.output.1) }
+        var checked = 0
+        for cells in table {
+            guard cells[4] != "none ≤ 10", let edge = Double(cells[4].split(separator: " ")[0]),
+                  let best = Double(cells[1]) else { continue }
+            let quoted = try #require(factors[cells[0]], "no factor for \(cells[0]) in \(factors)")
+            // Both rates are rounded on the page: allow the rounding of two significant digits.
+            #expect(abs(quoted / (edge / best) - 1) < 0.1, "\(cells[0]): recipe \(quoted), table \(edge) ÷ \(best)")
+            checked += 1
+        }
+        #expect(checked >= 2, "too few optimizers with an edge to check: \(table)")
+    }
+
+    @Test("ch08: table 3's clipping row is the baseline's; the step-0 sentence quotes table 3, not table 1")
+    func clippingAndStepZero() throws {
+        let run = try runChapter("ch08-fixing-vanishing-gradients")
+        #expect(run.status == 0, "\(run.stderr)")
+        let three = rows(run.page, table: 3)
+        let base = try #require(three.first { $0[0] == "sigmoid, PyTorch default init" })
+        let clip = try #require(three.first { $0[0] == "sigmoid + clipping (‖g‖ ≤ 1)" })
+        #expect(Array(base.dropFirst()) == Array(clip.dropFirst()), "\(base) vs \(clip)")
+        // "…(sigmoid with the default init: <table 1> against <table 3's step 0>; …"
+        let sentence = try #require(run.page.components(separatedBy: "sigmoid with the default init:").dropFirst().first)
+        let parts = sentence.components(separatedBy: " against ")
+        let table1 = try #require(Double(parts[0].trimmingCharacters(in: .whitespaces)))
+        let table3 = try #require(leadingNumber(parts[1]))
+        let one = rows(run.page, table: 1).first { $0[0] == "sigmoid, PyTorch default init" }
+        // Table 3 prints one significant digit (3e-08), the sentence two (3.3e-08).
+        #expect(abs(table1 / (Double(one?[3] ?? "") ?? .nan) - 1) < 0.05, "table 1 \(one ?? [])")
+        #expect(abs(table3 / (Double(base[3]) ?? .nan) - 1) < 0.2, "table 3 \(base)")
+    }
+
+    @Test("ch09: the fastest cell of the (α, β) plane is read against the formula at that cell")
+    func fastestCell() throws {
+        let run = try runChapter("ch09-momentum")
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = try #require(run.page.components(separatedBy: "the fastest, (").dropFirst().first)
+        let pair = text.prefix { $0 != ")" }.components(separatedBy: ", ").compactMap(Double.init)
+        #expect(pair.count == 2)
+        let formula = try #require(leadingNumber(text.components(separatedBy: "where the formula gives ")[1]))
+        let q = Quadratic()
+        let expected = HeavyBall.rate(learningRate: pair[0], momentum: pair[1],
+                                      eigenvalues: [q.smallestEigenvalue, q.largestEigenvalue])
+        // α and β are printed to 3 digits: the formula at the rounded cell agrees to about 1e-3.
+        #expect(abs(formula - expected) < 2e-3, "page \(formula), formula at (\(pair[0]), \(pair[1])) \(expected)")
+    }
+}
