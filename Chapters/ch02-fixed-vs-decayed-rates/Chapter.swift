@@ -242,11 +242,13 @@ struct Chapter2 {
                     defer { p.advance() }
                     let every = max(1, steps / 60)
                     var curve: [(Int, Double)] = []
+                    let ws = MLP.Workspace(network: example.network, batchSize: heldOut.inputs.rows)
+                    let score = { (θ: [Double]) in heldOut.excess(example, θ, workspace: ws) }
                     let r = example.train(SGD(learningRate: learningRate), schedule: s.schedule, steps: steps,
                                           seed: nb.seed &+ 100 &+ UInt64(k)) { t, p in
-                        if t % every == 0 || t == steps { curve.append((t, heldOut.excess(example, p))) }
+                        if t % every == 0 || t == steps { curve.append((t, score(p))) }
                     }
-                    return (r.divergence == nil ? heldOut.excess(example, r.parameters) : .nan, curve)
+                    return (r.divergence == nil ? score(r.parameters) : .nan, curve)
                 }
             }
         }

@@ -67,9 +67,11 @@ struct HeldOutTeacher {
     /// The teacher's noise-free output at `x`.
     func teach(_ x: Matrix) -> Matrix { teacher.predict(weights, x) }
 
-    /// Mean of (student(x) − teacher(x))² over the held-out inputs.
-    func excess(_ task: SupervisedTask, _ parameters: [Double]) -> Double {
-        let out = task.network.predict(parameters, inputs)
+    /// Mean of (student(x) − teacher(x))² over the held-out inputs, computed in `workspace`
+    /// (one per run: a fresh one per call re-allocates and re-faults megabytes at every evaluation).
+    func excess(_ task: SupervisedTask, _ parameters: [Double], workspace: MLP.Workspace) -> Double {
+        workspace.forward(parameters, input: inputs, mode: .training, updatingStatistics: false)
+        let out = workspace.output
         var s = 0.0
         for i in 0..<inputs.rows { let d = out[i, 0] - clean[i, 0]; s += d * d }
         return s / Double(inputs.rows)

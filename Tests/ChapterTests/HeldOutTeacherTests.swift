@@ -22,6 +22,22 @@ struct HeldOutTeacherTests {
         let heldOut = HeldOutTeacher(taskSeed: 42, count: 256, seed: 3)
         let zero = [Double](repeating: 0, count: task.network.parameterCount)
         let meanSquare = (0..<256).map { heldOut.clean[$0, 0] * heldOut.clean[$0, 0] }.reduce(0, +) / 256
-        #expect(abs(heldOut.excess(task, zero) - meanSquare) < 1e-12)
+        let ws = MLP.Workspace(network: task.network, batchSize: 1)
+        #expect(abs(heldOut.excess(task, zero, workspace: ws) - meanSquare) < 1e-12)
+    }
+
+    @Test("one workspace reused across evaluations gives what a fresh prediction gives")
+    func reusedWorkspace() {
+        let task = SupervisedTask.teacherStudent(seed: 42)
+        let heldOut = HeldOutTeacher(taskSeed: 42, count: 300, seed: 3)
+        var rng = SeededGenerator(seed: 9)
+        let ws = MLP.Workspace(network: task.network, batchSize: 7)
+        for _ in 0..<3 {
+            let θ = task.network.initialParameters(.xavierNormal, using: &rng)
+            let out = task.network.predict(θ, heldOut.inputs)
+            let fresh = (0..<300).map { (out[$0, 0] - heldOut.clean[$0, 0]) * (out[$0, 0] - heldOut.clean[$0, 0]) }
+                .reduce(0, +) / 300
+            #expect(heldOut.excess(task, θ, workspace: ws) == fresh)
+        }
     }
 }
