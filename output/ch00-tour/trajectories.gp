@@ -44,7 +44,7 @@ do for [fmt in "svg png"] {
     set bmargin 7
     set xtics 1.0
     plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
-         DATA index 0 using 1:2 with linespoints lc rgb "#56B4E9" lw 2 dt 3 pt 4 ps 0.8 title "α = 0.05", \
+         DATA index 0 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "α = 0.05", \
          DATA index 1 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 7 ps 0.8 title "α = 0.4", \
          DATA index 2 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 11 ps 0.8 title "α = 0.51"
     unset output

@@ -31,7 +31,7 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [0.5:11.5]
-    set yrange [*:*]
+    set yrange [2.376975428592627e-12:0.9558561558897906]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
@@ -52,7 +52,7 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [0.5:11.5]
-    set yrange [*:*]
+    set yrange [2.2640958407499263e-06:62.60571232760618]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
@@ -73,7 +73,7 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [0.5:11.5]
-    set yrange [*:*]
+    set yrange [4.4106686619003696e-08:3526440.7165763304]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7

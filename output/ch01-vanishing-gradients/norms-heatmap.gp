@@ -26,7 +26,7 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "sigmoid, standard init"
     set xlabel "step"
-    set ylabel "layer"
+    set ylabel "layer (top row: 11, the output layer)"
     set format x "% h"
     set format y "% h"
     set xrange [0.0:1500.0]
@@ -45,7 +45,7 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "tanh, Xavier init"
     set xlabel "step"
-    set ylabel "layer"
+    set ylabel "layer (top row: 11, the output layer)"
     set format x "% h"
     set format y "% h"
     set xrange [0.0:1500.0]

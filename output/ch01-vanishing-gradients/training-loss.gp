@@ -32,17 +32,21 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [0.0:1.2]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 4
-    set bmargin 10
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
     set xtics 500.0
     plot DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
-         DATA index 1 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
-         DATA index 2 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "", \
-         DATA index 3 using 1:2 with points lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
-         DATA index 4 using 1:2 with lines lc rgb "#009E73" lw 2 dt 4 title "", \
-         DATA index 5 using 1:2 with points lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
-         DATA index 6 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 3 title "", \
-         DATA index 7 using 1:2 with points lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
+         DATA index 1 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "", \
+         DATA index 2 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
+         DATA index 3 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "", \
+         DATA index 4 using 1:2 with points lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "", \
+         DATA index 5 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
+         DATA index 6 using 1:2 with lines lc rgb "#009E73" lw 2 dt 4 title "", \
+         DATA index 7 using 1:2 with points lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "", \
+         DATA index 8 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
+         DATA index 9 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 3 title "", \
+         DATA index 10 using 1:2 with points lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "", \
+         DATA index 11 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
     unset label
     unset arrow
     unset logscale
@@ -56,17 +60,21 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [0.0:1.2]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 4
-    set bmargin 10
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
     set xtics 500.0
-    plot DATA index 8 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
-         DATA index 9 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
-         DATA index 10 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "", \
-         DATA index 11 using 1:2 with points lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
-         DATA index 12 using 1:2 with lines lc rgb "#009E73" lw 2 dt 4 title "", \
-         DATA index 13 using 1:2 with points lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
-         DATA index 14 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 3 title "", \
-         DATA index 15 using 1:2 with points lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
+    plot DATA index 12 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
+         DATA index 13 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "", \
+         DATA index 14 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
+         DATA index 15 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "", \
+         DATA index 16 using 1:2 with points lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "", \
+         DATA index 17 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
+         DATA index 18 using 1:2 with lines lc rgb "#009E73" lw 2 dt 4 title "", \
+         DATA index 19 using 1:2 with points lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "", \
+         DATA index 20 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
+         DATA index 21 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 3 title "", \
+         DATA index 22 using 1:2 with points lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "", \
+         DATA index 23 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
     unset label
     unset arrow
     unset logscale
@@ -80,16 +88,20 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [0.0:1.2]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 7
-    set bmargin 13
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
     set xtics 500.0
-    plot DATA index 16 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
-         DATA index 17 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
-         DATA index 18 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "N(0, 1) (diverged at 1)", \
-         DATA index 19 using 1:2 with lines lc rgb "#009E73" lw 2 dt 4 title "", \
-         DATA index 20 using 1:2 with points lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
-         DATA index 21 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 3 title "", \
-         DATA index 22 using 1:2 with points lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
+    plot DATA index 24 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
+         DATA index 25 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "", \
+         DATA index 26 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
+         DATA index 27 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "", \
+         DATA index 28 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
+         DATA index 29 using 1:2 with lines lc rgb "#009E73" lw 2 dt 4 title "", \
+         DATA index 30 using 1:2 with points lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "", \
+         DATA index 31 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
+         DATA index 32 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 3 title "", \
+         DATA index 33 using 1:2 with points lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "", \
+         DATA index 34 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
     unset multiplot
     unset output
 }

@@ -45,7 +45,7 @@ do for [fmt in "svg png"] {
     set bmargin 6
     set xtics 2.0
     plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
-         DATA index 0 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "SGD, α = 0.45", \
+         DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "SGD, α = 0.45", \
          DATA index 1 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "AdaGrad, α = 2"
     unset label
     unset arrow

@@ -1,4 +1,4 @@
-# AdaGrad (α = 0.5) and RMSprop on the quadratic and on Rosenbrock
+# AdaGrad and RMSprop on Rosenbrock from (−1.5, 2)
 # Redraw with: gnuplot trajectories.gp  (reads trajectories.dat, writes trajectories.svg and trajectories.png)
 reset
 DATA = "trajectories.dat"
@@ -7,7 +7,7 @@ set termoption noenhanced
 set contour base
 unset surface
 set view map
-set cntrparam levels discrete 0.0021600000000000005,0.004989880152179626,0.011527270339405631,0.026629489571948627,0.06151757475821333,0.14211357652603468,0.32830079391783357,0.7584174145904683,1.7520425945057245,4.047445633378431,9.350124367139403,21.6
+set cntrparam levels discrete 0.01,0.1,0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
 set table $CONTOUR0
 splot DATA index 3 using 1:2:3 with lines notitle
 unset table
@@ -16,27 +16,9 @@ set surface
 set contour base
 unset surface
 set view map
-set cntrparam levels discrete 0.0021600000000000005,0.004989880152179626,0.011527270339405631,0.026629489571948627,0.06151757475821333,0.14211357652603468,0.32830079391783357,0.7584174145904683,1.7520425945057245,4.047445633378431,9.350124367139403,21.6
+set cntrparam levels discrete 0.01,0.1,0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
 set table $CONTOUR1
 splot DATA index 7 using 1:2:3 with lines notitle
-unset table
-unset contour
-set surface
-set contour base
-unset surface
-set view map
-set cntrparam levels discrete 0.01,0.1,0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
-set table $CONTOUR2
-splot DATA index 11 using 1:2:3 with lines notitle
-unset table
-unset contour
-set surface
-set contour base
-unset surface
-set view map
-set cntrparam levels discrete 0.01,0.1,0.5,2.0,5.0,10.0,30.0,100.0,300.0,1000.0
-set table $CONTOUR3
-splot DATA index 15 using 1:2:3 with lines notitle
 unset table
 unset contour
 set surface
@@ -47,30 +29,30 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 900,820 dynamic noenhanced font "Sans,12" background rgb "white"
+        set terminal svg size 900,440 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 1800,1640 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        set terminal pngcairo size 1800,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
         TITLEFONT = ",28"
     }
     set output "trajectories.".fmt
-    set multiplot layout 2,2 title "AdaGrad (α = 0.5) and RMSprop on the quadratic and on Rosenbrock" font TITLEFONT
+    set multiplot layout 1,2 title "AdaGrad and RMSprop on Rosenbrock from (−1.5, 2)" font TITLEFONT
     unset label
     unset arrow
     unset logscale
     unset colorbox
     set autoscale
-    set title "AdaGrad on 0.1x² + 2y², 60 steps"
+    set title "AdaGrad, α = 0.5, 3000 steps"
     set xlabel "x"
     set ylabel "y"
     set format x "% h"
     set format y "% h"
-    set xrange [-6.0:2.0]
-    set yrange [-3.0:3.0]
+    set xrange [-2.0:2.0]
+    set yrange [-1.0:3.0]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
-    set xtics 2.0
+    set xtics 1.0
     plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
          DATA index 0 using 1:2 with points lc rgb "#999999" lw 2 dt 3 pt 6 ps 0.8 title "start", \
          DATA index 1 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "AdaGrad", \
@@ -80,61 +62,21 @@ do for [fmt in "svg png"] {
     unset logscale
     unset colorbox
     set autoscale
-    set title "RMSprop on 0.1x² + 2y², 60 steps (α = 0.1)"
+    set title "RMSprop, α = 0.005, 3000 steps"
     set xlabel "x"
     set ylabel "y"
     set format x "% h"
     set format y "% h"
-    set xrange [-6.0:2.0]
-    set yrange [-3.0:3.0]
+    set xrange [-2.0:2.0]
+    set yrange [-1.0:3.0]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
-    set xtics 2.0
+    set xtics 1.0
     plot $CONTOUR1 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
          DATA index 4 using 1:2 with points lc rgb "#999999" lw 2 dt 3 pt 6 ps 0.8 title "start", \
          DATA index 5 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 1 title "RMSprop", \
          DATA index 6 using 1:2 with points lc rgb "#E69F00" lw 2 dt 1 pt 11 ps 0.8 title "RMSprop end"
-    unset label
-    unset arrow
-    unset logscale
-    unset colorbox
-    set autoscale
-    set title "AdaGrad on Rosenbrock, 3000 steps"
-    set xlabel "x"
-    set ylabel "y"
-    set format x "% h"
-    set format y "% h"
-    set xrange [-2.0:2.0]
-    set yrange [-1.0:3.0]
-    set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
-    set bmargin 7
-    set xtics 1.0
-    plot $CONTOUR2 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
-         DATA index 8 using 1:2 with points lc rgb "#999999" lw 2 dt 3 pt 6 ps 0.8 title "start", \
-         DATA index 9 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "AdaGrad", \
-         DATA index 10 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "AdaGrad end"
-    unset label
-    unset arrow
-    unset logscale
-    unset colorbox
-    set autoscale
-    set title "RMSprop on Rosenbrock, 3000 steps (α = 0.005)"
-    set xlabel "x"
-    set ylabel "y"
-    set format x "% h"
-    set format y "% h"
-    set xrange [-2.0:2.0]
-    set yrange [-1.0:3.0]
-    set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
-    set bmargin 7
-    set xtics 1.0
-    plot $CONTOUR3 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
-         DATA index 12 using 1:2 with points lc rgb "#999999" lw 2 dt 3 pt 6 ps 0.8 title "start", \
-         DATA index 13 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 1 title "RMSprop", \
-         DATA index 14 using 1:2 with points lc rgb "#E69F00" lw 2 dt 1 pt 11 ps 0.8 title "RMSprop end"
     unset multiplot
     unset output
 }

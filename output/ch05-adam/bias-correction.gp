@@ -30,13 +30,13 @@ do for [fmt in "svg png"] {
     set format x "% h"
     set format y "% h"
     set xrange [*:*]
-    set yrange [0.0:1.4645266760337734]
+    set yrange [0.0:1.8442187772277143]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
     set xtics 1.0
     plot DATA index 0 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 13 ps 0.8 title "with bias correction", \
-         DATA index 1 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 2 pt 12 ps 0.8 title "without (the article's)"
+         DATA index 1 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 12 ps 0.8 title "without (the article's)"
     unset label
     unset arrow
     unset logscale
@@ -48,13 +48,13 @@ do for [fmt in "svg png"] {
     set format x "% h"
     set format y "% h"
     set xrange [*:*]
-    set yrange [0.0:1.4645266760337734]
+    set yrange [0.0:1.8442187772277143]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
     set xtics 1.0
     plot DATA index 2 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 13 ps 0.8 title "with bias correction", \
-         DATA index 3 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 2 pt 12 ps 0.8 title "without (the article's)"
+         DATA index 3 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 12 ps 0.8 title "without (the article's)"
     unset label
     unset arrow
     unset logscale
@@ -66,13 +66,13 @@ do for [fmt in "svg png"] {
     set format x "% h"
     set format y "% h"
     set xrange [*:*]
-    set yrange [0.0:1.4645266760337734]
+    set yrange [0.0:1.8442187772277143]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
     set xtics 1.0
     plot DATA index 4 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 13 ps 0.8 title "with bias correction", \
-         DATA index 5 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 2 pt 12 ps 0.8 title "without (the article's)"
+         DATA index 5 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 12 ps 0.8 title "without (the article's)"
     unset multiplot
     unset output
 }

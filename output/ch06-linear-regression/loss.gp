@@ -55,7 +55,7 @@ do for [fmt in "svg png"] {
     unset key
     set bmargin
     set xtics 500.0
-    plot DATA index 3 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 4 title "|Keras − PyTorch|"
+    plot DATA index 3 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "|Keras − PyTorch|"
     unset multiplot
     unset output
 }

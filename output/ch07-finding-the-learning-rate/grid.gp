@@ -42,8 +42,8 @@ do for [fmt in "svg png"] {
          DATA index 2 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley", \
          DATA index 3 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
          DATA index 4 using 1:2 with linespoints lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
-         DATA index 5 using 1:2 with linespoints lc rgb "#E69F00" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
-         DATA index 6 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 7 ps 0.8 title "verified"
+         DATA index 5 using 1:2 with linespoints lc rgb "#332288" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
+         DATA index 6 using 1:2 with linespoints lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
     unset label
     unset arrow
     unset logscale
@@ -67,8 +67,8 @@ do for [fmt in "svg png"] {
          DATA index 9 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley", \
          DATA index 10 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
          DATA index 11 using 1:2 with linespoints lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
-         DATA index 12 using 1:2 with linespoints lc rgb "#E69F00" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
-         DATA index 13 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 7 ps 0.8 title "verified"
+         DATA index 12 using 1:2 with linespoints lc rgb "#332288" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
+         DATA index 13 using 1:2 with linespoints lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
     unset label
     unset arrow
     unset logscale
@@ -92,8 +92,8 @@ do for [fmt in "svg png"] {
          DATA index 16 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley", \
          DATA index 17 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
          DATA index 18 using 1:2 with linespoints lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
-         DATA index 19 using 1:2 with linespoints lc rgb "#E69F00" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
-         DATA index 20 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 7 ps 0.8 title "verified"
+         DATA index 19 using 1:2 with linespoints lc rgb "#332288" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
+         DATA index 20 using 1:2 with linespoints lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
     unset label
     unset arrow
     unset logscale
@@ -117,8 +117,8 @@ do for [fmt in "svg png"] {
          DATA index 23 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley", \
          DATA index 24 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
          DATA index 25 using 1:2 with linespoints lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
-         DATA index 26 using 1:2 with linespoints lc rgb "#E69F00" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
-         DATA index 27 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 7 ps 0.8 title "verified"
+         DATA index 26 using 1:2 with linespoints lc rgb "#332288" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
+         DATA index 27 using 1:2 with linespoints lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
     unset label
     unset arrow
     unset logscale
@@ -142,8 +142,8 @@ do for [fmt in "svg png"] {
          DATA index 30 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley", \
          DATA index 31 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
          DATA index 32 using 1:2 with linespoints lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
-         DATA index 33 using 1:2 with linespoints lc rgb "#E69F00" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
-         DATA index 34 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 7 ps 0.8 title "verified"
+         DATA index 33 using 1:2 with linespoints lc rgb "#332288" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
+         DATA index 34 using 1:2 with linespoints lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
     unset multiplot
     unset output
 }

@@ -11,14 +11,14 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 900,440 dynamic noenhanced font "Sans,12" background rgb "white"
+        set terminal svg size 1500,560 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 1800,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        set terminal pngcairo size 3000,1120 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
         TITLEFONT = ",28"
     }
     set output "one-cycle.".fmt
-    set multiplot layout 1,2 title "SGD + momentum from the verified rate α = 0.1: three schedules" font TITLEFONT
+    set multiplot layout 1,3 title "SGD + momentum from the verified rate α = 0.1: three schedules" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -44,6 +44,25 @@ do for [fmt in "svg png"] {
     unset logscale
     unset colorbox
     set autoscale
+    set title "validation loss ÷ the constant rate's"
+    set xlabel "step"
+    set ylabel "ratio"
+    set format x "% h"
+    set format y "% h"
+    set xrange [*:*]
+    set yrange [*:*]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 top right
+    set bmargin
+    set xtics 100.0
+    plot DATA index 3 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 1 pt 13 ps 0.8 title "cosine", \
+         DATA index 4 using 1:2 with linespoints lc rgb "#CC79A7" lw 2 dt 2 pt 10 ps 0.8 title "one-cycle", \
+         DATA index 5 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant"
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
     set title "learning rate"
     set xlabel "step"
     set ylabel "α_t"
@@ -55,9 +74,9 @@ do for [fmt in "svg png"] {
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
     set xtics 100.0
-    plot DATA index 3 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant", \
-         DATA index 4 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "cosine", \
-         DATA index 5 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 2 title "one-cycle"
+    plot DATA index 6 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant", \
+         DATA index 7 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "cosine", \
+         DATA index 8 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 2 title "one-cycle"
     unset multiplot
     unset output
 }

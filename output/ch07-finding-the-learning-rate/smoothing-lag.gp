@@ -37,10 +37,12 @@ do for [fmt in "svg png"] {
     set bmargin
     set xtics autofreq
     set arrow 1 from 0.5, graph 0 to 0.5, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
-    set arrow 2 from 2.718588242732942, graph 0 to 2.718588242732942, graph 1 nohead front lc rgb "#009E73" lw 1.5 dt 3
+    set arrow 2 from 1.6681005372000572, graph 0 to 1.6681005372000572, graph 1 nohead front lc rgb "#CC79A7" lw 1.5 dt 3
+    set arrow 3 from 2.718588242732942, graph 0 to 2.718588242732942, graph 1 nohead front lc rgb "#009E73" lw 1.5 dt 3
     plot DATA index 0 using 1:2 with points lc rgb "#999999" lw 2 dt 1 pt 6 ps 0.8 title "loss after each step", \
          DATA index 1 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "smoothed (β = 0.98)", \
          NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "2/λmax = 0.5", \
-         NaN with lines lc rgb "#009E73" lw 1.5 dt 3 title "smoothed minimum 2.7"
+         NaN with lines lc rgb "#CC79A7" lw 1.5 dt 3 title "last point the rules read, 1.67", \
+         NaN with lines lc rgb "#009E73" lw 1.5 dt 3 title "smoothed minimum 2.72"
     unset output
 }

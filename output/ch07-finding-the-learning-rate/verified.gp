@@ -24,15 +24,15 @@ do for [fmt in "svg png"] {
     unset logscale
     unset colorbox
     set autoscale
-    set title "SGD"
+    set title "SGD: verified α = 0.83"
     set xlabel "learning rate"
     set ylabel "validation loss"
     set logscale x
     set format x "%.0e"
     set logscale y
     set format y "%.0e"
-    set xrange [*:*]
-    set yrange [*:*]
+    set xrange [0.002767391893773251:24.906527043959258]
+    set yrange [0.03561263825549809:4.33372971058221]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
@@ -40,21 +40,21 @@ do for [fmt in "svg png"] {
     set arrow 1 from 0.8302175681319753, graph 0 to 0.8302175681319753, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
     plot DATA index 0 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
          DATA index 1 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "B steps", \
-         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified 0.83"
+         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified rate"
     unset label
     unset arrow
     unset logscale
     unset colorbox
     set autoscale
-    set title "momentum"
+    set title "momentum: verified α = 0.1"
     set xlabel "learning rate"
     set ylabel "validation loss"
     set logscale x
     set format x "%.0e"
     set logscale y
     set format y "%.0e"
-    set xrange [*:*]
-    set yrange [*:*]
+    set xrange [0.0033333333333333335:30.0]
+    set yrange [0.03628431973534484:40.95995342455504]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
@@ -62,21 +62,21 @@ do for [fmt in "svg png"] {
     set arrow 1 from 0.1, graph 0 to 0.1, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
     plot DATA index 2 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
          DATA index 3 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 5 ps 0.8 title "B steps", \
-         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified 0.1"
+         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified rate"
     unset label
     unset arrow
     unset logscale
     unset colorbox
     set autoscale
-    set title "AdaGrad"
+    set title "AdaGrad: verified α = 0.084"
     set xlabel "learning rate"
     set ylabel "validation loss"
     set logscale x
     set format x "%.0e"
     set logscale y
     set format y "%.0e"
-    set xrange [*:*]
-    set yrange [*:*]
+    set xrange [0.0015836033873675977:14.252430486308379]
+    set yrange [0.034807577062925525:8.327931126106016]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
@@ -84,21 +84,21 @@ do for [fmt in "svg png"] {
     set arrow 1 from 0.08448267892271073, graph 0 to 0.08448267892271073, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
     plot DATA index 4 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
          DATA index 5 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "B steps", \
-         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified 0.084"
+         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified rate"
     unset label
     unset arrow
     unset logscale
     unset colorbox
     set autoscale
-    set title "RMSprop"
+    set title "RMSprop: verified α = 0.0077"
     set xlabel "learning rate"
     set ylabel "validation loss"
     set logscale x
     set format x "%.0e"
     set logscale y
     set format y "%.0e"
-    set xrange [*:*]
-    set yrange [*:*]
+    set xrange [8.067094215981277e-05:0.7260384794383149]
+    set yrange [0.033940399810665677:3.8274648089891246]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
@@ -106,21 +106,21 @@ do for [fmt in "svg png"] {
     set arrow 1 from 0.007653117546501342, graph 0 to 0.007653117546501342, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
     plot DATA index 6 using 1:2 with points lc rgb "#E69F00" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
          DATA index 7 using 1:2 with points lc rgb "#E69F00" lw 2 dt 1 pt 11 ps 0.8 title "B steps", \
-         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified 0.0077"
+         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified rate"
     unset label
     unset arrow
     unset logscale
     unset colorbox
     set autoscale
-    set title "Adam"
+    set title "Adam: verified α = 0.015"
     set xlabel "learning rate"
     set ylabel "validation loss"
     set logscale x
     set format x "%.0e"
     set logscale y
     set format y "%.0e"
-    set xrange [*:*]
-    set yrange [*:*]
+    set xrange [0.00090619608091098:8.15576472819882]
+    set yrange [0.03156674996494233:30.03276963589939]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
@@ -128,7 +128,7 @@ do for [fmt in "svg png"] {
     set arrow 1 from 0.015287745150653438, graph 0 to 0.015287745150653438, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
     plot DATA index 8 using 1:2 with points lc rgb "#0072B2" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
          DATA index 9 using 1:2 with points lc rgb "#0072B2" lw 2 dt 1 pt 13 ps 0.8 title "B steps", \
-         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified 0.015"
+         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified rate"
     unset multiplot
     unset output
 }

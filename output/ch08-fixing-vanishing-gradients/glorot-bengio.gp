@@ -24,17 +24,17 @@ do for [fmt in "svg png"] {
     unset logscale
     unset colorbox
     set autoscale
-    set title "activations, standard init"
-    set xlabel "activation value"
+    set title "log₁₀|activation|, standard init"
+    set xlabel "log₁₀ |activation|"
     set ylabel "density"
     set format x "% h"
     set format y "% h"
-    set xrange [-1.0:1.0]
+    set xrange [-7.0:0.0]
     set yrange [*:*]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
-    set bmargin 9
-    set xtics 0.5
+    set key opaque samplen 2.5 spacing 1.15 top left
+    set bmargin
+    set xtics 2.0
     plot DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "layer 1", \
          DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "layer 3", \
          DATA index 2 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "layer 5", \
@@ -45,17 +45,17 @@ do for [fmt in "svg png"] {
     unset logscale
     unset colorbox
     set autoscale
-    set title "activations, normalised (Xavier) init"
-    set xlabel "activation value"
+    set title "log₁₀|activation|, normalised (Xavier) init"
+    set xlabel "log₁₀ |activation|"
     set ylabel "density"
     set format x "% h"
     set format y "% h"
-    set xrange [-1.0:1.0]
+    set xrange [-7.0:0.0]
     set yrange [*:*]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
-    set bmargin 9
-    set xtics 0.5
+    set key opaque samplen 2.5 spacing 1.15 top left
+    set bmargin
+    set xtics 2.0
     plot DATA index 5 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "layer 1", \
          DATA index 6 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "layer 3", \
          DATA index 7 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "layer 5", \

@@ -11,10 +11,10 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 900,560 dynamic noenhanced font "Sans,12" background rgb "white"
+        set terminal svg size 1000,760 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 1800,1120 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        set terminal pngcairo size 2000,1520 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
         TITLEFONT = ",28"
     }
     set output "rms-at-init.".fmt
@@ -32,16 +32,16 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [*:*]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 outside right top
-    set bmargin
-    set xtics 2.0
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 4
+    set bmargin 10
+    set xtics 1.0
     plot DATA index 0 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 7 ps 0.8 title "sigmoid, PyTorch default init", \
-         DATA index 1 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "sigmoid, Xavier init", \
-         DATA index 2 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "sigmoid + residual", \
-         DATA index 3 using 1:2 with linespoints lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "sigmoid + batch norm", \
-         DATA index 4 using 1:2 with linespoints lc rgb "#E69F00" lw 2 dt 1 pt 13 ps 0.8 title "tanh, PyTorch default init", \
+         DATA index 1 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "sigmoid, Xavier init", \
+         DATA index 2 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 3 pt 9 ps 0.8 title "sigmoid + residual", \
+         DATA index 3 using 1:2 with linespoints lc rgb "#CC79A7" lw 2 dt 4 pt 11 ps 0.8 title "sigmoid + batch norm", \
+         DATA index 4 using 1:2 with linespoints lc rgb "#E69F00" lw 2 dt 5 pt 13 ps 0.8 title "tanh, PyTorch default init", \
          DATA index 5 using 1:2 with linespoints lc rgb "#56B4E9" lw 2 dt 1 pt 15 ps 0.8 title "tanh, Xavier init", \
-         DATA index 6 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 6 ps 0.8 title "ReLU, PyTorch default init", \
-         DATA index 7 using 1:2 with linespoints lc rgb "#999999" lw 2 dt 1 pt 4 ps 0.8 title "ReLU, He init"
+         DATA index 6 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 2 pt 6 ps 0.8 title "ReLU, PyTorch default init", \
+         DATA index 7 using 1:2 with linespoints lc rgb "#999999" lw 2 dt 3 pt 4 ps 0.8 title "ReLU, He init"
     unset output
 }

@@ -47,7 +47,7 @@ do for [fmt in "svg png"] {
     plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
          DATA index 0 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "gradient descent, α = 0.476", \
          DATA index 1 using 1:2 with linespoints lc rgb "#56B4E9" lw 2 dt 1 pt 5 ps 0.8 title "heavy ball (α*, β*)", \
-         DATA index 2 using 1:2 with linespoints lc rgb "#56B4E9" lw 2 dt 2 pt 4 ps 0.8 title "Nesterov (β = β*)"
+         DATA index 2 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 4 ps 0.8 title "Nesterov (β = β*)"
     unset label
     unset arrow
     unset logscale
@@ -67,7 +67,7 @@ do for [fmt in "svg png"] {
     set xtics 50.0
     plot DATA index 4 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "gradient descent", \
          DATA index 5 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "heavy ball", \
-         DATA index 6 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 2 title "Nesterov (β = β*)", \
+         DATA index 6 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "Nesterov (β = β*)", \
          DATA index 7 using 1:2 with lines lc rgb "#999999" lw 2 dt 3 title "‖θ₀‖·ρ*ᵗ"
     unset multiplot
     unset output

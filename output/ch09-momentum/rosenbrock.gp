@@ -96,7 +96,7 @@ do for [fmt in "svg png"] {
     set bmargin
     set xtics 1.0
     plot $CONTOUR2 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
-         DATA index 4 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "Nesterov"
+         DATA index 4 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "Nesterov"
     unset label
     unset arrow
     unset logscale
@@ -117,7 +117,7 @@ do for [fmt in "svg png"] {
     set xtics autofreq
     plot DATA index 6 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "gradient descent", \
          DATA index 7 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "heavy ball", \
-         DATA index 8 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 2 title "Nesterov"
+         DATA index 8 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "Nesterov"
     unset multiplot
     unset output
 }

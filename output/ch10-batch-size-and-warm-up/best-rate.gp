@@ -30,14 +30,14 @@ do for [fmt in "svg png"] {
     set format x "%.0e"
     set logscale y
     set format y "%.0e"
-    set xrange [*:*]
-    set yrange [*:*]
+    set xrange [3.0:2000.0]
+    set yrange [0.078125:14.142135623730951]
     set key default
     set key opaque samplen 2.5 spacing 1.15 bottom right
     set bmargin
     set xtics autofreq
-    plot DATA index 0 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "measured best rate (√2 grid)", \
-         DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 3 title "linear rule α = r·B, r = 3.1e-02", \
-         DATA index 2 using 1:2 with lines lc rgb "#999999" lw 2 dt 2 title "plateau α = 4.76 (B = 512 and 1437)"
+    plot DATA index 0 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "linear rule α = r·B, r = 3.1e-02", \
+         DATA index 1 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "fit α_max/(1 + B_noise/B): B_noise = 170, α_max = 5.7", \
+         DATA index 2 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "measured best rate (√2 grid)"
     unset output
 }

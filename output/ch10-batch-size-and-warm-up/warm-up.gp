@@ -33,11 +33,13 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [0.001:100.0]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
-    set bmargin 7
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
+    set bmargin 9
     set xtics 20.0
+    set arrow 1 from 30.0, graph 0 to 30.0, graph 1 nohead front lc rgb "#999999" lw 1.5 dt 3
     plot DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant α = 16", \
-         DATA index 1 using 1:2 with lines lc rgb "#882255" lw 2 dt 4 title "linear warm-up over 5 epochs"
+         DATA index 1 using 1:2 with lines lc rgb "#882255" lw 2 dt 4 title "linear warm-up over 5 epochs", \
+         NaN with lines lc rgb "#999999" lw 1.5 dt 3 title "warm-up ends"
     unset label
     unset arrow
     unset logscale
@@ -52,11 +54,13 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [0.01:100.0]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
-    set bmargin 7
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
+    set bmargin 9
     set xtics 20.0
+    set arrow 1 from 30.0, graph 0 to 30.0, graph 1 nohead front lc rgb "#999999" lw 1.5 dt 3
     plot DATA index 2 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant α = 16", \
-         DATA index 3 using 1:2 with lines lc rgb "#882255" lw 2 dt 4 title "linear warm-up over 5 epochs"
+         DATA index 3 using 1:2 with lines lc rgb "#882255" lw 2 dt 4 title "linear warm-up over 5 epochs", \
+         NaN with lines lc rgb "#999999" lw 1.5 dt 3 title "warm-up ends"
     unset multiplot
     unset output
 }

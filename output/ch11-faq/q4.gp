@@ -30,12 +30,17 @@ do for [fmt in "svg png"] {
     set format x "% h"
     set logscale y
     set format y "%.0e"
-    set xrange [*:*]
+    set xrange [0.04:0.52]
     set yrange [*:*]
-    unset key
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 bottom left
     set bmargin
     set xtics 0.2
-    plot DATA index 0 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "measured"
+    set arrow 1 from 0.47619047619047616, graph 0 to 0.47619047619047616, graph 1 nohead front lc rgb "#009E73" lw 1.5 dt 3
+    set arrow 2 from 0.5, graph 0 to 0.5, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
+    plot DATA index 0 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "measured", \
+         NaN with lines lc rgb "#009E73" lw 1.5 dt 3 title "2/(L + μ) = 0.476", \
+         NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "2/L = 0.5"
     unset label
     unset arrow
     unset logscale
@@ -47,14 +52,14 @@ do for [fmt in "svg png"] {
     set format x "% h"
     set logscale y
     set format y "%.0e"
-    set xrange [*:*]
-    set yrange [0.001:10.0]
+    set xrange [0.04:0.52]
+    set yrange [0.01:10.0]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 bottom right
+    set key opaque samplen 2.5 spacing 1.15 top left
     set bmargin
     set xtics 0.2
-    plot DATA index 1 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 6 ps 0.8 title "measured (every third rate)", \
-         DATA index 2 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "closed form Σ ½λ·ασ²/(λ(2 − αλ))"
+    plot DATA index 1 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 6 ps 0.8 title "measured", \
+         DATA index 2 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "closed form"
     unset multiplot
     unset output
 }
