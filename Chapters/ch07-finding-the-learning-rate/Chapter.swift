@@ -155,8 +155,9 @@ struct Chapter7 {
         },
                                    columns: 3, size: wide),
                             caption: "Grey line: the grid (mean over seeds; a gap is a non-finite loss). Each rule's "
-                                + "rate is a stem from the rule's own row under the curve up to the validation loss it "
-                                + "reached, trained for the same budget and seeds. Dotted line: the hit threshold.")
+                                + "marker sits at its rate and the validation loss training at that rate reached (same "
+                                + "budget and seeds), with a dotted line in its colour down to the rate axis; rules "
+                                + "that proposed the same rate share a marker. Grey dotted line: the hit threshold.")
         let ratios = contenders.compactMap { c in edge[c.name].map { (c.name, $0 / best[c.name]!.rate) } }
         let commonRates = common.sorted().map { Fmt.sig(Double.pow(10, exponents[$0]), 2) }
         let commonText = commonRates.isEmpty
@@ -264,7 +265,9 @@ struct Chapter7 {
             divergence threshold 2/λmax — [chapter 2](../ch02-fixed-vs-decayed-rates/README.md); \
             \(edgeClaim) — so measure the edge for your network rather than assume the best rate sits just below it.
             5. **Decay at the end** (cosine, one-cycle) to get under mini-batch SGD's noise floor — [chapter \
-            2](../ch02-fixed-vs-decayed-rates/README.md) and the one-cycle section above.
+            2](../ch02-fixed-vs-decayed-rates/README.md), where, scored over its last 500 steps, every decayed \
+            schedule beats the constant rate on 5 of 5 seeds, and [chapter 11's Q3](../ch11-faq/README.md); the \
+            one-cycle section above, with its few seeds on digits, is not evidence for this step.
             6. **Prefer adaptive methods when gradient scales differ** across parameters (rare features, deep nets), \
             and use Adam *with* bias correction — chapters [3](../ch03-adagrad/README.md), \
             [4](../ch04-rmsprop/README.md) and [5](../ch05-adam/README.md).
@@ -347,17 +350,6 @@ struct Chapter7 {
          Pen(color: Palette.sky, point: 7)][k]
     }
 
-    /// One row per rule under the curves (log axis: each 1.5× below the last), so rules whose
-    /// rates nearly coincide stay apart.
-    func ruleRows(below top: Double) -> [Double] {
-        ruleNames.indices.map { top / Double.pow(1.5, Double($0)) }
-    }
-
-    /// A rule's rate as a stem: its marker on the rule's own row, a line up to the loss at that rate.
-    func ruleStem(_ rule: String, _ k: Int, rate: Double, loss: Double, row: Double) -> Series {
-        Series(title: rule, style: .linesPoints, x: [rate, rate], y: [row, loss], pen: rulePen(k))
-    }
-
     /// Three panels a row, wide enough for nine decades of tick labels, legends below.
     var wide: (width: Int, height: Int) { (1860, 1060) }
 
@@ -383,13 +375,22 @@ struct Chapter7 {
                       Series(title: "hit threshold", x: [rates.first!, rates.last!], y: [threshold, threshold],
                              pen: .named("reference"))]
         let finite = grid.filter(\.isFinite) + trained.values.filter(\.isFinite)
-        let rows = ruleRows(below: finite.min()! / 1.8)
-        for (k, rule) in ruleNames.enumerated() {
+        // Each rule: one marker at the loss its rate reached, a dotted line down to the rate axis (as in
+        // the range test); rules that proposed the same rate share a marker ("valley = slide").
+        let bottom = finite.min()! / 3
+        var drawn = Set<String>()
+        for (k, rule) in ruleNames.enumerated() where !drawn.contains(rule) {
             guard let rate = report.rates[rule], let l = trained[rule], l.isFinite else { continue }
-            series.append(ruleStem(rule, k, rate: rate, loss: l, row: rows[k]))
+            let same = ruleNames.filter { report.rates[$0] == rate && trained[$0]?.isFinite == true }
+            drawn.formUnion(same)
+            var line = rulePen(k)
+            line.dash = 3
+            series.append(Series(title: "", x: [rate, rate], y: [bottom, l], pen: line))
+            series.append(Series(title: same.joined(separator: " = "), style: .points, x: [rate], y: [l],
+                                 pen: rulePen(k)))
         }
         return Plot(title: name, xLabel: "learning rate", yLabel: "validation loss", xScale: .log, yScale: .log,
-                    yRange: (rows.last! / 1.6)...(finite.max()! * 2), key: .below, series: series)
+                    yRange: bottom...(finite.max()! * 2), key: .below, series: series)
     }
 
     func trialPlot(_ r: RuleReport) -> Plot {
