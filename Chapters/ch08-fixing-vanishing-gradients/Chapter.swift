@@ -243,27 +243,33 @@ struct Chapter8 {
             measured on.
             """, holds: mismatch < 1e-6, evidence: "step 0 vs recomputed: \(stepZero)"))
         let shown = logSpacedIndices(steps, points: 150), sparse = logSpacedIndices(steps, points: 25)
+        let window = 10
         func panel(_ title: String, _ picked: [(String, [Double])]) -> Plot {
             Plot(title: title, xLabel: "step + 1", yLabel: "RMS layer 1 ÷ RMS layer 10", xScale: .log, yScale: .log,
                  key: .below, series: picked.enumerated().map { k, c in
                 // Colour and dash both change with k; sigmoid + Adam, which lies near the baseline,
                 // also carries markers (on fewer points, so they stay apart).
                 let rows = c.0.hasSuffix("Adam") ? sparse : shown
-                // The sigmoid panel's title names the activation: its legend drops "sigmoid", so it
-                // fits in two columns above the x label.
-                let label = c.0.hasPrefix("sigmoid")
-                    ? String(c.0.dropFirst("sigmoid".count)).trimmingCharacters(in: .init(charactersIn: " ,")) : c.0
+                // A trailing geometric mean over `window` steps, so curves whose spikes cross stay readable.
+                let smooth = Measure.movingAverage(c.1.map { Double.log10($0) }, window: window)
+                    .map { Double.pow(10, $0) }
+                // Each panel's title names the activation: its legend drops it, so it fits in two
+                // columns above the x label.
+                let activation = c.0.prefix { $0 != "," && $0 != " " }
+                let label = String(c.0.dropFirst(activation.count)).trimmingCharacters(in: .init(charactersIn: " ,"))
                 return Series(title: label, style: c.0.hasSuffix("Adam") ? .linesPoints : .lines,
-                              x: rows.map { Double($0 + 1) }, y: rows.map { c.1[$0] }, pen: Palette.pen(index: k))
+                              x: rows.map { Double($0 + 1) }, y: rows.map { smooth[$0] }, pen: Palette.pen(index: k))
             })
         }
         try await nb.figure(Figure(name: "ratio-during-training",
                                    title: "First ÷ tenth hidden layer gradient RMS during training (seed \(seeds[0]))",
                                    plots: [panel("sigmoid networks", curves.filter { $0.0.hasPrefix("sigmoid") }),
-                                           panel("tanh and ReLU networks",
-                                                 curves.filter { !$0.0.hasPrefix("sigmoid") })],
-                                   columns: 2, size: (1400, 760)),
-                            caption: "Step t is drawn at t + 1 (log axis). 1 means the first layer's weights get "
+                                           panel("tanh networks", curves.filter { $0.0.hasPrefix("tanh") }),
+                                           panel("ReLU networks", curves.filter { $0.0.hasPrefix("ReLU") })],
+                                   columns: 3, size: (1860, 760)),
+                            caption: "Step t is drawn at t + 1 (log axis). Each curve is smoothed: at step t, the "
+                                + "geometric mean of the ratio over steps t − \(window - 1) … t (fewer at the start). "
+                                + "1 means the first layer's weights get "
                                 + "gradients as large as the tenth's. Sigmoid + clipping is not drawn: its run is the "
                                 + "baseline's, step for step (see below). Sigmoid + Adam carries markers where it runs "
                                 + "close to the baseline.")
