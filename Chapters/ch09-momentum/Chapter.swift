@@ -222,7 +222,8 @@ struct Chapter9 {
             No cell sits exactly on (α*, β*) = (\(Fmt.sig(aStar, 3)), \(Fmt.sig(bStar, 3))); the nearest, \
             (\(Fmt.sig(alphas[nearest.0], 3)), \(Fmt.sig(betas[nearest.1], 3))), measures \(Fmt.sig(atOptimum, 3)) \
             where the formula gives \(Fmt.sig(formulaAtOptimum, 3)). \(fasterCells) of \(na * nbeta) cells measure \
-            faster; the fastest, (\(Fmt.sig(alphas[best.0], 3)), \(Fmt.sig(betas[best.1], 3))), measures \
+            a rate below that nearest cell's \(Fmt.sig(atOptimum, 3)) (a lower rate is faster convergence); the \
+            fastest, (\(Fmt.sig(alphas[best.0], 3)), \(Fmt.sig(betas[best.1], 3))), measures \
             \(Fmt.sig(bestRate, 3)) where the formula gives \(Fmt.sig(formulaAtBest, 3)). Inside the wedge the \
             roots are complex, so ‖θₜ‖ oscillates as it shrinks, and a ratio of two norms 300 steps apart reads the \
             rate a little fast or slow with the phase: by the formula no cell of this grid beats \
