@@ -365,8 +365,8 @@ struct Chapter9 {
             Each measured floor is within \(Fmt.sig(100 * worst, 2)) % of its closed form. At the same effective rate \
             α/(1 − β) = 0.05, SGD and momentum settle \(Fmt.sig(100 * abs(floors[1] / floors[0] - 1), 2)) % apart \
             (\(Fmt.sci(floors[0], 2)) and \(Fmt.sci(floors[1], 2))): momentum does not average the noise away. \
-            Keeping α and adding β = 0.9 multiplies the floor by \(Fmt.sig(floors[2] / floors[0], 2)), because it multiplies the effective \
-            rate by 10.
+            Keeping α and adding β = 0.9 multiplies the floor by \(Fmt.sig(floors[2] / floors[0], 2)), because it \
+            multiplies the effective rate by 10.
             """, holds: worst < 0.1 && abs(floors[1] / floors[0] - 1) < 0.15 && floors[2] > 5 * floors[0],
             evidence: "floors \(floors), formulas \(formulas)"))
         nb.prose("""

@@ -71,4 +71,21 @@ struct FigureReadabilityTests {
             }
         }
     }
+
+    @Test("ch07 grid: each rule is one marker at the loss it reached with a dotted drop line, not a stem from a row")
+    func gridMarkers() throws {
+        let grid = try #require(try scripts("ch07-finding-the-learning-rate")["grid"])
+        let rules = ["valley", "steep", "minimum", "slide", "verified"]
+        // (style, colour, dash, title) of every drawn series, in drawing order.
+        let pattern = #/with (\w+) lc rgb "(#[0-9A-Fa-f]{6})" lw [0-9.]+ dt (\d+).*? title "([^"]*)"/#
+        let drawn = grid.matches(of: pattern).map { (String($0.output.1), String($0.output.2), String($0.output.3),
+                                                     String($0.output.4)) }
+        let marks = drawn.indices.filter { i in rules.contains { drawn[i].3.contains($0) } }
+        #expect(marks.count >= 5 * 3, "\(marks.count) rule marks")
+        for i in marks {
+            #expect(drawn[i].0 == "points", "\(drawn[i])")
+            #expect(i > 0 && drawn[i - 1].0 == "lines" && drawn[i - 1].1 == drawn[i].1 && drawn[i - 1].2 == "3",
+                    "\(drawn[i]) has no dotted drop line in its colour")
+        }
+    }
 }
