@@ -55,6 +55,18 @@ struct Chapter10and11WiringTests {
             #expect(residual(bn, am) < residual(bn * f, am * g), "fit (\(bn), \(am)) not a minimum: ×\(f), ×\(g)")
         }
         #expect(run.page.contains("B_noise ≈ \(Int(bn.rounded()))**"), "B_noise \(bn) not on the page")
+        // "Proportional growth stops between B = a and b": b is the first size of Table 1 whose best α ÷ B is a grid
+        // step (÷ 1.2 or more) below r, and a the size just before it.
+        let a = try #require(number(after: "proportional growth already stops between B = ", in: run.page))
+        let b = try #require(number(after: "proportional growth already stops between B = \(Int(a)) and ",
+                                    in: run.page))
+        let ratios = try sizes.map { s -> Double in
+            let cells = try #require(row([String(s)], in: run.page))
+            return try #require(Double(cells[5]))
+        }
+        let k = try #require(sizes.firstIndex(of: Int(b)))
+        #expect(k > 0 && sizes[k - 1] == Int(a), "stops between \(a) and \(b)")
+        #expect(ratios[k] < 1 / 1.2 && ratios[..<k].allSatisfy { $0 >= 1 / 1.2 }, "ratios \(ratios), stop at \(b)")
     }
 
     @Test("ch11: Q1/Q5's ratios at initialisation (sigmoid vanishes, residual and batch norm do not); exercises")
@@ -73,6 +85,11 @@ struct Chapter10and11WiringTests {
         let atLow = try #require(number(after: "(closed form \(String(format: "%.3f", atHigh)) and ", in: run.page))
         #expect(run.page.contains("at α = 0.4 to ") && run.page.contains(" at α = 0.2, "))
         #expect(abs(atHigh - floor(0.4)) < 1e-3 && abs(atLow - floor(0.2)) < 1e-3, "\(atHigh), \(atLow)")
+        // "each within X % of its measurement": X is the larger of the two gaps, rounded up to a tenth of a per cent.
+        let gapLine = try #require(run.stdout.split(separator: "\n").first { $0.contains("% off at 0.4 and 0.2:") })
+        let gaps = gapLine.split(separator: " ").suffix(2).compactMap { Double($0) }
+        let within = try #require(number(after: "each within ", in: run.page))
+        #expect(gaps.count == 2 && within >= gaps.max()! && within < gaps.max()! + 0.1 + 1e-9, "\(within) vs \(gaps)")
         // Exercise 1's key number: the rate whose closed-form floor is 0.01, solved here by bisection.
         var lo = 1e-6, hi = 0.49
         for _ in 0..<100 { let mid = (lo + hi) / 2; if floor(mid) < 0.01 { lo = mid } else { hi = mid } }
