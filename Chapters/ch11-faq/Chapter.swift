@@ -69,8 +69,8 @@ struct Chapter11 {
             also be *made* by the rate: in \(ch10), at B = 256 and α = 16 (twice the rate the linear scaling rule \
             gives there) without warm-up, the long steps of the first epoch leave most hidden units in tanh's flat \
             tails, where the slope — and the gradient through them — is below 0.02. In the book's default run, 87–89 % \
-            of them are after epoch 1 against 5–6 % with a linear warm-up (chapter 10's table 2; ranges over seeds \
-            42–45) — but by the end of the warm-up (step 30) 74–83 % are saturated with it too, and its loss has \
+            of them are there after epoch 1 against 5–6 % with a linear warm-up (chapter 10's table 2; ranges over \
+            seeds 42–45) — but by the end of the warm-up (step 30) 74–83 % are saturated with it too, and its loss has \
             climbed back to up to 1.6× its start: warm-up delays the saturation, it does not prevent it (chapter 10's \
             warm-up section).
             """)
