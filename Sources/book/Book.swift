@@ -24,8 +24,8 @@ struct BookCommand: AsyncParsableCommand {
     @Flag(help: "Write .gp and .dat files but do not run gnuplot.")
     var noRender = false
 
-    @Option(help: "Run only this chapter (its slug, e.g. ch00-tour).")
-    var only: String?
+    @Option(help: "Run only this chapter (its slug, e.g. ch00-tour); repeat it for several chapters.")
+    var only: [String] = []
 
     @Option(help: "Chapters run at once, \(Self.jobRange.lowerBound)…\(Self.jobRange.upperBound) (default: the number of cores).")
     var jobs: Int = min(ProcessInfo.processInfo.activeProcessorCount, 64)
@@ -36,8 +36,9 @@ struct BookCommand: AsyncParsableCommand {
     var html: String?
 
     func validate() throws {
-        if let only, !Book.chapters.contains(where: { $0.slug == only }) {
-            throw ValidationError("unknown chapter '\(only)'; chapters are: \(Book.chapters.map(\.slug).joined(separator: ", "))")
+        for slug in only where !Book.chapters.contains(where: { $0.slug == slug }) {
+            throw ValidationError("unknown chapter '\(slug)'; chapters are: "
+                + Book.chapters.map(\.slug).joined(separator: ", "))
         }
         guard Self.jobRange.contains(jobs) else {
             throw ValidationError("--jobs must be from \(Self.jobRange.lowerBound) to \(Self.jobRange.upperBound) (got \(jobs))")
@@ -48,7 +49,7 @@ struct BookCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let chapters = Book.chapters.filter { only == nil || $0.slug == only }
+        let chapters = Book.chapters.filter { only.isEmpty || only.contains($0.slug) }
         let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         // Refuse an unwritable output folder before any chapter starts, leaving no folder behind.
         let out = URL(fileURLWithPath: output, isDirectory: true)
@@ -100,7 +101,7 @@ struct BookCommand: AsyncParsableCommand {
             throw ExitCode(128 + sig)
         }
         guard failures.isEmpty else { throw BookError(failures.joined(separator: "\n")) }
-        if only == nil {
+        if only.isEmpty {
             let page = out.appendingPathComponent("README.md")
             do {
                 try AtomicFile.write(index(), to: page)

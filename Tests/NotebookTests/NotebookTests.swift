@@ -193,6 +193,19 @@ struct BookTests {
         #expect(try textFiles(a) == textFiles(b))
     }
 
+    @Test("book --only, repeated, runs exactly the chapters named and leaves the contents page alone")
+    func severalChapters() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("book-only-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try spawn("book", ["--output", dir.path, "--quick", "--no-render",
+                                     "--only", "ch00-tour", "--only", "ch03-adagrad"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(written == ["ch00-tour", "ch03-adagrad"], "\(written)")
+        let bad = try spawn("book", ["--only", "ch00-tour", "--only", "ch99-nothing"])
+        #expect(bad.status != 0 && bad.stderr.contains("unknown chapter 'ch99-nothing'"))
+    }
+
     @Test("book refuses an unknown chapter and an unwritable folder")
     func errors() throws {
         let bad = try spawn("book", ["--only", "ch99-nothing"])
