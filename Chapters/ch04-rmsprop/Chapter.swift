@@ -218,11 +218,12 @@ struct Chapter4 {
             \(Fmt.sig(rmsRate)); AdaGrad at α = \(Fmt.sig(adaRate)), the size of its first step in each coordinate \
             (chapter 5's race tunes both). \(firstStep)
             """)
-        let rmsEnd = ending(rRms), adaEnd = ending(rAda)
+        // The last `window` steps, at most half the run, so AdaGrad's first step α·sign(g) is never among them.
+        let window = min(500, rSteps / 2)
+        let rmsEnd = ending(rRms, window: window), adaEnd = ending(rAda, window: window)
         var g0 = [0.0, 0.0]
         Rosenbrock().gradient([-1.5, 2], into: &g0)
         let g0norm = (g0[0] * g0[0] + g0[1] * g0[1]).squareRoot()
-        let window = min(500, rSteps)
         let (before, after) = (rRms.points[rSteps - window].loss, rmsEnd.loss)
         nb.notice(nb.claim("""
             On Rosenbrock RMSprop ends at f = \(Fmt.sci(rmsEnd.loss, 2)) and AdaGrad at \(Fmt.sci(adaEnd.loss, 2)) \
