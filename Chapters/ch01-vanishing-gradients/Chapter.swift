@@ -222,7 +222,7 @@ struct Chapter1 {
         // shifted 30 steps per run, so every run stays visible.
         let markEvery = max(1, steps / 10), markShift = max(1, steps / 50)
         let lossPanels = VanishingSetup.activations.map { a in
-            Plot(title: a.rawValue, xLabel: "step", yLabel: "training loss (25-step mean)", yRange: 0...1.2,
+            Plot(title: a.rawValue, xLabel: "step", yLabel: "training loss (trailing 25-step mean)", yRange: 0...1.2,
                  key: .below,
                  series: runs.filter { $0.activation == a }.enumerated().flatMap { k, r in
                      let mean = Measure.movingAverage(r.result.losses, window: 25)
@@ -266,7 +266,7 @@ struct Chapter1 {
                 + "\(d.step) and has no curve" }
             guard let first = mean.first, first > 1.2 else { return nil }
             let back = mean.firstIndex { $0 <= 1.2 } ?? mean.count
-            return "\(r.activation.rawValue) + \(r.initName) starts above the top of the axis (first value "
+            return "\(r.activation.rawValue) + \(r.initName) starts above the top of the axis (its step-0 loss is "
                 + "\(Fmt.sci(first, 2))) and enters it at step \(back)"
         }
         let offTop = offTopItems.isEmpty ? "" : offTopItems.joined(separator: "; ") + "."
@@ -277,12 +277,14 @@ struct Chapter1 {
                                 Binary cross-entropy; log 2 ≈ 0.693 is the loss of a network that has learnt \
                                 nothing. \(overlap) Each run has its own marker shape, drawn every \(markEvery) \
                                 steps and shifted \(markShift) steps from the previous run's, so runs on one line \
-                                can still be told apart. \(offTop)
+                                can still be told apart. The mean is trailing: before step 24 it averages only \
+                                the steps so far (at step 0 a single loss). \(offTop)
                                 """)
-        /// The lowest 25-step mean and where; then the first later step whose raw loss jumps well above it.
+        /// The lowest 25-step mean over full windows (step 24 on) and where; then the first later step whose
+        /// raw loss jumps well above it.
         func lowest(_ r: TrainingResult) -> (value: Double, step: Int, spike: (step: Int, loss: Double)?) {
             let ma = Measure.movingAverage(r.losses, window: 25)
-            guard let i = ma.indices.filter({ ma[$0].isFinite }).min(by: { ma[$0] < ma[$1] }) else {
+            guard let i = ma.indices.filter({ $0 >= 24 && ma[$0].isFinite }).min(by: { ma[$0] < ma[$1] }) else {
                 return (.nan, 0, nil)
             }
             let j = r.losses.indices.first { $0 > i && r.losses[$0] > max(3 * ma[i], ma[i] + 0.2) }
@@ -314,7 +316,7 @@ struct Chapter1 {
                          r.result.divergence == nil ? "\(Fmt.fixed(low.value, 3)) (step \(low.step))" : "—",
                          Fmt.sci(startRMS.map { $0[depth - 1] / $0[0] } ?? .nan, 2)])
         }
-        nb.table(Table(header: ["activation", "init", "loss, last 50 steps", "lowest 25-step mean (at step)",
+        nb.table(Table(header: ["activation", "init", "loss, last 50 steps", "lowest 25-step mean, step ≥ 24 (at step)",
                                 "RMS₁₀/RMS₁ at step 0"],
                        rows: rows, rightAligned: [false, false, true, true, true]),
                  caption: """

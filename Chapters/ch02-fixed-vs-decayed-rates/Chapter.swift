@@ -67,10 +67,12 @@ struct Chapter2 {
         }
         // The edge rate gets a pink pen here, not the book's amber, which sits too close to the diverging
         // rate's vermillion when their zig-zags cross; α = 0.05 is drawn as a bare line (its markers, one a
-        // step, would pile into a bar along y = 0) and α = 0.4 last, on top of the zig-zags.
+        // step, would pile into a bar along y = 0) and last, on top of everything, after α = 0.4, which is
+        // drawn on top of the zig-zags.
         let pens = [Pen.named("slow rate"), .named("good rate"), Pen(color: Palette.purple, dash: 4, point: 9),
                     .named("diverging rate")]
-        let pathOrder = [0, 2, 3, 1]
+        let pathOrder = [2, 3, 1, 0]
+        let slowEnd = runs[0].points[min(30, runs[0].points.count - 1)].point
         let lastInside = runs.map { r in
             (r.points.prefix(31).firstIndex { !(window.x.contains($0.point[0]) && window.y.contains($0.point[1])) }
                 ?? 31) - 1
@@ -87,8 +89,10 @@ struct Chapter2 {
                      Series(loss: runs[i], title: "α = \(Fmt.sig(rates[i]))", pen: pens[i])
                  }),
         ], columns: 2), caption: "Left: the paths over the contour lines of f, each until it leaves the window "
-            + "(α = 0.51 leaves it after step \(lastInside[3])); α = 0.4 is drawn last, on top of the two "
-            + "zig-zags. Right: the loss per step on a log scale.")
+            + "(α = 0.51 leaves it after step \(lastInside[3])); α = 0.4 is drawn on top of the two zig-zags, and "
+            + "α = 0.05 (dotted) last: in 30 steps it creeps from (−5, −2) to x = \(Fmt.fixed(slowEnd[0], 2)), "
+            + "y = \(Fmt.sci(slowEnd[1], 1)), under the other paths. "
+            + "Right: the loss per step on a log scale.")
         let threshold = QuadraticGD.divergenceThreshold()
         let best = QuadraticGD.bestFixedRate()
         nb.table(Table(header: ["quantity", "found on the runs", "analytic", "relative difference"], rows: [
@@ -114,7 +118,7 @@ struct Chapter2 {
         let below = nb.claim("""
             The best fixed rate found by search, \(Fmt.sig(best, 4)), sits \
             \(Fmt.fixed(100 * (1 - best / threshold), 1)) % \
-            below the edge, within \(Fmt.fixed(100 * abs(best / (2 / (mu + L)) - 1), 1)) % of 2/(λmin + λmax).
+            below the edge, within \(Fmt.fixed(100 * abs(best / (2 / (mu + L)) - 1), 2)) % of 2/(λmin + λmax).
             """, holds: best < threshold && best > 0.9 * threshold && abs(best / (2 / (mu + L)) - 1) < 0.02,
             evidence: "best \(best), threshold \(threshold)")
         nb.notice("\(sides) \(edge) \(below)")
@@ -167,13 +171,15 @@ struct Chapter2 {
         }
         let restartTitle = "restart rule on a real run: base α = \(Fmt.sig(learningRate)), "
             + "τ = \(Fmt.sig(restart.threshold)), ×\(Fmt.sig(restart.factor)), γ = \(Fmt.sig(restart.gamma))"
-        // Resets a few steps apart merge into one spike at the panel's scale: the caption says which.
+        // Resets in the first steps, while the rate has barely decayed, are too small to see: the caption says which.
         let crowded = fired.filter { $0 < restartSteps / 50 }
+        let earlyLow = run.learningRates.prefix((crowded.last ?? 0) + 1).min() ?? learningRate
         let early = crowded.count < 2 ? ""
             : " \(crowded.count) of its \(fired.count) resets (steps "
                 + "\(crowded.map(String.init).joined(separator: ", "))) "
-                + "fall within the first \(restartSteps / 50) steps and merge into one spike at this scale; the "
-                + "note below lists every reset."
+                + "fall within the first \(restartSteps / 50) steps, while the rate is still at least "
+                + "\(Fmt.sig(earlyLow, 3)) (base \(Fmt.sig(learningRate))), so they are too small to see at this "
+                + "scale; the note below lists every reset."
         try await nb.figure(Figure(name: "schedule-gallery", title: "Every schedule form", plots: [
             panel("the article's polynomial family, base α = \(Fmt.sig(base))",
                   ["constant", "polynomial γ = 0.5", "polynomial", "polynomial γ = 2"]),
@@ -299,6 +305,15 @@ struct Chapter2 {
             ("driven by the loss", ["article's restart rule", "reduce on plateau"]),
         ]
         let yRange = (later.min()! / 1.5)...(later.max()! * 1.5)
+        // Polynomial and cosine overlap for most of the run: dashed and dash-dot here, so both show.
+        func pen(_ name: String) -> Pen {
+            let p = Pen.named(pens[name]!)
+            switch name {
+            case "polynomial, power 1": return Pen(color: p.color, dash: 2, point: p.point)
+            case "cosine": return Pen(color: p.color, dash: 4, point: p.point)
+            default: return p
+            }
+        }
         try await nb.figure(Figure(name: "schedule-training",
                                    title: "Mini-batch SGD under each schedule: held-out excess error "
                                        + "(mean of \(n) seeds)",
@@ -309,7 +324,7 @@ struct Chapter2 {
                  series: zip(schedules, meanCurves).filter { $0.0.name == "constant" || names.contains($0.0.name) }
                     .map { s, curve in
                         Series(title: s.name, x: curve.map { Double($0.0) }, y: curve.map(\.1),
-                               pen: .named(pens[s.name]!))
+                               pen: pen(s.name))
                     })
         }, columns: 3, size: (1500, 640)),
                             caption: """
@@ -390,8 +405,9 @@ struct Chapter2 {
 
     func exercises() {
         nb.exercise("""
-            Figure 1 shows one rate, α = 0.4, at which the y-coordinate of gradient descent on 0.1x² + 2y² flips \
-            sign at every step yet still converges. Find the whole range of fixed α with that behaviour, and say \
+            Figure 1 shows two rates, α = 0.4 and α = 0.49, at which the y-coordinate of gradient descent on \
+            0.1x² + 2y² flips sign at every step yet still converges. \
+            Find the whole range of fixed α with that behaviour, and say \
             why the sign flips. (One step multiplies y by a factor that depends on α; the y column of \
             `swift run lab optimize --function quadratic --start -5,-2 --steps 12 --optimizer sgd \
             --lr <your α> --format table` shows the signs at both ends of your range.)

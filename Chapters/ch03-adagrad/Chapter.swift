@@ -158,9 +158,15 @@ struct Chapter3 {
         let top = (rAda.trajectory.points + rAdam.trajectory.points).map(\.loss).filter(\.isFinite).max()!
         let under = [rAda, rAdam].map { r in r.trajectory.points.firstIndex { $0.loss < floor } }
         let lowest = [rAda, rAdam].map { r in r.trajectory.points.map(\.loss).min()! }
-        let floorNote = zip(["AdaGrad", "Adam"], zip(under, lowest)).map { name, u in
-            u.0.map { "\(name) first goes below it at step \($0) (lowest \(Fmt.sci(u.1, 1)))" }
-                ?? "\(name) never goes below it (lowest \(Fmt.sci(u.1, 1)))"
+        let finalLoss = [rAda, rAdam].map { $0.trajectory.points.last!.loss }
+        // A run whose loss climbs back far above its lowest says so (Adam's steps do not shrink near the minimum).
+        func roseBack(_ k: Int) -> String {
+            finalLoss[k] > 100 * lowest[k] ? ", and rose back to \(Fmt.sci(finalLoss[k], 1)) by step \(rSteps)" : ""
+        }
+        let floorNote = zip(["AdaGrad", "Adam"], zip(under, lowest)).enumerated().map { k, entry in
+            let (name, u) = entry
+            return (u.0.map { "\(name) first goes below it at step \($0) (lowest \(Fmt.sci(u.1, 1))" }
+                ?? "\(name) never goes below it (lowest \(Fmt.sci(u.1, 1))") + roseBack(k) + ")"
         }.joined(separator: ", ")
         try await nb.figure(Figure(name: "rosenbrock-stall",
                                    title: "Rosenbrock from (−1.5, 2): AdaGrad and Adam at their best rates",
@@ -194,8 +200,11 @@ struct Chapter3 {
                 + "\(Fmt.sci(adamAtK / max(rPts.1[common - 1].loss, .leastNonzeroMagnitude), 1)).",
                 holds: fromLoss / adaEnd > 10, evidence: "AdaGrad \(fromLoss) at step \(k), \(adaEnd) at the end")
         } ?? "Adam's loss is below AdaGrad's from the first step."
+        let adamLow = rAdam.trajectory.points.indices.min { rPts.1[$0].loss < rPts.1[$1].loss }!
+        let adamRose = rm > 100 * rPts.1[adamLow].loss
+            ? " (its lowest was \(Fmt.sci(rPts.1[adamLow].loss, 1)) at step \(adamLow); it rose back from there)" : ""
         let adamAhead = nb.claim("After \(rSteps) steps AdaGrad is at \(Fmt.sci(ra, 2)) and Adam, whose memory "
-                                 + "fades, at \(Fmt.sci(rm, 2)).", holds: rm < ra,
+                                 + "fades, at \(Fmt.sci(rm, 2))\(adamRose).", holds: rm < ra,
                                  evidence: "AdaGrad \(ra), Adam \(rm)")
         nb.notice("""
             The gradient at the start has norm \(Fmt.sig(g0norm, 3)); it stays in G for ever. \(lead) \

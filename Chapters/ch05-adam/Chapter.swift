@@ -337,9 +337,9 @@ struct Chapter5 {
         }
         try await nb.figure(Figure(name: "reddi", title: "Adam vs AMSGrad on f_t(x) = 3x (t mod 3 = 1), −x otherwise",
                                    plots: [
-            Plot(title: "iterate x_t", xLabel: "log₁₀ t", yLabel: "x_t", yRange: -1.1...1.1, key: .none,
+            Plot(title: "iterate x_t", xLabel: "log₁₀ t", yLabel: "x_t", yRange: -1.1...1.1, key: .below,
                  series: [series("Adam", adam.recorded) { $0.x }, series("AMSGrad", ams.recorded) { $0.x }]),
-            Plot(title: "average regret R_t/t", xLabel: "log₁₀ t", yLabel: "R_t / t",
+            Plot(title: "average regret R_t/t", xLabel: "log₁₀ t", yLabel: "R_t / t", key: .below,
                  series: [series("Adam", adam.recorded) { $0.averageRegret },
                           series("AMSGrad", ams.recorded) { $0.averageRegret }]),
         ], columns: 2), caption: "Step t on a log₁₀ scale. Left: where each optimizer sits. Right: regret per step "
@@ -405,8 +405,9 @@ struct Chapter5 {
             evidence: "largest \(largest), bound \(bound), sweep \(sweep), median later \(stalled[stalled.count / 2]), "
                 + "before \(before[before.count / 2])"))
         nb.prose("""
-            Nor does Adam schedule α: the rate you set is the rate it uses at every step; chapter 2's schedules and \
-            chapter 7's range test still apply. Its direction is a momentum average of past gradients, not the \
+            Nor does Adam schedule α: α itself is fixed, and what varies is the per-coordinate scale 1/√v̂ — \
+            adaptive, not a schedule; chapter 2's schedules and chapter 7's range test still apply. \
+            Its direction is a momentum average of past gradients, not the \
             current gradient. And, as Reddi et al. showed, it is not guaranteed to converge even on convex \
             problems.
             """)
@@ -416,14 +417,16 @@ struct Chapter5 {
 
     func exercises() {
         // How close the run comes to the largest double: g_3000 = 1.11³⁰⁰⁰, and v holds g².
+        // v sums (1 − β₂)β₂ᵏ g²_{t−k} with g² shrinking ×1/1.11² per step back: v → (1 − β₂)/(1 − β₂/1.11²)·g².
+        let vShare = 0.001 / (1 - 0.999 / (1.11 * 1.11))
         let digits = 3000 * Double.log10(1.11), overflowAt = Int((Double.log10(Double.greatestFiniteMagnitude) / 2
             / Double.log10(1.11)).rounded(.up))
         nb.exercise("""
             Kingma and Ba's bound assumes the large gradient arrives on a coordinate whose past gradients were small. \
             Feed bias-corrected Adam (defaults) a gradient that grows by 11 % every step, g_t = 1.11ᵗ, for 3000 steps. \
             Is the last step still below (1 − β₁)/√(1 − β₂)·α ≈ 3.16α? Why? (Mind the range of a double: by step \
-            3000 g ≈ 10^\(Int(digits.rounded())) and v ≈ g² ≈ 10^\(Int((2 * digits).rounded())), not far below \
-            the largest double, about \
+            3000 g ≈ 10^\(Int(digits.rounded())) and g² ≈ 10^\(Int((2 * digits).rounded())) (v about \
+            \(Int((1 / vShare).rounded())) times smaller), not far below the largest double, about \
             1.8·10^308; from step \(overflowAt) on g² overflows to +∞. If you write your own loop, stop before then.)
             """, solution: "growing-gradient") {
             // solution: growing-gradient
