@@ -26,7 +26,7 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "sigmoid"
     set xlabel "step"
-    set ylabel "training loss (25-step mean)"
+    set ylabel "training loss (trailing 25-step mean)"
     set format x "% h"
     set format y "% h"
     set xrange [*:*]
@@ -54,7 +54,7 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "tanh"
     set xlabel "step"
-    set ylabel "training loss (25-step mean)"
+    set ylabel "training loss (trailing 25-step mean)"
     set format x "% h"
     set format y "% h"
     set xrange [*:*]
@@ -82,7 +82,7 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "relu"
     set xlabel "step"
-    set ylabel "training loss (25-step mean)"
+    set ylabel "training loss (trailing 25-step mean)"
     set format x "% h"
     set format y "% h"
     set xrange [*:*]

@@ -45,10 +45,10 @@ do for [fmt in "svg png"] {
     set bmargin 7
     set xtics 2.0
     plot $CONTOUR0 using 1:2 with lines lc rgb "#b8b8b8" lw 1 notitle, \
-         DATA index 0 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "α = 0.05", \
-         DATA index 1 using 1:2 with linespoints lc rgb "#CC79A7" lw 2 dt 4 pt 9 ps 0.8 title "α = 0.49", \
-         DATA index 2 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 11 ps 0.8 title "α = 0.51", \
-         DATA index 3 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 7 ps 0.8 title "α = 0.4"
+         DATA index 0 using 1:2 with linespoints lc rgb "#CC79A7" lw 2 dt 4 pt 9 ps 0.8 title "α = 0.49", \
+         DATA index 1 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 11 ps 0.8 title "α = 0.51", \
+         DATA index 2 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 7 ps 0.8 title "α = 0.4", \
+         DATA index 3 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "α = 0.05"
     unset label
     unset arrow
     unset logscale

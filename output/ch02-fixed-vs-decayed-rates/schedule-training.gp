@@ -37,9 +37,9 @@ do for [fmt in "svg png"] {
     set bmargin
     set xtics 1000.0
     plot DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant", \
-         DATA index 1 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "polynomial, power 1", \
+         DATA index 1 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 2 title "polynomial, power 1", \
          DATA index 2 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "exponential", \
-         DATA index 3 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "cosine"
+         DATA index 3 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 4 title "cosine"
     unset label
     unset arrow
     unset logscale

@@ -31,8 +31,9 @@ do for [fmt in "svg png"] {
     set format y "% h"
     set xrange [*:*]
     set yrange [-1.1:1.1]
-    unset key
-    set bmargin
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 1
+    set bmargin 6
     set xtics 2.0
     plot DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "Adam", \
          DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "AMSGrad"
@@ -49,8 +50,8 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [*:*]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 top right
-    set bmargin
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 1
+    set bmargin 6
     set xtics 2.0
     plot DATA index 2 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "Adam", \
          DATA index 3 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "AMSGrad"

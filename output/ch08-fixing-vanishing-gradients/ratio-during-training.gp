@@ -11,14 +11,14 @@ set border lc rgb "#404040"
 set tics nomirror
 do for [fmt in "svg png"] {
     if (fmt eq "svg") {
-        set terminal svg size 1400,760 dynamic noenhanced font "Sans,12" background rgb "white"
+        set terminal svg size 1860,760 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 2800,1520 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
+        set terminal pngcairo size 3720,1520 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
         TITLEFONT = ",28"
     }
     set output "ratio-during-training.".fmt
-    set multiplot layout 1,2 title "First ÷ tenth hidden layer gradient RMS during training (seed 42)" font TITLEFONT
+    set multiplot layout 1,3 title "First ÷ tenth hidden layer gradient RMS during training (seed 42)" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -48,7 +48,7 @@ do for [fmt in "svg png"] {
     unset logscale
     unset colorbox
     set autoscale
-    set title "tanh and ReLU networks"
+    set title "tanh networks"
     set xlabel "step + 1"
     set ylabel "RMS layer 1 ÷ RMS layer 10"
     set logscale x
@@ -58,13 +58,31 @@ do for [fmt in "svg png"] {
     set xrange [*:*]
     set yrange [*:*]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
-    set bmargin 7
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 1
+    set bmargin 6
     set xtics autofreq
-    plot DATA index 6 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "tanh, PyTorch default init", \
-         DATA index 7 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "tanh, Xavier init", \
-         DATA index 8 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "ReLU, PyTorch default init", \
-         DATA index 9 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 4 title "ReLU, He init"
+    plot DATA index 6 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "PyTorch default init", \
+         DATA index 7 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "Xavier init"
+    unset label
+    unset arrow
+    unset logscale
+    unset colorbox
+    set autoscale
+    set title "ReLU networks"
+    set xlabel "step + 1"
+    set ylabel "RMS layer 1 ÷ RMS layer 10"
+    set logscale x
+    set format x "%.0e"
+    set logscale y
+    set format y "%.0e"
+    set xrange [*:*]
+    set yrange [*:*]
+    set key default
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 1
+    set bmargin 6
+    set xtics autofreq
+    plot DATA index 8 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "PyTorch default init", \
+         DATA index 9 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "He init"
     unset multiplot
     unset output
 }

@@ -51,7 +51,7 @@ do for [fmt in "svg png"] {
     set format x "%.0e"
     set format y "% h"
     set xrange [*:*]
-    set yrange [0.062143620065005095:0.2485744802600204]
+    set yrange [0.05536227476596415:0.32316927854947086]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
