@@ -36,7 +36,7 @@ do for [fmt in "svg png"] {
     set bmargin 6
     set xtics 2.0
     plot DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "Adam", \
-         DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "AMSGrad"
+         DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "AMSGrad"
     unset label
     unset arrow
     unset logscale
@@ -54,7 +54,7 @@ do for [fmt in "svg png"] {
     set bmargin 6
     set xtics 2.0
     plot DATA index 2 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "Adam", \
-         DATA index 3 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "AMSGrad"
+         DATA index 3 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "AMSGrad"
     unset multiplot
     unset output
 }
