@@ -12,19 +12,7 @@ func labThroughShell(_ script: String, _ arguments: [String]) throws -> LabRun {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/bash")
     process.arguments = ["-c", script, labURL.path] + arguments
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lab-shell-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
-    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-    process.standardOutput = try FileHandle(forWritingTo: out)
-    process.standardError = try FileHandle(forWritingTo: err)
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    return LabRun(status: process.terminationStatus, crashed: process.terminationReason == .uncaughtSignal,
-                  stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
+    return try capture(process)
 }
 
 /// Runs `lab` with its output sent to /dev/null and returns its exit status and its own peak

@@ -29,6 +29,11 @@ func lab(_ arguments: [String], environment: [String: String]? = nil) throws -> 
     process.executableURL = labURL
     process.arguments = arguments
     if let environment { process.environment = environment }
+    return try capture(process)
+}
+
+/// Runs `process` to its end with stdin from /dev/null and its stdout and stderr in temporary files.
+func capture(_ process: Process) throws -> LabRun {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lab-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
