@@ -33,6 +33,9 @@ import sys
 import numpy as np
 import torch
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import make_golden  # noqa: E402  (Tests/Golden/make_golden.py)
+
 torch.set_default_dtype(torch.float64)
 torch.set_num_threads(1)
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -122,23 +125,8 @@ def model_from(params):
     return torch.nn.Sequential(*layers)
 
 
-def make_optimizer(name, params, lr, o):
-    if name == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=o.get("momentum", 0), dampening=o.get("dampening", 0),
-                               nesterov=o.get("nesterov", False), weight_decay=o.get("weight_decay", 0), foreach=False)
-    if name == "adagrad":
-        return torch.optim.Adagrad(params, lr=lr, lr_decay=o.get("lr_decay", 0), weight_decay=o.get("weight_decay", 0),
-                                   initial_accumulator_value=o.get("initial_accumulator", 0),
-                                   eps=o.get("eps", 1e-10), foreach=False)
-    if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, alpha=o.get("alpha", 0.99), eps=o.get("eps", 1e-8),
-                                   weight_decay=o.get("weight_decay", 0), momentum=o.get("momentum", 0),
-                                   centered=o.get("centered", False), foreach=False)
-    if name == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=(o.get("beta1", 0.9), o.get("beta2", 0.999)),
-                                eps=o.get("eps", 1e-8), weight_decay=o.get("weight_decay", 0),
-                                amsgrad=o.get("amsgrad", False), foreach=False)
-    raise ValueError(name)
+# The same optimizer construction as the optimizer goldens (one place to keep in step with lab's flags).
+make_optimizer = make_golden.make_optimizer
 
 
 FLAGS = {"momentum": "--momentum", "dampening": "--dampening", "alpha": "--alpha", "beta1": "--beta1",
