@@ -333,9 +333,7 @@ struct Chapter5 {
             """)
         func series(_ name: String, _ run: [(step: Int, x: Double, averageRegret: Double)],
                     _ value: ((step: Int, x: Double, averageRegret: Double)) -> Double) -> Series {
-            // AMSGrad dashed: the two curves differ in grey scale too, not only in colour.
-            Series(title: name, x: run.map { Double.log10(Double($0.step)) }, y: run.map(value),
-                   pen: name == "AMSGrad" ? Pen.named(name).dashed : .named(name))
+            Series(title: name, x: run.map { Double.log10(Double($0.step)) }, y: run.map(value), pen: .named(name))
         }
         try await nb.figure(Figure(name: "reddi", title: "Adam vs AMSGrad on f_t(x) = 3x (t mod 3 = 1), −x otherwise",
                                    plots: [

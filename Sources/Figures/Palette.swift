@@ -65,7 +65,7 @@ public enum Palette {
         "Adam": Pen(color: blue, dash: 1, point: 13),
         "article Adam": Pen(color: blue, dash: 2, point: 12),
         "Keras Adam": Pen(color: blue, dash: 4, point: 6),
-        "AMSGrad": Pen(color: vermillion, dash: 1, point: 15),
+        "AMSGrad": Pen(color: vermillion, dash: 2, point: 15),  // dashed: drawn beside solid Adam
         "AdamW": Pen(color: purple, dash: 1, point: 3),
         "least squares": Pen(color: grey, dash: 4, point: 1),
     ]
