@@ -206,7 +206,7 @@ public struct BookSite: Sendable {
         if !sections.isEmpty {
             nav += "<p>On this page</p><ul>" + sections.map { "<li><a href=\"#\($0.id)\">\($0.text)</a></li>" }.joined() + "</ul>"
         }
-        if let playgroundLink { nav += "<p><a href=\"\(playgroundLink)\" class=\"playground\">Playground</a></p>" }
+        if let playgroundLink { nav += "<p><a href=\"\(escapeHTML(playgroundLink))\" class=\"playground\">Playground</a></p>" }
         nav += "</nav>"
 
         var pager = "<nav class=\"pager\" aria-label=\"Previous and next\">"
@@ -353,7 +353,8 @@ public struct BookSite: Sendable {
         try Data(Self.renderMathScript.utf8).write(to: directory.appendingPathComponent("render-math.js"), options: .atomic)
         for (i, chapter) in chapters.enumerated() {
             let folder = directory.appendingPathComponent(chapter.slug)
-            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            // Not with intermediates: a staging folder removed meanwhile (book --html on a signal) stays removed.
+            if !fm.fileExists(atPath: folder.path) { try fm.createDirectory(at: folder, withIntermediateDirectories: false) }
             if let html = page(i) {
                 try Data(html.utf8).write(to: folder.appendingPathComponent("index.html"), options: .atomic)
             }
@@ -361,9 +362,8 @@ public struct BookSite: Sendable {
             for name in try fm.contentsOfDirectory(atPath: sourceFolder.path).sorted()
             where Self.contentTypes[(name as NSString).pathExtension.lowercased()] != nil && Self.isSafeName(name) {
                 guard let file = regularFile(sourceFolder.appendingPathComponent(name), inside: sourceFolder) else { continue }
-                let target = folder.appendingPathComponent(name)
-                try? fm.removeItem(at: target)
-                try fm.copyItem(at: file, to: target)
+                // Read and written (not copyItem), so that a failure names the file being written.
+                try Data(contentsOf: file).write(to: folder.appendingPathComponent(name), options: .atomic)
             }
         }
         if let katex {

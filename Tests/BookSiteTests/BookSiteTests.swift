@@ -80,6 +80,45 @@ struct FakeBook {
         #expect(index.contains("href=\"ch00-a/\">First</a>") && index.contains("href=\"ch01-b/\">Second</a>"))
     }
 
+    /// Issue 19: a mutation audit dropped the escaping of the title in the pager's links and no
+    /// test noticed. Titles come from the pages' first heading: every place a title or a link is
+    /// written into the HTML escapes it.
+    @Test("chapter titles with <script>, & and \" are escaped in the contents, the pager and <title>")
+    func titlesAreEscaped() throws {
+        let book = try FakeBook()
+        let evil = "Chapter 1 — <script>alert(\"x\")</script> & \"Q\""
+        try "# \(evil)\n\nText.\n".write(to: book.root.appendingPathComponent("ch01-b/README.md"), atomically: true, encoding: .utf8)
+        var site = try BookSite(source: book.root, katex: .some(nil))
+        site.playgroundLink = "/play?a=1&b=\"2\""
+        #expect(site.chapters[1].title == evil)
+        let escaped = "Chapter 1 — &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Q&quot;"
+        guard case .page(let first)? = site.resource(at: "ch00-a/"),
+              case .page(let second)? = site.resource(at: "ch01-b/"),
+              case .page(let index)? = site.resource(at: "") else { Issue.record("no page"); return }
+        // (The second page's own body is its Markdown, inline HTML allowed: only its frame is checked.)
+        for html in [first, index] {
+            #expect(!html.contains("<script>alert"), "an unescaped title")
+            #expect(!html.contains("& \"Q\""))
+        }
+        for html in [first, second, index] {
+            #expect(html.contains("href=\"/play?a=1&amp;b=&quot;2&quot;\""))
+            #expect(html.contains("\(escaped)</a></li>"), "the contents list")
+        }
+        // The next link from chapter 0 (the pager), the contents list, and the second page's <title>.
+        #expect(first.contains("rel=\"next\" href=\"../ch01-b/index.html\">\(escaped) →</a>"), "\(first)")
+        #expect(first.contains("href=\"../ch01-b/index.html\">\(escaped)</a></li>"))
+        #expect(second.contains("<title>\(escaped) — Descent</title>"))
+        // And from the other side: the previous link of a third chapter after it.
+        try FileManager.default.createDirectory(at: book.root.appendingPathComponent("ch02-c"), withIntermediateDirectories: true)
+        try "# Chapter 2\n".write(to: book.root.appendingPathComponent("ch02-c/README.md"), atomically: true, encoding: .utf8)
+        try (String(contentsOf: book.root.appendingPathComponent("README.md"), encoding: .utf8) + "\n| 2 | [Third](ch02-c/README.md) |\n")
+            .write(to: book.root.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        let three = try BookSite(source: book.root, katex: .some(nil))
+        guard case .page(let third)? = three.resource(at: "ch02-c/") else { Issue.record("no page"); return }
+        #expect(third.contains("rel=\"prev\" href=\"../ch01-b/index.html\">← \(escaped)</a>"), "\(third)")
+        #expect(!third.contains("<script>alert"))
+    }
+
     @Test(arguments: [
         "../../etc/passwd", "ch00-a/../../outside.svg", "ch00-a/../outside.svg", "..", "ch00-a/..",
         "outside.svg", "ch00-a/.hidden.svg", "ch00-a/notes.swift", "ch00-a/sub/", "ch00-a/sub",
