@@ -60,12 +60,10 @@ public final class Notebook {
             Self.removeAbandonedStaging(in: outputRoot, slug: info.slug)
             RunSignals.install()
             RunSignals.track(staging)
-            try fm.createDirectory(at: staging, withIntermediateDirectories: false)
-            lockDescriptor = open(staging.appendingPathComponent(".lock").path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-            if lockDescriptor >= 0 { _ = flock(lockDescriptor, LOCK_EX) }
+            lockDescriptor = try Self.makeStaging(staging)
             let probe = staging.appendingPathComponent(".probe")
-            try Data().write(to: probe)
-            try fm.removeItem(at: probe)
+            defer { try? fm.removeItem(at: probe) }
+            try Data(count: OutputFolder.probeBytes).write(to: probe)
         } catch {
             try? fm.removeItem(at: staging)
             RunSignals.untrack(staging)
@@ -91,22 +89,32 @@ public final class Notebook {
         return "`Scripts/book --only \(slug)\(extra)` or `swift run -c release \(slug)\(extra)`"
     }
 
+    /// Creates the staging folder `staging` and takes the exclusive lock on its `.lock` that it
+    /// holds for the life of the run; returns the lock's descriptor.
+    static func makeStaging(_ staging: URL) throws -> Int32 {
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
+        let fd = open(staging.appendingPathComponent(".lock").path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        if fd >= 0 { _ = flock(fd, LOCK_EX) }
+        return fd
+    }
+
     /// Removes staging folders left by runs of this chapter that were killed. A live run holds
     /// an exclusive lock on its folder's `.lock` for its whole life, so a folder whose lock can be
-    /// taken belongs to a dead run (this survives PID reuse, unlike asking whether the PID lives).
+    /// taken belongs to a run that is dead or has not taken its lock yet: it is removed only when
+    /// its process is gone too. (Without that second test a concurrent run of the same chapter
+    /// lost its staging folder between creating `.lock` and locking it, and failed with "a folder
+    /// on the way does not exist"; a dead run's folder whose PID was reused waits for the next run.)
     static func removeAbandonedStaging(in root: URL, slug: String) {
         let prefix = ".staging-\(slug)-"
         for name in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] where name.hasPrefix(prefix) {
-            guard Int32(name.dropFirst(prefix.count)) != getpid() else { continue }
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
             let folder = root.appendingPathComponent(name)
             let fd = open(folder.appendingPathComponent(".lock").path, O_RDONLY)
-            if fd < 0 {
-                // Killed before it made its lock: abandoned unless its process still runs.
-                if let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) == 0 { continue }
-            } else {
+            if fd >= 0 {
                 defer { close(fd) }
                 guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
             }
+            guard !ChapterSwap.processIsAlive(pid) else { continue }
             try? FileManager.default.removeItem(at: folder)
         }
     }

@@ -166,6 +166,10 @@ public enum FileProblem {
 
 /// Creating the output folder so that a failure leaves nothing behind.
 public enum OutputFolder {
+    /// Bytes the probes write before any work: a full disk still has room for an empty file, so an
+    /// empty probe let runs start on a full disk and fail only after the work.
+    public static let probeBytes = 16 * 1024
+
     /// Refuses an empty path, then creates `path` and any missing parents; returns the folders
     /// it created, outermost first, for ``removeCreated(_:)``.
     ///
@@ -189,12 +193,14 @@ public enum OutputFolder {
         }
         var created: [URL] = []
         for dir in missing {
-            if mkdir(dir.path, 0o755) != 0 && errno != EEXIST {
+            if mkdir(dir.path, 0o755) == 0 {
+                created.append(dir)
+            } else if errno != EEXIST {
                 let code = errno
                 removeCreated(created)
                 throw NotebookError.unwritableOutput(path, "creating \(dir.path) failed: \(FileProblem.reason(code)); \(FileProblem.advice(code))")
             }
-            created.append(dir)
+            // EEXIST: another run made it meanwhile; it is theirs, not ours to remove.
         }
         return created
     }
