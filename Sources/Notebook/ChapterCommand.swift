@@ -46,6 +46,10 @@ extension ChapterCommand {
             // One line per false claim, without ArgumentParser's "Error:" prefix or usage.
             FileHandle.standardError.write(Data((failed.description + "\n").utf8))
             throw ExitCode.failure
+        } catch let misuse as ClaimMisuse {
+            // A programming error of the chapter: EX_SOFTWARE.
+            FileHandle.standardError.write(Data((misuse.description + "\n").utf8))
+            throw ExitCode(70)
         }
     }
 }

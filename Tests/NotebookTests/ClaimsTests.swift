@@ -62,6 +62,65 @@ struct ClaimsTests {
     }
 }
 
+/// Issue 19: a claim comparing a run with itself (`zip(runs[i], runs[i])`) survived a mutation
+/// audit. Such claims are programming errors of the claim API.
+@Suite("Claims whose condition cannot be false are programming errors")
+struct ConstantClaimTests {
+    func notebook(_ dir: URL) throws -> Notebook {
+        let options = try ChapterOptions.parse(["--output", dir.path, "--quiet"])
+        return try Notebook(ChapterInfo(number: 99, slug: "claims-unit", title: "t", summary: "s", mainFigure: "m",
+                                        articleSection: "a"), options: options)
+    }
+
+    @Test("the same array on both sides, an empty side, the same number on both sides: misuse, named")
+    func sameSides() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let nb = try notebook(dir)
+        let runs = [[1.0, 2.0], [1.0, 2.5]]
+        let i = 1
+        nb.claim("With clipping every run is the baseline's.", same: runs[i], as: runs[i])
+        nb.claim("Nothing differs.", same: [Double](), as: [])
+        let best = 0.47
+        nb.claim("The best rate sits below 2/L.", best, .below, best)
+        #expect(nb.misusedClaims.map(\.sentence) == ["With clipping every run is the baseline's.", "Nothing differs.",
+                                                     "The best rate sits below 2/L."])
+        #expect(nb.misusedClaims[0].problem.contains("same stored value"))
+        #expect(nb.misusedClaims[2].problem.contains("same number"))
+        let error = ClaimMisuse(slug: "claims-unit", misused: nb.misusedClaims)
+        #expect(error.description.split(separator: "\n").count == 3)
+        #expect(error.description.hasPrefix("claims-unit: programming error in the claim \"With clipping every run is the baseline's.\""))
+    }
+
+    @Test("two different measurements that happen to be equal, or ordered, are ordinary claims")
+    func differentSides() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let nb = try notebook(dir)
+        let clipped = (0..<3).map { Double($0) * 0.5 }, baseline = (0..<3).map { Double($0) / 2 }
+        #expect(nb.claim("Equal runs.", same: clipped, as: baseline) == "Equal runs.")
+        nb.claim("Different runs are equal.", same: clipped, as: baseline + [1])
+        nb.claim("0.47 < 0.5.", 0.47, .below, 0.5)
+        nb.claim("0.5 ≤ 0.47.", 0.5, .atMost, 0.47)
+        #expect(nb.misusedClaims.isEmpty)
+        #expect(nb.failedClaims.map(\.sentence) == ["Different runs are equal.", "0.5 ≤ 0.47."])
+        #expect(nb.failedClaims[1].evidence.contains("0.5 ≤ 0.47 is false"))
+    }
+
+    @Test("a chapter stating such a claim fails as a programming error: one line naming it, exit 70, nothing published")
+    func failsTheRun() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try spawn("claims-fixture", ["--output", dir.path, "--no-render", "--quiet", "--same-sides"])
+        #expect(run.status == 70 && !run.signaled)
+        #expect(run.stderr.split(separator: "\n").map(String.init) == [
+            "claims-fixture: programming error in the claim \"Clipped runs equal the baseline's.\": both sides are the same "
+                + "stored value, so the condition holds whatever the data; compare two different measurements",
+        ], "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+}
+
 @Suite("Solutions never write into the book's folder")
 struct SolutionsFolderTests {
     @Test("--solutions with the default output goes to a temporary folder; ./output is untouched")

@@ -19,7 +19,14 @@ struct ClaimsFixture: ChapterCommand {
     @Option(help: "Number of false claims to state.")
     var falseClaims = 0
 
+    @Flag(help: "State a claim comparing one run with itself (a programming error).")
+    var sameSides = false
+
     func body(_ nb: Notebook) async throws {
+        if sameSides {
+            let runs = [[0.5, 0.25], [0.5, 0.125]]
+            nb.prose(nb.claim("Clipped runs equal the baseline's.", same: runs, as: runs))
+        }
         for i in 0..<trueClaims {
             let two = 2.0 + Double(i)
             nb.prose(nb.claim("\(Fmt.sig(two)) exceeds 1.", holds: two > 1, evidence: "value = \(two)"))
