@@ -8,11 +8,34 @@ extension Chapter7 {
     static let twoOverLambdaMax = 0.5
     static let bestFixed = 2 / (0.2 + 4.0)
 
+    /// The numbers section 3's prose quotes about the smoothing lag, each named for the curve it
+    /// is read from (issue 19: the prose quoting the smoothed loss where the raw one is meant
+    /// survived a mutation audit; the tests check these against the sweep).
+    struct SmoothingLag {
+        /// Index of the raw loss's minimum, its rate and its (raw) loss.
+        let raw: Int, rawRate: Double, rawLoss: Double
+        /// Index of the smoothed loss's minimum, its rate, the smoothed loss there and the raw loss there.
+        let smooth: Int, smoothRate: Double, smoothedLoss: Double, rawLossAtSmooth: Double
+        /// The smoothed loss ÷ the raw loss at the raw minimum.
+        let smoothedOverRawAtRaw: Double
+
+        init(_ sweep: RangeTest.Result) {
+            raw = sweep.losses.indices.min { sweep.losses[$0] < sweep.losses[$1] }!
+            smooth = sweep.smoothed.indices.min { sweep.smoothed[$0] < sweep.smoothed[$1] }!
+            rawRate = sweep.rates[raw]
+            rawLoss = sweep.losses[raw]
+            smoothRate = sweep.rates[smooth]
+            smoothedLoss = sweep.smoothed[smooth]
+            rawLossAtSmooth = sweep.losses[smooth]
+            smoothedOverRawAtRaw = sweep.smoothed[raw] / sweep.losses[raw]
+        }
+    }
+
     func smoothingLag() async throws {
         let sweep = quadraticSweep(steps: 100, smoothing: 0.98)
-        let raw = sweep.losses.indices.min { sweep.losses[$0] < sweep.losses[$1] }!
-        let smooth = sweep.smoothed.indices.min { sweep.smoothed[$0] < sweep.smoothed[$1] }!
-        let rawRate = sweep.rates[raw], smoothRate = sweep.rates[smooth]
+        let lag = SmoothingLag(sweep)
+        let smooth = lag.smooth
+        let rawRate = lag.rawRate, smoothRate = lag.smoothRate
         let growth = Double.pow(1e7, 50.0 / 99)
         let curve = FastaiCurve(sweep, iterations: 100)
         let stopRate = sweep.rates.last!, keptEnd = curve.rates.last!
@@ -33,14 +56,14 @@ extension Chapter7 {
             \(nb.claim("the raw loss keeps falling past the threshold",
                        holds: rawRate > Self.twoOverLambdaMax,
                        evidence: "raw minimum at α = \(rawRate), 2/λmax = 0.5")) until α = \(Fmt.sig(rawRate, 3)) \
-            (loss \(Fmt.sig(sweep.losses[raw], 2))): beyond it the y-coordinate grows by |1 − 4α| per step, but it \
+            (loss \(Fmt.sig(lag.rawLoss, 2))): beyond it the y-coordinate grows by |1 − 4α| per step, but it \
             starts tiny, and the rate grows by \(Fmt.sig(100 * (sweep.rates[1] / sweep.rates[0] - 1), 2)) % per step \
             while it does. The smoothing adds its own lag: an average with β = 0.98 remembers about 1/(1 − β) = 50 \
             steps, half of this sweep, during which the rate grows by a factor of about \(Int(growth.rounded())). The \
             smoothed loss is lowest at α = \(Fmt.sig(smoothRate, 3)), \
             \(Fmt.sig(smoothRate / Self.twoOverLambdaMax, 2))× above 2/λmax, where it is \
-            \(Fmt.sig(sweep.smoothed[smooth], 3)) (raw \(Fmt.sig(sweep.losses[smooth], 2))); at the raw minimum the \
-            smoothed loss is still \(Int((sweep.smoothed[raw] / sweep.losses[raw]).rounded()))× the raw one.
+            \(Fmt.sig(lag.smoothedLoss, 3)) (raw \(Fmt.sig(lag.rawLossAtSmooth, 2))); at the raw minimum the \
+            smoothed loss is still \(Int(lag.smoothedOverRawAtRaw.rounded()))× the raw one.
             """)
         nb.prose("""
             fastai's rules do not read that far. The sweep stopped at α = \(Fmt.sig(stopRate, 3)), once the smoothed \

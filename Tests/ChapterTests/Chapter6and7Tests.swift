@@ -32,6 +32,26 @@ struct Chapter6and7Tests {
         #expect(r.minimumOverTen! > 0 && r.minimumOverTen! < 0.5)
     }
 
+    /// Issue 19: a mutant quoting the smoothed loss where the raw one is meant survived the suite.
+    @Test("section 3 quotes the raw loss at the raw minimum and at the smoothed one, and the smoothed loss where it says so")
+    func smoothingLagQuotesTheRightCurve() throws {
+        let sweep = quadraticSweep(steps: 100, smoothing: 0.98)
+        let lag = Chapter7.SmoothingLag(sweep)
+        let rawMin = try #require(sweep.losses.indices.min { sweep.losses[$0] < sweep.losses[$1] })
+        let smoothMin = try #require(sweep.smoothed.indices.min { sweep.smoothed[$0] < sweep.smoothed[$1] })
+        #expect(lag.raw == rawMin && lag.smooth == smoothMin)
+        #expect(lag.rawRate == sweep.rates[rawMin] && lag.smoothRate == sweep.rates[smoothMin])
+        // "until α = … (loss …)": the raw loss, the lowest of the raw curve.
+        #expect(lag.rawLoss == sweep.losses.min()!, "quoted \(lag.rawLoss), raw minimum \(sweep.losses.min()!)")
+        #expect(lag.rawLoss != sweep.smoothed[rawMin])
+        // "where it is … (raw …)": the smoothed loss at its minimum, then the raw loss at that rate.
+        #expect(lag.smoothedLoss == sweep.smoothed.min()!)
+        #expect(lag.rawLossAtSmooth == sweep.losses[smoothMin] && lag.rawLossAtSmooth != lag.smoothedLoss)
+        #expect(lag.smoothedOverRawAtRaw == sweep.smoothed[rawMin] / sweep.losses[rawMin])
+        // The two curves differ where it matters, so quoting one for the other cannot pass by accident.
+        #expect(sweep.smoothed[rawMin] / sweep.losses[rawMin] > 2)
+    }
+
     @Test("the chapters' pages show the listing's bug and the validation table (quick runs)")
     func pages() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("ch67-\(UUID().uuidString)")
