@@ -20,6 +20,22 @@ struct Chapter10 {
     let nb: Notebook
     /// Every run of section 1 trains this many epochs, whatever its batch size.
     static let epochs = 10
+    /// Where proportional growth stops in Table 1: the index of the first size whose best α ÷ B is
+    /// a grid step or more below r (nil: none), and the clause saying so. Index 0 (the smallest size
+    /// already below r; seeds 9, 11 and 16 do this) is said as such: it used to read `ratios[k - 1]`
+    /// and crash.
+    static func growthStops(batchSizes: [Int], ratios: [Double], r0: Double) -> (Int?, String) {
+        guard let k = ratios.firstIndex(where: { $0 < r0 / 1.2 }) else {
+            return (nil, "in Table 1 best α ÷ B stays within a grid step of r at every size")
+        }
+        if k == 0 {
+            return (0, "in Table 1 best α ÷ B is a grid step or more below r already at the smallest size, B = "
+                + "\(batchSizes[0]) (best α ÷ B \(Fmt.sig(ratios[0] / r0, 2)) r)")
+        }
+        return (k, "in Table 1 proportional growth already stops between B = \(batchSizes[k - 1]) and "
+            + "\(batchSizes[k]) (best α ÷ B \(Fmt.sig(ratios[k] / r0, 2)) r)")
+    }
+
     static let batchSizes = [4, 8, 16, 32, 64, 128, 256, 512, 1437]
     /// Pens of Figure 2's curves: three for the small batches (open circle, square, triangle, each with its own
     /// dash), three for the large ones.
@@ -195,11 +211,7 @@ struct Chapter10 {
             """, holds: worst <= Double.log(2) + 1e-9, evidence: "fit \(fit), worst ln residual \(worst)")
         // Where proportional growth stops in Table 1: the first size whose best α ÷ B is a grid step or more
         // below r, and the size before it.
-        let firstOff = searches.firstIndex { $0.ratio < r0 / 1.2 }
-        let stopText = firstOff.map { k in
-            "in Table 1 proportional growth already stops between B = \(searches[k - 1].batchSize) and "
-                + "\(searches[k].batchSize) (best α ÷ B \(Fmt.sig(searches[k].ratio / r0, 2)) r)"
-        } ?? "in Table 1 best α ÷ B stays within a grid step of r at every size"
+        let (firstOff, stopText) = Self.growthStops(batchSizes: searches.map(\.batchSize), ratios: searches.map(\.ratio), r0: r0)
         let bNoise = nb.claim("""
             B_noise is where the best rate is half its limit α_max (and half the linear extrapolation \
             α_max·B/B_noise); \(stopText), below B_noise ≈ \(Int(fit.noiseScale.rounded())).

@@ -1,6 +1,7 @@
 import Descent
 import Foundation
 import Testing
+@testable import ch10_batch_size_and_warm_up
 
 /// Chapters 10 and 11 in quick mode: the printed and tabled values come from the runs they name.
 @Suite("Chapter wiring: ch10 and ch11")
@@ -95,5 +96,40 @@ struct Chapter10and11WiringTests {
         for _ in 0..<100 { let mid = (lo + hi) / 2; if floor(mid) < 0.01 { lo = mid } else { hi = mid } }
         let key = try #require(number(after: "(Key number: α = ", in: run.page))
         #expect(abs(key / lo - 1) < 5e-3, "page \(key), bisection \(lo)")
+    }
+}
+
+/// Issue 19: ch10 crashed (illegal instruction, `searches[k - 1]` with k = 0) on seeds 9, 11 and
+/// 16, whose smallest batch size is already a grid step below r, and left its staging folder behind.
+@Suite("Chapter 10 does not crash where growth stops at once")
+struct Chapter10GrowthStopsTests {
+    @Test("the smallest size already below r is said as such; the other cases name the sizes around the stop")
+    func growthStops() {
+        let sizes = [4, 8, 16, 32]
+        let atOnce = Chapter10.growthStops(batchSizes: sizes, ratios: [0.5, 1, 1, 1], r0: 1)
+        #expect(atOnce.0 == 0 && atOnce.1.contains("already at the smallest size, B = 4"), "\(atOnce.1)")
+        let later = Chapter10.growthStops(batchSizes: sizes, ratios: [1, 1, 0.5, 0.4], r0: 1)
+        #expect(later.0 == 2 && later.1.contains("between B = 8 and 16"), "\(later.1)")
+        let never = Chapter10.growthStops(batchSizes: sizes, ratios: [1, 1, 1, 1], r0: 1)
+        #expect(never.0 == nil && never.1.contains("within a grid step of r at every size"))
+    }
+
+    @Test("seeds 9, 11 and 16 run without a trap and leave no staging folder (a claim may fail: issue 20)",
+          arguments: [9, 11, 16])
+    func crashSeeds(seed: Int) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ch10-seed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p = Process()
+        p.executableURL = builtExecutable("ch10-batch-size-and-warm-up")
+        p.arguments = ["--output", dir.path, "--no-render", "--quiet", "--seed", "\(seed)"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit, "seed \(seed): killed by signal \(p.terminationStatus)")
+        #expect(p.terminationStatus == 0 || p.terminationStatus == 1, "seed \(seed): exit \(p.terminationStatus)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
+        #expect(left.isEmpty, "left \(left)")
     }
 }
