@@ -92,6 +92,47 @@ enum ChapterSwap {
     }
 }
 
+/// A folder other than a chapter (the `book --html` site) published the way chapters are: written
+/// whole into a private staging folder beside it, then swapped in with ``ChapterSwap`` in one step,
+/// so a reader, a kill or a full disk sees the old folder or the new one, never a mixture.
+public struct StagedFolder: Sendable {
+    /// The folder being replaced (its real path when it was given through a symbolic link).
+    public let target: URL
+    /// `.staging-<name>-<pid>` beside it: written first.
+    public let staging: URL
+    /// `.retired-<name>-<pid>` beside it: used only by the rename-pair fallback.
+    public let retired: URL
+
+    public init(target: URL) {
+        self.target = target.standardizedFileURL
+        let parent = self.target.deletingLastPathComponent(), name = self.target.lastPathComponent
+        staging = parent.appendingPathComponent(".staging-\(name)-\(getpid())", isDirectory: true)
+        retired = parent.appendingPathComponent(".retired-\(name)-\(getpid())", isDirectory: true)
+    }
+
+    /// Repairs what killed runs left beside the target (see ``ChapterSwap/recover(in:slug:)``)
+    /// and removes their staging folders.
+    public func recoverAbandoned() {
+        let parent = target.deletingLastPathComponent(), name = target.lastPathComponent
+        ChapterSwap.recover(in: parent, slug: name)
+        Notebook.removeAbandonedStaging(in: parent, slug: name)
+    }
+
+    /// Creates the (empty) staging folder.
+    public func create() throws {
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
+    }
+
+    /// Swaps the complete staging folder in for the target and removes the previous one.
+    public func publish() throws {
+        let outcome = try ChapterSwap.swap(staging, into: target, retired: retired)
+        if outcome == .exchanged { try? FileManager.default.removeItem(at: staging) }
+    }
+
+    /// Removes the staging folder (after a failure).
+    public func discard() { try? FileManager.default.removeItem(at: staging) }
+}
+
 /// A failed rename while publishing.
 struct PublishError: Error, CustomStringConvertible {
     let errno: Int32

@@ -32,7 +32,8 @@ struct BookCommand: AsyncParsableCommand {
 
     static let jobRange = 1...64
 
-    @Option(help: "Also write the book as a static web site (HTML pages, figures, KaTeX when installed) to this folder.")
+    @Option(help: ArgumentHelp("Also write the book as a static web site (HTML pages, figures, KaTeX when installed) to this "
+                + "folder: a new or empty folder, or one an earlier --html wrote (it is replaced whole). Checked before any chapter runs."))
     var html: String?
 
     func validate() throws {
@@ -51,13 +52,16 @@ struct BookCommand: AsyncParsableCommand {
     func run() async throws {
         let chapters = Book.chapters.filter { only.isEmpty || only.contains($0.slug) }
         let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // `--html DIR` is checked first too: a run that cannot publish its site does no work.
+        let site = try html.map { try SitePlan($0, output: output, only: only) }
         // Refuse an unwritable output folder before any chapter starts, leaving no folder behind.
         let out = URL(fileURLWithPath: output, isDirectory: true)
         let created = try OutputFolder.create(output)
         do {
+            // A few kilobytes, not an empty file: a full disk still has room for an empty file.
             let probe = out.appendingPathComponent(".book-probe-\(getpid())")
-            try Data().write(to: probe)
-            try FileManager.default.removeItem(at: probe)
+            defer { try? FileManager.default.removeItem(at: probe) }
+            try Data(count: OutputFolder.probeBytes).write(to: probe)
         } catch {
             OutputFolder.removeCreated(created)
             let why = FileProblem.errnoCode(of: error).map { "\(FileProblem.reason($0)); \(FileProblem.advice($0))" }
@@ -70,7 +74,7 @@ struct BookCommand: AsyncParsableCommand {
         children.forwardSignals()
         let started = DispatchTime.now()
         var timings: [(String, Double)] = []
-        var failures: [String] = []
+        var failures: [(slug: String, error: BookError)] = []
         await withTaskGroup(of: (String, Result<Double, BookError>).self) { group in
             var pending = chapters[...]
             func launch() {
@@ -80,7 +84,7 @@ struct BookCommand: AsyncParsableCommand {
                 if quick { args.append("--quick") }
                 if noRender || !Gnuplot.isAvailable { args.append("--no-render") }
                 group.addTask {
-                    (chapter.slug, await Self.runChapter(chapter.slug, exe: exe, arguments: args, children: children))
+                    (chapter.slug, await Self.runChapter(chapter.slug, exe: exe, arguments: args, output: output, children: children))
                 }
             }
             for _ in 0..<jobs { launch() }
@@ -90,7 +94,7 @@ struct BookCommand: AsyncParsableCommand {
                     timings.append((slug, seconds))
                     FileHandle.standardError.write(Data("  \(slug)  \(Fmt.fixed(seconds, 1)) s\n".utf8))
                 case .failure(let error):
-                    failures.append(error.description)
+                    failures.append((slug, error))
                 }
                 launch()
             }
@@ -100,7 +104,12 @@ struct BookCommand: AsyncParsableCommand {
                 + "running chapters and waited for them; each chapter folder holds a complete run\n").utf8))
             throw ExitCode(128 + sig)
         }
-        guard failures.isEmpty else { throw BookError(failures.joined(separator: "\n")) }
+        // One error: the first failure; the others (often the same cause, e.g. a full disk) are named.
+        if let first = failures.first {
+            let others = failures.dropFirst().map(\.slug)
+            throw BookError(first.error.description
+                + (others.isEmpty ? "" : " (also failed: \(others.joined(separator: ", ")))"))
+        }
         if only.isEmpty {
             let page = out.appendingPathComponent("README.md")
             do {
@@ -111,11 +120,12 @@ struct BookCommand: AsyncParsableCommand {
         }
         let total = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         FileHandle.standardError.write(Data("book: \(timings.count) chapter(s) in \(Fmt.fixed(total, 1)) s → \(output)/README.md\n".utf8))
-        if let html { try writeSite(from: out, to: html) }
+        if let site { try writeSite(from: out, plan: site, children: children) }
     }
 
     /// Runs one chapter executable; its seconds, or why it failed.
-    static func runChapter(_ slug: String, exe: URL, arguments: [String], children: Children) async -> Result<Double, BookError> {
+    static func runChapter(_ slug: String, exe: URL, arguments: [String], output: String? = nil,
+                           children: Children) async -> Result<Double, BookError> {
         guard FileManager.default.isExecutableFile(atPath: exe.path) else {
             return .failure(BookError("\(exe.path) is missing: build the chapters first (swift build -c release)"))
         }
@@ -126,14 +136,26 @@ struct BookCommand: AsyncParsableCommand {
                 children.started(execution.processIdentifier.value)
             }
             children.finished(result.processIdentifier.value)
+            // A chapter that trapped or was killed could not remove its staging folder; it is dead
+            // now, so nobody else owns that folder.
+            if case .signaled = result.terminationStatus, let output {
+                let staging = URL(fileURLWithPath: output, isDirectory: true)
+                    .appendingPathComponent(".staging-\(slug)-\(result.processIdentifier.value)")
+                try? FileManager.default.removeItem(at: staging)
+            }
             guard case .exited(0) = result.terminationStatus else {
-                let stderr = result.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
+                // The chapter's own error lines, without ArgumentParser's "Error: " (book adds its own).
+                let lines = result.standardError.split(separator: "\n").map { line in
+                    line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : String(line)
+                }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
                 let status: String
                 switch result.terminationStatus {
                 case .exited(let code): status = "exit status \(code)"
                 case .signaled(let sig): status = "killed by signal \(sig)"
                 }
-                return .failure(BookError("chapter \(slug) failed (\(status))" + (stderr.isEmpty ? "" : ":\n\(stderr)")))
+                // One reason: one line; several (e.g. one per false claim): one line each below.
+                let detail = lines.count == 1 ? ": " + lines[0] : lines.isEmpty ? "" : ":\n" + lines.joined(separator: "\n")
+                return .failure(BookError("chapter \(slug) failed (\(status))" + detail))
             }
         } catch {
             return .failure(BookError("\(slug) could not be started: \(error)"))
@@ -193,14 +215,37 @@ final class Children: @unchecked Sendable {
         pids.remove(pid)
     }
 
+    /// The site being written (`--html`): on a signal its staging folder is removed and book
+    /// exits at once; a swap in progress (``publishing``) finishes first.
+    private var site: StagedFolder?
+    let publishing = NSLock()
+
+    func writingSite(_ folder: StagedFolder?) {
+        lock.lock(); defer { lock.unlock() }
+        site = folder
+    }
+
     func forwardSignals() {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [self] in
-                lock.lock(); defer { lock.unlock() }
+                lock.lock()
                 if signalled == nil { signalled = sig }
                 for pid in pids { kill(pid, sig) }
+                let site = self.site
+                lock.unlock()
+                guard let site else { return }
+                publishing.lock()  // never released: the process ends here
+                // The main flow may still be adding a file: retry until the folder is gone.
+                for _ in 0..<50 where FileManager.default.fileExists(atPath: site.staging.path) {
+                    site.discard()
+                    usleep(2_000)
+                }
+                let message = "book: interrupted by \(sig == SIGINT ? "SIGINT" : "SIGTERM") while writing the web site; "
+                    + "\(site.target.path) is as it was or the complete new site, nothing in between\n"
+                message.withCString { _ = write(STDERR_FILENO, $0, strlen($0)) }
+                _exit(128 + sig)
             }
             source.resume()
             sources.append(source)
