@@ -101,6 +101,7 @@ struct FindLearningRate: AsyncParsableCommand {
         guard trainSteps <= Limits.steps else {
             throw ValidationError("--train-steps must be at most \(Limits.steps) (10⁸), got \(trainSteps)")
         }
+        try validateSweep()
         switch (data, function) {
         case (nil, nil): throw ValidationError("give --data PATH|NAME (e.g. --data digits) or --function NAME --start X,Y")
         case (.some, .some): throw ValidationError("give either --data or --function, not both")
@@ -112,6 +113,11 @@ struct FindLearningRate: AsyncParsableCommand {
             }
         case (.some, nil):
             guard start == nil else { throw ValidationError("--start belongs to --function; --data starts from drawn weights") }
+            // The verified rule tries candidates down to 10^-3.5 below the sweep's rates.
+            guard (minLr / 3162.2776601683795).isNormal else {  // 10^3.5
+                throw ValidationError("--min-lr \(minLr) is too small: the verified rule tries rates down to --min-lr/10^3.5, "
+                                      + "which must be a normal positive number (--min-lr ≥ 1e-304)")
+            }
             guard conditionOption.condition == nil else { throw ValidationError("--condition belongs to --function quadratic") }
             guard validation.isFinite, validation >= 0, validation < 1 else {
                 throw ValidationError("--validation must be in [0, 1) (e.g. --validation 0.2, or 0 for no split), got \(validation)")
@@ -121,6 +127,25 @@ struct FindLearningRate: AsyncParsableCommand {
     }
 
     var test: RangeTest { RangeTest(minimumRate: minLr, maximumRate: maxLr, steps: steps) }
+
+    /// Every rate of the sweep is a positive, finite (normal) number, each larger than the one before:
+    /// --max-lr/--min-lr must not overflow (5e-324 to 10 does) and the points must not round together.
+    func validateSweep() throws {
+        guard (maxLr / minLr).isFinite else {
+            throw ValidationError("--max-lr/--min-lr = \(maxLr)/\(minLr) overflows to infinity, so the sweep's rates are not "
+                                  + "finite; narrow the range (e.g. --min-lr 1e-7 --max-lr 10)")
+        }
+        let test = test
+        var previous = 0.0
+        for i in 0..<steps {
+            let rate = test.rate(at: i)
+            guard rate.isNormal, rate > previous else {
+                throw ValidationError("the sweep from --min-lr \(minLr) to --max-lr \(maxLr) in \(steps) steps has rate \(rate) at "
+                                      + "step \(i), not a finite positive rate larger than the one before; widen or move the range")
+            }
+            previous = rate
+        }
+    }
 
     func run() async throws {
         if let data { try await runOnData(data) } else { try await runOnFunction() }
@@ -148,9 +173,10 @@ struct FindLearningRate: AsyncParsableCommand {
         let table = try loadTable(name)
         let prepared: PreparedData
         do {
-            prepared = try PreparedData(table, target: target, task: task, validationFraction: validation, seed: seed)
+            prepared = try PreparedData(table, target: target, task: task, validationFraction: validation, seed: seed,
+                                        memoryLimit: memoryLimit())
         } catch { throw LabError(error.description) }
-        if prepared.taskWasInferred { printError(prepared.taskNote) }
+        if prepared.taskWasInferred { Notes.add(prepared.taskNote) }
         let network = prepared.network(hidden: modelOptions.layers.widths, activation: modelOptions.activation.activation)
         let finder = LearningRateFinder(data: prepared, network: network, initializer: modelOptions.`init`.initializer,
                                         batchSize: batchSize, seed: seed)

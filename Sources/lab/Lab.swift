@@ -56,8 +56,11 @@ struct Lab: AsyncParsableCommand {
             default: try command.run()
             }
         } catch {
+            // An error is one line: the notes of a run that did not happen are dropped.
+            Notes.drop()
             exit(withError: error)
         }
+        Notes.flush()
     }
 }
 

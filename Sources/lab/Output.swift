@@ -38,6 +38,7 @@ struct StandardOutput {
         let failure = buffer.withUnsafeBytes { writeAll(STDOUT_FILENO, $0) }
         buffer.removeAll(keepingCapacity: true)
         if let failure { throw LabError.incompleteOutput(failure) }
+        Notes.flush()
     }
 }
 
@@ -63,6 +64,7 @@ func writeStdout(_ text: String) throws {
     if let failure = text.withUTF8({ writeAll(STDOUT_FILENO, UnsafeRawBufferPointer($0)) }) {
         throw LabError.incompleteOutput(failure)
     }
+    Notes.flush()
 }
 
 /// Prints rows one at a time as CSV or an aligned table, or collects them for a plot.
@@ -190,10 +192,39 @@ func renderPlot(_ figure: Figure) async throws -> String {
         throw LabError("--format plot needs gnuplot. \(Gnuplot.installHint). Or use --format table.")
     }
     do {
-        return try await Gnuplot.terminalPlot(figure, width: Gnuplot.terminalWidth())
+        return try nonEmptyPlot(try await Gnuplot.terminalPlot(figure, width: Gnuplot.terminalWidth()))
     } catch let error as GnuplotError {
         throw LabError("--format plot: \(error). The numbers are still available with --format table or --format csv.")
     }
+}
+
+/// `plot`, unless gnuplot printed nothing (it exited 0 but drew no plot): that is an error, not an
+/// empty plot.
+func nonEmptyPlot(_ plot: String) throws -> String {
+    guard plot.contains(where: { !$0.isWhitespace }) else {
+        throw LabError("--format plot: gnuplot exited 0 but printed no plot. "
+                       + "The numbers are still available with --format table or --format csv.")
+    }
+    return plot
+}
+
+/// Notes for the user on stderr (the inferred task) that wait for the first successful write to
+/// standard output: when the run fails before that (a bad --save-params, a full disk), the error
+/// is the only line.
+enum Notes {
+    nonisolated(unsafe) private static var pending: [String] = []
+
+    static func add(_ line: String) { pending.append(line) }
+
+    /// Prints the pending notes.
+    static func flush() {
+        let lines = pending
+        pending = []
+        for line in lines { printError(line) }
+    }
+
+    /// Forgets the pending notes (the output failed).
+    static func drop() { pending = [] }
 }
 
 /// A user-facing error: ArgumentParser prints it as one `Error: …` line and exits non-zero.

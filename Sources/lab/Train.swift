@@ -75,6 +75,9 @@ struct Train: AsyncParsableCommand {
         try validateRate("--lr", lr)
         try dataOptions.validateOptions()
         guard steps >= 0 else { throw ValidationError("--steps must be ≥ 0 (e.g. --steps 1000), got \(steps)") }
+        guard steps <= Limits.steps else {
+            throw ValidationError("--steps must be at most \(Limits.steps) (10⁸), got \(steps)")
+        }
         guard evalEvery >= 1 else { throw ValidationError("--eval-every must be ≥ 1 (e.g. --eval-every 50), got \(evalEvery)") }
         let widths = modelOptions.layers.widths
         if residual && (widths.count < 2 || Set(widths).count != 1) {
@@ -104,9 +107,8 @@ struct Train: AsyncParsableCommand {
                 throw LabError("\(path): \(error.description)")
             }
         }
-        // Claim the output file before training, so a bad path fails before any work or output.
-        let saver = try saveParams.map { try AtomicFile(path: $0) }
-        defer { saver?.discard() }
+        // Check the output file before training, so a bad path fails before any work or output.
+        let saver = try saveParams.map { try AtomicFile(path: $0, notSameAs: ("--data", dataOptions.data)) }
         try refuseIfTooLarge(network, data)
 
         let progress = ProgressBar(total: steps)
@@ -177,6 +179,6 @@ func emitTrain(_ rows: [EvaluationRow], format: Format, accuracy: Bool, title: S
         let positive = series.allSatisfy { $0.y.allSatisfy { $0 > 0 && $0.isFinite } }
         let figure = Figure(name: "train", title: title, xLabel: "step", yLabel: "loss",
                             yScale: positive ? .log : .linear, series: series)
-        try writeStdout(try await Gnuplot.terminalPlot(figure, width: Gnuplot.terminalWidth()))
+        try writeStdout(try nonEmptyPlot(try await Gnuplot.terminalPlot(figure, width: Gnuplot.terminalWidth())))
     }
 }

@@ -15,6 +15,11 @@ func memoryLimit() -> Double {
 private func errnoText() -> String { String(cString: strerror(errno)) }
 
 /// The table named by `--data`: an existing file, else a built-in data set.
+///
+/// The file is parsed as it is read (``DataTable/CSVReader``), 1 MiB at a time, so the text is never
+/// held whole: peak memory is the numbers. Anything that is not a regular file (a pipe, a FIFO, a
+/// device) is read up to the memory limit at most, and a FIFO with no writer is refused at once
+/// instead of waited on.
 func loadTable(_ name: String) throws -> DataTable {
     var info = stat()
     guard stat(name, &info) == 0 else {
@@ -22,7 +27,8 @@ func loadTable(_ name: String) throws -> DataTable {
         throw LabError("--data '\(name)': no such file, and not a built-in data set (\(DataTable.builtInNames.joined(separator: ", ")))")
     }
     let limit = memoryLimit()
-    if (info.st_mode & S_IFMT) == S_IFREG, Double(info.st_size) > limit {
+    let regular = (info.st_mode & S_IFMT) == S_IFREG
+    if regular, Double(info.st_size) > limit {
         // Too large to read at all: count its rows by streaming, then refuse with the count.
         let (lines, columns) = try countLines(name)
         let rows = max(lines - 1, 0)
@@ -30,10 +36,16 @@ func loadTable(_ name: String) throws -> DataTable {
             "\(rows) rows × \(columns) columns need \(Int(DataTable.bytesNeeded(rows: rows, columns: columns) / 1e6)) MB "
             + "of memory as 64-bit numbers, more than the \(Int(limit / 1e6)) MB available; use fewer rows").description)
     }
-    let bytes = try readFile(name, what: "--data")
-    do { return try DataTable(csv: bytes, source: name, memoryLimit: limit) } catch { throw LabError(error.description) }
+    // A regular file's lines are counted first (at memchr's speed) so the numbers are reserved once.
+    let expected = regular ? max(try countLines(name).lines - 1, 0) : 0
+    var reader = DataTable.CSVReader(source: name, memoryLimit: limit, expectedRows: expected)
+    do {
+        try readChunks(name, what: "--data", limit: limit) { chunk in try reader.consume(chunk) }
+        return try reader.finish()
+    } catch let error as DataError {
+        throw LabError(error.description)
+    }
 }
-
 /// Refuses a network whose buffers would not fit in memory (before it is allocated, which would crash):
 /// θ, its gradient, up to three optimizer buffers and the drawn copy; activations and their gradients for
 /// a batch and for each split.
@@ -48,13 +60,58 @@ func refuseIfTooLarge(_ network: MLP, _ data: PreparedData) throws {
     }
 }
 
-/// Reads a whole file.
-func readFile(_ path: String, what: String) throws -> [UInt8] {
-    let fd = open(path, O_RDONLY)
+/// Opens `path` for reading. A FIFO is opened without blocking and refused when it has no writer
+/// (reading it would wait for ever); then reads block as usual.
+/// - Returns: the descriptor, whether it is a regular file and its size, and the first bytes already read.
+private func openForReading(_ path: String, what: String) throws -> (fd: Int32, regular: Bool, size: Double, first: [UInt8]) {
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else { throw LabError("\(what) '\(path)': \(errnoText())") }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { let text = errnoText(); close(fd); throw LabError("\(what) '\(path)': \(text)") }
+    var first: [UInt8] = []
+    if (info.st_mode & S_IFMT) == S_IFDIR {
+        close(fd)
+        throw LabError("\(what) '\(path)': is a directory, not a file")
+    }
+    if (info.st_mode & S_IFMT) == S_IFIFO {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var n = -1
+        while true {
+            n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            break
+        }
+        if n == 0 {
+            close(fd)
+            throw LabError("\(what) '\(path)': a FIFO (named pipe) with no writer, or an empty one: nothing to read "
+                           + "(lab does not wait for a writer; start it first)")
+        }
+        if n < 0 && errno != EAGAIN { let text = errnoText(); close(fd); throw LabError("\(what) '\(path)': \(text)") }
+        if n > 0 { first = Array(buffer[0..<n]) }
+    }
+    // Blocking reads from here on (a writer is there, or it is not a FIFO).
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+    return (fd, (info.st_mode & S_IFMT) == S_IFREG, Double(info.st_size), first)
+}
+
+/// Reads `path` in chunks of 1 MiB, handing each to `body`; at most `limit` bytes (the memory limit),
+/// which bounds what a device or pipe (`/dev/zero`, `/dev/urandom`) can make lab read.
+func readChunks(_ path: String, what: String, limit: Double,
+                _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    let (fd, regular, size, first) = try openForReading(path, what: what)
     defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    func tooLarge() -> LabError {
+        LabError("\(what) '\(path)': \(regular ? "the file is" : "not a regular file, and it gave") more than "
+                 + "\(formatLimit(limit)) (the memory limit\(getenv("LAB_MEMORY_LIMIT") != nil ? ", LAB_MEMORY_LIMIT" : "")); "
+                 + "lab reads no more than fits in memory")
+    }
+    if regular && size > limit { throw tooLarge() }
+    var total = Double(first.count)
+    if !first.isEmpty {
+        if total > limit { throw tooLarge() }
+        try first.withUnsafeBytes { try body($0) }
+    }
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
     while true {
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if n < 0 {
@@ -62,18 +119,33 @@ func readFile(_ path: String, what: String) throws -> [UInt8] {
             throw LabError("\(what) '\(path)': \(errnoText())")
         }
         if n == 0 { break }
-        bytes.append(contentsOf: chunk[0..<n])
+        total += Double(n)
+        if total > limit { throw tooLarge() }
+        try chunk.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
     }
-    return bytes
 }
 
+/// `bytes` as "N MB" (or kB, B), as lab's other memory messages.
+private func formatLimit(_ bytes: Double) -> String {
+    bytes >= 1e6 ? "\(Int(bytes / 1e6)) MB" : bytes >= 1e3 ? "\(Int(bytes / 1e3)) kB" : "\(Int(bytes)) bytes"
+}
+
+/// Reads a whole (small) file as text: at most the memory limit, a NUL byte refused as it arrives
+/// (`/dev/zero` is not text), a FIFO with no writer refused at once.
 func readTextFile(_ path: String, what: String) throws -> String {
-    String(decoding: try readFile(path, what: what), as: UTF8.self)
+    var bytes: [UInt8] = []
+    try readChunks(path, what: what, limit: memoryLimit()) { chunk in
+        if let nul = chunk.firstIndex(of: 0) {
+            throw LabError("\(what) '\(path)': a NUL byte at byte \(bytes.count + nul + 1): binary data, not text")
+        }
+        bytes.append(contentsOf: chunk)
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// Lines of a file (and fields of its first line), read in chunks.
 private func countLines(_ path: String) throws -> (lines: Int, columns: Int) {
-    let fd = open(path, O_RDONLY)
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw LabError("--data '\(path)': \(errnoText())") }
     defer { close(fd) }
     var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -82,46 +154,178 @@ private func countLines(_ path: String) throws -> (lines: Int, columns: Int) {
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if n < 0 { if errno == EINTR { continue }; throw LabError("--data '\(path)': \(errnoText())") }
         if n == 0 { break }
-        for b in chunk[0..<n] {
-            if b == 10 { lines += 1; firstLine = false } else if firstLine && b == UInt8(ascii: ",") { columns += 1 }
+        chunk.withUnsafeBytes { buffer in
+            let base = buffer.baseAddress!
+            var offset = 0
+            if firstLine {
+                while offset < n && buffer[offset] != 10 {
+                    if buffer[offset] == UInt8(ascii: ",") { columns += 1 }
+                    offset += 1
+                }
+                if offset < n { firstLine = false }
+            }
+            while offset < n, let hit = memchr(base + offset, 10, n - offset) {
+                lines += 1
+                offset = base.distance(to: UnsafeRawPointer(hit)) + 1
+            }
         }
         last = chunk[n - 1]
     }
     return (lines + (last == 10 ? 0 : 1), columns)
 }
 
-/// A file written atomically: a temporary file beside `path` is created at once (so a bad path fails
-/// before any work), filled by ``commit(_:)`` and renamed over `path`; ``discard()`` removes it.
+/// The file `--save-params` writes, atomically: checked at once (so a bad path fails before any
+/// work) but created only by ``commit(_:)``, which writes a temporary file beside it, syncs it and
+/// renames it over the destination — so a run killed before that leaves nothing behind. SIGTERM or
+/// SIGINT during the commit removes the temporary file.
+///
+/// Refused at once: an empty path, a directory, anything existing that is not a regular file
+/// (`/dev/null`, a FIFO), a folder that does not exist or cannot be written, and the file `--data`
+/// reads (same device and inode). A symbolic link is written through: its target (resolved) is
+/// replaced, the link stays; a link to anything but a regular file (`/dev/stdout`) is refused.
 final class AtomicFile {
+    /// The path as given.
     let path: String
-    private let temporary: String
-    private var fd: Int32
-    private var done = false
+    /// Where the file is written: `path` with symbolic links resolved.
+    let destination: String
+    let flag: String
 
-    init(path: String) throws {
+    init(path: String, flag: String = "--save-params", notSameAs input: (flag: String, path: String)? = nil) throws {
         self.path = path
-        temporary = path + ".tmp-\(getpid())"
-        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw LabError("--save-params '\(path)': cannot create a file there: \(errnoText())") }
+        self.flag = flag
+        func refuse(_ why: String) -> LabError { LabError("\(flag) '\(path)': \(why)") }
+        guard !path.isEmpty else { throw refuse("an empty path; give a file name, e.g. \(flag) params.json") }
+        guard !path.hasSuffix("/") else { throw refuse("names a folder; give a file name, e.g. \(flag) params.json") }
+        var link = stat()
+        var target = stat()
+        var exists = false
+        if lstat(path, &link) == 0 {
+            if (link.st_mode & S_IFMT) == S_IFLNK {
+                // Links into /dev or /proc (/dev/stdout → /proc/self/fd/1 → a terminal, a pipe or
+                // the caller's own output file) are never followed.
+                if let special = AtomicFile.specialHop(path) {
+                    throw refuse("a link to '\(special)', which is not a regular file (a device or a process's "
+                                 + "descriptor); lab writes parameters only to regular files")
+                }
+                guard stat(path, &target) == 0, let resolved = realpath(path, nil) else {
+                    throw refuse("a symbolic link to '\(AtomicFile.linkTarget(path))', which does not exist; "
+                                 + "give the file itself")
+                }
+                destination = String(cString: resolved)
+                free(resolved)
+            } else {
+                target = link
+                destination = path
+            }
+            exists = true
+            switch target.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw refuse("is a directory; give a file name inside it, e.g. \(flag) \(path)/params.json")
+            default:
+                throw refuse((destination == path ? "" : "a link to '\(destination)', which ")
+                             + "is not a regular file (a device, FIFO or socket); lab writes parameters only to regular files")
+            }
+        } else {
+            guard errno == ENOENT else { throw refuse(errnoText()) }
+            destination = path
+        }
+        // The folder must exist and be writable (checked without creating anything).
+        let folder = AtomicFile.folder(of: destination)
+        var folderInfo = stat()
+        guard stat(folder, &folderInfo) == 0 else { throw refuse("cannot create a file there: folder '\(folder)': \(errnoText())") }
+        guard (folderInfo.st_mode & S_IFMT) == S_IFDIR else { throw refuse("cannot create a file there: '\(folder)' is not a folder") }
+        guard access(folder, W_OK | X_OK) == 0 else { throw refuse("cannot create a file there: \(errnoText())") }
+        if let input, exists {
+            var inputInfo = stat()
+            if stat(input.path, &inputInfo) == 0, inputInfo.st_dev == target.st_dev, inputInfo.st_ino == target.st_ino {
+                throw refuse("is the file \(input.flag) '\(input.path)' reads; writing it would overwrite the data. "
+                             + "Give another file")
+            }
+        }
     }
 
+    private static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// The first hop of `path`'s chain of symbolic links that lies in /dev or /proc, if any.
+    private static func specialHop(_ path: String) -> String? {
+        var current = path
+        for _ in 0..<40 {
+            var info = stat()
+            guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return nil }
+            var next = linkTarget(current)
+            if !next.hasPrefix("/") { next = folder(of: current) + "/" + next }
+            if next.hasPrefix("/dev/") || next.hasPrefix("/proc/") || next == "/dev" || next == "/proc" { return next }
+            current = next
+        }
+        return nil
+    }
+
+    private static func linkTarget(_ path: String) -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink(path, &buffer, buffer.count - 1)
+        return n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
+    }
+
+    /// Writes `text` to a new temporary file beside the destination, syncs it and renames it over.
     func commit(_ text: String) throws {
+        let temporary = destination + ".tmp-\(getpid())"
+        pendingTemporary.set(temporary)
+        defer { pendingTemporary.set(nil) }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw LabError("\(flag) '\(path)': cannot create a file there: \(errnoText())") }
         var text = text
         if let failure = text.withUTF8({ writeAll(fd, UnsafeRawBufferPointer($0)) }) {
-            throw LabError("--save-params '\(path)': write failed: \(String(cString: strerror(failure)))")
+            close(fd)
+            unlink(temporary)
+            throw LabError("\(flag) '\(path)': write failed: \(String(cString: strerror(failure)))")
         }
-        guard fsync(fd) == 0, close(fd) == 0 else { throw LabError("--save-params '\(path)': write failed: \(errnoText())") }
-        fd = -1
-        guard rename(temporary, path) == 0 else { throw LabError("--save-params '\(path)': \(errnoText())") }
-        done = true
+        guard fsync(fd) == 0, close(fd) == 0 else {
+            let message = errnoText()
+            unlink(temporary)
+            throw LabError("\(flag) '\(path)': write failed: \(message)")
+        }
+        guard rename(temporary, destination) == 0 else {
+            let message = errnoText()
+            unlink(temporary)
+            throw LabError("\(flag) '\(path)': \(message)")
+        }
+        // The rename itself made durable.
+        let folderFD = open(AtomicFile.folder(of: destination), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folderFD >= 0 { _ = fsync(folderFD); close(folderFD) }
+    }
+}
+
+/// The temporary file being written, for the SIGTERM/SIGINT handler to remove (a C string, so
+/// the handler only calls `unlink`, which is async-signal-safe).
+let pendingTemporary = PendingTemporary()
+
+final class PendingTemporary: @unchecked Sendable {
+    nonisolated(unsafe) static var path: UnsafeMutablePointer<CChar>?
+
+    func set(_ newPath: String?) {
+        if newPath != nil {
+            PendingTemporary.installHandlers()
+        }
+        let old = PendingTemporary.path
+        PendingTemporary.path = newPath.map { strdup($0) }
+        free(old)
     }
 
-    /// Removes the temporary file unless committed.
-    func discard() {
-        guard !done else { return }
-        if fd >= 0 { close(fd); fd = -1 }
-        unlink(temporary)
-        done = true
+    nonisolated(unsafe) private static var installed = false
+
+    private static func installHandlers() {
+        guard !installed else { return }
+        installed = true
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig) { sig in
+                if let p = PendingTemporary.path { unlink(p) }
+                signal(sig, SIG_DFL)
+                raise(sig)
+            }
+        }
     }
 }
 

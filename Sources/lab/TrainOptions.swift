@@ -33,8 +33,9 @@ struct TrainDataOptions: ParsableArguments {
     func load() throws -> PreparedData {
         let table = try loadTable(data)
         do {
-            let prepared = try PreparedData(table, target: target, task: task, validationFraction: validation, seed: seed)
-            if prepared.taskWasInferred { printError(prepared.taskNote) }
+            let prepared = try PreparedData(table, target: target, task: task, validationFraction: validation, seed: seed,
+                                            memoryLimit: memoryLimit())
+            if prepared.taskWasInferred { Notes.add(prepared.taskNote) }
             return prepared
         } catch {
             throw LabError(error.description)

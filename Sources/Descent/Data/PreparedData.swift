@@ -25,6 +25,10 @@ public enum TaskKind: String, CaseIterable, Sendable {
 public struct PreparedData: Sendable {
     /// Largest number of distinct integer target values still treated as classes when the task is inferred.
     public static let automaticClassLimit = 20
+    /// Largest number of classes of a classification (a softmax over K outputs, one-hot targets of K
+    /// columns): checked, with the one-hot targets' size against the memory limit, before anything
+    /// is allocated — 60,000 distinct targets would otherwise make 28.8 GB of one-hot rows.
+    public static let classLimit = 10_000
 
     /// Where the data came from.
     public let source: String
@@ -113,10 +117,12 @@ public struct PreparedData: Sendable {
     ///   - task: `nil` = inferred (see the type's documentation).
     ///   - validationFraction: f ∈ [0, 1); ⌈f·n⌉ rows are held out, at least one row must train.
     ///   - seed: seeds the split.
-    /// - Throws: ``DataError`` for an unknown target, fewer than two columns, a single class, a
-    ///   constant regression target, or a split that leaves no training row.
+    ///   - memoryLimit: bytes available for the standardised copy and the one-hot targets.
+    /// - Throws: ``DataError`` for an unknown target, fewer than two columns, a single class, more
+    ///   than ``classLimit`` classes or one-hot targets larger than `memoryLimit`, a constant
+    ///   regression target, or a split that leaves no training row.
     public init(_ table: DataTable, target: String? = nil, task: TaskKind? = nil,
-                validationFraction: Double = 0, seed: UInt64) throws(DataError) {
+                validationFraction: Double = 0, seed: UInt64, memoryLimit: Double = .infinity) throws(DataError) {
         let source = table.source
         guard table.columns.count >= 2 else {
             throw DataError(source: source, line: 1, message:
@@ -157,17 +163,46 @@ public struct PreparedData: Sendable {
                 "target '\(targetName)' has one value only (\(distinct.first.map { "\($0)" } ?? "none")); "
                 + "a classification needs at least two classes")
         }
+        if kind == .classification {
+            guard distinct.count <= PreparedData.classLimit else {
+                throw DataError(source: source, message:
+                    "target '\(targetName)' has \(distinct.count) distinct values; a classification has at most "
+                    + "\(PreparedData.classLimit) classes (the class limit); use --task regression or a target with fewer classes")
+            }
+            let bytes = Double(n) * Double(distinct.count + c) * 8
+            guard bytes <= memoryLimit else {
+                throw DataError(source: source, message:
+                    "\(n) rows × \(distinct.count) classes need \(formatBytes(bytes)) of memory as one-hot targets and inputs, "
+                    + "more than the \(formatBytes(memoryLimit)) available; use fewer rows or classes")
+            }
+        }
         if kind == .regression { distinct = [] }
 
         let (trainRows, validationRows) = PreparedData.split(rows: n, validationFraction: validationFraction, seed: seed)
 
         // Training-split statistics.
         let d = featureColumns.count
-        let (means, stds) = featureStatistics(table, rows: trainRows, columns: featureColumns)
-        var yMean = 0.0, yStd = 1.0
+        var (means, stds) = featureStatistics(table, rows: trainRows, columns: featureColumns)
+        // Columns whose plain statistics overflow (|x| near 1e154 or more: the squares are infinite)
+        // or underflow (subnormal values: the squares are 0) are computed again on x/2ᵉ, 2ᵉ ≤ max |x|.
+        // The statistics of x/scale (scale 1 for ordinary columns) standardise: (x/scale − μ′)/σ′.
+        var scales = [Double](repeating: 1, count: featureColumns.count)
+        var scaledMeans = means, scaledStds = stds
+        for k in featureColumns.indices where needsScaling(means[k], stds[k]) {
+            let column = featureColumns[k]
+            (scaledMeans[k], scaledStds[k], scales[k]) = scaledStatistics(trainRows.count) { table.values[trainRows[$0] * c + column] }
+            means[k] = scaledMeans[k] * scales[k]
+            stds[k] = scaledStds[k] * scales[k]
+        }
+        var yMean = 0.0, yStd = 1.0, yScale = 1.0, yScaledMean = 0.0, yScaledStd = 1.0
         if kind == .regression {
             (yMean, yStd) = populationStatistics(trainRows.map { y[$0] })
-            guard yStd > 0 else {
+            (yScaledMean, yScaledStd) = (yMean, yStd)
+            if needsScaling(yMean, yStd) {
+                (yScaledMean, yScaledStd, yScale) = scaledStatistics(trainRows.count) { y[trainRows[$0]] }
+                (yMean, yStd) = (yScaledMean * yScale, yScaledStd * yScale)
+            }
+            guard yScaledStd > 0 else {
                 throw DataError(source: source, message:
                     "target '\(targetName)' is constant (\(yMean)) on the training rows: there is nothing to learn")
             }
@@ -180,7 +215,7 @@ public struct PreparedData: Sendable {
                     for (r, i) in rows.enumerated() {
                         let row = values.baseAddress! + i * c, out = x.baseAddress! + r * d
                         for k in 0..<d {
-                            out[k] = stds[k] > 0 ? (row[featureColumns[k]] - means[k]) / stds[k] : 0
+                            out[k] = scaledStds[k] > 0 ? standardized(row[featureColumns[k]], scaledMeans[k], scaledStds[k], scales[k]) : 0
                         }
                     }
                 }
@@ -188,7 +223,7 @@ public struct PreparedData: Sendable {
             }
             let targets: Matrix
             if kind == .regression {
-                targets = Matrix(rows: rows.count, columns: 1, elements: rows.map { (y[$0] - yMean) / yStd })
+                targets = Matrix(rows: rows.count, columns: 1, elements: rows.map { standardized(y[$0], yScaledMean, yScaledStd, yScale) })
             } else {
                 var t = Matrix(rows: rows.count, columns: distinct.count)
                 for (r, i) in rows.enumerated() {
@@ -279,6 +314,43 @@ func featureStatistics(_ table: DataTable, rows: [Int], columns: [Int])
         let stds = (0..<d).map { constant[$0] ? 0 : (squares[$0] / n).squareRoot() }
         return (means, stds)
     }
+}
+
+/// Whether a column's plain statistics may have failed: an infinite or NaN mean or σ (the sum or
+/// the squares overflowed), or σ = 0 (a constant column, or squares that underflowed).
+func needsScaling(_ mean: Double, _ standardDeviation: Double) -> Bool {
+    !(mean.isFinite && standardDeviation.isFinite) || standardDeviation == 0
+}
+
+/// (x/2ᵉ − μ′)/σ′ with μ′, σ′ the statistics of x/2ᵉ; for scale 1 exactly (x − μ)/σ.
+@inline(__always)
+func standardized(_ x: Double, _ scaledMean: Double, _ scaledStandardDeviation: Double, _ scale: Double) -> Double {
+    scale == 1 ? (x - scaledMean) / scaledStandardDeviation : (x / scale - scaledMean) / scaledStandardDeviation
+}
+
+/// Mean and population σ of x/2ᵉ, and the scale 2ᵉ (the largest power of two ≤ max |x|), for
+/// `count` values: on x/2ᵉ ∈ (−2, 2) neither the sum nor the squares can overflow, and subnormal
+/// values become normal. A constant column gives (value, 0, 1).
+func scaledStatistics(_ count: Int, _ value: (Int) -> Double) -> (mean: Double, standardDeviation: Double, scale: Double) {
+    guard count > 0 else { return (0, 0, 1) }
+    let first = value(0)
+    var largest = 0.0, constant = true
+    for i in 0..<count {
+        let v = value(i)
+        largest = max(largest, abs(v))
+        if v != first { constant = false }
+    }
+    if constant { return (first, 0, 1) }
+    let scale = Double(sign: .plus, exponent: largest.exponent, significand: 1)
+    var sum = 0.0
+    for i in 0..<count { sum += value(i) / scale }
+    let m = sum / Double(count)
+    var squares = 0.0
+    for i in 0..<count {
+        let deviation = value(i) / scale - m
+        squares += deviation * deviation
+    }
+    return (m, (squares / Double(count)).squareRoot(), scale)
 }
 
 /// Mean and population standard deviation (two passes); a constant column gives exactly (value, 0)

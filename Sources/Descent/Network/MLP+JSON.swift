@@ -141,9 +141,18 @@ enum JSONValue {
 }
 
 /// A small strict JSON parser (RFC 8259); numbers through Swift's correctly rounded `Double(_:)`.
+///
+/// Strict means: the number grammar of RFC 8259 §6 (no `+1`, `01`, `1.` or `.5`), string escapes
+/// decoded (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX` with surrogate pairs; any other
+/// escape, a lone surrogate or an unescaped control character is an error), and nesting at most
+/// ``maximumDepth`` arrays and objects deep, so a hostile file cannot overflow the stack.
 struct JSONParser {
+    /// The deepest nesting of arrays and objects accepted (a parameter file needs 4).
+    static let maximumDepth = 512
+
     let bytes: [UInt8]
     var i = 0
+    private var depth = 0
     init(bytes: [UInt8]) { self.bytes = bytes }
 
     private var line: Int { bytes[..<min(i, bytes.count)].reduce(1) { $0 + ($1 == 10 ? 1 : 0) } }
@@ -163,18 +172,27 @@ struct JSONParser {
         guard i < bytes.count, bytes[i] == c.asciiValue! else { throw error("expected '\(c)'") }
         i += 1
     }
+    private mutating func enter() throws(ParameterFileError) {
+        depth += 1
+        guard depth <= JSONParser.maximumDepth else {
+            throw error("arrays and objects nested more than \(JSONParser.maximumDepth) deep (the nesting limit)")
+        }
+    }
     private mutating func value() throws(ParameterFileError) -> JSONValue {
         skipSpace()
         guard i < bytes.count else { throw error("unexpected end of file") }
         switch bytes[i] {
         case UInt8(ascii: "{"):
+            try enter()
+            defer { depth -= 1 }
             i += 1
             var fields: [String: JSONValue] = [:]
             skipSpace()
             if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(fields) }
             while true {
                 skipSpace()
-                guard case .string(let key) = try value() else { throw error("expected a string key") }
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                let key = try string()
                 try expect(":")
                 fields[key] = try value()
                 skipSpace()
@@ -184,6 +202,8 @@ struct JSONParser {
                 throw error("expected ',' or '}'")
             }
         case UInt8(ascii: "["):
+            try enter()
+            defer { depth -= 1 }
             i += 1
             var items: [JSONValue] = []
             skipSpace()
@@ -197,16 +217,7 @@ struct JSONParser {
                 throw error("expected ',' or ']'")
             }
         case UInt8(ascii: "\""):
-            i += 1
-            var s: [UInt8] = []
-            while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
-                if bytes[i] == UInt8(ascii: "\\") { i += 1 }
-                if i < bytes.count { s.append(bytes[i]) }
-                i += 1
-            }
-            guard i < bytes.count else { throw error("unterminated string") }
-            i += 1
-            return .string(String(decoding: s, as: UTF8.self))
+            return .string(try string())
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
             for (word, v) in [("true", JSONValue.bool(true)), ("false", .bool(false)), ("null", .null)]
             where bytes[i...].starts(with: word.utf8) {
@@ -218,8 +229,95 @@ struct JSONParser {
             let start = i
             while i < bytes.count, "+-0123456789.eE".utf8.contains(bytes[i]) { i += 1 }
             let text = String(decoding: bytes[start..<i], as: UTF8.self)
-            guard !text.isEmpty, let v = Double(text) else { throw error("'\(text.isEmpty ? String(UnicodeScalar(bytes[start])) : text)' is not a number") }
+            guard !text.isEmpty else {
+                throw error("'\(String(UnicodeScalar(bytes[start])))' is not a number")
+            }
+            guard JSONParser.isNumber(bytes[start..<i]), let v = Double(text) else { throw error("'\(text)' is not a number") }
             return .number(v)
         }
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` (RFC 8259 §6).
+    static func isNumber(_ s: ArraySlice<UInt8>) -> Bool {
+        var k = s.startIndex
+        let end = s.endIndex
+        func digit(_ k: Int) -> Bool { k < end && s[k] >= UInt8(ascii: "0") && s[k] <= UInt8(ascii: "9") }
+        if k < end && s[k] == UInt8(ascii: "-") { k += 1 }
+        guard digit(k) else { return false }
+        if s[k] == UInt8(ascii: "0") { k += 1 } else { while digit(k) { k += 1 } }
+        if k < end && s[k] == UInt8(ascii: ".") {
+            k += 1
+            guard digit(k) else { return false }
+            while digit(k) { k += 1 }
+        }
+        if k < end && (s[k] == UInt8(ascii: "e") || s[k] == UInt8(ascii: "E")) {
+            k += 1
+            if k < end && (s[k] == UInt8(ascii: "+") || s[k] == UInt8(ascii: "-")) { k += 1 }
+            guard digit(k) else { return false }
+            while digit(k) { k += 1 }
+        }
+        return k == end
+    }
+
+    /// A string starting at the opening quote, escapes decoded.
+    private mutating func string() throws(ParameterFileError) -> String {
+        i += 1
+        var s: [UInt8] = []
+        while true {
+            guard i < bytes.count else { throw error("unterminated string") }
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") { i += 1; break }
+            if b < 0x20 { throw error("a control character (byte \(b)) inside a string; write it as an escape such as \\n") }
+            if b != UInt8(ascii: "\\") { s.append(b); i += 1; continue }
+            i += 1
+            guard i < bytes.count else { throw error("unterminated string") }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): s.append(e)
+            case UInt8(ascii: "b"): s.append(0x08)
+            case UInt8(ascii: "f"): s.append(0x0C)
+            case UInt8(ascii: "n"): s.append(0x0A)
+            case UInt8(ascii: "r"): s.append(0x0D)
+            case UInt8(ascii: "t"): s.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar) {
+                    guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                        throw error("a lone surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string")
+                    }
+                    i += 2
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low) else {
+                        throw error("a lone surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string")
+                    }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if (0xDC00..<0xE000).contains(scalar) {
+                    throw error("a lone surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string")
+                }
+                s.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
+            default:
+                throw error("'\\\(String(decoding: [e], as: UTF8.self))' is not a JSON escape")
+            }
+        }
+        return String(decoding: s, as: UTF8.self)
+    }
+
+    private mutating func hex4() throws(ParameterFileError) -> UInt32 {
+        guard i + 4 <= bytes.count else { throw error("unterminated \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let b = bytes[i]
+            let d: UInt32
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(b - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(b - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(b - UInt8(ascii: "A") + 10)
+            default: throw error("'\\u' needs four hexadecimal digits")
+            }
+            v = v * 16 + d
+            i += 1
+        }
+        return v
     }
 }

@@ -57,6 +57,10 @@ private struct SpecParser {
             var p = try Parameters(String(rest[..<plus]), schedule: "warmup", allowed: ["steps"])
             let steps = try p.int("steps", required: true, atLeast: 1)!
             let innerSpec = String(rest[rest.index(after: plus)...])
+            // Checked before parsing it: a spec of thousands of nested warmups must not recurse that deep.
+            if innerSpec.trimmingWhitespace.prefix(while: { $0 != ":" }).trimmingWhitespace == "warmup" {
+                throw ScheduleSpecError(reason: "'\(innerSpec)': warmup cannot follow warmup")
+            }
             let inner = try Schedule(parsing: innerSpec)
             if case .warmup = inner {
                 throw ScheduleSpecError(reason: "'\(innerSpec)': warmup cannot follow warmup")
