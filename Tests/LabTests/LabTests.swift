@@ -7,6 +7,8 @@ struct LabRun {
     let crashed: Bool
     let stdout: String
     let stderr: String
+    /// The run outlived ``labWatchdogSeconds`` and was killed: a hang, never a legitimate result.
+    var timedOut = false
     var lines: [String] { stdout.split(separator: "\n").map(String.init) }
 }
 
@@ -32,7 +34,13 @@ func lab(_ arguments: [String], environment: [String: String]? = nil) throws -> 
     return try capture(process)
 }
 
-/// Runs `process` to its end with stdin from /dev/null and its stdout and stderr in temporary files.
+/// How long ``capture(_:)`` lets a process run before it kills it. A guard that keeps a hang from
+/// stalling the suite, not a time limit under test: no test asserts how long a run took (they
+/// would fail on a busy machine); a test that needs "it did not hang" asserts `!timedOut`.
+let labWatchdogSeconds = 300.0
+
+/// Runs `process` to its end with stdin from /dev/null and its stdout and stderr in temporary files;
+/// a process still running after ``labWatchdogSeconds`` is killed and its run marked `timedOut`.
 func capture(_ process: Process) throws -> LabRun {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lab-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -43,10 +51,15 @@ func capture(_ process: Process) throws -> LabRun {
     process.standardOutput = try FileHandle(forWritingTo: out)
     process.standardError = try FileHandle(forWritingTo: err)
     process.standardInput = FileHandle.nullDevice
+    let ended = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in ended.signal() }
     try process.run()
+    let timedOut = ended.wait(timeout: .now() + labWatchdogSeconds) == .timedOut
+    if timedOut { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
-    return LabRun(status: process.terminationStatus, crashed: process.terminationReason == .uncaughtSignal,
-                  stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
+    return LabRun(status: process.terminationStatus, crashed: !timedOut && process.terminationReason == .uncaughtSignal,
+                  stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8),
+                  timedOut: timedOut)
 }
 
 let goldenDirectory = repositoryRoot.appendingPathComponent("Tests/Golden")
