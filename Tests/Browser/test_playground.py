@@ -6,42 +6,23 @@ Usage: test_playground.py URL SCREENSHOT_DIR
 screenshot of each state goes to SCREENSHOT_DIR. Exits non-zero on the first failure.
 """
 import json
-import math
 import os
 import sys
-import time
 from urllib.parse import parse_qs, urlparse
 
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import playground_browser as pb  # noqa: E402  (shared with Benchmarks/browser/slider_redraw.py)
+from playground_browser import browser, drawn, status  # noqa: E402
 
 BASE = sys.argv[1].rstrip("/")
 SHOTS = sys.argv[2]
 os.makedirs(SHOTS, exist_ok=True)
-# A slider move (one API call + redraw) must take under this, at the 95th percentile.
-SLIDER_P95_MS = float(os.environ.get("SLIDER_P95_MS", "50"))
-
-
-def browser():
-    options = webdriver.ChromeOptions()
-    options.add_argument("--headless=new")
-    options.add_argument("--no-sandbox")            # CI runs as root
-    options.add_argument("--disable-dev-shm-usage")
-    options.add_argument("--window-size=1400,1100")
-    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
-    return webdriver.Chrome(service=service, options=options)
-
-
-def wait(driver, condition, what, timeout=30):
-    try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: condition(d))
-    except Exception as error:
-        shot(driver, "failed")
-        raise AssertionError("timed out waiting for: " + what) from error
+# No wall-clock limit here: how fast a redraw is belongs to Benchmarks/browser (issue 19). The
+# slider timings are recorded to SHOTS/slider-timings.json, never asserted on.
 
 
 def shot(driver, name):
@@ -50,17 +31,16 @@ def shot(driver, name):
     print("   screenshot", path)
 
 
+def wait(driver, condition, what):
+    return pb.wait(driver, condition, what, on_timeout=lambda: shot(driver, "failed"))
+
+
 def ready(driver):
-    wait(driver, lambda d: d.execute_script("return document.body.dataset.ready === 'true'"), "the page to draw")
+    pb.ready(driver, on_timeout=lambda: shot(driver, "failed"))
 
 
 def settled(driver, count):
-    """Waits until `count` updates have been drawn."""
-    wait(driver, lambda d: d.execute_script("return window.playgroundTimings.length") >= count, "a redraw")
-
-
-def status(driver, i):
-    return driver.find_element(By.CSS_SELECTOR, "#run-%d .status" % i).text
+    pb.settled(driver, count, on_timeout=lambda: shot(driver, "failed"))
 
 
 def view(driver):
@@ -97,38 +77,25 @@ def main():
         print("ok - the page loads: 3 runs drawn, limits marked on the α sliders")
         shot(driver, "01-loaded")
 
-        # 2. Move SGD's α past 2/L = 0.5 with the keyboard, one step at a time, timing each redraw.
-        slider = driver.find_element(By.CSS_SELECTOR, "#run-0 .lr")
-        before = driver.execute_script("return window.playgroundTimings.length")
-        timings = []
-        lr = float(driver.find_element(By.CSS_SELECTOR, "#run-0 .lr-value").text)
-        presses = 0
-        while lr <= 0.55 and presses < 100:
-            n = driver.execute_script("return window.playgroundTimings.length")
-            slider.send_keys(Keys.ARROW_RIGHT)
-            settled(driver, n + 1)
-            timings.append(driver.execute_script("return window.playgroundTimings[window.playgroundTimings.length - 1]"))
-            lr = float(driver.find_element(By.CSS_SELECTOR, "#run-0 .lr-value").text)
-            presses += 1
+        # 2. Move SGD's α past 2/L = 0.5 with the keyboard, one step at a time, each move redrawn.
+        timings, lr = pb.sweep_slider(driver, run=0, past=0.55, on_timeout=lambda: shot(driver, "failed"))
         assert lr > 0.5, "α moved past 2/L: %s" % lr
+        assert timings and all(t >= 0 for t in timings), "each move was drawn once: %r" % timings
         text = status(driver, 0)
         assert "diverg" in text and "2/L" in text, "the divergence is shown: %r" % text
         assert "diverged" in driver.find_element(By.CSS_SELECTOR, "#run-0 .status").get_attribute("class")
         message = driver.find_element(By.ID, "messages").text
         assert "SGD (α %s)" % driver.find_element(By.CSS_SELECTOR, "#run-0 .lr-value").text in message, message
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, math.ceil(0.95 * len(timings)) - 1)]
-        median = timings[len(timings) // 2]
+        figures = pb.summary(timings)
         print("ok - α = %s > 2/L: %r" % (lr, text))
-        print("ok - slider moves: %d, redraw after one API call median %.1f ms, p95 %.1f ms (limit %.0f ms)"
-              % (len(timings), median, p95, SLIDER_P95_MS))
+        print("ok - slider moves: %d, each redrawn (recorded, not checked: median %.1f ms, p95 %.1f ms;"
+              " the benchmark is Benchmarks/browser/run)" % (figures["moves"], figures["median_ms"], figures["p95_ms"]))
         with open(os.path.join(SHOTS, "slider-timings.json"), "w") as f:
-            json.dump({"moves": len(timings), "median_ms": median, "p95_ms": p95, "all_ms": timings}, f)
+            json.dump(figures, f)
         shot(driver, "02-diverged")
-        assert p95 < SLIDER_P95_MS, "slider p95 %.1f ms ≥ %.0f ms" % (p95, SLIDER_P95_MS)
 
         # 3. Switch the second run to RMSprop: its sliders change, the URL follows.
-        n = driver.execute_script("return window.playgroundTimings.length")
+        n = drawn(driver)
         Select(driver.find_element(By.CSS_SELECTOR, "#run-1 .optimizer")).select_by_value("rmsprop")
         settled(driver, n + 1)
         shown = [l.text.split(" =")[0] for l in driver.find_elements(By.CSS_SELECTOR, "#run-1 label")
@@ -142,7 +109,7 @@ def main():
         # 4. Click the contour plot: the start moves there and every run restarts from it.
         canvas = driver.find_element(By.ID, "contour")
         old_start = driver.find_element(By.ID, "start-value").text
-        n = driver.execute_script("return window.playgroundTimings.length")
+        n = drawn(driver)
         rect = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];", canvas)
         # 3/4 across and 1/4 down the canvas: x > 0, y > 0 in every function's window.
         webdriver.ActionChains(driver).move_to_element_with_offset(canvas, rect[0] * 0.25, -rect[1] * 0.25).click().perform()
