@@ -69,6 +69,8 @@ public enum Gnuplot {
         signal(SIGPIPE, SIG_IGN)
         let stdinFD = try inputDescriptor(input)
         let child = RunningGnuplot()
+        // A process that is stopping (killAll) starts no more gnuplots.
+        guard child.beginSpawn() else { throw CancellationError() }
         // Cancelled (e.g. another figure failed): kill the whole group, not just gnuplot.
         let outcome: RunOutcome = try await withTaskCancellationHandler { try await withThrowingTaskGroup(of: RunOutcome?.self) { group in
             group.addTask {
@@ -158,8 +160,9 @@ public enum Gnuplot {
         return fd
     }
 
-    /// Kills every gnuplot still running (their whole process groups); for signal handlers
-    /// that are about to exit.
+    /// Kills every gnuplot still running (their whole process groups), including one being
+    /// started at this moment, and refuses to start any more; for signal handlers that are
+    /// about to exit.
     public static func killAll() {
         RunningGnuplot.killAll()
     }
@@ -239,18 +242,42 @@ final class RunningGnuplot: @unchecked Sendable {
     private var pid: pid_t = 0
     private var done = false
     private var killed = false
+    /// Set by ``killAll()``: the process is stopping, no gnuplot may start.
+    nonisolated(unsafe) private static var stopping = false
+    /// Children between ``beginSpawn()`` and ``started(_:)`` (or ``finished()`` when the spawn
+    /// failed): spawned, perhaps, but not yet known by pid, so ``killAll()`` waits for them.
+    nonisolated(unsafe) private static var spawning = 0
+    private var counted = false  // guarded by registryLock
 
     /// Whether ``killIfRunning()`` killed it.
     var wasKilled: Bool { lock.lock(); defer { lock.unlock() }; return killed }
 
+    /// Called before the spawn; false when the process is stopping.
+    func beginSpawn() -> Bool {
+        Self.registryLock.lock(); defer { Self.registryLock.unlock() }
+        guard !Self.stopping else { return false }
+        Self.spawning += 1
+        counted = true
+        return true
+    }
+
     func started(_ pid: pid_t) {
         lock.lock(); self.pid = pid; lock.unlock()
-        Self.registryLock.lock(); Self.live[ObjectIdentifier(self)] = self; Self.registryLock.unlock()
+        Self.registryLock.lock()
+        Self.live[ObjectIdentifier(self)] = self
+        if counted { Self.spawning -= 1; counted = false }
+        let stopping = Self.stopping
+        Self.registryLock.unlock()
+        // Spawned while a signal handler was stopping everything: it must not outlive the process.
+        if stopping { _ = killIfRunning() }
     }
 
     func finished() {
         lock.lock(); done = true; lock.unlock()
-        Self.registryLock.lock(); Self.live[ObjectIdentifier(self)] = nil; Self.registryLock.unlock()
+        Self.registryLock.lock()
+        Self.live[ObjectIdentifier(self)] = nil
+        if counted { Self.spawning -= 1; counted = false }
+        Self.registryLock.unlock()
     }
 
     /// Kills the process group if the child was started and has not been collected yet.
@@ -262,9 +289,17 @@ final class RunningGnuplot: @unchecked Sendable {
         return true
     }
 
+    /// Kills every live child and every child being spawned (issue 19: a SIGTERM that came
+    /// between a spawn and its registration left that gnuplot, and the fake's `sleep`, running).
+    /// Waits at most 5 s for spawns in flight to register.
     static func killAll() {
-        registryLock.lock(); let all = Array(live.values); registryLock.unlock()
-        for child in all { _ = child.killIfRunning() }
+        registryLock.lock(); stopping = true; registryLock.unlock()
+        for _ in 0..<5_000 {
+            registryLock.lock(); let all = Array(live.values), inFlight = spawning; registryLock.unlock()
+            for child in all { _ = child.killIfRunning() }
+            if inFlight == 0 { return }
+            usleep(1_000)
+        }
     }
 }
 
