@@ -58,6 +58,17 @@ struct Lab: AsyncParsableCommand {
         } catch {
             // An error is one line: the notes of a run that did not happen are dropped.
             Notes.drop()
+            // Help (and --version) is output like any other: written through the checked writer, so
+            // help into a full disk or a closed pipe is exit 1 and one line, not a silent exit 0.
+            if exitCode(for: error) == .success {
+                let message = fullMessage(for: error)
+                do {
+                    if !message.isEmpty { try writeStdout(message + "\n") }
+                } catch let failure {
+                    exit(withError: failure)
+                }
+                terminate(0)
+            }
             exit(withError: error)
         }
         Notes.flush()

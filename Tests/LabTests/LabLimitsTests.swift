@@ -42,6 +42,8 @@ struct LabLimitsTests {
          "--format", "table"],
         ["train", "--data", "moons", "--task", "classification", "--layers", "8", "--optimizer", "sgd", "--lr", "0.1", "--steps", "3000",
          "--eval-every", "1"],
+        // Help is output too: into a full disk or a closed descriptor it must not exit 0.
+        ["--help"], ["train", "--help"], ["find-lr", "--help"],
     ]
 
     @Test("a full disk (/dev/full) is exit 1 and one line saying the output is incomplete", arguments: commands)
