@@ -6,7 +6,7 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     @Option(help: "Folder for the book's pages, figures and data (created if missing).")
     public var output: String = "output"
 
-    @Option(parsing: .unconditional, help: "Seed for every random draw of the chapter, an integer ≥ 0 (the page records it).",
+    @Option(parsing: .unconditional, help: "Seed for every random draw of the chapter, an integer from 0 to \(ChapterOptions.seedRange.upperBound) (the page records it).",
             transform: ChapterOptions.parseSeed)
     public var seed: UInt64 = ChapterOptions.defaultSeed
 
@@ -36,11 +36,15 @@ public struct ChapterOptions: ParsableArguments, Sendable {
         }
     }
 
-    /// `--seed`: an integer from 0 to 2⁶⁴ − 1; "-1" says the seed must be ≥ 0 (rather than
+    /// The seeds a run accepts: 0 … 2³² − 1. Chapters derive further seeds from it (a seed set,
+    /// `seed + k`, `seed · 1000 + k`), which stay far inside `UInt64` from any seed in this range.
+    public static let seedRange: ClosedRange<UInt64> = 0...UInt64(UInt32.max)
+
+    /// `--seed`: an integer in ``seedRange``; "-1" says the seed must be ≥ 0 (rather than
     /// "Missing value", which is what a negative number read as a flag would give).
     public static func parseSeed(_ text: String) throws -> UInt64 {
-        if let value = UInt64(text) { return value }
+        if let value = UInt64(text), seedRange.contains(value) { return value }
         if let negative = Int64(text), negative < 0 { throw ValidationError("seed must be ≥ 0 (got \(text))") }
-        throw ValidationError("seed must be an integer from 0 to \(UInt64.max) (got '\(text)')")
+        throw ValidationError("seed must be an integer from 0 to \(seedRange.upperBound) (got '\(text)')")
     }
 }

@@ -15,7 +15,7 @@ struct BookCommand: AsyncParsableCommand {
     @Option(help: "Folder for the book (created if missing).")
     var output: String = "output"
 
-    @Option(parsing: .unconditional, help: "Seed passed to every chapter, an integer ≥ 0.", transform: ChapterOptions.parseSeed)
+    @Option(parsing: .unconditional, help: "Seed passed to every chapter, an integer from 0 to \(ChapterOptions.seedRange.upperBound).", transform: ChapterOptions.parseSeed)
     var seed: UInt64 = 42
 
     @Flag(help: "Small runs (for tests).")

@@ -465,6 +465,17 @@ struct BadOutputTests {
         let (run, _) = try runChild(name, ["--seed", "-1", "--output", "/nonexistent/never"])
         #expect(run.status != 0 && run.stderr.contains("seed must be ≥ 0") && !run.stderr.contains("Missing value"), "\(run.stderr)")
     }
+
+    @Test("a seed is any integer from 0 to 2³² − 1: the ends are accepted, one past them refused with a sentence",
+          arguments: ["ch00-tour", "book"])
+    func seedRange(name: String) throws {
+        for seed in ["4294967296", "18446744073709551615", "18446744073709551616"] {
+            let (run, _) = try runChild(name, ["--seed", seed, "--output", "/nonexistent/never"])
+            #expect(run.status == 64 && run.stderr.contains("seed must be an integer from 0 to 4294967295"), "\(seed): \(run.stderr)")
+        }
+        #expect(try ChapterOptions.parseSeed("4294967295") == 4_294_967_295)
+        #expect(try ChapterOptions.parseSeed("0") == 0)
+    }
 }
 
 @Suite("book: signals, --jobs, failures")
