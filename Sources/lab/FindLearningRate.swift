@@ -178,6 +178,7 @@ struct FindLearningRate: AsyncParsableCommand {
         } catch { throw LabError(error.description) }
         if prepared.taskWasInferred { Notes.add(prepared.taskNote) }
         let network = prepared.network(hidden: modelOptions.layers.widths, activation: modelOptions.activation.activation)
+        try refuseIfTooLarge(network, prepared)
         let finder = LearningRateFinder(data: prepared, network: network, initializer: modelOptions.`init`.initializer,
                                         batchSize: batchSize, seed: seed)
         let optimizer = optimizerOptions.make(lr: minLr)

@@ -79,6 +79,8 @@ struct Train: AsyncParsableCommand {
             throw ValidationError("--steps must be at most \(Limits.steps) (10⁸), got \(steps)")
         }
         guard evalEvery >= 1 else { throw ValidationError("--eval-every must be ≥ 1 (e.g. --eval-every 50), got \(evalEvery)") }
+        // The same check as optimize and schedule: a rate that overflows is refused, not trained with.
+        try validateFinite(schedule, base: lr, steps: steps + 1)
         let widths = modelOptions.layers.widths
         if residual && (widths.count < 2 || Set(widths).count != 1) {
             throw ValidationError("--residual needs at least two hidden layers of equal width (e.g. --layers 32,32,32), got --layers \(widths.map(String.init).joined(separator: ","))")

@@ -29,15 +29,19 @@ func loadTable(_ name: String) throws -> DataTable {
     let limit = memoryLimit()
     let regular = (info.st_mode & S_IFMT) == S_IFREG
     if regular, Double(info.st_size) > limit {
-        // Too large to read at all: count its rows by streaming, then refuse with the count.
-        let (lines, columns) = try countLines(name)
+        // Too large to read at all: count its rows by streaming (its first GiB at most, so a huge or
+        // sparse file is refused at once too), then refuse with the count.
+        let tooLarge = "more than the \(Int(limit / 1e6)) MB available; use fewer rows"
+        guard let (lines, columns) = try countLines(name, atMost: countingBudget) else {
+            throw LabError(DataError(source: name, message: "the file is \(formatLimit(Double(info.st_size))), \(tooLarge)").description)
+        }
         let rows = max(lines - 1, 0)
         throw LabError(DataError(source: name, message:
             "\(rows) rows × \(columns) columns need \(Int(DataTable.bytesNeeded(rows: rows, columns: columns) / 1e6)) MB "
-            + "of memory as 64-bit numbers, more than the \(Int(limit / 1e6)) MB available; use fewer rows").description)
+            + "of memory as 64-bit numbers, \(tooLarge)").description)
     }
     // A regular file's lines are counted first (at memchr's speed) so the numbers are reserved once.
-    let expected = regular ? max(try countLines(name).lines - 1, 0) : 0
+    let expected = regular ? max((try countLines(name, atMost: .max)?.lines ?? 1) - 1, 0) : 0
     var reader = DataTable.CSVReader(source: name, memoryLimit: limit, expectedRows: expected)
     do {
         try readChunks(name, what: "--data", limit: limit) { chunk in try reader.consume(chunk) }
@@ -143,17 +147,23 @@ func readTextFile(_ path: String, what: String) throws -> String {
     return String(decoding: bytes, as: UTF8.self)
 }
 
-/// Lines of a file (and fields of its first line), read in chunks.
-private func countLines(_ path: String) throws -> (lines: Int, columns: Int) {
+/// How many bytes of a file too large for memory are read to count its rows: 1 GiB (about 0.3 s).
+private let countingBudget = 1 << 30
+
+/// Lines of a file (and fields of its first line), read in chunks; `nil` when the file has more than
+/// `budget` bytes (not counted to the end).
+private func countLines(_ path: String, atMost budget: Int) throws -> (lines: Int, columns: Int)? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw LabError("--data '\(path)': \(errnoText())") }
     defer { close(fd) }
     var chunk = [UInt8](repeating: 0, count: 1 << 20)
-    var lines = 0, columns = 1, firstLine = true, last: UInt8 = 10
+    var lines = 0, columns = 1, firstLine = true, last: UInt8 = 10, total = 0
     while true {
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if n < 0 { if errno == EINTR { continue }; throw LabError("--data '\(path)': \(errnoText())") }
         if n == 0 { break }
+        total += n
+        if total > budget { return nil }
         chunk.withUnsafeBytes { buffer in
             let base = buffer.baseAddress!
             var offset = 0

@@ -27,6 +27,16 @@ struct VerifiedSearchTests {
         #expect(r.loss == Self.task(r.rate, 800).loss)
     }
 
+    @Test("the refinement is the geometric mean of the two full-budget rates even where their product over- or underflows",
+          arguments: [1e300, 1.7e308, 1e-160, 1e-300])
+    func refinementAtExtremeRates(top: Double) {
+        // The loss is lowest at the top rate, so the screen's winner is `top` and the lower rate top/√10.
+        let r = VerifiedSearch().run(top: top, budget: 8) { rate, steps in (-Double.log10(rate), steps) }
+        let refine = r.trials[9]
+        #expect(refine.phase == 2 && refine.rate.isNormal, "refinement trained at rate \(refine.rate)")
+        #expect(close(refine.rate, top / Double.pow(10, 0.25), rel: 1e-12), "\(refine.rate)")
+    }
+
     @Test("cost: the steps actually trained (a diverged screen run stops early), in trainings and sweeps")
     func cost() {
         let r = VerifiedSearch().run(top: 10, budget: 800, train: Self.task)

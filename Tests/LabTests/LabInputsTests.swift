@@ -151,6 +151,43 @@ struct LabInputsTests {
         let run = try lab(["train", "--data", path] + quick)
         expectRefusal(run, "\(path), \(place)")
     }
+
+    @Test("a cell or column name with control characters is quoted on one line, escaped and cut short")
+    func controlCharactersInMessage() throws {
+        // What /dev/urandom did at random (6 lines in one attack run): a quoted cell that held a
+        // carriage return, a vertical tab or U+0085 broke the one-line error into several.
+        let s = try Scratch()
+        let long = String(repeating: "x", count: 5_000)
+        let path = try s.file("d.csv", "a\u{0B}\(long),y\n1,0\n2\r3\u{85}4\u{2028},1\n")
+        let run = try lab(["train", "--data", path] + quick)
+        #expect(run.status == 1 && !run.crashed && run.stdout.isEmpty, "\(run.status)")
+        let lines = run.stderr.split(whereSeparator: \.isNewline)
+        #expect(lines.count == 1 && run.stderr.count < 600, "\(lines.count) lines, \(run.stderr.count) characters")
+        #expect(run.stderr.contains("line 3, column 1") && run.stderr.contains("\\u{b}") && run.stderr.hasSuffix("…\n"), "\(run.stderr.prefix(300))")
+    }
+
+    @Test("a file larger than memory whose first GiB holds no row is refused from its size, not read to the end")
+    func hugeSparseFile() throws {
+        let s = try Scratch()
+        let path = try s.file("sparse.csv", "")
+        #expect(truncate(path, 64 << 30) == 0)
+        let run = try guarded(["train", "--data", path] + quick, watchdog: 200, environment: ["LAB_MEMORY_LIMIT": "1000000"])
+        expectRefusal(run, "the file is 68719 MB, more than the 1 MB available")
+    }
+
+    @Test("find-lr --data refuses a network too large for memory before allocating it (train already did)")
+    func findLRNetworkTooLarge() throws {
+        let run = try guarded(["find-lr", "--data", "moons", "--optimizer", "sgd", "--steps", "30", "--layers", "99999,99999"])
+        expectRefusal(run, "--layers: the", "more than the")
+    }
+
+    @Test("train refuses a schedule whose rate overflows, as optimize and schedule do")
+    func trainScheduleOverflow() throws {
+        let run = try lab(["train", "--data", "moons", "--steps", "20", "--schedule", "exponential:gamma=1e308"] + quick)
+        // A usage error, worded and laid out as optimize's (its "Usage:" lines follow).
+        #expect(run.status == 64 && run.stdout.isEmpty && !run.crashed, "status \(run.status)")
+        #expect(run.stderr.hasPrefix("Error: --schedule 'exponential:gamma=1e+308' with --lr 0.01 overflows"), "\(run.stderr)")
+    }
 }
 
 @Suite("lab: --save-params is written whole or not at all, and only where it may be (issue 19)")

@@ -96,12 +96,33 @@ public struct DataError: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `source, line L, column C: message`.
+    /// `source, line L, column C: message`, on one line: control characters (a line break, a
+    /// carriage return, a NUL quoted from binary data) are shown as `\u{…}` escapes, and a message
+    /// longer than ``maximumMessageLength`` characters is cut with "…".
     public var description: String {
         var place = source
         if let line { place += ", line \(line)" }
         if let column { place += ", column \(column)" }
-        return "\(place): \(message)"
+        return DataError.printable("\(place): \(message)")
+    }
+
+    /// Longest message ``description`` prints (a cell quoted from a file may be megabytes long).
+    public static let maximumMessageLength = 400
+
+    static func printable(_ text: String) -> String {
+        var out = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count >= maximumMessageLength { out += "…"; break }
+            let v = scalar.value
+            if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 {
+                out += "\\u{\(String(v, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        return out
     }
 }
 

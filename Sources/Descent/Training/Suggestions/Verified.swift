@@ -105,7 +105,10 @@ public struct VerifiedSearch: Sendable {
         let w = screen.indices.min { screen[$0].loss < screen[$1].loss }!
         let lower = rates[w] * Double.pow(10, -spacing)
         var full = [trial(rates[w], budget, 1), trial(lower, budget, 1)]
-        full.append(trial((rates[w] * lower).squareRoot(), budget, 2))
+        // Their geometric mean; taken root by root where the product over- or underflows (rates
+        // near 1e300 or below 1e-154), so the refinement never trains at rate ∞ or 0.
+        let product = rates[w] * lower
+        full.append(trial(product.isNormal ? product.squareRoot() : rates[w].squareRoot() * lower.squareRoot(), budget, 2))
         trials += full
         let best = full.min { $0.loss < $1.loss }!
         return Result(rate: best.rate, loss: best.loss, trials: trials, budget: budget)
