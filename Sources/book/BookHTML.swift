@@ -75,6 +75,17 @@ struct SitePlan {
             let why = FileProblem.errnoCode(of: error).map { "\(FileProblem.reason($0)); \(FileProblem.advice($0))" } ?? "\(error)"
             throw refuse("cannot write beside it: " + why.replacingOccurrences(of: "--output DIR", with: "--html DIR"))
         }
+        // A disk with less room than the book's pages and figures already take cannot hold the site
+        // (its pages are those files as HTML): refused now, not after the chapters ran.
+        var disk = statvfs()
+        let needed = Self.pageAndFigureBytes(in: output)
+        if needed > 0, statvfs(parent, &disk) == 0 {
+            let free = UInt64(disk.f_bavail) * UInt64(disk.f_frsize)
+            if free < needed {
+                throw refuse("the disk is full for it: \(free / 1024) kB free, and the site needs at least \(needed / 1024) kB "
+                    + "(the pages and figures of \(output)); free some space or give --html DIR on another disk")
+            }
+        }
         // The site needs the contents page and every chapter; --only writes neither the contents page
         // nor the other chapters, so they must be in the output folder already.
         if !only.isEmpty {
@@ -90,6 +101,20 @@ struct SitePlan {
                     + "; run book without --only first, or leave out --html")
             }
         }
+    }
+
+    /// Bytes of the Markdown pages and the drawn figures (.md, .svg, .png) under `output`: a lower
+    /// bound on what the site takes. 0 when there is no book there yet.
+    static func pageAndFigureBytes(in output: String) -> UInt64 {
+        guard let walker = FileManager.default.enumerator(atPath: output) else { return 0 }
+        var total: UInt64 = 0
+        for case let name as String in walker where [".md", ".svg", ".png"].contains(where: { name.hasSuffix($0) }) {
+            var st = stat()
+            if stat((output as NSString).appendingPathComponent(name), &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
+                total += UInt64(st.st_size)
+            }
+        }
+        return total
     }
 
     /// `realpath(3)`, or nil when the path does not resolve.
