@@ -159,6 +159,7 @@ struct FindLearningRate: AsyncParsableCommand {
             f.gradient(theta, into: &gradient)
             return f.value(theta)
         }
+        try refuseIfEmpty(result)
         let picks = fastaiPicks(result)
         try await emitCurve(result, picks: picks, verified: nil, title: "Range test: \(optimizerOptions.optimizer.rawValue) on \(f.name)")
         guard suggest != nil else {
@@ -183,6 +184,7 @@ struct FindLearningRate: AsyncParsableCommand {
                                         batchSize: batchSize, seed: seed)
         let optimizer = optimizerOptions.make(lr: minLr)
         let result = sweep(finder, optimizer)
+        try refuseIfEmpty(result)
         let rules = (suggest ?? .verified).rules
         var verified: VerifiedSearch.Result?
         if rules.contains(.verified) {
@@ -193,6 +195,13 @@ struct FindLearningRate: AsyncParsableCommand {
                             title: "Range test: \(optimizerOptions.optimizer.rawValue) on \(prepared.source)")
         printPicks(picks)
         if let v = verified { printVerified(v) }
+    }
+
+    /// A sweep that diverged at its first rate recorded no curve: an error, not an empty table with exit 0.
+    func refuseIfEmpty(_ result: RangeTest.Result) throws {
+        guard result.rates.isEmpty else { return }
+        throw LabError("the sweep diverged at its first rate (--min-lr \(minLr)): no curve to read a rate from; "
+                       + "lower --min-lr (e.g. --min-lr 1e-7)")
     }
 
     func sweep(_ finder: LearningRateFinder, _ optimizer: some Optimizer) -> RangeTest.Result {

@@ -181,6 +181,13 @@ struct LabInputsTests {
         expectRefusal(run, "--layers: the", "more than the")
     }
 
+    @Test("find-lr: a sweep that diverges at its first rate is an error, not an empty table with exit 0")
+    func findLRDivergesAtOnce() throws {
+        let run = try guarded(["find-lr", "--function", "quadratic", "--start", "-5,-2", "--optimizer", "sgd", "--steps", "50",
+                               "--min-lr", "1e300", "--max-lr", "1.7e308"])
+        expectRefusal(run, "the sweep diverged at its first rate (--min-lr 1e+300)")
+    }
+
     @Test("train refuses a schedule whose rate overflows, as optimize and schedule do")
     func trainScheduleOverflow() throws {
         let run = try lab(["train", "--data", "moons", "--steps", "20", "--schedule", "exponential:gamma=1e308"] + quick)
