@@ -32,15 +32,6 @@ private func expectRefusal(_ run: LabRun, _ fragments: String..., status: Int32 
     }
 }
 
-/// A folder holding an executable `gnuplot` shell script.
-private func fakeGnuplot(_ body: String) throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lab-fake-gnuplot-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let file = dir.appendingPathComponent("gnuplot")
-    try ("#!/bin/sh\n" + body + "\n").write(to: file, atomically: true, encoding: .utf8)
-    chmod(file.path, 0o755)
-    return dir
-}
 
 @Suite("lab: hostile and huge inputs (issue 19)")
 struct LabInputsTests {

@@ -3,8 +3,8 @@ import Testing
 
 // `lab --format plot` with failing and hanging gnuplots (issue 10 §A3, §A6). Only the plot path.
 
-/// A folder holding an executable `gnuplot` shell script.
-private func fakeGnuplot(_ body: String) throws -> URL {
+/// A folder holding an executable `gnuplot` shell script (used by every lab test that fakes gnuplot).
+func fakeGnuplot(_ body: String) throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lab-fake-gnuplot-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let file = dir.appendingPathComponent("gnuplot")
