@@ -1,7 +1,7 @@
 extension DataTable {
     /// Parses CSV text as it arrives, in chunks of any size, into a ``DataTable``: only the
     /// current, unfinished line is kept as text, so a file's peak memory is its numbers (8 bytes a
-    /// cell), not its text. ``DataTable/init(csv:source:memoryLimit:)-(_,_,_)`` is one chunk.
+    /// cell), not its text. ``DataTable/init(csv:source:memoryLimit:)-([UInt8],_,_)`` is one chunk.
     ///
     /// The syntax and the messages are the table's (see ``DataTable``). Besides, a NUL byte anywhere
     /// (binary data, `/dev/zero`) is refused as soon as it is read, and so is a byte-order mark

@@ -60,7 +60,7 @@ public struct DataTable: Sendable, Equatable {
         self = try reader.finish()
     }
 
-    /// Parses CSV `text`; see ``init(csv:source:memoryLimit:)-(_,_,_)``.
+    /// Parses CSV `text`; see ``init(csv:source:memoryLimit:)-([UInt8],_,_)``.
     public init(csv text: String, source: String, memoryLimit: Double = .infinity) throws(DataError) {
         try self.init(csv: Array(text.utf8), source: source, memoryLimit: memoryLimit)
     }
