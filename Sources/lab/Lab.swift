@@ -21,9 +21,10 @@ struct Lab: AsyncParsableCommand {
               lab optimize --function rosenbrock --start -1.5,2 --steps 500 --optimizer adam --lr 0.05 --amsgrad
               lab schedule --lr 0.1 --steps 300 --schedule warmup:steps=10+cosine:T=290
               lab find-lr --function quadratic --start -5,-2 --optimizer sgd --min-lr 1e-6 --max-lr 10
-              lab train --data digits --optimizer adam --lr 0.001 --steps 2000
+              lab train --data digits --optimizer adam --lr 0.001 --steps 2000 --save-params digits.json
+              lab predict --params digits.json --data new-digits.csv
             """,
-        subcommands: [Optimize.self, PrintSchedule.self, FindLearningRate.self, Train.self]
+        subcommands: [Optimize.self, PrintSchedule.self, FindLearningRate.self, Train.self, Predict.self]
     )
 
     /// Parses and runs like ArgumentParser's own `main`, after two checks it cannot make:
@@ -50,6 +51,7 @@ struct Lab: AsyncParsableCommand {
             switch command {
             case let c as FindLearningRate: try await c.run()
             case let c as Train: try await c.run()
+            case let c as Predict: try await c.run()
             case let c as Optimize: try await c.run()
             case let c as PrintSchedule: try await c.run()
             case var c as AsyncParsableCommand: try await c.run()
@@ -83,6 +85,7 @@ extension Lab {
         switch arguments.first {
         case "find-lr": return try LabWith<FindLearningRate>.parseAsRoot(arguments)
         case "train": return try LabWith<Train>.parseAsRoot(arguments)
+        case "predict": return try LabWith<Predict>.parseAsRoot(arguments)
         case "optimize": return try LabWith<Optimize>.parseAsRoot(arguments)
         case "schedule": return try LabWith<PrintSchedule>.parseAsRoot(arguments)
         default: return try parseAsRoot(arguments)

@@ -24,7 +24,17 @@ struct Train: AsyncParsableCommand {
 
             --init-params/--save-params: JSON {"layers": [{"weight": [[…]…], "bias": […]}, …]}, input \
             side first, weight out × in (PyTorch nn.Linear's layout). The seed draws the initial \
-            weights and then the batch order; --init-params replaces the drawn weights.
+            weights and then the batch order; --init-params replaces the drawn weights (and reads only \
+            "layers"). Beside "layers", the file carries what 'lab predict' needs: "model" {"hidden", \
+            "activation", "residual", "batch_norm"} and "scaling" {"task", "features" (names, input \
+            order), "feature_mean", "feature_std" (a constant column has std 0 and input 0), "target", \
+            and "target_mean", "target_std" (regression: prediction = target_mean + target_std·output) \
+            or "classes" (classification: the label of each output)}.
+
+            --save-best FILE: the parameters (and batch-norm averages) of the row with the lowest \
+            val_loss (the first such row), written like --save-params when the run ends — also when \
+            it diverged, from the best row before that. It needs a validation split (--validation > 0): \
+            without one there is no held-out loss to choose by. The chosen step is said on stderr.
 
             --residual: every hidden layer after the first computes h + φ(Wh + b) (equal hidden widths). \
             --batch-norm: every hidden layer is Linear → BatchNorm1d (ε 1e-5, momentum 0.1) → φ; its \
@@ -62,6 +72,9 @@ struct Train: AsyncParsableCommand {
     @Option(help: "Write the final weights to this JSON file (atomically, only after a run that did not diverge).")
     var saveParams: String?
 
+    @Option(help: "Write the weights of the row with the lowest val_loss to this JSON file (atomically, at the end; needs --validation > 0).")
+    var saveBest: String?
+
     @Option(help: "Output format: csv (streamed), table or plot.")
     var format: Format = .csv
 
@@ -79,6 +92,13 @@ struct Train: AsyncParsableCommand {
             throw ValidationError("--steps must be at most \(Limits.steps) (10⁸), got \(steps)")
         }
         guard evalEvery >= 1 else { throw ValidationError("--eval-every must be ≥ 1 (e.g. --eval-every 50), got \(evalEvery)") }
+        if saveBest != nil && dataOptions.validation == 0 {
+            throw ValidationError("--save-best keeps the row with the lowest validation loss and needs a validation split "
+                                  + "(e.g. --validation 0.2); with --validation 0 use --save-params for the final weights")
+        }
+        if let best = saveBest, best == saveParams {
+            throw ValidationError("--save-best and --save-params name the same file '\(best)'; give two files")
+        }
         // The same check as optimize and schedule: a rate that overflows is refused, not trained with.
         try validateFinite(schedule, base: lr, steps: steps + 1)
         let widths = modelOptions.layers.widths
@@ -111,10 +131,17 @@ struct Train: AsyncParsableCommand {
         }
         // Check the output file before training, so a bad path fails before any work or output.
         let saver = try saveParams.map { try AtomicFile(path: $0, notSameAs: ("--data", dataOptions.data)) }
+        let bestSaver = try saveBest.map { try AtomicFile(path: $0, flag: "--save-best", notSameAs: ("--data", dataOptions.data)) }
+        if let saver, let bestSaver, saver.destination == bestSaver.destination {
+            throw LabError("--save-best '\(bestSaver.path)': is the file --save-params '\(saver.path)' writes; give two files")
+        }
+        let model = ModelDescription(hidden: modelOptions.layers.widths, activation: modelOptions.activation,
+                                     residual: residual, batchNorm: batchNorm)
         try refuseIfTooLarge(network, data)
 
         let progress = ProgressBar(total: steps)
         var rows: [EvaluationRow] = []
+        var best: (row: EvaluationRow, parameters: [Double], statistics: MLP.RunningStatistics?)?
         let streaming = format == .csv
         let accuracyColumn = data.task == .classification && data.validation != nil
         if streaming { try writeStdout(TrainCSV.header) }
@@ -127,19 +154,36 @@ struct Train: AsyncParsableCommand {
             } else {
                 rows.append(row)
             }
-        } progress: { progress.update(step: $0) }
+        } progress: { progress.update(step: $0) } onState: { row, parameters, statistics in
+            // The first row with the lowest finite validation loss.
+            guard bestSaver != nil, let loss = row.validationLoss, loss.isFinite, loss < (best?.row.validationLoss ?? .infinity)
+            else { return }
+            best = (row, parameters, statistics)
+        }
         progress.finish()
         if !streaming {
             try await emitTrain(rows, format: format, accuracy: accuracyColumn, title:
                 "\(optimizerOptions.optimizer.rawValue), lr \(lr) on \(data.source): \(network.shapeDescription)")
         }
+        func saveBestRow() throws -> String {
+            guard let bestSaver else { return "" }
+            guard let best else { return "--save-best not written: no row had a finite val_loss" }
+            try bestSaver.commit(parameterFileText(network, parameters: best.parameters, statistics: best.statistics,
+                                                   model: model, scaling: data.scaling))
+            return "--save-best: step \(best.row.step), val_loss \(best.row.validationLoss!)"
+        }
         if let d = run.divergence {
-            printError("diverged at step \(d.step)" + (saveParams != nil ? "; --save-params not written" : ""))
+            let kept = try saveBestRow()
+            printError("diverged at step \(d.step)" + (saveParams != nil ? "; --save-params not written" : "")
+                       + (kept.isEmpty ? "" : "; " + kept))
             return
         }
         if let saver {
-            try saver.commit(network.parametersJSON(run.parameters, statistics: run.runningStatistics))
+            try saver.commit(parameterFileText(network, parameters: run.parameters, statistics: run.runningStatistics,
+                                               model: model, scaling: data.scaling))
         }
+        let kept = try saveBestRow()
+        if !kept.isEmpty { printError(kept) }
     }
 }
 

@@ -1,4 +1,9 @@
 import Descent
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -404,4 +409,117 @@ final class ProgressBar {
 private func printErrorRaw(_ text: String) {
     var text = text
     text.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
+
+// MARK: - The parameter file
+
+/// The network's shape and options: the parameter file's `"model"` key, so `lab predict` can
+/// rebuild the network the weights belong to (`"layers"` alone does not say φ, the skips or
+/// whether a layer's batch norm was on). Keys: `hidden` (widths, input side first), `activation`,
+/// `residual`, `batch_norm`.
+struct ModelDescription: Codable, Equatable {
+    var hidden: [Int]
+    var activation: ActivationName
+    var residual: Bool
+    var batchNorm: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case hidden, activation, residual
+        case batchNorm = "batch_norm"
+    }
+
+    /// The network for `scaling`'s inputs and outputs.
+    func network(_ scaling: DataScaling) -> MLP {
+        MLP(inputs: scaling.features.count, hidden: hidden, outputs: scaling.outputCount,
+            activation: activation.activation, residual: residual, batchNorm: batchNorm)
+    }
+
+    /// Why this description cannot be built (as `lab train` validates its flags), or `nil`.
+    var problem: String? {
+        if let w = hidden.first(where: { $0 < 1 || $0 > 100_000 }) { return "hidden width \(w) is not in 1…100000" }
+        if residual && (hidden.count < 2 || Set(hidden).count != 1) { return "residual needs at least two equal hidden widths" }
+        if batchNorm && hidden.isEmpty { return "batch_norm needs hidden layers" }
+        return nil
+    }
+}
+
+extension ActivationName: Codable {}
+
+/// The file `--save-params` and `--save-best` write: the layers exactly as
+/// ``MLP/parametersJSON(_:statistics:)`` writes them (PyTorch's `state_dict` layout, byte for byte
+/// what earlier versions wrote), then two keys beside `"layers"`:
+///
+///     {"layers": [ … ],
+///      "model": {"activation":"tanh","batch_norm":false,"hidden":[32,32],"residual":false},
+///      "scaling": {"classes":[0,1],"feature_mean":[…],"feature_std":[…],"features":["x1","x2"],"target":"label","task":"classification"}}
+///
+/// `"model"` is ``ModelDescription``, `"scaling"` is ``DataScaling`` (`target_mean`/`target_std`
+/// for a regression instead of `classes`), both written by Foundation's `JSONEncoder` (sorted keys,
+/// shortest round-trip numbers, so reading gives back the same bits). `--init-params` reads only
+/// `"layers"`, so files without the new keys still load.
+func parameterFileText(_ network: MLP, parameters: [Double], statistics: MLP.RunningStatistics?,
+                       model: ModelDescription, scaling: DataScaling) throws -> String {
+    let layers = network.parametersJSON(parameters, statistics: statistics)
+    // parametersJSON ends with the object's closing brace: "…\n]}\n"; the new keys go before it.
+    precondition(layers.hasSuffix("]}\n"), "parametersJSON's layout changed")
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+    return String(layers.dropLast(2)) + ",\n \"model\": \(try json(model)),\n \"scaling\": \(try json(scaling))}\n"
+}
+
+/// A parameter file read for prediction: the network it describes, its state and its scaling.
+struct ParameterFile {
+    let model: ModelDescription
+    let scaling: DataScaling
+    let network: MLP
+    let parameters: [Double]
+    let statistics: MLP.RunningStatistics
+
+    /// Reads and checks `path` (the `--params` of `lab predict`).
+    init(path: String, flag: String = "--params") throws {
+        let text = try readTextFile(path, what: flag)
+        func refuse(_ why: String) -> LabError { LabError("\(flag) '\(path)': \(why)") }
+        struct Keys: Decodable { var model: ModelDescription?; var scaling: DataScaling? }
+        let keys: Keys
+        do {
+            keys = try JSONDecoder().decode(Keys.self, from: Data(text.utf8))
+        } catch let error as DecodingError {
+            throw refuse(describe(error))
+        }
+        guard let model = keys.model, let scaling = keys.scaling else {
+            let missing = [keys.model == nil ? "\"model\"" : nil, keys.scaling == nil ? "\"scaling\"" : nil].compactMap { $0 }
+            throw refuse("no \(missing.joined(separator: " or ")) key: the file has weights but not what a prediction needs "
+                         + "(the feature scaling, class labels, activation), as files saved before lab predict existed; "
+                         + "re-save it with this version: lab train --data (the training data, same --seed and --validation) "
+                         + "--layers … --init-params \(path) --steps 0 --save-params NEW.json")
+        }
+        if let problem = scaling.problem { throw refuse("\"scaling\": \(problem)") }
+        if let problem = model.problem { throw refuse("\"model\": \(problem)") }
+        let network = model.network(scaling)
+        do {
+            (parameters, statistics) = try network.parametersAndStatistics(fromJSON: text)
+        } catch {
+            throw refuse(error.description)
+        }
+        self.model = model
+        self.scaling = scaling
+        self.network = network
+    }
+}
+
+/// One line for a JSON decoding failure: where (the key path) and what.
+private func describe(_ error: DecodingError) -> String {
+    func path(_ keys: [any CodingKey]) -> String {
+        keys.isEmpty ? "the top level" : String(keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().dropFirst())
+    }
+    switch error {
+    case .dataCorrupted(let c) where c.codingPath.isEmpty:
+        return "not valid JSON (\(c.debugDescription.split(separator: "\n").first ?? ""))"
+    case .dataCorrupted(let c): return "\(path(c.codingPath)): \(c.debugDescription)"
+    case .keyNotFound(let key, let c): return "\(path(c.codingPath + [key])) is missing"
+    case .typeMismatch(let type, let c): return "\(path(c.codingPath)) is not \(type == Double.self ? "a number" : "a \(type)")"
+    case .valueNotFound(let type, let c): return "\(path(c.codingPath)) is null, expected \(type)"
+    @unknown default: return "\(error)"
+    }
 }

@@ -87,6 +87,21 @@ extension DataTable {
             if lineStart < n { partial.append(contentsOf: bytes[lineStart..<n]) }
         }
 
+        /// The column names, once the header line has been read.
+        public var columnNames: [String]? { names }
+
+        /// Hands over the rows read so far (row-major, ``columnNames`` wide) and forgets them, so a
+        /// caller that processes rows as they arrive (`lab predict`) keeps only one chunk's numbers;
+        /// the memory limit then applies to the rows between two calls. Line numbers in messages
+        /// still count from the start of the text.
+        public mutating func takeRows() -> [Double] {
+            let taken = values
+            values = []
+            values.reserveCapacity(taken.count)
+            rows = 0
+            return taken
+        }
+
         /// The table, after the last chunk.
         /// - Throws: ``DataError`` for an empty file, a header without rows, or more rows than fit in memory.
         public mutating func finish() throws(DataError) -> DataTable {

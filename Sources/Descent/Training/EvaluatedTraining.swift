@@ -90,6 +90,10 @@ public final class Evaluator {
 /// training loss uses the whole training split's statistics without touching the averages, the
 /// validation loss and accuracy use the running averages (evaluation mode).
 ///
+/// The variant with `onState` shows it every reported row with the state it describes (θ_k and
+/// the running averages, nil without batch norm), e.g. to keep the parameters of the best
+/// validation row.
+///
 /// - Complexity: per step one forward and backward pass on a batch, allocation-free; per
 ///   reported row one pass over each split.
 public func trainEvaluating(
@@ -98,6 +102,22 @@ public func trainEvaluating(
     evaluateEvery: Int, accuracy: Bool, divergence: DivergenceCriterion = .nonFinite,
     rng: inout SeededGenerator, onRow: (EvaluationRow) throws -> Void, progress: ((_ step: Int) -> Void)? = nil,
     runningStatistics: MLP.RunningStatistics? = nil
+) rethrows -> EvaluatedRun {
+    try trainEvaluating(network, parameters: parameters, training: training, validation: validation, loss: loss,
+                        optimizer: optimizer, schedule: schedule, steps: steps, batchSize: batchSize,
+                        evaluateEvery: evaluateEvery, accuracy: accuracy, divergence: divergence, rng: &rng,
+                        onRow: onRow, progress: progress, runningStatistics: runningStatistics, onState: { _, _, _ in })
+}
+
+/// ``trainEvaluating(_:parameters:training:validation:loss:optimizer:schedule:steps:batchSize:evaluateEvery:accuracy:divergence:rng:onRow:progress:runningStatistics:)``
+/// with `onState`, which sees every reported row with the state it describes.
+public func trainEvaluating(
+    _ network: MLP, parameters: [Double], training: Dataset, validation: Dataset?, loss: Loss,
+    optimizer: some Optimizer, schedule: Schedule = .constant, steps: Int, batchSize: Int,
+    evaluateEvery: Int, accuracy: Bool, divergence: DivergenceCriterion = .nonFinite,
+    rng: inout SeededGenerator, onRow: (EvaluationRow) throws -> Void, progress: ((_ step: Int) -> Void)? = nil,
+    runningStatistics: MLP.RunningStatistics?,
+    onState: (_ row: EvaluationRow, _ parameters: [Double], _ statistics: MLP.RunningStatistics?) throws -> Void
 ) rethrows -> EvaluatedRun {
     precondition(steps >= 0 && batchSize >= 0 && evaluateEvery >= 1, "steps ≥ 0, batch size ≥ 0, evaluateEvery ≥ 1")
     precondition(training.count >= 1, "the training split is empty")
@@ -168,8 +188,10 @@ public func trainEvaluating(
                     validationLoss = v.loss(theta, statistics: statistics())
                 }
             }
-            try onRow(EvaluationRow(step: k, learningRate: rate, trainingLoss: trainingLoss,
-                                    validationLoss: validationLoss, validationAccuracy: validationAccuracy))
+            let row = EvaluationRow(step: k, learningRate: rate, trainingLoss: trainingLoss,
+                                    validationLoss: validationLoss, validationAccuracy: validationAccuracy)
+            try onRow(row)
+            try onState(row, theta, statistics())
         }
         if diverged {
             return EvaluatedRun(parameters: theta,
@@ -198,12 +220,27 @@ extension PreparedData {
         evaluateEvery: Int, seed: UInt64, divergence: DivergenceCriterion = .nonFinite,
         onRow: (EvaluationRow) throws -> Void = { _ in }, progress: ((_ step: Int) -> Void)? = nil
     ) rethrows -> EvaluatedRun {
+        try train(network, initializer: initializer, initialParameters: initialParameters, initialStatistics: initialStatistics,
+                  optimizer: optimizer, schedule: schedule, steps: steps, batchSize: batchSize, evaluateEvery: evaluateEvery,
+                  seed: seed, divergence: divergence, onRow: onRow, progress: progress, onState: { _, _, _ in })
+    }
+
+    /// ``train(_:initializer:initialParameters:initialStatistics:optimizer:schedule:steps:batchSize:evaluateEvery:seed:divergence:onRow:progress:)``
+    /// with `onState`, which sees each reported row with its parameters and running averages.
+    public func train(
+        _ network: MLP, initializer: Initializer, initialParameters: [Double]? = nil,
+        initialStatistics: MLP.RunningStatistics? = nil,
+        optimizer: some Optimizer, schedule: Schedule = .constant, steps: Int, batchSize: Int,
+        evaluateEvery: Int, seed: UInt64, divergence: DivergenceCriterion = .nonFinite,
+        onRow: (EvaluationRow) throws -> Void, progress: ((_ step: Int) -> Void)?,
+        onState: (_ row: EvaluationRow, _ parameters: [Double], _ statistics: MLP.RunningStatistics?) throws -> Void
+    ) rethrows -> EvaluatedRun {
         var rng = SeededGenerator(seed: seed)
         let drawn = network.initialParameters(initializer, using: &rng)
         return try trainEvaluating(network, parameters: initialParameters ?? drawn, training: training,
                                    validation: validation, loss: loss, optimizer: optimizer, schedule: schedule,
                                    steps: steps, batchSize: batchSize, evaluateEvery: evaluateEvery,
                                    accuracy: task == .classification, divergence: divergence, rng: &rng, onRow: onRow,
-                                   progress: progress, runningStatistics: initialStatistics)
+                                   progress: progress, runningStatistics: initialStatistics, onState: onState)
     }
 }
