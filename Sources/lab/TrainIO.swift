@@ -518,7 +518,10 @@ private func describe(_ error: DecodingError) -> String {
         return "not valid JSON (\(c.debugDescription.split(separator: "\n").first ?? ""))"
     case .dataCorrupted(let c): return "\(path(c.codingPath)): \(c.debugDescription)"
     case .keyNotFound(let key, let c): return "\(path(c.codingPath + [key])) is missing"
-    case .typeMismatch(let type, let c): return "\(path(c.codingPath)) is not \(type == Double.self ? "a number" : "a \(type)")"
+    case .typeMismatch(let type, let c):
+        let expected = type == Double.self || type == Int.self ? "a number" : type == String.self ? "a string"
+            : type == Bool.self ? "true or false" : "\(type)".hasPrefix("Array") ? "an array" : "an object"
+        return "\(path(c.codingPath)) is not \(expected)"
     case .valueNotFound(let type, let c): return "\(path(c.codingPath)) is null, expected \(type)"
     @unknown default: return "\(error)"
     }

@@ -20,7 +20,8 @@ struct TrainOptionsGoldenTests {
         }
     }()
 
-    /// Every number of a parameter file (weights, biases, batch-norm sections), keys sorted.
+    /// Every number of a parameter file's "layers" (weights, biases, batch-norm sections), keys sorted
+    /// (the "model" and "scaling" keys beside it are not weights).
     static func numbers(_ url: URL) throws -> [Double] {
         func walk(_ v: Any) -> [Double] {
             if let d = v as? [String: Any] { return d.keys.sorted().flatMap { walk(d[$0]!) } }
@@ -28,7 +29,8 @@ struct TrainOptionsGoldenTests {
             if let n = v as? NSNumber { return [n.doubleValue] }
             return []
         }
-        return walk(try JSONSerialization.jsonObject(with: Data(contentsOf: url)))
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        return walk(object["layers"]!)
     }
 
     @Test("the manifest covers residual, batch norm, both, and an --init-params without batch_norm")

@@ -109,7 +109,7 @@ public func trainEvaluating(
                         onRow: onRow, progress: progress, runningStatistics: runningStatistics, onState: { _, _, _ in })
 }
 
-/// ``trainEvaluating(_:parameters:training:validation:loss:optimizer:schedule:steps:batchSize:evaluateEvery:accuracy:divergence:rng:onRow:progress:runningStatistics:)``
+/// `trainEvaluating(_:parameters:training:validation:loss:optimizer:schedule:steps:batchSize:evaluateEvery:accuracy:divergence:rng:onRow:progress:runningStatistics:)`
 /// with `onState`, which sees every reported row with the state it describes.
 public func trainEvaluating(
     _ network: MLP, parameters: [Double], training: Dataset, validation: Dataset?, loss: Loss,
@@ -225,7 +225,7 @@ extension PreparedData {
                   seed: seed, divergence: divergence, onRow: onRow, progress: progress, onState: { _, _, _ in })
     }
 
-    /// ``train(_:initializer:initialParameters:initialStatistics:optimizer:schedule:steps:batchSize:evaluateEvery:seed:divergence:onRow:progress:)``
+    /// `train(_:initializer:initialParameters:initialStatistics:optimizer:schedule:steps:batchSize:evaluateEvery:seed:divergence:onRow:progress:)`
     /// with `onState`, which sees each reported row with its parameters and running averages.
     public func train(
         _ network: MLP, initializer: Initializer, initialParameters: [Double]? = nil,
