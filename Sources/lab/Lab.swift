@@ -12,7 +12,7 @@ struct Lab: AsyncParsableCommand {
         abstract: "Descent's optimizer playground: run an optimizer on a 2-D test function, print a learning-rate schedule, or run a learning-rate range test.",
         discussion: """
             Every command prints CSV by default (a stable contract other tools compare against), \
-            an aligned table with --format table, or a terminal plot with --format plot (needs gnuplot).
+            an aligned table with --format table, or a terminal plot with --format plot (needs gnuplot; not predict).
             Each option may be given once. Output is checked: if a write fails (full disk, closed \
             pipe) lab exits 1 with one line saying the output is incomplete.
 
