@@ -123,10 +123,13 @@ extension Chapter7 {
         nb.prose("""
             On the quadratic: 2/(λmin+λmax) = \(Fmt.sig(Self.bestFixed, 4)); verified (B = \(budget)) = \
             \(Fmt.sig(verifiedRate, 4)) after \(verified.trials.count) runs (\(Fmt.sig(verified.trainings, 3)) \
-            trainings of \(budget) steps). \
-            \(nb.claim("Verified, which only tries rates half a decade apart and one between, lands within a factor 2 "
-                            + "of the optimum and below the divergence threshold.",
-                       holds: ratio > 0.5 && ratio < 2 && verifiedRate < Self.twoOverLambdaMax,
+            trainings of \(budget) steps). It reads only the part of the sweep fastai's rules read (up to \
+            α = \(Fmt.sig(range.upperBound, 3))), so its candidates sit half a decade apart below that point wherever \
+            it falls\(verifiedRate * 10.0.squareRoot() > Self.twoOverLambdaMax
+                ? ", and here half a decade above its answer, \(Fmt.sig(verifiedRate * 10.0.squareRoot(), 3)), lies past the divergence threshold" : ""). \
+            \(nb.claim("Verified, which only tries rates half a decade apart and one between, lands within a factor √10 "
+                            + "(its candidates' spacing) of the optimum and below the divergence threshold.",
+                       holds: ratio > 1 / 10.0.squareRoot() && ratio < 10.0.squareRoot() && verifiedRate < Self.twoOverLambdaMax,
                        evidence: "verified \(verifiedRate), optimum \(Self.bestFixed)"))
             """)
     }
