@@ -32,8 +32,10 @@ struct FindLearningRate: AsyncParsableCommand {
             rate between them, each exactly 'lab train' with that --lr and --steps; the suggestion \
             is the one with the lowest validation loss (the training loss with --validation 0) — \
             if it beats the untrained network's. Otherwise: 'suggested lr (verified): none — no \
-            trial beat the untrained network (…); best fastai rule: valley Y' (exit 0; exit 1 with \
-            --strict). Its trials, each naming its loss (cross-entropy, or MSE in standardised \
+            trial beat the untrained network (…); best fastai rule: valley Y' — the first of \
+            valley, slide, steep, minimum that gives a rate (exit 0; exit 1 with --strict, also when \
+            any --repeats seed finds none). A 'verified baseline' line gives the untrained network's \
+            loss. Its trials, each naming its loss (cross-entropy, or MSE in standardised \
             units for regression), and its cost (in full trainings and in sweeps) go to stderr.
 
             --repeats K runs all of this for seeds --seed … --seed+K−1 (split, weights, sweep and \
@@ -101,7 +103,7 @@ struct FindLearningRate: AsyncParsableCommand {
     @Option(help: "Output format: csv, table or plot.")
     var format: Format = .csv
 
-    @Flag(help: "Exit with status 1 (after printing everything) when the verified rule finds no rate that beats the untrained network.")
+    @Flag(help: "Exit with status 1 (after printing everything) when the verified rule finds no rate that beats the untrained network (on any of the --repeats seeds).")
     var strict = false
 
     @Option(parsing: .unconditional, help: "Run the finder for K seeds (--seed, --seed+1, …), 1 ≤ K ≤ 1000, and print the spread of each rule's pick.")
