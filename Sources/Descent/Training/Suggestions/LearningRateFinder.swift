@@ -1,5 +1,6 @@
 /// The learning-rate finder on a data set: the range test on the training split's mini-batches,
-/// and the trials of ``VerifiedSearch`` — each exactly the run `lab train` makes with that rate.
+/// and the trials of ``VerifiedSearch`` — each full-budget trial exactly the run `lab train` makes
+/// with that rate, each screening run the same run on an inner split of the training rows.
 ///
 /// Both start from the same state: a generator seeded with `seed` draws the initial weights θ₀
 /// (replaced by `initialParameters` when given) and then the batch order. The sweep moves a copy

@@ -144,7 +144,7 @@ public struct VerifiedSearch: Sendable {
         return rates[i]
     }
 
-    /// ``edge(rates:smoothed:tolerance:)`` on the whole recorded curve; the `fallback` if it
+    /// The same edge read on the whole recorded curve; the `fallback` if it
     /// recorded nothing. (The untrimmed reading; ``trusted(_:iterations:minimumRate:tolerance:)``
     /// is what the finder uses.)
     public static func topRate(of sweep: RangeTest.Result, fallback: Double, tolerance: Double = 1.1) -> Double {
