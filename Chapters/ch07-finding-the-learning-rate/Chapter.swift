@@ -224,23 +224,33 @@ struct Chapter7 {
             "\(r.optimizer) \(Fmt.sig(c.0, 3)) trainings (\(Fmt.sig(c.1, 3)) sweeps)"
         }.joined(separator: ", ")
         let screen = Int((Double(budget) / 8).rounded(.up))
-        let suggestions = reports.map { "verified (\($0.optimizer)): α = \(Fmt.sig($0.verified.rate, 4))" }
+        let suggestions = reports.map { "verified (\($0.optimizer)): α = \(Fmt.sig($0.verifiedRate, 4))" }
             .joined(separator: ", ")
+        let draws = reports.map { $0.verified.screening?.draws ?? 1 }.max()!
+        let holdOut = reports.map { $0.verified.screening?.rows ?? 0 }.max()!
+        let fellBack = reports.filter { $0.verified.rate == nil }.map(\.optimizer)
+        let fellBackText = fellBack.isEmpty ? "Every one of them beat the untrained network."
+            : "For \(words(fellBack)) no trial beat the untrained network; the rate given is the one it names instead (valley's)."
         nb.prose("""
             fastai's rules read one noisy curve recorded while the rate was rising; none of them knows the budget. \
-            `verified` uses the sweep only to place candidates: 7 rates half a decade apart below the largest rate at \
-            which the sweep's smoothed loss was still within 10 % of its lowest; each is trained for B/8 = \
-            \(Int((Double(budget) / 8).rounded(.up))) steps and judged on validation loss; the winner and the next \
-            lower rate (the best rate only falls as the budget grows) are trained for the full B, with the rate \
-            between them; the answer is the best of those three. Each trial is exactly `lab train` at that rate. Its \
-            cost here: \(trialCosts). At most it trains 7·⌈B/8⌉ + 3B = \(7 * screen + 3 * budget) steps, \
-            \(Fmt.sig(Double(7 * screen + 3 * budget) / Double(budget), 3)) trainings of B steps (a run that diverges \
-            stops early). The suggestions: \(suggestions).
+            `verified` uses the sweep only to place candidates, and only the part of it fastai's rules read (its first \
+            ⌊N/10⌋ and last 5 points dropped), never below the sweep's start: up to 7 rates half a decade apart below \
+            the largest such rate at which the smoothed loss was still within 10 % of its lowest. Each is trained for \
+            B/8 = \(screen) steps on 80 % of the training split and judged on the other 20 % (\(holdOut) rows here\
+            \(draws > 1 ? ", fewer than 100, so averaged over \(draws) draws" : "")), so the rows that pick the winner \
+            are not the rows that judge it; the winner and the next lower rate (the best rate only falls as the budget \
+            grows) are trained for the full B, with the rate between them, each exactly `lab train` at that rate; the \
+            answer is the best of those three on validation loss — provided it beats the untrained network, else \
+            `verified` says it found nothing better and names fastai's valley. Its cost here: \(trialCosts). At most \
+            it trains \(draws > 1 ? "\(draws)·" : "")7·⌈B/8⌉ + 3B = \(draws * 7 * screen + 3 * budget) steps, \
+            \(Fmt.sig(Double(draws * 7 * screen + 3 * budget) / Double(budget), 3)) trainings of B steps (a run that \
+            diverges stops early). The suggestions: \(suggestions). \(fellBackText)
             """)
         try await nb.figure(Figure(name: "verified", title: "The verified rule's trials (\(budget)-step budget)",
                                    plots: reports.map(trialPlot), columns: 3, size: wide),
-                            caption: "One seed (\(nb.seed)), the sweep's. Open markers: screening runs (B/8 steps); "
-                                + "filled: full-budget runs; the suggestion is the lowest filled marker.")
+                            caption: "One seed (\(nb.seed)), the sweep's. Open markers: screening runs (B/8 steps, loss on "
+                                + "the training split's inner hold-out); filled: full-budget runs (validation loss); the "
+                                + "suggestion is the lowest filled marker.")
 
         // 5. One-cycle from the verified rate.
         nb.section("Using the suggestion: the one-cycle policy")
@@ -293,11 +303,11 @@ struct Chapter7 {
             }
             let best = grid.filter { $0.1.isFinite }.min { $0.1 < $1.1 }!
             return "Adam, B = \(half): valley \(Fmt.sig(adam.rates["valley"]!, 3)) (the sweep does not know B), "
-                + "verified \(Fmt.sig(adam.verified.rate, 3)), grid's best \(Fmt.sig(best.0, 3)). Only verified sees "
+                + "verified \(Fmt.sig(adam.verifiedRate, 3)), grid's best \(Fmt.sig(best.0, 3)). Only verified sees "
                 + "the budget, so only it can follow the grid's best when B changes."
             // end solution
         }
-        let momentumRate = reports.first { $0.optimizer == "momentum" }!.verified.rate
+        let momentumRate = reports.first { $0.optimizer == "momentum" }!.verifiedRate
         nb.exercise("Push one-cycle's peak to 3× the verified rate for momentum (3 × \(Fmt.sig(momentumRate, 3)) = "
                     + "\(Fmt.sig(3 * momentumRate, 3)) on this seed; figure 2 shows how a constant rate fares there). "
                     + "After B steps, does one-cycle end with a lower validation loss than the constant rate at that "
@@ -305,7 +315,7 @@ struct Chapter7 {
             // solution: higher-peak
             let task = DigitsTask(seed: 42), steps = 300
             let momentum = { (r: Double) in SGD(learningRate: r, momentum: 0.9) }
-            let peak = 3 * rules("momentum", momentum, task: task, test: RangeTest(), budget: steps).verified.rate
+            let peak = 3 * rules("momentum", momentum, task: task, test: RangeTest(), budget: steps).verifiedRate
             let constant = task.curve(momentum(peak), schedule: .constant, steps: steps, every: steps).last!.loss
             let cycle = task.curve(momentum(peak), schedule: .oneCycle(OneCycle(totalSteps: steps)), steps: steps,
                                    every: steps).last!.loss
@@ -402,14 +412,14 @@ struct Chapter7 {
         // the title, so every panel's legend has the same three entries.
         let rates = r.verified.trials.map(\.rate)
         let losses = r.verified.trials.map(\.loss).filter(\.isFinite)
-        return Plot(title: "\(r.optimizer): verified α = \(Fmt.sig(r.verified.rate, 2))", xLabel: "learning rate",
-                    yLabel: "validation loss", xScale: .log, yScale: .log,
+        return Plot(title: "\(r.optimizer): verified α = \(Fmt.sig(r.verifiedRate, 2))", xLabel: "learning rate",
+                    yLabel: "loss", xScale: .log, yScale: .log,
                     xRange: (rates.min()! / 3)...(rates.max()! * 3),
                     yRange: (losses.min()! / 2)...(losses.max()! * 2), key: .below, series: [
                         Series(title: "B/8 steps", style: .points, x: screen.map(\.rate), y: screen.map(\.loss),
                                pen: pen),
                         Series(title: "B steps", style: .points, x: full.map(\.rate), y: full.map(\.loss),
                                pen: .named(r.optimizer)),
-                    ], markers: [Marker(x: r.verified.rate, label: "verified rate", color: 1)])
+                    ], markers: [Marker(x: r.verifiedRate, label: "verified rate", color: 1)])
     }
 }

@@ -56,9 +56,12 @@ struct RuleReport {
     /// Rule name → the fastai rule's pick (nil: too few points).
     let picks: [String: RateSuggestion]
     let verified: VerifiedSearch.Result
+    /// The verified rule's answer: its rate, or — when no trial beat the untrained network — the
+    /// fastai rule it names instead (``VerifiedSearch/fallback(_:)``), as `lab find-lr` does.
+    let verifiedRate: Double
     /// Rule name → its rate.
     var rates: [String: Double] {
-        picks.mapValues(\.rate).merging(["verified": verified.rate]) { a, _ in a }
+        picks.mapValues(\.rate).merging(["verified": verifiedRate]) { a, _ in a }
     }
 }
 
@@ -73,8 +76,9 @@ func rules(_ name: String, _ make: (Double) -> any Optimizer, task: DigitsTask, 
     picks["steep"] = curve.steep()
     picks["minimum"] = curve.minimum()
     picks["slide"] = curve.slide()
-    let verified = finder.verified(make(test.minimumRate), sweep: sweep, fallback: test.maximumRate, budget: budget)
-    return RuleReport(optimizer: name, sweep: sweep, picks: picks, verified: verified)
+    let verified = finder.verified(make(test.minimumRate), sweep: sweep, test: test, budget: budget)
+    let rate = verified.rate ?? VerifiedSearch.fallback(curve)?.suggestion.rate ?? verified.best.rate
+    return RuleReport(optimizer: name, sweep: sweep, picks: picks, verified: verified, verifiedRate: rate)
 }
 
 /// Mean over seeds of the validation loss after `budget` steps; NaN if any seed diverged.

@@ -101,8 +101,11 @@ extension Chapter7 {
         let sweep = quadraticSweep(steps: 100, smoothing: 0.98)
         let curve = FastaiCurve(sweep, iterations: 100)
         let budget = 100
-        let verified = VerifiedSearch().run(top: VerifiedSearch.topRate(of: sweep, fallback: 10), budget: budget,
-                                            train: quadraticLoss)
+        // The trusted part of the sweep (fastai's trimming, never below its start) and the start's value to beat.
+        let range = VerifiedSearch.trusted(sweep, iterations: 100, minimumRate: 1e-6)!
+        let verified = VerifiedSearch().run(range: range, budget: budget, untrainedLoss: quadraticLoss(rate: 0, steps: 0).loss,
+                                            screen: quadraticLoss, train: quadraticLoss)
+        let verifiedRate = verified.rate ?? .nan
         let picks: [(String, Double?)] = [("valley", curve.valley()?.rate), ("steep", curve.steep()?.rate),
                                           ("minimum", curve.minimum()?.rate), ("slide", curve.slide()?.rate),
                                           ("verified (B = \(budget))", verified.rate)]
@@ -116,20 +119,23 @@ extension Chapter7 {
         ] + picks.map { name, r in
             [name, r.map { Fmt.sig($0, 3) } ?? "—", r.map { Fmt.sig($0 / Self.bestFixed, 2) } ?? "—"]
         }), caption: "fastai's rules and verified against the analytic optimum (plain SGD from (−5, −2)).")
-        let ratio = verified.rate / Self.bestFixed
+        let ratio = verifiedRate / Self.bestFixed
         nb.prose("""
             On the quadratic: 2/(λmin+λmax) = \(Fmt.sig(Self.bestFixed, 4)); verified (B = \(budget)) = \
-            \(Fmt.sig(verified.rate, 4)) after \(verified.trials.count) runs (\(Fmt.sig(verified.trainings, 3)) \
-            trainings of \(budget) steps). \
-            \(nb.claim("Verified, which only tries rates half a decade apart and one between, lands within a factor 2 "
-                            + "of the optimum and below the divergence threshold.",
-                       holds: ratio > 0.5 && ratio < 2 && verified.rate < Self.twoOverLambdaMax,
-                       evidence: "verified \(verified.rate), optimum \(Self.bestFixed)"))
+            \(Fmt.sig(verifiedRate, 4)) after \(verified.trials.count) runs (\(Fmt.sig(verified.trainings, 3)) \
+            trainings of \(budget) steps). It reads only the part of the sweep fastai's rules read (up to \
+            α = \(Fmt.sig(range.upperBound, 3))), so its candidates sit half a decade apart below that point wherever \
+            it falls\(verifiedRate * 10.0.squareRoot() > Self.twoOverLambdaMax
+                ? ", and here half a decade above its answer, \(Fmt.sig(verifiedRate * 10.0.squareRoot(), 3)), lies past the divergence threshold" : ""). \
+            \(nb.claim("Verified, which only tries rates half a decade apart and one between, lands within a factor √10 "
+                            + "(its candidates' spacing) of the optimum and below the divergence threshold.",
+                       holds: ratio > 1 / 10.0.squareRoot() && ratio < 10.0.squareRoot() && verifiedRate < Self.twoOverLambdaMax,
+                       evidence: "verified \(verifiedRate), optimum \(Self.bestFixed)"))
             """)
     }
 
     func oneCycle(reports: [RuleReport], tasks: [DigitsTask]) async throws {
-        let peak = reports.first { $0.optimizer == "momentum" }!.verified.rate
+        let peak = reports.first { $0.optimizer == "momentum" }!.verifiedRate
         let every = max(1, budget / 20)
         let schedules: [(String, Schedule)] = [("constant", .constant),
                                                ("cosine", .cosine(CosineAnnealing(period: budget))),

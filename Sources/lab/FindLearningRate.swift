@@ -23,12 +23,26 @@ struct FindLearningRate: AsyncParsableCommand {
 
             Rules (--suggest): fastai's valley, steep, minimum, slide, computed exactly as fastai \
             2.8 does on the smoothed curve (its first ⌊steps/10⌋ and last 5 points dropped); and \
-            verified (the default with --data): 7 candidates half a decade apart below the largest \
-            rate whose smoothed loss is within 10 % of the lowest, each trained for --train-steps/8 steps; the best and the next lower \
-            rate trained for --train-steps, plus the rate between them; the suggestion is the one \
-            with the lowest validation loss after --train-steps (the training loss with \
-            --validation 0). Its trials and its cost (in full trainings and in sweeps) go to stderr. \
-            Each trial is exactly 'lab train' with that --lr and --steps.
+            verified (the default with --data), which reads only that trimmed part of the sweep and \
+            never goes below --min-lr: up to 7 candidates half a decade apart below the largest \
+            trusted rate whose smoothed loss is within 10 % of the lowest. Screening: each is trained \
+            for --train-steps/8 steps on 80 % of the training split and scored on the other 20 % (the \
+            inner split; with fewer than 100 such rows a warning, and the mean over up to 5 draws). \
+            The screening's best and the next lower rate are trained for --train-steps, plus the \
+            rate between them, each exactly 'lab train' with that --lr and --steps; the suggestion \
+            is the one with the lowest validation loss (the training loss with --validation 0) — \
+            if it beats the untrained network's. Otherwise: 'suggested lr (verified): none — no \
+            trial beat the untrained network (…); best fastai rule: valley Y' — the first of \
+            valley, slide, steep, minimum that gives a rate (exit 0; exit 1 with --strict, also when \
+            any --repeats seed finds none). A 'verified baseline' line gives the untrained network's \
+            loss. Its trials, each naming its loss (cross-entropy, or MSE in standardised \
+            units for regression), and its cost (in full trainings and in sweeps) go to stderr.
+
+            --repeats K runs all of this for seeds --seed … --seed+K−1 (split, weights, sweep and \
+            trials each drawn anew) after printing the usual output for --seed, then prints one \
+            stderr line per rule: 'spread of RULE over K seeds (S…S+K−1): min A, median B, max C, \
+            max/min R' (the median of an even count is the geometric mean of the middle two; seeds \
+            where the rule gave none are counted at the end of the line).
 
             With --function (a 2-D test function) and no --suggest, the two classic lines are printed: \
             'suggested lr (steepest): X' and 'suggested lr (min/10): Y'; verified needs --data.
@@ -89,6 +103,12 @@ struct FindLearningRate: AsyncParsableCommand {
     @Option(help: "Output format: csv, table or plot.")
     var format: Format = .csv
 
+    @Flag(help: "Exit with status 1 (after printing everything) when the verified rule finds no rate that beats the untrained network (on any of the --repeats seeds).")
+    var strict = false
+
+    @Option(parsing: .unconditional, help: "Run the finder for K seeds (--seed, --seed+1, …), 1 ≤ K ≤ 1000, and print the spread of each rule's pick.")
+    var repeats: Int = 1
+
     func validate() throws {
         try validateRate("--min-lr", minLr)
         try validateRate("--max-lr", maxLr)
@@ -102,6 +122,10 @@ struct FindLearningRate: AsyncParsableCommand {
             throw ValidationError("--train-steps must be at most \(Limits.steps) (10⁸), got \(trainSteps)")
         }
         try validateSweep()
+        guard repeats >= 1, repeats <= 1000 else { throw ValidationError("--repeats must be in 1…1000 (e.g. --repeats 20), got \(repeats)") }
+        guard UInt64.max - seed >= UInt64(repeats - 1) else {
+            throw ValidationError("--seed \(seed) + --repeats \(repeats) − 1 overflows the 64-bit seed; use a smaller --seed")
+        }
         switch (data, function) {
         case (nil, nil): throw ValidationError("give --data PATH|NAME (e.g. --data digits) or --function NAME --start X,Y")
         case (.some, .some): throw ValidationError("give either --data or --function, not both")
@@ -111,13 +135,9 @@ struct FindLearningRate: AsyncParsableCommand {
             if suggest?.rules.contains(.verified) == true {
                 throw ValidationError("--suggest verified trains on data: use --data, or --suggest valley|steep|minimum|slide")
             }
+            guard repeats == 1 else { throw ValidationError("--repeats draws data seeds: use --data (a --function sweep has no seed)") }
         case (.some, nil):
             guard start == nil else { throw ValidationError("--start belongs to --function; --data starts from drawn weights") }
-            // The verified rule tries candidates down to 10^-3.5 below the sweep's rates.
-            guard (minLr / 3162.2776601683795).isNormal else {  // 10^3.5
-                throw ValidationError("--min-lr \(minLr) is too small: the verified rule tries rates down to --min-lr/10^3.5, "
-                                      + "which must be a normal positive number (--min-lr ≥ 1e-304)")
-            }
             guard conditionOption.condition == nil else { throw ValidationError("--condition belongs to --function quadratic") }
             guard validation.isFinite, validation >= 0, validation < 1 else {
                 throw ValidationError("--validation must be in [0, 1) (e.g. --validation 0.2, or 0 for no split), got \(validation)")
@@ -170,14 +190,21 @@ struct FindLearningRate: AsyncParsableCommand {
         printPicks(picks)
     }
 
-    func runOnData(_ name: String) async throws {
-        let table = try loadTable(name)
+    /// What one find-lr run on a data set found.
+    struct Finding {
+        let prepared: PreparedData
+        let sweep: RangeTest.Result
+        let picks: [(SuggestRule, RateSuggestion?)]
+        let verified: VerifiedSearch.Result?
+    }
+
+    /// The whole run on `table` for one seed: split, weights, sweep, fastai's rules and (if asked) verified.
+    func find(_ table: DataTable, seed: UInt64) throws -> Finding {
         let prepared: PreparedData
         do {
             prepared = try PreparedData(table, target: target, task: task, validationFraction: validation, seed: seed,
                                         memoryLimit: memoryLimit())
         } catch { throw LabError(error.description) }
-        if prepared.taskWasInferred { Notes.add(prepared.taskNote) }
         let network = prepared.network(hidden: modelOptions.layers.widths, activation: modelOptions.activation.activation)
         try refuseIfTooLarge(network, prepared)
         let finder = LearningRateFinder(data: prepared, network: network, initializer: modelOptions.`init`.initializer,
@@ -190,11 +217,27 @@ struct FindLearningRate: AsyncParsableCommand {
         if rules.contains(.verified) {
             verified = verify(finder, optimizer, result)
         }
-        let picks = fastaiPicks(result)
-        try await emitCurve(result, picks: picks, verified: verified,
+        return Finding(prepared: prepared, sweep: result, picks: fastaiPicks(result), verified: verified)
+    }
+
+    func runOnData(_ name: String) async throws {
+        let table = try loadTable(name)
+        let first = try find(table, seed: seed)
+        let prepared = first.prepared
+        if prepared.taskWasInferred { Notes.add(prepared.taskNote) }
+        try await emitCurve(first.sweep, picks: first.picks, verified: first.verified,
                             title: "Range test: \(optimizerOptions.optimizer.rawValue) on \(prepared.source)")
-        printPicks(picks)
-        if let v = verified { printVerified(v) }
+        printPicks(first.picks)
+        if let v = first.verified { printVerified(v, first) }
+        var findings = [first]
+        if repeats > 1 {
+            for k in 1..<repeats { findings.append(try find(table, seed: seed + UInt64(k))) }
+            printSpread(findings)
+        }
+        if strict, findings.contains(where: { $0.verified != nil && $0.verified?.rate == nil }) {
+            Notes.flush()
+            terminate(1)
+        }
     }
 
     /// A sweep that diverged at its first rate recorded no curve: an error, not an empty table with exit 0.
@@ -209,7 +252,7 @@ struct FindLearningRate: AsyncParsableCommand {
     }
 
     func verify(_ finder: LearningRateFinder, _ optimizer: some Optimizer, _ sweep: RangeTest.Result) -> VerifiedSearch.Result {
-        finder.verified(optimizer, sweep: sweep, fallback: maxLr, budget: trainSteps)
+        finder.verified(optimizer, sweep: sweep, test: test, budget: trainSteps)
     }
 
     /// fastai's four rules on the recorded curve, for the ones asked.
@@ -232,15 +275,67 @@ struct FindLearningRate: AsyncParsableCommand {
         }
     }
 
-    func printVerified(_ v: VerifiedSearch.Result) {
-        printError("suggested lr (verified): \(v.rate)")
+    /// What the verified rule's losses are: "validation loss (cross-entropy)", "training loss (MSE,
+    /// standardised units)", ….
+    static func lossName(_ data: PreparedData) -> String {
+        (data.validation == nil ? "training loss" : "validation loss")
+            + (data.task == .regression ? " (MSE, standardised units)" : " (cross-entropy)")
+    }
+
+    func printVerified(_ v: VerifiedSearch.Result, _ finding: Finding) {
+        let judged = Self.lossName(finding.prepared)
+        let screening = v.screening ?? VerifiedSearch.Screening(rows: 0, draws: 1)
+        if screening.rows > 0 && screening.draws > 1 {
+            printError("warning: the verified rule's inner hold-out has \(screening.rows) rows, fewer than "
+                       + "\(VerifiedSearch().minimumScreenRows): its screening averages \(screening.draws) draws of the inner split")
+        }
+        if let rate = v.rate {
+            printError("suggested lr (verified): \(rate)")
+        } else {
+            let fallback = VerifiedSearch.fallback(FastaiCurve(finding.sweep, iterations: steps))
+            printError("suggested lr (verified): none — no trial beat the untrained network (\(judged) \(v.untrainedLoss)); "
+                       + "best fastai rule: " + (fallback.map { "\($0.rule) \($0.suggestion.rate)" } ?? "none (too few points after fastai's trimming)"))
+        }
+        let screened: String
+        if screening.rows == 0 {
+            screened = judged
+        } else {
+            let kind = finding.prepared.task == .regression ? "MSE, standardised units" : "cross-entropy"
+            screened = "inner-split validation loss (" + kind
+                + (screening.draws > 1 ? ", mean of \(screening.draws) draws of \(screening.rows) rows)" : ")")
+        }
+        printError("  verified baseline: the untrained network → \(judged) \(v.untrainedLoss)")
         for t in v.trials {
             let phase = ["screen", "full", "refine"][t.phase]
             printError("  verified trial (\(phase)): lr \(t.rate), \(t.steps) steps → "
-                       + (t.loss.isFinite ? "loss \(t.loss)" : "diverged after \(t.stepsTrained) steps"))
+                       + (t.loss.isFinite ? "\(t.phase == 0 ? screened : judged) \(t.loss)"
+                                          : "diverged after \(t.stepsTrained) steps" + (t.phase == 0 && screening.draws > 1 ? " (over \(screening.draws) draws)" : "")))
         }
         printError("  verified cost: \(v.stepsTrained) training steps = \(significant(v.trainings, 3)) trainings of "
                    + "\(v.budget) steps = \(significant(v.cost(sweepSteps: steps), 3)) sweeps of \(steps) steps")
+    }
+
+    /// One stderr line per rule: the spread of its pick over the seeds of `findings`.
+    func printSpread(_ findings: [Finding]) {
+        let k = findings.count
+        var rows: [(String, [Double?])] = []
+        for (i, (rule, _)) in findings[0].picks.enumerated() {
+            rows.append((rule.rawValue, findings.map { $0.picks[i].1?.rate }))
+        }
+        if findings[0].verified != nil { rows.append(("verified", findings.map { $0.verified?.rate })) }
+        for (rule, picks) in rows {
+            let rates = picks.compactMap { $0 }.sorted()
+            let missing = k - rates.count
+            let note = missing == 0 ? "" : " (\(missing) of \(k) seeds gave none)"
+            guard let lo = rates.first, let hi = rates.last else {
+                printError("spread of \(rule) over \(k) seeds: none on every seed")
+                continue
+            }
+            let n = rates.count
+            let median = n % 2 == 1 ? rates[n / 2] : (rates[n / 2 - 1] * rates[n / 2]).squareRoot()
+            printError("spread of \(rule) over \(k) seeds (\(seed)…\(seed + UInt64(k - 1))): min \(significant(lo, 4)), "
+                       + "median \(significant(median, 4)), max \(significant(hi, 4)), max/min \(significant(hi / lo, 4))" + note)
+        }
     }
 
     func emitCurve(_ result: RangeTest.Result, picks: [(SuggestRule, RateSuggestion?)], verified: VerifiedSearch.Result?,
@@ -256,10 +351,13 @@ struct FindLearningRate: AsyncParsableCommand {
                                      x: [p.pointRate], y: [p.pointLoss]))
             }
             if let v = verified {
-                let tried = v.trials.filter { $0.loss.isFinite }
+                // The full-budget trials: the screening's losses are on the inner split, another measure.
+                let tried = v.trials.filter { $0.loss.isFinite && $0.phase > 0 }
                 series.append(Series(title: "verified trials (val loss)", style: .points,
                                      x: tried.map(\.rate), y: tried.map(\.loss)))
-                series.append(Series(title: "verified \(significant(v.rate, 3))", style: .points, x: [v.rate], y: [v.loss]))
+                if let rate = v.rate, let loss = v.loss {
+                    series.append(Series(title: "verified \(significant(rate, 3))", style: .points, x: [rate], y: [loss]))
+                }
             }
             let positive = series.allSatisfy { $0.y.allSatisfy { $0 > 0 } }
             return Figure(name: "find-lr", title: title, xLabel: "learning rate", yLabel: "loss", xScale: .log,

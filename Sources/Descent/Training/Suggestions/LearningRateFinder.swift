@@ -1,5 +1,6 @@
 /// The learning-rate finder on a data set: the range test on the training split's mini-batches,
-/// and the trials of ``VerifiedSearch`` — each exactly the run `lab train` makes with that rate.
+/// and the trials of ``VerifiedSearch`` — each full-budget trial exactly the run `lab train` makes
+/// with that rate, each screening run the same run on an inner split of the training rows.
 ///
 /// Both start from the same state: a generator seeded with `seed` draws the initial weights θ₀
 /// (replaced by `initialParameters` when given) and then the batch order. The sweep moves a copy
@@ -77,11 +78,70 @@ public struct LearningRateFinder: Sendable {
         trial(optimizer, rate: optimizer.learningRate, steps: 0).loss
     }
 
-    /// ``VerifiedSearch`` below the sweep's lowest smoothed loss, for a budget of `budget` steps.
-    public func verified<O: Optimizer>(_ optimizer: O, sweep: RangeTest.Result, fallback: Double, budget: Int,
-                                       search: VerifiedSearch = VerifiedSearch()) -> VerifiedSearch.Result {
-        search.run(top: VerifiedSearch.topRate(of: sweep, fallback: fallback), budget: budget) { rate, steps in
-            trial(optimizer, rate: rate, steps: steps)
+    /// The inner splits the verified rule's screening is scored on (step 2 of ``VerifiedSearch``):
+    /// for draw d = 0 … D−1 a permutation of the n_T training rows, drawn by a generator seeded
+    /// with (seed + d) XOR a constant of its own (not the outer split's or the weights' stream);
+    /// its last v = min(⌈f·n_T⌉, n_T − 1) rows are the hold-out, the rest train. Indices are rows of
+    /// the training split (0 ..< n_T), each list sorted; no validation row is ever among them.
+    /// Empty when the training split has fewer than 2 rows (then screening is scored like a trial).
+    public func screeningSplits(_ search: VerifiedSearch = VerifiedSearch()) -> [(training: [Int], holdOut: [Int])] {
+        let n = data.training.count
+        guard n >= 2 else { return [] }
+        let v = min(Int((search.innerFraction * Double(n)).rounded(.up)), n - 1)
+        let draws = v >= search.minimumScreenRows
+            ? 1 : min(search.maximumDraws, (search.minimumScreenRows + v - 1) / v)
+        return (0..<draws).map { d in
+            var rng = SeededGenerator(seed: (seed &+ UInt64(d)) ^ 0x1A4E_5C4E_E41A_4E5C)
+            let p = rng.permutation(n)
+            return (p[0..<(n - v)].sorted(), p[(n - v)...].sorted())
         }
+    }
+
+    /// One screening run: `steps` updates at `rate` from the trial's initial weights and batch
+    /// generator, on the training rows of `split` only; returns the loss on its hold-out rows
+    /// (+∞ if it diverged) and the steps run.
+    public func screen<O: Optimizer>(_ optimizer: O, rate: Double, steps: Int,
+                                     split: (training: [Int], holdOut: [Int])) -> (loss: Double, stepsTrained: Int) {
+        func rows(_ r: [Int]) -> Dataset {
+            var x = Matrix(rows: 0, columns: data.training.inputs.columns)
+            var y = Matrix(rows: 0, columns: data.training.targets.columns)
+            data.training.inputs.gatherRows(r, into: &x)
+            data.training.targets.gatherRows(r, into: &y)
+            return Dataset(inputs: x, targets: y)
+        }
+        var opt = optimizer
+        opt.learningRate = rate
+        var rng = SeededGenerator(seed: seed)
+        let drawn = network.initialParameters(initializer, using: &rng)
+        var last: EvaluationRow?
+        let run = trainEvaluating(network, parameters: initialParameters ?? drawn, training: rows(split.training),
+                                  validation: rows(split.holdOut), loss: data.loss, optimizer: opt, steps: steps,
+                                  batchSize: batchSize, evaluateEvery: max(steps, 1), accuracy: false, rng: &rng,
+                                  onRow: { last = $0 })
+        if let d = run.divergence { return (.infinity, d.step) }
+        let l = last?.validationLoss ?? .infinity
+        return (l.isFinite ? l : .infinity, steps)
+    }
+
+    /// ``VerifiedSearch`` in the trusted range of `sweep` (a run of `test`), for a budget of
+    /// `budget` steps: screening on the inner splits of ``screeningSplits(_:)`` (mean over the
+    /// draws), full-budget trials by ``trial(_:rate:steps:)``, judged against ``initialLoss(_:)``.
+    public func verified<O: Optimizer>(_ optimizer: O, sweep: RangeTest.Result, test: RangeTest, budget: Int,
+                                       search: VerifiedSearch = VerifiedSearch()) -> VerifiedSearch.Result {
+        let range = VerifiedSearch.trusted(sweep, iterations: test.steps, minimumRate: test.minimumRate)
+            ?? test.minimumRate...test.minimumRate
+        let splits = screeningSplits(search)
+        var result = search.run(range: range, budget: budget, untrainedLoss: initialLoss(optimizer), screen: { rate, steps in
+            if splits.isEmpty { return trial(optimizer, rate: rate, steps: steps) }
+            var total = 0.0, ran = 0
+            for split in splits {
+                let (l, n) = screen(optimizer, rate: rate, steps: steps, split: split)
+                total += l
+                ran += n
+            }
+            return (total / Double(splits.count), ran)
+        }, train: { rate, steps in trial(optimizer, rate: rate, steps: steps) })
+        result.screening = VerifiedSearch.Screening(rows: splits.first?.holdOut.count ?? 0, draws: max(splits.count, 1))
+        return result
     }
 }
