@@ -1,0 +1,108 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import ArgumentParser
+import Descent
+import Figures
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `find-lr --plot FILE.svg|FILE.png`: the range test drawn to a file by gnuplot through `Figures`.
+///
+/// The figure: the recorded losses Lᵢ (points) and the smoothed sᵢ (a line) against the rate
+/// (log axis); each asked fastai rule's pick on the smoothed curve, one mark each (valley,
+/// steep and slide suggest the rate they picked); `minimum` suggests a tenth of its pick, drawn
+/// as a second, vertical mark at that rate; the verified rule's trials (their loss after their
+/// steps) and its pick among them. The legend goes below the axes, where it covers nothing.
+///
+/// Written whole or not at all: gnuplot draws into a private temporary folder (with the
+/// timeout and process-group cleanup of ``Gnuplot``); the drawing is checked (``FigureCheck``)
+/// and only then copied over the destination through ``AtomicFile`` (temporary file + rename).
+enum FindLearningRatePlot {
+    /// The extensions --plot draws.
+    static let extensions = ["svg", "png"]
+
+    /// The extension of `path` that --plot will draw, or a validation error naming the flag.
+    static func validatePath(_ path: String) throws {
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), extensions.contains(String(name[name.index(after: dot)...])) else {
+            throw ValidationError("--plot '\(path)': give a file ending in .svg or .png (e.g. --plot finder.png)")
+        }
+    }
+
+    static func fileExtension(_ path: String) -> String { String(path[path.index(after: path.lastIndex(of: ".")!)...]) }
+
+    /// The figure of a sweep, its rules' picks and the verified trials.
+    static func figure(_ result: RangeTest.Result, picks: [(SuggestRule, RateSuggestion?)],
+                       verified: VerifiedSearch.Result?, title: String) -> Figure {
+        var series = [Series(title: "loss", style: .points, x: result.rates, y: result.losses, color: 7),
+                      Series(title: "smoothed", x: result.rates, y: result.smoothed, color: 0)]
+        var markers: [Marker] = []
+        for (k, (rule, pick)) in picks.enumerated() {
+            guard let p = pick else { continue }
+            let color = [1, 2, 3, 5][k % 4]
+            if rule == .minimum {
+                series.append(Series(title: "minimum (pick): \(significant(p.pointRate, 3))", style: .points,
+                                     x: [p.pointRate], y: [p.pointLoss], color: color))
+                markers.append(Marker(x: p.rate, label: "minimum ÷ 10: \(significant(p.rate, 3))", color: color))
+            } else {
+                series.append(Series(title: "\(rule.rawValue): \(significant(p.rate, 3))", style: .points,
+                                     x: [p.pointRate], y: [p.pointLoss], color: color))
+            }
+        }
+        if let v = verified {
+            let tried = v.trials.filter { $0.loss.isFinite }
+            series.append(Series(title: "verified trials' final loss", style: .points,
+                                 x: tried.map(\.rate), y: tried.map(\.loss), color: 6))
+            let picked = tried.filter { $0.rate == v.rate }.min { $0.loss < $1.loss }
+            series.append(Series(title: "verified: \(significant(v.rate, 3))", style: .points,
+                                 x: [v.rate], y: [picked?.loss ?? v.loss], color: 4))
+        }
+        let positive = series.allSatisfy { $0.y.allSatisfy { $0 > 0 } }
+        // Up to ten legend entries and a curve that spans the whole width: below the axes, the
+        // legend covers nothing (``KeyPlacement`` sizes the margin for its rows).
+        let plot = Plot(title: title, xLabel: "learning rate (log scale)", yLabel: positive ? "loss (log scale)" : "loss",
+                        xScale: .log, yScale: positive ? .log : .linear, key: .below, series: series, markers: markers)
+        return Figure(name: "find-lr", title: title, plots: [plot], size: (900, 720))
+    }
+
+    /// Before any work: gnuplot is there and the destination can be written (see ``AtomicFile``).
+    static func prepare(_ path: String, data: String?) throws -> AtomicFile {
+        guard Gnuplot.isAvailable else { throw LabError("--plot needs gnuplot. \(Gnuplot.installHint)") }
+        return try AtomicFile(path: path, flag: "--plot", notSameAs: data.map { ("--data", $0) })
+    }
+
+    /// Draws `figure` in a temporary folder and returns the bytes of its `.svg` or `.png` (per
+    /// `path`), checked complete; the folder is removed either way.
+    static func render(_ figure: Figure, for path: String) async throws -> [UInt8] {
+        let base = Gnuplot.currentEnvironment()["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(base)/lab-find-lr-plot-XXXXXX".utf8CString)
+        guard mkdtemp(&template) != nil else {
+            throw LabError("--plot: cannot create a temporary folder in \(base): \(String(cString: strerror(errno)))")
+        }
+        let folder = String(cString: template)
+        defer {
+            for ext in ["gp", "dat", "svg", "png"] { unlink("\(folder)/\(figure.name).\(ext)") }
+            rmdir(folder)
+        }
+        let url = URL(fileURLWithPath: folder)
+        do {
+            try FigureWriter.write(figure, to: url)
+            try await FigureWriter.render([figure.name], in: url, renderer: GnuplotRenderer(), parallelism: 1)
+            return Array(try Data(contentsOf: url.appendingPathComponent("\(figure.name).\(fileExtension(path))")))
+        } catch let error as GnuplotError {
+            throw LabError("--plot '\(path)': \(error); nothing was written")
+        } catch let error as FigureError {
+            throw LabError("--plot '\(path)': \(error); nothing was written")
+        } catch let error as LabError {
+            throw error
+        } catch {
+            throw LabError("--plot '\(path)': \(error); nothing was written")
+        }
+    }
+}
