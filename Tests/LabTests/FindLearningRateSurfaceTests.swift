@@ -170,7 +170,10 @@ struct FindLearningRateSurfaceTests {
                      "--plot", "--target", "--task", "--validation", "--batch-size", "--seed", "--layers", "--activation", "--init"] {
             #expect(run.stdout.contains(flag), "\(flag) missing from find-lr --help")
         }
-        #expect(run.stdout.contains("min + (max−min)·i/(N−1)") && run.stdout.contains("sᵢ > F·min(s₀…sᵢ)"))
+        // The formulas (the discussion wraps at the terminal's width, so only unbroken pieces).
+        for formula in ["min + (max−min)·i/(N−1)", "F·min(s₀…sᵢ)", "aᵢ = β·aᵢ₋₁ + (1−β)·Lᵢ"] {
+            #expect(run.stdout.contains(formula), "\(formula) missing from find-lr --help")
+        }
     }
 }
 
