@@ -315,7 +315,9 @@ struct FindLearningRate: AsyncParsableCommand {
         var drawing: [UInt8]?
         if let plotFile {
             drawing = try await FindLearningRatePlot.render(
-                FindLearningRatePlot.figure(result, picks: picks, verified: verified, title: title), for: plotFile.path)
+                FindLearningRatePlot.figure(result, picks: picks, verified: verified, title: title,
+                                            recorded: data == nil ? "loss" : mode == .validation ? "validation loss" : "training batch loss"),
+                for: plotFile.path)
         }
         let table = Table(header: ["step", "lr", "loss", "smoothed"],
                           rows: result.rates.indices.map { [Double($0), result.rates[$0], result.losses[$0], result.smoothed[$0]] })

@@ -18,7 +18,8 @@ import Darwin
 /// (log axis); each asked fastai rule's pick on the smoothed curve, one mark each (valley,
 /// steep and slide suggest the rate they picked); `minimum` suggests a tenth of its pick, drawn
 /// as a second, vertical mark at that rate; the verified rule's trials (their loss after their
-/// steps) and its pick among them. The legend goes below the axes, where it covers nothing.
+/// steps; one that ended more than 10× above the curve's highest loss is drawn on the top edge,
+/// as "verified trials above X") and its pick among them. The legend goes below the axes, where it covers nothing.
 ///
 /// Written whole or not at all: gnuplot draws into a private temporary folder (with the
 /// timeout and process-group cleanup of ``Gnuplot``); the drawing is checked (``FigureCheck``)
@@ -38,9 +39,10 @@ enum FindLearningRatePlot {
     static func fileExtension(_ path: String) -> String { String(path[path.index(after: path.lastIndex(of: ".")!)...]) }
 
     /// The figure of a sweep, its rules' picks and the verified trials.
+    /// `recorded` names the loss the sweep recorded (e.g. "validation loss" with --mode validation).
     static func figure(_ result: RangeTest.Result, picks: [(SuggestRule, RateSuggestion?)],
-                       verified: VerifiedSearch.Result?, title: String) -> Figure {
-        var series = [Series(title: "loss", style: .points, x: result.rates, y: result.losses, color: 7),
+                       verified: VerifiedSearch.Result?, title: String, recorded: String = "loss") -> Figure {
+        var series = [Series(title: recorded, style: .points, x: result.rates, y: result.losses, color: 7),
                       Series(title: "smoothed", x: result.rates, y: result.smoothed, color: 0)]
         var markers: [Marker] = []
         for (k, (rule, pick)) in picks.enumerated() {
@@ -55,19 +57,33 @@ enum FindLearningRatePlot {
                                      x: [p.pointRate], y: [p.pointLoss], color: color))
             }
         }
+        // A trial that blew up without diverging (loss 1e36) would squash the curve: trials more
+        // than 10× above the curve's highest loss are drawn on the top edge, as their own series.
+        let curve = (result.losses + result.smoothed).filter { $0.isFinite }
+        let ceiling = 10 * (curve.max() ?? 1)
         if let v = verified {
             let tried = v.trials.filter { $0.loss.isFinite }
+            let (shown, above) = (tried.filter { $0.loss <= ceiling }, tried.filter { $0.loss > ceiling })
             series.append(Series(title: "verified trials' final loss", style: .points,
-                                 x: tried.map(\.rate), y: tried.map(\.loss), color: 6))
+                                 x: shown.map(\.rate), y: shown.map(\.loss), color: 6))
+            if !above.isEmpty {
+                series.append(Series(title: "verified trials above \(significant(ceiling, 2))", style: .points,
+                                     x: above.map(\.rate), y: above.map { _ in ceiling },
+                                     pen: Pen(color: Palette.black, point: 8)))
+            }
             let picked = tried.filter { $0.rate == v.rate }.min { $0.loss < $1.loss }
             series.append(Series(title: "verified: \(significant(v.rate, 3))", style: .points,
-                                 x: [v.rate], y: [picked?.loss ?? v.loss], color: 4))
+                                 x: [v.rate], y: [min(picked?.loss ?? v.loss, ceiling)], color: 4))
         }
-        let positive = series.allSatisfy { $0.y.allSatisfy { $0 > 0 } }
+        let values = series.flatMap(\.y).filter(\.isFinite)
+        let positive = values.allSatisfy { $0 > 0 }
+        // A margin on a log axis, so no mark sits on the frame.
+        let range = positive ? values.min().flatMap { lo in values.max().map { hi in lo / 1.6...hi * 1.6 } } : nil
         // Up to ten legend entries and a curve that spans the whole width: below the axes, the
         // legend covers nothing (``KeyPlacement`` sizes the margin for its rows).
         let plot = Plot(title: title, xLabel: "learning rate (log scale)", yLabel: positive ? "loss (log scale)" : "loss",
-                        xScale: .log, yScale: positive ? .log : .linear, key: .below, series: series, markers: markers)
+                        xScale: .log, yScale: positive ? .log : .linear, yRange: range, key: .below, series: series,
+                        markers: markers)
         return Figure(name: "find-lr", title: title, plots: [plot], size: (900, 720))
     }
 
@@ -85,7 +101,7 @@ enum FindLearningRatePlot {
         guard mkdtemp(&template) != nil else {
             throw LabError("--plot: cannot create a temporary folder in \(base): \(String(cString: strerror(errno)))")
         }
-        let folder = String(cString: template)
+        let folder = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer {
             for ext in ["gp", "dat", "svg", "png"] { unlink("\(folder)/\(figure.name).\(ext)") }
             rmdir(folder)
