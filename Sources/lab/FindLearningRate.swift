@@ -59,8 +59,8 @@ struct FindLearningRate: AsyncParsableCommand {
             flags (--layers, --activation, --init, --init-params, --residual, --batch-norm, --target, \
             --task, --validation, --batch-size, --seed). --plot FILE.svg|FILE.png also draws the \
             curve (raw and smoothed), each asked rule's pick on the curve (minimum's suggestion, a \
-            tenth of its pick, as a second, vertical mark) and the verified trials, with gnuplot; \
-            the file is written whole or not at all.
+            tenth of its pick, as a second, vertical mark; with --function and no --suggest, the two \
+            classic lines') and the verified trials, with gnuplot; the file is written whole or not at all.
 
             Rules (--suggest, one, a comma list or all): fastai's valley, steep, minimum, slide, computed exactly as fastai \
             2.8 does on the smoothed curve (its first ⌊steps/10⌋ and last 5 points dropped); and \
@@ -315,7 +315,8 @@ struct FindLearningRate: AsyncParsableCommand {
         var drawing: [UInt8]?
         if let plotFile {
             drawing = try await FindLearningRatePlot.render(
-                FindLearningRatePlot.figure(result, picks: picks, verified: verified, title: title,
+                FindLearningRatePlot.figure(result, picks: data == nil && suggest == nil ? FindLearningRatePlot.classicPicks(result)
+                                                : picks.map { ($0.0.rawValue, $0.1) }, verified: verified, title: title,
                                             recorded: data == nil ? "loss" : mode == .validation ? "validation loss" : "training batch loss"),
                 for: plotFile.path)
         }

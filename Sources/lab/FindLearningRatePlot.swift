@@ -38,22 +38,25 @@ enum FindLearningRatePlot {
 
     static func fileExtension(_ path: String) -> String { String(path[path.index(after: path.lastIndex(of: ".")!)...]) }
 
-    /// The figure of a sweep, its rules' picks and the verified trials.
+    /// The figure of a sweep, its rules' picks (by name) and the verified trials.
     /// `recorded` names the loss the sweep recorded (e.g. "validation loss" with --mode validation).
-    static func figure(_ result: RangeTest.Result, picks: [(SuggestRule, RateSuggestion?)],
+    /// A rule that suggests its picked point's rate gets one mark, "NAME: RATE", on the curve; one
+    /// that suggests another rate (minimum: a tenth) gets "NAME picks RATE" there and a vertical
+    /// line "NAME suggests RATE" at the suggestion.
+    static func figure(_ result: RangeTest.Result, picks: [(name: String, pick: RateSuggestion?)],
                        verified: VerifiedSearch.Result?, title: String, recorded: String = "loss") -> Figure {
         var series = [Series(title: recorded, style: .points, x: result.rates, y: result.losses, color: 7),
                       Series(title: "smoothed", x: result.rates, y: result.smoothed, color: 0)]
         var markers: [Marker] = []
-        for (k, (rule, pick)) in picks.enumerated() {
+        for (k, (name, pick)) in picks.enumerated() {
             guard let p = pick else { continue }
             let color = [1, 2, 3, 5][k % 4]
-            if rule == .minimum {
-                series.append(Series(title: "minimum (pick): \(significant(p.pointRate, 3))", style: .points,
+            if p.rate != p.pointRate {
+                series.append(Series(title: "\(name) picks \(significant(p.pointRate, 3))", style: .points,
                                      x: [p.pointRate], y: [p.pointLoss], color: color))
-                markers.append(Marker(x: p.rate, label: "minimum ÷ 10: \(significant(p.rate, 3))", color: color))
+                markers.append(Marker(x: p.rate, label: "\(name) suggests \(significant(p.rate, 3))", color: color))
             } else {
-                series.append(Series(title: "\(rule.rawValue): \(significant(p.rate, 3))", style: .points,
+                series.append(Series(title: "\(name): \(significant(p.rate, 3))", style: .points,
                                      x: [p.pointRate], y: [p.pointLoss], color: color))
             }
         }
@@ -85,6 +88,20 @@ enum FindLearningRatePlot {
                         xScale: .log, yScale: positive ? .log : .linear, yRange: range, key: .below, series: series,
                         markers: markers)
         return Figure(name: "find-lr", title: title, plots: [plot], size: (900, 720))
+    }
+
+    /// The two classic suggestions `find-lr --function` prints without --suggest: the steepest
+    /// descent of the smoothed curve, and the rate at its minimum ÷ 10 (``RangeTest/suggest(_:)``).
+    static func classicPicks(_ r: RangeTest.Result) -> [(name: String, pick: RateSuggestion?)] {
+        let steepest = r.steepest.flatMap { rate in
+            r.rates.firstIndex(of: rate).map { RateSuggestion(rate: rate, pointRate: rate, pointLoss: r.smoothed[$0], index: $0) }
+        }
+        let lowest = r.minimumOverTen.flatMap { rate in
+            r.smoothed.indices.min { r.smoothed[$0] < r.smoothed[$1] }.map {
+                RateSuggestion(rate: rate, pointRate: r.rates[$0], pointLoss: r.smoothed[$0], index: $0)
+            }
+        }
+        return [("steepest", steepest), ("min/10", lowest)]
     }
 
     /// Before any work: gnuplot is there and the destination can be written (see ``AtomicFile``).

@@ -199,7 +199,7 @@ struct FindLearningRatePlotTests {
         #expect(runSVG.stdout == plain.stdout && runSVG.stderr == plain.stderr)
         let text = try String(contentsOf: svg, encoding: .utf8)
         #expect(text.contains("<svg") && text.contains("</svg>"))
-        for title in ["training batch loss", "smoothed", "valley: ", "steep: ", "minimum (pick): ", "minimum ÷ 10: ",
+        for title in ["training batch loss", "smoothed", "valley: ", "steep: ", "minimum picks ", "minimum suggests ",
                       "slide: ", "verified trials' final loss", "verified: ", "learning rate", "Range test: adam"] {
             #expect(text.contains(title), "'\(title)' missing from the SVG")
         }
