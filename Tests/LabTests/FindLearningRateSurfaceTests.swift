@@ -210,6 +210,20 @@ struct FindLearningRatePlotTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["curve.png", "curve.svg"])
     }
 
+    @Test("--function without --suggest: the two classic lines' rates are marked (min/10 as its pick and a vertical line)")
+    func classicMarks() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/gnuplot") else { return }
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let svg = dir.appendingPathComponent("f.svg")
+        let run = try lab(quadratic + ["--plot", svg.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = try String(contentsOf: svg, encoding: .utf8)
+        let steepest = run.stderr.split(separator: "\n").first { $0.hasPrefix("suggested lr (steepest)") }
+        #expect(steepest != nil && text.contains("steepest: "), "\(run.stderr)")
+        #expect(text.contains("min/10 picks ") && text.contains("min/10 suggests "))
+    }
+
     @Test("gnuplot failing, writing nothing, or hanging: one error line naming --plot, the old file untouched, no stray file",
           arguments: ["exit 1", "exit 0", "sleep 900.\(UInt32.random(in: 100_000...999_999))"])
     func failures(_ body: String) throws {
