@@ -10,18 +10,59 @@ enum SuggestRule: String, ExpressibleByArgument, CaseIterable {
     var rules: [SuggestRule] { self == .all ? [.valley, .steep, .minimum, .slide, .verified] : [self] }
 }
 
+/// `--suggest`'s value: one rule, `all`, or a comma list of them (`valley,verified`).
+struct SuggestRules: ExpressibleByArgument {
+    /// The rules asked, without repeats, in print order (valley, steep, minimum, slide, verified).
+    let rules: [SuggestRule]
+
+    init(_ rules: [SuggestRule]) {
+        let asked = Set(rules.flatMap(\.rules))
+        self.rules = SuggestRule.all.rules.filter(asked.contains)
+    }
+
+    init?(argument: String) {
+        let names = argument.split(separator: ",", omittingEmptySubsequences: false)
+        let rules = names.compactMap { SuggestRule(rawValue: $0.trimmingCharacters(in: " ")) }
+        guard !names.isEmpty, rules.count == names.count else { return nil }
+        self.init(rules)
+    }
+
+    static var allValueStrings: [String] { SuggestRule.allCases.map(\.rawValue) }
+    static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
+}
+
+/// `--mode`: which loss the sweep records.
+enum SweepMode: String, ExpressibleByArgument, CaseIterable {
+    case train, validation
+    var loss: LearningRateFinder.SweepLoss { self == .train ? .train : .validation }
+}
+
+extension RangeTest.Spacing: ExpressibleByArgument {}
+
 struct FindLearningRate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "find-lr",
         abstract: "Run a learning-rate range test (Smith 2017; fastai lr_find) on a data set or a 2-D test function.",
         discussion: """
-            The rate grows exponentially from --min-lr to --max-lr over --steps updates; after each \
-            update the loss is recorded and smoothed (β = 0.98, bias-corrected); the sweep stops \
-            when the smoothed loss exceeds 4× its best. Parameters, optimizer state and the data \
-            order are restored afterwards. CSV columns: step,lr,loss,smoothed. One stderr line per \
-            rule: 'suggested lr (RULE): X'.
+            The rate of update i = 0…N−1 (N = --steps) grows from --min-lr to --max-lr: \
+            exponentially, αᵢ = min·(max/min)^(i/(N−1)) (--sweep exponential, the default, fastai's), \
+            or linearly, αᵢ = min + (max−min)·i/(N−1) (--sweep linear, Smith's original range test). \
+            After each update the loss Lᵢ is recorded — the next training mini-batch's (--mode train, \
+            the default) or the validation split's as 'lab train' reports val_loss (--mode validation, \
+            torch-lr-finder's val_loader mode) — and smoothed: aᵢ = β·aᵢ₋₁ + (1−β)·Lᵢ, \
+            sᵢ = aᵢ/(1−βⁱ⁺¹) (bias-corrected, β = --smoothing, default 0.98; 0 = raw losses). The \
+            sweep stops when sᵢ > F·min(s₀…sᵢ) (F = --diverge-factor, default 4, fastai's) or Lᵢ is \
+            not finite. Parameters, optimizer state and the data order are restored afterwards. CSV \
+            columns: step,lr,loss,smoothed. One stderr line per rule: 'suggested lr (RULE): X'.
 
-            Rules (--suggest): fastai's valley, steep, minimum, slide, computed exactly as fastai \
+            With --data the sweep and every trial run on the model 'lab train' builds from the same \
+            flags (--layers, --activation, --init, --init-params, --residual, --batch-norm, --target, \
+            --task, --validation, --batch-size, --seed). --plot FILE.svg|FILE.png also draws the \
+            curve (raw and smoothed), each asked rule's pick on the curve (minimum's suggestion, a \
+            tenth of its pick, as a second, vertical mark; with --function and no --suggest, the two \
+            classic lines') and the verified trials, with gnuplot; the file is written whole or not at all.
+
+            Rules (--suggest, one, a comma list or all): fastai's valley, steep, minimum, slide, computed exactly as fastai \
             2.8 does on the smoothed curve (its first ⌊steps/10⌋ and last 5 points dropped); and \
             verified (the default with --data), which reads only that trimmed part of the sweep and \
             never goes below --min-lr: up to 7 candidates half a decade apart below the largest \
@@ -50,6 +91,8 @@ struct FindLearningRate: AsyncParsableCommand {
             Examples:
               lab find-lr --data digits --optimizer adam --train-steps 500
               lab find-lr --data digits --optimizer sgd --momentum 0.9 --suggest all --format plot
+              lab find-lr --data digits --optimizer adam --suggest valley,verified --plot finder.png
+              lab find-lr --data digits --optimizer sgd --batch-norm --mode validation --sweep linear --max-lr 1
               lab find-lr --function quadratic --start -5,-2 --optimizer sgd --min-lr 1e-6 --max-lr 10
             """
     )
@@ -58,20 +101,7 @@ struct FindLearningRate: AsyncParsableCommand {
                                valueName: "path|name"))
     var data: String?
 
-    @Option(help: "The target column's name (default: the last column).")
-    var target: String?
-
-    @Option(help: "regression or classification (default: classification when the target has ≤ 20 distinct integer values).")
-    var task: TaskKind?
-
-    @Option(parsing: .unconditional, help: "Fraction f ∈ [0, 1) of rows held out for validation (the last ⌈f·n⌉ of a seeded permutation); 0 = no split.")
-    var validation: Double = 0.2
-
-    @Option(parsing: .unconditional, help: "Mini-batch size; 0 = the whole training split (full batch).")
-    var batchSize: Int = 32
-
-    @Option(parsing: .unconditional, help: "Seed of the split, the initial weights and the batch order (as 'lab train').")
-    var seed: UInt64 = 42
+    @OptionGroup var split: TrainSplitOptions
 
     @OptionGroup var modelOptions: TrainModelOptions
 
@@ -97,8 +127,25 @@ struct FindLearningRate: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Training budget B ≥ 8 the verified rule judges its candidates for (steps).")
     var trainSteps: Int = 1000
 
-    @Option(help: "Which rule(s) to print: valley, steep, minimum, slide, verified (default with --data) or all.")
-    var suggest: SuggestRule?
+    @Option(help: ArgumentHelp("Which rule(s) to print: valley, steep, minimum, slide, verified (default with --data), a comma list of them (e.g. valley,verified) or all.",
+                               valueName: "rules"))
+    var suggest: SuggestRules?
+
+    @Option(help: "The loss recorded after each update: train (the next mini-batch's) or validation (the validation split's, as 'lab train' reports val_loss; needs --data and --validation > 0).")
+    var mode: SweepMode = .train
+
+    @Option(help: "How the rates are spaced: exponential, αᵢ = min·(max/min)^(i/(N−1)), or linear, αᵢ = min + (max−min)·i/(N−1).")
+    var sweep: RangeTest.Spacing = .exponential
+
+    @Option(parsing: .unconditional, help: "Stop the sweep when the smoothed loss exceeds F × its lowest so far; F > 1 (fastai's 4).")
+    var divergeFactor: Double = 4
+
+    @Option(parsing: .unconditional, help: "β of the bias-corrected moving average sᵢ = aᵢ/(1−βⁱ⁺¹), aᵢ = β·aᵢ₋₁ + (1−β)·Lᵢ; 0 ≤ β < 1 (0 = raw losses).")
+    var smoothing: Double = 0.98
+
+    @Option(help: ArgumentHelp("Also draw the curve, the rules' picks and the verified trials into this file with gnuplot (.svg or .png).",
+                               valueName: "file"))
+    var plot: String?
 
     @Option(help: "Output format: csv, table or plot.")
     var format: Format = .csv
@@ -121,11 +168,18 @@ struct FindLearningRate: AsyncParsableCommand {
         guard trainSteps <= Limits.steps else {
             throw ValidationError("--train-steps must be at most \(Limits.steps) (10⁸), got \(trainSteps)")
         }
+        guard divergeFactor.isFinite, divergeFactor > 1 else {
+            throw ValidationError("--diverge-factor must be a number > 1 (e.g. --diverge-factor 4), got \(divergeFactor)")
+        }
+        guard smoothing.isFinite, smoothing >= 0, smoothing < 1 else {
+            throw ValidationError("--smoothing must be in [0, 1) (e.g. --smoothing 0.98, or 0 for the raw losses), got \(smoothing)")
+        }
         try validateSweep()
         guard repeats >= 1, repeats <= 1000 else { throw ValidationError("--repeats must be in 1…1000 (e.g. --repeats 20), got \(repeats)") }
-        guard UInt64.max - seed >= UInt64(repeats - 1) else {
-            throw ValidationError("--seed \(seed) + --repeats \(repeats) − 1 overflows the 64-bit seed; use a smaller --seed")
+        guard UInt64.max - split.seed >= UInt64(repeats - 1) else {
+            throw ValidationError("--seed \(split.seed) + --repeats \(repeats) − 1 overflows the 64-bit seed; use a smaller --seed")
         }
+        if let plot { try FindLearningRatePlot.validatePath(plot) }
         switch (data, function) {
         case (nil, nil): throw ValidationError("give --data PATH|NAME (e.g. --data digits) or --function NAME --start X,Y")
         case (.some, .some): throw ValidationError("give either --data or --function, not both")
@@ -136,22 +190,31 @@ struct FindLearningRate: AsyncParsableCommand {
                 throw ValidationError("--suggest verified trains on data: use --data, or --suggest valley|steep|minimum|slide")
             }
             guard repeats == 1 else { throw ValidationError("--repeats draws data seeds: use --data (a --function sweep has no seed)") }
+            if mode == .validation { throw ValidationError("--mode validation needs --data (a validation split to evaluate)") }
+            for (flag, given) in [("--init-params", modelOptions.initParams != nil), ("--residual", modelOptions.residual),
+                                  ("--batch-norm", modelOptions.batchNorm)] where given {
+                throw ValidationError("\(flag) belongs to --data (a network); --function sweeps a point of the plane")
+            }
         case (.some, nil):
             guard start == nil else { throw ValidationError("--start belongs to --function; --data starts from drawn weights") }
             guard conditionOption.condition == nil else { throw ValidationError("--condition belongs to --function quadratic") }
-            guard validation.isFinite, validation >= 0, validation < 1 else {
-                throw ValidationError("--validation must be in [0, 1) (e.g. --validation 0.2, or 0 for no split), got \(validation)")
+            try split.validateOptions()
+            try modelOptions.validateModel(batchSize: split.batchSize)
+            if mode == .validation && split.validation == 0 {
+                throw ValidationError("--mode validation needs a validation split: --validation must be > 0 (e.g. --validation 0.2), got 0")
             }
-            guard batchSize >= 0 else { throw ValidationError("--batch-size must be ≥ 0 (0 = full batch), got \(batchSize)") }
         }
     }
 
-    var test: RangeTest { RangeTest(minimumRate: minLr, maximumRate: maxLr, steps: steps) }
+    var test: RangeTest {
+        RangeTest(minimumRate: minLr, maximumRate: maxLr, steps: steps, smoothing: smoothing, divergenceFactor: divergeFactor,
+                  spacing: sweep)
+    }
 
     /// Every rate of the sweep is a positive, finite (normal) number, each larger than the one before:
     /// --max-lr/--min-lr must not overflow (5e-324 to 10 does) and the points must not round together.
     func validateSweep() throws {
-        guard (maxLr / minLr).isFinite else {
+        guard sweep == .linear || (maxLr / minLr).isFinite else {
             throw ValidationError("--max-lr/--min-lr = \(maxLr)/\(minLr) overflows to infinity, so the sweep's rates are not "
                                   + "finite; narrow the range (e.g. --min-lr 1e-7 --max-lr 10)")
         }
@@ -168,10 +231,12 @@ struct FindLearningRate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if let data { try await runOnData(data) } else { try await runOnFunction() }
+        // A --plot that cannot be drawn or written fails here, before any work.
+        let plotFile = try plot.map { try FindLearningRatePlot.prepare($0, data: data) }
+        if let data { try await runOnData(data, plotFile: plotFile) } else { try await runOnFunction(plotFile: plotFile) }
     }
 
-    func runOnFunction() async throws {
+    func runOnFunction(plotFile: AtomicFile?) async throws {
         let f = conditionOption.function(function!)
         var parameters = start!.values
         var optimizer = optimizerOptions.make(lr: minLr)
@@ -181,7 +246,7 @@ struct FindLearningRate: AsyncParsableCommand {
         }
         try refuseIfEmpty(result)
         let picks = fastaiPicks(result)
-        try await emitCurve(result, picks: picks, verified: nil, title: "Range test: \(optimizerOptions.optimizer.rawValue) on \(f.name)")
+        try await emitCurve(result, picks: picks, verified: nil, plotFile: plotFile, title: "Range test: \(optimizerOptions.optimizer.rawValue) on \(f.name)")
         guard suggest != nil else {
             printError("suggested lr (steepest): \(result.steepest.map { "\($0)" } ?? "none (fewer than 3 points)")")
             printError("suggested lr (min/10): \(result.minimumOverTen.map { "\($0)" } ?? "none")")
@@ -200,19 +265,20 @@ struct FindLearningRate: AsyncParsableCommand {
 
     /// The whole run on `table` for one seed: split, weights, sweep, fastai's rules and (if asked) verified.
     func find(_ table: DataTable, seed: UInt64) throws -> Finding {
-        let prepared: PreparedData
-        do {
-            prepared = try PreparedData(table, target: target, task: task, validationFraction: validation, seed: seed,
-                                        memoryLimit: memoryLimit())
-        } catch { throw LabError(error.description) }
-        let network = prepared.network(hidden: modelOptions.layers.widths, activation: modelOptions.activation.activation)
+        var split = self.split
+        split.seed = seed
+        let prepared = try split.prepare(table)
+        let network = modelOptions.network(for: prepared)
+        try modelOptions.checkBatches(prepared, batchSize: split.batchSize)
+        let (initial, statistics) = try modelOptions.initialState(network)
         try refuseIfTooLarge(network, prepared)
         let finder = LearningRateFinder(data: prepared, network: network, initializer: modelOptions.`init`.initializer,
-                                        batchSize: batchSize, seed: seed)
+                                        initialParameters: initial, initialStatistics: statistics,
+                                        batchSize: split.batchSize, seed: split.seed)
         let optimizer = optimizerOptions.make(lr: minLr)
-        let result = sweep(finder, optimizer)
+        let result = sweepCurve(finder, optimizer)
         try refuseIfEmpty(result)
-        let rules = (suggest ?? .verified).rules
+        let rules = askedRules
         var verified: VerifiedSearch.Result?
         if rules.contains(.verified) {
             verified = verify(finder, optimizer, result)
@@ -220,18 +286,18 @@ struct FindLearningRate: AsyncParsableCommand {
         return Finding(prepared: prepared, sweep: result, picks: fastaiPicks(result), verified: verified)
     }
 
-    func runOnData(_ name: String) async throws {
+    func runOnData(_ name: String, plotFile: AtomicFile?) async throws {
         let table = try loadTable(name)
-        let first = try find(table, seed: seed)
+        let first = try find(table, seed: split.seed)
         let prepared = first.prepared
         if prepared.taskWasInferred { Notes.add(prepared.taskNote) }
-        try await emitCurve(first.sweep, picks: first.picks, verified: first.verified,
+        try await emitCurve(first.sweep, picks: first.picks, verified: first.verified, plotFile: plotFile,
                             title: "Range test: \(optimizerOptions.optimizer.rawValue) on \(prepared.source)")
         printPicks(first.picks)
         if let v = first.verified { printVerified(v, first) }
         var findings = [first]
         if repeats > 1 {
-            for k in 1..<repeats { findings.append(try find(table, seed: seed + UInt64(k))) }
+            for k in 1..<repeats { findings.append(try find(table, seed: split.seed + UInt64(k))) }
             printSpread(findings)
         }
         if strict, findings.contains(where: { $0.verified != nil && $0.verified?.rate == nil }) {
@@ -247,18 +313,21 @@ struct FindLearningRate: AsyncParsableCommand {
                        + "lower --min-lr (e.g. --min-lr 1e-7)")
     }
 
-    func sweep(_ finder: LearningRateFinder, _ optimizer: some Optimizer) -> RangeTest.Result {
-        finder.sweep(optimizer, test: test)
+    func sweepCurve(_ finder: LearningRateFinder, _ optimizer: some Optimizer) -> RangeTest.Result {
+        finder.sweep(optimizer, test: test, recording: mode.loss)
     }
 
     func verify(_ finder: LearningRateFinder, _ optimizer: some Optimizer, _ sweep: RangeTest.Result) -> VerifiedSearch.Result {
         finder.verified(optimizer, sweep: sweep, test: test, budget: trainSteps)
     }
 
+    /// The rules --suggest asks for (verified when not given), in print order.
+    var askedRules: [SuggestRule] { suggest?.rules ?? [.verified] }
+
     /// fastai's four rules on the recorded curve, for the ones asked.
     func fastaiPicks(_ result: RangeTest.Result) -> [(SuggestRule, RateSuggestion?)] {
         let curve = FastaiCurve(result, iterations: steps)
-        return (suggest ?? .verified).rules.compactMap { rule in
+        return askedRules.compactMap { rule in
             switch rule {
             case .valley: return (rule, curve.valley())
             case .steep: return (rule, curve.steep())
@@ -333,13 +402,23 @@ struct FindLearningRate: AsyncParsableCommand {
             }
             let n = rates.count
             let median = n % 2 == 1 ? rates[n / 2] : (rates[n / 2 - 1] * rates[n / 2]).squareRoot()
-            printError("spread of \(rule) over \(k) seeds (\(seed)…\(seed + UInt64(k - 1))): min \(significant(lo, 4)), "
+            printError("spread of \(rule) over \(k) seeds (\(split.seed)…\(split.seed + UInt64(k - 1))): min \(significant(lo, 4)), "
                        + "median \(significant(median, 4)), max \(significant(hi, 4)), max/min \(significant(hi / lo, 4))" + note)
         }
     }
 
+    /// Prints the curve in --format; with --plot, draws the figure first and writes its file last
+    /// (after standard output succeeded), so a failure leaves no file and no partial one.
     func emitCurve(_ result: RangeTest.Result, picks: [(SuggestRule, RateSuggestion?)], verified: VerifiedSearch.Result?,
-                   title: String) async throws {
+                   plotFile: AtomicFile?, title: String) async throws {
+        var drawing: [UInt8]?
+        if let plotFile {
+            drawing = try await FindLearningRatePlot.render(
+                FindLearningRatePlot.figure(result, picks: data == nil && suggest == nil ? FindLearningRatePlot.classicPicks(result)
+                                                : picks.map { ($0.0.rawValue, $0.1) }, verified: verified, title: title,
+                                            recorded: data == nil ? "loss" : mode == .validation ? "validation loss" : "training batch loss"),
+                for: plotFile.path)
+        }
         let table = Table(header: ["step", "lr", "loss", "smoothed"],
                           rows: result.rates.indices.map { [Double($0), result.rates[$0], result.losses[$0], result.smoothed[$0]] })
         try await emit(table, format: format, figure: {
@@ -363,5 +442,6 @@ struct FindLearningRate: AsyncParsableCommand {
             return Figure(name: "find-lr", title: title, xLabel: "learning rate", yLabel: "loss", xScale: .log,
                           yScale: positive ? .log : .linear, series: series)
         }())
+        if let plotFile, let drawing { try plotFile.commit(bytes: drawing) }
     }
 }

@@ -66,9 +66,6 @@ struct Train: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Report a row every E ≥ 1 steps (and always at step N).")
     var evalEvery: Int = 50
 
-    @Option(help: "Read the initial weights from this JSON file instead of drawing them.")
-    var initParams: String?
-
     @Option(help: "Write the final weights to this JSON file (atomically, only after a run that did not diverge).")
     var saveParams: String?
 
@@ -77,12 +74,6 @@ struct Train: AsyncParsableCommand {
 
     @Option(help: "Output format: csv (streamed), table or plot.")
     var format: Format = .csv
-
-    @Flag(help: "Residual skips: every hidden layer after the first computes h + φ(Wh + b) (needs equal hidden widths).")
-    var residual = false
-
-    @Flag(help: "Batch normalisation (PyTorch's BatchNorm1d) between the linear map and φ in every hidden layer.")
-    var batchNorm = false
 
     func validate() throws {
         try validateRate("--lr", lr)
@@ -101,34 +92,14 @@ struct Train: AsyncParsableCommand {
         }
         // The same check as optimize and schedule: a rate that overflows is refused, not trained with.
         try validateFinite(schedule, base: lr, steps: steps + 1)
-        let widths = modelOptions.layers.widths
-        if residual && (widths.count < 2 || Set(widths).count != 1) {
-            throw ValidationError("--residual needs at least two hidden layers of equal width (e.g. --layers 32,32,32), got --layers \(widths.map(String.init).joined(separator: ","))")
-        }
-        if batchNorm && widths.isEmpty {
-            throw ValidationError("--batch-norm normalises hidden layers; add some (e.g. --layers 32,32)")
-        }
-        if batchNorm && dataOptions.batchSize == 1 {
-            throw ValidationError("--batch-norm needs batches of at least 2 rows (a batch's variance), got --batch-size 1")
-        }
+        try modelOptions.validateModel(batchSize: dataOptions.batchSize)
     }
 
     func run() async throws {
         let data = try dataOptions.load()
-        let network = data.network(hidden: modelOptions.layers.widths, activation: modelOptions.activation.activation,
-                                   residual: residual, batchNorm: batchNorm)
-        let n = data.training.count, b = dataOptions.batchSize
-        if batchNorm && (n < 2 || (b > 0 && b < n && n % b == 1)) {
-            throw LabError("--batch-norm: \(n < 2 ? "the training split has \(n) row" : "the last batch of every epoch would hold 1 of the \(n) training rows (--batch-size \(b))"); batch statistics need at least 2 rows")
-        }
-        var initial: [Double]?
-        var statistics: MLP.RunningStatistics?
-        if let path = initParams {
-            let text = try readTextFile(path, what: "--init-params")
-            do { (initial, statistics) = try network.parametersAndStatistics(fromJSON: text) } catch {
-                throw LabError("\(path): \(error.description)")
-            }
-        }
+        let network = modelOptions.network(for: data)
+        try modelOptions.checkBatches(data, batchSize: dataOptions.batchSize)
+        let (initial, statistics) = try modelOptions.initialState(network)
         // Check the output file before training, so a bad path fails before any work or output.
         let saver = try saveParams.map { try AtomicFile(path: $0, notSameAs: ("--data", dataOptions.data)) }
         let bestSaver = try saveBest.map { try AtomicFile(path: $0, flag: "--save-best", notSameAs: ("--data", dataOptions.data)) }
@@ -136,7 +107,7 @@ struct Train: AsyncParsableCommand {
             throw LabError("--save-best '\(bestSaver.path)': is the file --save-params '\(saver.path)' writes; give two files")
         }
         let model = ModelDescription(hidden: modelOptions.layers.widths, activation: modelOptions.activation,
-                                     residual: residual, batchNorm: batchNorm)
+                                     residual: modelOptions.residual, batchNorm: modelOptions.batchNorm)
         try refuseIfTooLarge(network, data)
 
         let progress = ProgressBar(total: steps)

@@ -285,14 +285,16 @@ final class AtomicFile {
     }
 
     /// Writes `text` to a new temporary file beside the destination, syncs it and renames it over.
-    func commit(_ text: String) throws {
+    func commit(_ text: String) throws { try commit(bytes: Array(text.utf8)) }
+
+    /// Writes `bytes` to a new temporary file beside the destination, syncs it and renames it over.
+    func commit(bytes: [UInt8]) throws {
         let temporary = destination + ".tmp-\(getpid())"
         pendingTemporary.set(temporary)
         defer { pendingTemporary.set(nil) }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw LabError("\(flag) '\(path)': cannot create a file there: \(errnoText())") }
-        var text = text
-        if let failure = text.withUTF8({ writeAll(fd, UnsafeRawBufferPointer($0)) }) {
+        if let failure = bytes.withUnsafeBytes({ writeAll(fd, $0) }) {
             close(fd)
             unlink(temporary)
             throw LabError("\(flag) '\(path)': write failed: \(String(cString: strerror(failure)))")

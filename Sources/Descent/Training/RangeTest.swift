@@ -4,10 +4,13 @@ import RealModule
 /// Networks", WACV 2017, arXiv:1506.01186), as in fastai's `lr_find` and
 /// pytorch-lr-finder.
 ///
-/// 1. Sweep the rate exponentially: αᵢ = α_min·(α_max/α_min)^(i/(N−1)), i = 0…N−1.
+/// 1. Sweep the rate, i = 0…N−1: exponentially (``Spacing/exponential``, fastai's and the
+///    default) αᵢ = α_min·(α_max/α_min)^(i/(N−1)), or linearly (``Spacing/linear``, Smith's
+///    original test) αᵢ = α_min + (α_max − α_min)·i/(N−1).
 /// 2. Take one update with αᵢ and record the loss Lᵢ at the new point.
-/// 3. Smooth: aᵢ = β·aᵢ₋₁ + (1 − β)·Lᵢ, sᵢ = aᵢ/(1 − βⁱ⁺¹) (bias-corrected, β = 0.98).
-/// 4. Stop early when sᵢ > 4·min(s) or Lᵢ is not finite.
+/// 3. Smooth: a₋₁ = 0, aᵢ = β·aᵢ₋₁ + (1 − β)·Lᵢ, sᵢ = aᵢ/(1 − βⁱ⁺¹) (bias-corrected; β = 0.98
+///    by default, β = 0 records the raw losses).
+/// 4. Stop early when sᵢ > F·min(s₀…sᵢ) for i > 0 (F = 4 by default, fastai's) or Lᵢ is not finite.
 /// 5. Restore the parameters and the optimizer state.
 ///
 /// Suggestions: **steepest** — the rate where dsᵢ/d log αᵢ is most negative (central
@@ -15,6 +18,14 @@ import RealModule
 /// pytorch-lr-finder's `skip_start=10, skip_end=5`); **minimum ÷ 10** — the rate at the
 /// lowest smoothed loss, divided by 10 (fastai's `valley` predecessor, `lr_min`).
 public struct RangeTest: Sendable {
+    /// How the rates are spaced between α_min and α_max.
+    public enum Spacing: String, Sendable, CaseIterable {
+        /// αᵢ = α_min·(α_max/α_min)^(i/(N−1)) (fastai, pytorch-lr-finder's default).
+        case exponential
+        /// αᵢ = α_min + (α_max − α_min)·i/(N−1) (Smith 2017's range test).
+        case linear
+    }
+
     public let minimumRate: Double
     public let maximumRate: Double
     public let steps: Int
@@ -22,6 +33,7 @@ public struct RangeTest: Sendable {
     public let divergenceFactor: Double
     public let trimStart: Int
     public let trimEnd: Int
+    public let spacing: Spacing
 
     /// - Parameters:
     ///   - minimumRate: α_min > 0 (default 1e-7).
@@ -31,9 +43,10 @@ public struct RangeTest: Sendable {
     ///   - divergenceFactor: stop when the smoothed loss exceeds this × its best (default 4).
     ///   - trimStart: points ignored at the start when taking the steepest slope (default 10).
     ///   - trimEnd: points ignored at the end when taking the steepest slope (default 5).
+    ///   - spacing: exponential (default) or linear rates.
     public init(minimumRate: Double = 1e-7, maximumRate: Double = 10, steps: Int = 100,
                 smoothing: Double = 0.98, divergenceFactor: Double = 4,
-                trimStart: Int = 10, trimEnd: Int = 5) {
+                trimStart: Int = 10, trimEnd: Int = 5, spacing: Spacing = .exponential) {
         precondition(minimumRate > 0 && maximumRate > minimumRate, "need 0 < min rate < max rate")
         precondition(steps >= 2, "the sweep needs at least 2 steps")
         precondition(smoothing >= 0 && smoothing < 1, "smoothing must be in [0, 1)")
@@ -45,11 +58,15 @@ public struct RangeTest: Sendable {
         self.divergenceFactor = divergenceFactor
         self.trimStart = max(0, trimStart)
         self.trimEnd = max(0, trimEnd)
+        self.spacing = spacing
     }
 
-    /// The rate of sweep step i.
+    /// The rate of sweep step i: α_min·(α_max/α_min)^(i/(N−1)) or α_min + (α_max − α_min)·i/(N−1).
     public func rate(at i: Int) -> Double {
-        minimumRate * Double.pow(maximumRate / minimumRate, Double(i) / Double(steps - 1))
+        switch spacing {
+        case .exponential: return minimumRate * Double.pow(maximumRate / minimumRate, Double(i) / Double(steps - 1))
+        case .linear: return minimumRate + (maximumRate - minimumRate) * (Double(i) / Double(steps - 1))
+        }
     }
 
     /// The curve and the two suggestions.

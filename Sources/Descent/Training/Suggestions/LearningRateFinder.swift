@@ -3,32 +3,51 @@
 /// with that rate, each screening run the same run on an inner split of the training rows.
 ///
 /// Both start from the same state: a generator seeded with `seed` draws the initial weights θ₀
-/// (replaced by `initialParameters` when given) and then the batch order. The sweep moves a copy
+/// (replaced by `initialParameters` when given, with `initialStatistics` as the batch-norm
+/// running averages) and then the batch order. The sweep moves a copy
 /// of that state and restores the parameters and optimizer afterwards (``RangeTest/run(parameters:optimizer:objective:)``);
 /// every trial starts again from θ₀, a fresh copy of the optimizer as given, and the generator
 /// as it was after θ₀ — so a sweep changes nothing that a later training sees.
 public struct LearningRateFinder: Sendable {
+    /// Which loss the sweep records after each update.
+    public enum SweepLoss: String, Sendable, CaseIterable {
+        /// The loss of the next training mini-batch at the new point (fastai; the default).
+        case train
+        /// The loss of the whole validation split at the new point, as `lab train` reports
+        /// `val_loss` (batch norm: the running averages; pytorch-lr-finder's `val_loader` mode).
+        case validation
+    }
+
     public let data: PreparedData
     public let network: MLP
     public let initializer: Initializer
     public let initialParameters: [Double]?
+    /// The batch-norm running averages to start from (nil: PyTorch's 0 and 1).
+    public let initialStatistics: MLP.RunningStatistics?
     /// Mini-batch size; 0 (or ≥ the training rows) = full batch.
     public let batchSize: Int
     public let seed: UInt64
 
     public init(data: PreparedData, network: MLP, initializer: Initializer, initialParameters: [Double]? = nil,
-                batchSize: Int, seed: UInt64) {
+                initialStatistics: MLP.RunningStatistics? = nil, batchSize: Int, seed: UInt64) {
         self.data = data
         self.network = network
         self.initializer = initializer
         self.initialParameters = initialParameters
+        self.initialStatistics = initialStatistics
         self.batchSize = batchSize
         self.seed = seed
     }
 
     /// The range test: update i uses the next mini-batch of the training split (epoch-wise
-    /// shuffles, as in training) and the loss Lᵢ is that of the next batch at the new point.
-    public func sweep<O: Optimizer>(_ optimizer: O, test: RangeTest) -> RangeTest.Result {
+    /// shuffles, as in training) and the loss Lᵢ is that of the next batch at the new point
+    /// (`recording` `.train`), or that of the validation split at the new point θᵢ₊₁
+    /// (`.validation`): exactly the `val_loss` of the last row of `lab train` run for the i + 1
+    /// updates so far (batch norm: the running averages of those i + 1 batches).
+    ///
+    /// - Precondition: `.validation` needs a validation split.
+    public func sweep<O: Optimizer>(_ optimizer: O, test: RangeTest, recording: SweepLoss = .train) -> RangeTest.Result {
+        precondition(recording == .train || data.validation != nil, "the validation loss needs a validation split")
         var rng = SeededGenerator(seed: seed)
         let drawn = network.initialParameters(initializer, using: &rng)
         var theta = initialParameters ?? drawn
@@ -38,10 +57,15 @@ public struct LearningRateFinder: Sendable {
         let fullBatch = batchSize == 0 || batchSize >= n
         let b = fullBatch ? n : batchSize
         let workspace = MLP.Workspace(network: network, batchSize: b)
+        if let initialStatistics { workspace.runningStatistics = initialStatistics }
+        let hasBatchNorm = network.statisticsCount > 0
+        let validation = recording == .validation ? data.validation.map { Evaluator(network: network, data: $0, loss: data.loss) } : nil
         var order: [Int] = [], cursor = 0
         var bx = Matrix(rows: 0, columns: training.inputs.columns), by = Matrix(rows: 0, columns: training.targets.columns)
         let loss = data.loss
-        return test.run(parameters: &theta, optimizer: &opt) { p, _, g in
+        return test.run(parameters: &theta, optimizer: &opt) { p, evaluation, g in
+            // Before the next batch's pass, which moves the running averages on.
+            let recorded = evaluation > 0 ? validation?.loss(p, statistics: hasBatchNorm ? workspace.runningStatistics : nil) : nil
             let l: Double
             if fullBatch {
                 l = workspace.lossAndGradient(p, input: training.inputs, target: training.targets, loss: loss)
@@ -54,7 +78,7 @@ public struct LearningRateFinder: Sendable {
                 l = workspace.lossAndGradient(p, input: bx, target: by, loss: loss)
             }
             for j in g.indices { g[j] = workspace.gradient[j] }
-            return l
+            return recorded ?? l
         }
     }
 
@@ -66,7 +90,7 @@ public struct LearningRateFinder: Sendable {
         opt.learningRate = rate
         var last: EvaluationRow?
         let run = data.train(network, initializer: initializer, initialParameters: initialParameters,
-                             optimizer: opt, steps: steps, batchSize: batchSize, evaluateEvery: max(steps, 1),
+                             initialStatistics: initialStatistics, optimizer: opt, steps: steps, batchSize: batchSize, evaluateEvery: max(steps, 1),
                              seed: seed, onRow: { last = $0 })
         if let d = run.divergence { return (.infinity, d.step) }
         let l = last.map { $0.validationLoss ?? $0.trainingLoss } ?? .infinity
