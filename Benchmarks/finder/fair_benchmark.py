@@ -628,7 +628,7 @@ def report(s, meta, t, fails, cross, units):
     L = []
     L.append(f"# The finder, scored fairly — {meta['label']}")
     L.append("")
-    L.append(f"`lab`: `{meta['lab']}` (commit {meta['commit']}); {meta['started']} – {meta['finished']} UTC; "
+    L.append(f"`lab`: `{meta['lab']}` (checkout at commit {meta['commit']} when the run started); {meta['started']} – {meta['finished']} UTC; "
              f"{len(cases)} cases × {len(seeds)} seeds (s = {seeds[0]}…{seeds[-1]}); wall clock {meta['wall_minutes']:.1f} min "
              f"with --jobs {meta['jobs']}, CPU {meta['cpu_minutes']:.1f} min (≈ the time on one core); "
              f"load average at the start {meta['load_start']:.1f} on {os.cpu_count()} cores.")
@@ -795,7 +795,7 @@ def main():
              crosscheck(lab, paths["wine"], net("16", 16), "article-adagrad", 2, 0.1, 300, folder)]
     for c in cross:
         print(f"cross-check {c['data']}: lab {c['lab_val_loss']:.10g}, numpy {c['numpy_loss']:.10g}", flush=True)
-        if c["relative_difference"] > 1e-6:
+        if c["relative_difference"] > 1e-9:
             sys.exit(f"the numpy test loss disagrees with lab's val_loss: {c}")
     t = None
     if not a.no_timing:
