@@ -559,6 +559,12 @@ def crosscheck(lab, table_path, flags, opt, seed, lr, steps, folder):
 
 # --- report ---------------------------------------------------------------------------------------
 
+def nan_stat(f, values):
+    """f over the finite values (NaN = a rule with fewer than 2 picks in a case), NaN if there are none."""
+    finite = [v for v in values if not math.isnan(v)]
+    return float(f(finite)) if finite else math.nan
+
+
 def summarise(units, seeds, cases):
     by = {}
     for u in units:
@@ -586,10 +592,10 @@ def summarise(units, seeds, cases):
             worst_relative=worst[0], worst_relative_at=[CASES[worst[1]][0], worst[2]],
             worst_over_l0=worst_over[0], worst_over_l0_at=[CASES[worst_over[1]][0], worst_over[2]],
             spread=spreads,
-            median_std_log10=float(np.nanmedian([x["std_log10"] for x in spreads])),
-            mean_std_log10=float(np.nanmean([x["std_log10"] for x in spreads])),
-            median_ratio=float(np.nanmedian([x["ratio"] for x in spreads])),
-            max_ratio=float(np.nanmax([x["ratio"] for x in spreads])),
+            median_std_log10=nan_stat(np.median, [x["std_log10"] for x in spreads]),
+            mean_std_log10=nan_stat(np.mean, [x["std_log10"] for x in spreads]),
+            median_ratio=nan_stat(np.median, [x["ratio"] for x in spreads]),
+            max_ratio=nan_stat(np.max, [x["ratio"] for x in spreads]),
             hits_per_case={c: sum(by[c][sd]["hit"][r] for sd in seeds) for c in cases},
             # in full trainings of each case's B, averaged over cases: the sweep (100 steps) for every rule,
             # plus every step verified's trials trained (its `verified cost:` line)
@@ -666,7 +672,7 @@ def report(s, meta, t, fails, cross, units):
         L.append(f"| {r} | {x['hits']} ({100 * x['hits'] / x['trials']:.0f} %) | {x['min_hits_per_seed']} | {x['nothing']} | "
                  f"{x['worse_than_untrained']} | {fmt(x['worst_relative'])} ({x['worst_relative_at'][0]}, s = {x['worst_relative_at'][1]}) | "
                  f"{fmt(x['worst_over_l0'])} | {fmt(x['median_ratio'])} | {fmt(x['max_ratio'])} | "
-                 f"{x['median_std_log10']:.2f} ({x['mean_std_log10']:.2f}) | {x['cost_trainings']:.2f} |")
+                 f"{fmt(x['median_std_log10'], 2)} ({fmt(x['mean_std_log10'], 2)}) | {x['cost_trainings']:.2f} |")
     L.append("")
     L.append("torch-train / torch-val: torch-lr-finder 0.2.x's suggestion (steepest `np.gradient` of the loss, skip 10 "
              "first and 5 last points) of `range_test` with the training batches' loss / with `val_loader` = the finder "
@@ -705,7 +711,7 @@ def report(s, meta, t, fails, cross, units):
          ", ".join(f"{r} {s['rules'][r]['hits']}" for r in ["verified"] + others)),
         ("verified's pick varies less across seeds than valley's (median over cases of the std of log10)",
          v["median_std_log10"] < s["rules"]["valley"]["median_std_log10"],
-         f"{v['median_std_log10']:.2f} vs {s['rules']['valley']['median_std_log10']:.2f}"),
+         f"{fmt(v['median_std_log10'], 2)} vs {fmt(s['rules']['valley']['median_std_log10'], 2)}"),
     ]
     if t:
         goals.append(("the sweep ≥ 5× faster than torch-lr-finder's range_test end to end",
@@ -764,8 +770,30 @@ def report(s, meta, t, fails, cross, units):
     return "\n".join(L) + "\n"
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Bad input: one line on stderr naming the flag, exit status 2 (argparse would add its usage)."""
+
+    def error(self, message):
+        sys.stderr.write(f"fair_benchmark.py: error: {message}\n")
+        sys.exit(2)
+
+
+TEMPORARY = []                  # folders to remove however the run ends
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    try:
+        return benchmark_main()
+    except (RuntimeError, OSError, ValueError) as e:
+        for folder in TEMPORARY:
+            shutil.rmtree(folder, ignore_errors=True)
+        first = str(e).strip().split("\n")[0]
+        sys.stderr.write(f"fair_benchmark.py: error: {first}\n")
+        return 1
+
+
+def benchmark_main():
+    ap = OneLineParser(description=__doc__.split("\n")[0])
     ap.add_argument("--lab", default=os.path.join(ROOT, ".build/release/lab"), help="the lab binary to benchmark")
     ap.add_argument("--out", default=os.path.join(HERE, "fair"), help="folder for results.json and results.md")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (1 or 2; the machine has 2 cores)")
@@ -781,7 +809,13 @@ def main():
     lab = os.path.abspath(a.lab)
     if not os.access(lab, os.X_OK):
         ap.error(f"--lab {a.lab}: not an executable file")
-    os.makedirs(a.out, exist_ok=True)
+    try:
+        os.makedirs(a.out, exist_ok=True)
+        probe = os.path.join(a.out, ".write-test")
+        open(probe, "w").close()
+        os.remove(probe)
+    except OSError as e:
+        ap.error(f"--out {a.out}: cannot write there ({e.strerror})")
     started, t0 = time.strftime("%Y-%m-%d %H:%M", time.gmtime()), time.time()
     r0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     load_start = os.getloadavg()[0]
@@ -790,6 +824,7 @@ def main():
     except OSError:
         commit = "unknown"
     folder = tempfile.mkdtemp(prefix="fair-finder-")
+    TEMPORARY.append(folder)
     sets, paths = load_sets(folder)
     cross = [crosscheck(lab, paths["diabetes"], net("32,32"), "adam", 1, 0.003, 300, folder),
              crosscheck(lab, paths["wine"], net("16", 16), "article-adagrad", 2, 0.1, 300, folder)]
