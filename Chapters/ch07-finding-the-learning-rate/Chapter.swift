@@ -454,12 +454,11 @@ extension Chapter7 {
         nb.prose("""
             What the table supports, and no more: `verified` hit most often (\(verified.hits) of \(units), against \
             \(names[runnerUp.name] ?? runnerUp.name)'s \(runnerUp.hits)) and never left a network worse than the untrained \
-            one (\(verified.nothingBetter == 0 ? "it never answered \"none\"" : "\(verified.nothingBetter) time\(verified.nothingBetter == 1 ? "" : "s") it answered \"none — no trial beat the untrained network\" instead")), \
+            one (\(verified.nothingBetter == 0 ? "it never answered \"none\"" : "\(verified.nothingBetter == 1 ? "once" : "\(verified.nothingBetter) times") it answered \"none — no trial beat the untrained network\" instead")), \
             at \(Fmt.fixed(verified.cost, 1)) trainings per search where the sweep alone costs \(Fmt.fixed(runnerUp.cost, 2)). \
             But it still missed \(FairBenchmark.cases - verified.fewestHitsOnASeed) of \(FairBenchmark.cases) cases on \
             its worst seed, and its pick varies more from seed to seed than \(steadiest.name)'s \
-            (\(Fmt.fixed(verified.spread, 2)) against \(Fmt.fixed(steadiest.spread, 2)) decades): it chooses among rates \
-            that train about equally well, so which one wins depends on the seed. Use it when a training costs little \
+            (\(Fmt.fixed(verified.spread, 2)) against \(Fmt.fixed(steadiest.spread, 2)) decades). Use it when a training costs little \
             next to a wrong rate, and expect another seed to give another rate.
             """)
     }

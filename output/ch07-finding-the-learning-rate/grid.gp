@@ -62,7 +62,7 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [*:*]
-    set yrange [0.03176311409703935:49.35387100045525]
+    set yrange [0.03089407904738505:49.35387100045525]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
     set bmargin 9

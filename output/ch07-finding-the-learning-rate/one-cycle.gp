@@ -1,4 +1,4 @@
-# SGD + momentum from the verified rate α = 0.1: three schedules
+# SGD + momentum from the verified rate α = 0.125: three schedules
 # Redraw with: gnuplot one-cycle.gp  (reads one-cycle.dat, writes one-cycle.svg and one-cycle.png)
 reset
 DATA = "one-cycle.dat"
@@ -18,7 +18,7 @@ do for [fmt in "svg png"] {
         TITLEFONT = ",28"
     }
     set output "one-cycle.".fmt
-    set multiplot layout 1,3 title "SGD + momentum from the verified rate α = 0.1: three schedules" font TITLEFONT
+    set multiplot layout 1,3 title "SGD + momentum from the verified rate α = 0.125: three schedules" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -69,7 +69,7 @@ do for [fmt in "svg png"] {
     set format x "% h"
     set format y "% h"
     set xrange [*:*]
-    set yrange [0.0:0.12]
+    set yrange [0.0:0.14967209650632543]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7

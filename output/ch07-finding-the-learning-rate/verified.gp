@@ -24,20 +24,20 @@ do for [fmt in "svg png"] {
     unset logscale
     unset colorbox
     set autoscale
-    set title "SGD: verified α = 0.83"
+    set title "SGD: verified α = 1.2"
     set xlabel "learning rate"
-    set ylabel "validation loss"
+    set ylabel "loss"
     set logscale x
     set format x "%.0e"
     set logscale y
     set format y "%.0e"
-    set xrange [0.002767391893773251:24.906527043959258]
-    set yrange [0.03561263825549809:4.33372971058221]
+    set xrange [0.0013147353531458852:11.832618178312966]
+    set yrange [0.03212344539833109:4.646017840512095]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
     set xtics autofreq
-    set arrow 1 from 0.8302175681319753, graph 0 to 0.8302175681319753, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
+    set arrow 1 from 1.2472674708860454, graph 0 to 1.2472674708860454, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
     plot DATA index 0 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
          DATA index 1 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "B steps", \
          NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified rate"
@@ -46,20 +46,20 @@ do for [fmt in "svg png"] {
     unset logscale
     unset colorbox
     set autoscale
-    set title "momentum: verified α = 0.1"
+    set title "momentum: verified α = 0.12"
     set xlabel "learning rate"
-    set ylabel "validation loss"
+    set ylabel "loss"
     set logscale x
     set format x "%.0e"
     set logscale y
     set format y "%.0e"
-    set xrange [0.0033333333333333335:30.0]
-    set yrange [0.03628431973534484:40.95995342455504]
+    set xrange [0.0013147353531458852:11.832618178312966]
+    set yrange [0.03468197987716674:13.996761818017067]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
     set xtics autofreq
-    set arrow 1 from 0.1, graph 0 to 0.1, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
+    set arrow 1 from 0.12472674708860453, graph 0 to 0.12472674708860453, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
     plot DATA index 2 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
          DATA index 3 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 5 ps 0.8 title "B steps", \
          NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified rate"
@@ -68,20 +68,20 @@ do for [fmt in "svg png"] {
     unset logscale
     unset colorbox
     set autoscale
-    set title "AdaGrad: verified α = 0.084"
+    set title "AdaGrad: verified α = 0.12"
     set xlabel "learning rate"
-    set ylabel "validation loss"
+    set ylabel "loss"
     set logscale x
     set format x "%.0e"
     set logscale y
     set format y "%.0e"
-    set xrange [0.0015836033873675977:14.252430486308379]
-    set yrange [0.034807577062925525:8.327931126106016]
+    set xrange [0.0013147353531458852:11.832618178312966]
+    set yrange [0.032863144302923274:6.984303203062176]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
     set xtics autofreq
-    set arrow 1 from 0.08448267892271073, graph 0 to 0.08448267892271073, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
+    set arrow 1 from 0.12472674708860453, graph 0 to 0.12472674708860453, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
     plot DATA index 4 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
          DATA index 5 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "B steps", \
          NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified rate"
@@ -92,18 +92,18 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "RMSprop: verified α = 0.0077"
     set xlabel "learning rate"
-    set ylabel "validation loss"
+    set ylabel "loss"
     set logscale x
     set format x "%.0e"
     set logscale y
     set format y "%.0e"
     set xrange [8.067094215981277e-05:0.7260384794383149]
-    set yrange [0.033940399810665677:3.8274648089891246]
+    set yrange [0.03394039981066571:4.725981607332279]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
     set xtics autofreq
-    set arrow 1 from 0.007653117546501342, graph 0 to 0.007653117546501342, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
+    set arrow 1 from 0.0076531175465013425, graph 0 to 0.0076531175465013425, graph 1 nohead front lc rgb "#D55E00" lw 1.5 dt 3
     plot DATA index 6 using 1:2 with points lc rgb "#E69F00" lw 2 dt 1 pt 6 ps 0.8 title "B/8 steps", \
          DATA index 7 using 1:2 with points lc rgb "#E69F00" lw 2 dt 1 pt 11 ps 0.8 title "B steps", \
          NaN with lines lc rgb "#D55E00" lw 1.5 dt 3 title "verified rate"
@@ -114,13 +114,13 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "Adam: verified α = 0.015"
     set xlabel "learning rate"
-    set ylabel "validation loss"
+    set ylabel "loss"
     set logscale x
     set format x "%.0e"
     set logscale y
     set format y "%.0e"
     set xrange [0.00090619608091098:8.15576472819882]
-    set yrange [0.03156674996494233:30.03276963589939]
+    set yrange [0.03156674996494233:27.011272537322526]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
