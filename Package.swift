@@ -4,8 +4,11 @@
 //
 // Layers (arrows point down only):
 //   Chapters/, lab, book   executables: prose + calls
+//   Notebook               a chapter's page: prose, tables, figures, claims, and publishing it whole
+//   BookSite               the pages as HTML (book --html and the Playground)
 //   Figures                figures → gnuplot scripts, data, rendered files
 //   Descent                the math: no I/O, no printing, no processes
+//   CKernels               Descent's matrix kernels, in C
 import PackageDescription
 
 /// The chapters, in reading order; each is an executable under Chapters/<slug>/.

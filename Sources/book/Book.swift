@@ -8,7 +8,7 @@ import Subprocess
 struct BookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "book",
-        abstract: "Regenerate the whole book: run every chapter (two at a time) and write output/README.md.",
+        abstract: "Regenerate the whole book: run every chapter (--jobs at once, default the number of cores) and write output/README.md.",
         discussion: "Chapters: \(Book.chapters.map(\.slug).joined(separator: ", ")). Each is also its own executable."
     )
 

@@ -33,7 +33,7 @@ struct Optimize: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Base learning rate α > 0.")
     var lr: Double
 
-    @Option(help: "Learning-rate schedule, e.g. cosine:T=100 (default constant). Forms: constant, polynomial:T=…[,power=…], exponential:gamma=…, step:size=…[,gamma=…], cosine:T=…[,min=…], warm-restarts:T0=…[,mult=…][,min=…], warmup:steps=W+SPEC, plateau[:factor=…][,patience=…], restart:threshold=…[,factor=…][,gamma=…].", transform: parseSchedule)
+    @Option(help: "Learning-rate schedule, e.g. cosine:T=100 (default constant). Forms: constant, polynomial:T=…[,power=…], exponential:gamma=…, step:size=…[,gamma=…], cosine:T=…[,min=…], one-cycle:T=…[,pct=…][,div=…][,final=…], warm-restarts:T0=…[,mult=…][,min=…], warmup:steps=W+SPEC, plateau[:factor=…][,patience=…], restart:threshold=…[,factor=…][,gamma=…].", transform: parseSchedule)
     var schedule: Schedule = .constant
 
     @Option(help: "Output format: csv, table or plot.")
