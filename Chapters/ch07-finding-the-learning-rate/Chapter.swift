@@ -238,12 +238,14 @@ struct Chapter7 {
             ⌊N/10⌋ and last 5 points dropped), never below the sweep's start: up to 7 rates half a decade apart below \
             the largest such rate at which the smoothed loss was still within 10 % of its lowest. Each is trained for \
             B/8 = \(screen) steps on 80 % of the training split and judged on the other 20 % (\(holdOut) rows here\
-            \(draws > 1 ? ", fewer than 100, so averaged over \(draws) draws" : "")), so the rows that pick the winner \
-            are not the rows that judge it; the winner and the next lower rate (the best rate only falls as the budget \
+            \(draws > 1 ? ", fewer than 100, so averaged over \(draws) draws" : "")), so the screening is not judged \
+            on the validation rows; the winner and the next lower rate (the best rate usually falls as the budget \
             grows) are trained for the full B, with the rate between them, each exactly `lab train` at that rate; the \
             answer is the best of those three on validation loss — provided it beats the untrained network, else \
-            `verified` says it found nothing better and names fastai's valley. Its cost here: \(trialCosts). At most \
-            it trains \(draws > 1 ? "\(draws)·" : "")7·⌈B/8⌉ + 3B = \(draws * 7 * screen + 3 * budget) steps, \
+            `verified` says it found nothing better and names fastai's valley. That last choice is made on the \
+            validation split table 2 scores, which favours `verified` there; table 3 scores on rows no rule saw. Its \
+            cost here: \(trialCosts). With D draws of the inner split (D = \(draws) here; up to 5 on small data sets) \
+            it trains at most D·7·⌈B/8⌉ + 3B; here \(draws > 1 ? "\(draws)·" : "")7·⌈B/8⌉ + 3B = \(draws * 7 * screen + 3 * budget) steps, \
             \(Fmt.sig(Double(draws * 7 * screen + 3 * budget) / Double(budget), 3)) trainings of B steps (a run that \
             diverges stops early). The suggestions: \(suggestions). \(fellBackText)
             """)
@@ -309,7 +311,7 @@ struct Chapter7 {
             // end solution
         }
         let momentumRate = reports.first { $0.optimizer == "momentum" }!.verifiedRate
-        nb.exercise("Push one-cycle's peak to 3× the verified rate for momentum (3 × \(Fmt.sig(momentumRate, 3)) = "
+        nb.exercise("Push one-cycle's peak to 3× the verified rate for momentum (3 × \(Fmt.sig(momentumRate, 4)) = "
                     + "\(Fmt.sig(3 * momentumRate, 3)) on this seed; figure 2 shows how a constant rate fares there). "
                     + "After B steps, does one-cycle end with a lower validation loss than the constant rate at that "
                     + "peak, and what does its warm-up change in the first steps?", solution: "higher-peak") {
@@ -431,7 +433,8 @@ extension Chapter7 {
         let rules = FairBenchmark.rules, units = FairBenchmark.cases * FairBenchmark.seeds
         let names = ["torch-train": "torch-lr-finder (training loss)", "torch-val": "torch-lr-finder (validation loss)"]
         nb.prose("""
-            Table 2 scores each rule on the very split the rules read. The package's finder benchmark \
+            Table 2 scores every rule on the validation split that `verified`'s final choice also reads, for one \
+            data set and one seed. The package's finder benchmark \
             (`Benchmarks/finder/fair_benchmark.py` in the source repository, run \(FairBenchmark.date)) scores them \
             fairly: for each case and seed, 20 % of the rows are set aside; every rule picks its rate on the other \
             80 % (`lab find-lr`, with its own validation split inside them); the picked rate is trained on those 80 % \
@@ -448,13 +451,14 @@ extension Chapter7 {
                             Fmt.fixed(r.spread, 2), Fmt.fixed(r.cost, 2)]
                        }),
                  caption: "Spread: the standard deviation of log₁₀ of the rule's rate over the \(FairBenchmark.seeds) "
-                         + "seeds, median over the cases. Cost: steps trained, in trainings of the case's budget B.")
+                         + "seeds, median over the cases. Cost: steps trained, sweep included, in trainings of the case's "
+                         + "budget B, mean over the case-seeds (`verified` screens over up to 5 draws on small sets).")
         let verified = rules.first { $0.name == "verified" }!, others = rules.filter { $0.name != "verified" }
         let runnerUp = others.max { $0.hits < $1.hits }!, steadiest = rules.min { $0.spread < $1.spread }!
         nb.prose("""
             What the table supports, and no more: `verified` hit most often (\(verified.hits) of \(units), against \
             \(names[runnerUp.name] ?? runnerUp.name)'s \(runnerUp.hits)) and never left a network worse than the untrained \
-            one (\(verified.nothingBetter == 0 ? "it never answered \"none\"" : "\(verified.nothingBetter == 1 ? "once" : "\(verified.nothingBetter) times") it answered \"none — no trial beat the untrained network\" instead")), \
+            one (\(verified.nothingBetter == 0 ? "it never answered \"none\"" : "\(verified.nothingBetter == 1 ? "once" : "\(verified.nothingBetter) times") it answered \"none — no trial beat the untrained network\" instead, scored as a miss at the untrained network's loss")), \
             at \(Fmt.fixed(verified.cost, 1)) trainings per search where the sweep alone costs \(Fmt.fixed(runnerUp.cost, 2)). \
             But it still missed \(FairBenchmark.cases - verified.fewestHitsOnASeed) of \(FairBenchmark.cases) cases on \
             its worst seed, and its pick varies more from seed to seed than \(steadiest.name)'s \

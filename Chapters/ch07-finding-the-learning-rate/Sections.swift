@@ -79,7 +79,7 @@ extension Chapter7 {
             the other three rules read the shape of the descent and return \(words(otherPicks)). \
             \(nb.claim("So on this sweep every fastai rule returns a rate below the best fixed rate, by a factor "
                             + "between \(Fmt.sig(1 / ratios.max()!, 2)) and \(Int((1 / ratios.min()!).rounded())) "
-                            + "(table 4, below). The lag carries the smoothed minimum past the divergence threshold, "
+                            + "(table 5, below). The lag carries the smoothed minimum past the divergence threshold, "
                             + "but no rule reads that minimum: here the rules err low, not high.",
                        holds: ratios.count == 4 && ratios.allSatisfy { $0 < 1 },
                        evidence: "rule rates ÷ optimum: \(ratios)"))
