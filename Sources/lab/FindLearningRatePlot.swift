@@ -124,9 +124,13 @@ enum FindLearningRatePlot {
             throw LabError("--plot: cannot create a temporary folder in \(base): \(String(cString: strerror(errno)))")
         }
         let folder = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let files = ["gp", "dat", "svg", "png"].map { "\(figure.name).\($0)" }
+        // A SIGTERM or Ctrl-C while gnuplot draws removes the folder too (the destination is not touched yet).
+        PendingTemporary.setFolder(folder, files: files)
         defer {
-            for ext in ["gp", "dat", "svg", "png"] { unlink("\(folder)/\(figure.name).\(ext)") }
+            for file in files { unlink("\(folder)/\(file)") }
             rmdir(folder)
+            PendingTemporary.setFolder(nil)
         }
         let url = URL(fileURLWithPath: folder)
         do {

@@ -331,6 +331,30 @@ final class PendingTemporary: @unchecked Sendable {
         free(old)
     }
 
+    /// A temporary folder and the files that may be in it (`find-lr --plot`'s drawing folder), removed
+    /// on SIGTERM/SIGINT: a NULL-terminated list of C strings, the files first and the folder last.
+    nonisolated(unsafe) static var folder: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+
+    /// Registers `path` (with the `files` it may hold) for removal if a signal ends the run; nil clears it.
+    static func setFolder(_ path: String?, files: [String] = []) {
+        if path != nil { installHandlers() }
+        let old = folder
+        if let path {
+            let names = files.map { "\(path)/\($0)" } + [path]
+            let list = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: names.count + 1)
+            for (i, name) in names.enumerated() { list[i] = strdup(name) }
+            list[names.count] = nil
+            folder = list
+        } else {
+            folder = nil
+        }
+        if let old {
+            var i = 0
+            while let p = old[i] { free(p); i += 1 }
+            old.deallocate()
+        }
+    }
+
     nonisolated(unsafe) private static var installed = false
 
     private static func installHandlers() {
@@ -339,6 +363,13 @@ final class PendingTemporary: @unchecked Sendable {
         for sig in [SIGTERM, SIGINT] {
             signal(sig) { sig in
                 if let p = PendingTemporary.path { unlink(p) }
+                if let list = PendingTemporary.folder {
+                    var i = 0
+                    while let p = list[i] {
+                        if list[i + 1] == nil { rmdir(p) } else { unlink(p) }
+                        i += 1
+                    }
+                }
                 signal(sig, SIG_DFL)
                 raise(sig)
             }

@@ -243,6 +243,49 @@ struct FindLearningRatePlotTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["curve.png"])
     }
 
+    @Test("SIGTERM while gnuplot draws: lab dies of the signal, its drawing folder in TMPDIR is gone, the old file untouched",
+          arguments: [SIGTERM, SIGINT])
+    func killedWhileDrawing(_ signal: Int32) throws {
+        let marker = "900.\(UInt32.random(in: 100_000...999_999))"
+        let fake = try fakeGnuplot("sleep \(marker)")
+        let dir = try Self.folder(), tmp = try Self.folder()
+        defer {
+            let pkill = Process()
+            pkill.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+            pkill.arguments = ["-f", "sleep \(marker)"]
+            try? pkill.run(); pkill.waitUntilExit()
+            for url in [fake, dir, tmp] { try? FileManager.default.removeItem(at: url) }
+        }
+        let target = dir.appendingPathComponent("curve.svg")
+        try "old".write(to: target, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = labURL
+        process.arguments = Self.data + ["--plot", target.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = "\(fake.path):/usr/bin:/bin"
+        environment["TMPDIR"] = tmp.path
+        environment["DESCENT_GNUPLOT_TIMEOUT"] = "300"
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait (up to 120 s, by polling, not by timing anything) until the drawing folder exists.
+        var drawing: [String] = []
+        for _ in 0..<1200 where drawing.isEmpty {
+            drawing = (try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.filter { $0.hasPrefix("lab-find-lr-plot-") } ?? []
+            if drawing.isEmpty { usleep(100_000) }
+        }
+        try #require(!drawing.isEmpty, "lab never created its drawing folder in TMPDIR")
+        usleep(300_000)  // let gnuplot start inside it
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal)
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("lab-find-lr-plot-") }
+        #expect(left.isEmpty, "left behind in TMPDIR: \(left)")
+        #expect(try String(contentsOf: target, encoding: .utf8) == "old")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["curve.svg"])
+    }
+
     @Test("no gnuplot, or a folder that does not exist: refused before any work, nothing written", arguments: [
         (["PATH": "/nonexistent"], "curve.svg", "--plot needs gnuplot"),
         (nil, "missing/curve.svg", "--plot"),
