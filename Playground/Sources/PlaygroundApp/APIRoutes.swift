@@ -25,8 +25,18 @@ struct APIRoutes {
     /// Runs `endpoint` off the event loop, racing it against the timeout; errors become JSON.
     func answer(_ request: Request, _ endpoint: @escaping Endpoint) async -> Response {
         let query = request.uri.queryParameters.map { (key: String($0.key), value: String($0.value)) }
-        let timeout = self.timeout
-        let result: Result<String, APIError> = await withCheckedContinuation { continuation in
+        let result = await Self.race(endpoint, query, timeout: timeout)
+        switch result {
+        case .success(let body): return json(body)
+        case .failure(let error): return json(error.json, status: .init(code: error.status))
+        }
+    }
+
+    /// `endpoint(query)` on ``compute`` (Dispatch's threads), or a 503 "request timed out" error if
+    /// `timeout` passes first; the first of the two to finish answers.
+    static func race(_ endpoint: @escaping Endpoint, _ query: [(key: String, value: String)],
+                     timeout: Duration) async -> Result<String, APIError> {
+        await withCheckedContinuation { continuation in
             let once = Once()
             let timer = Task {
                 try? await Task.sleep(for: timeout)
@@ -41,10 +51,6 @@ struct APIRoutes {
                 timer.cancel()
                 if once.claim() { continuation.resume(returning: result) }
             }
-        }
-        switch result {
-        case .success(let body): return json(body)
-        case .failure(let error): return json(error.json, status: .init(code: error.status))
         }
     }
 }
