@@ -140,6 +140,25 @@ struct VerifiedRobustnessTests {
                                   initializer: .xavierUniform, batchSize: 16, seed: 5)
     }
 
+    @Test("screening starts from --init-params' batch-norm statistics: before any update its loss is the hold-out's loss in eval mode with them")
+    func screeningUsesInitialStatistics() throws {
+        let data = try PreparedData(Self.table(), task: .regression, validationFraction: 0.25, seed: 5)
+        let net = data.network(hidden: [4, 4], activation: .tanh, batchNorm: true)
+        var rng = SeededGenerator(seed: 11)
+        let theta = net.initialParameters(.xavierUniform, using: &rng)
+        let stats = MLP.RunningStatistics(mean: (0..<net.statisticsCount).map { _ in 0.5 * rng.gaussian() },
+                                          variance: (0..<net.statisticsCount).map { _ in rng.uniform(0.3, 2) })
+        let finder = LearningRateFinder(data: data, network: net, initializer: .xavierUniform, initialParameters: theta,
+                                        initialStatistics: stats, batchSize: 16, seed: 5)
+        let split = try #require(finder.screeningSplits().first)
+        var x = Matrix(rows: 0, columns: data.training.inputs.columns), y = Matrix(rows: 0, columns: data.training.targets.columns)
+        data.training.inputs.gatherRows(split.holdOut, into: &x)
+        data.training.targets.gatherRows(split.holdOut, into: &y)
+        let expected = Loss.meanSquaredError.value(output: net.predict(theta, x, statistics: stats), target: y)
+        let screened = finder.screen(Adam(learningRate: 0.01), rate: 0.01, steps: 0, split: split).loss
+        #expect(abs(screened - expected) <= 1e-12 * expected, "screening \(screened), eval mode with the file's statistics \(expected)")
+    }
+
     @Test("screening trains and scores on inner splits of the training rows only: changing the validation rows changes the trials, not the screening")
     func innerSplit() throws {
         let clean = try Self.finder(Self.table())

@@ -141,7 +141,7 @@ public struct LearningRateFinder: Sendable {
         let run = trainEvaluating(network, parameters: initialParameters ?? drawn, training: rows(split.training),
                                   validation: rows(split.holdOut), loss: data.loss, optimizer: opt, steps: steps,
                                   batchSize: batchSize, evaluateEvery: max(steps, 1), accuracy: false, rng: &rng,
-                                  onRow: { last = $0 })
+                                  onRow: { last = $0 }, runningStatistics: initialStatistics)
         if let d = run.divergence { return (.infinity, d.step) }
         let l = last?.validationLoss ?? .infinity
         return (l.isFinite ? l : .infinity, steps)
