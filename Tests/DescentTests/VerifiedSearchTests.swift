@@ -49,15 +49,11 @@ struct VerifiedSearchTests {
 
     @Test("the top candidate is the last rate whose smoothed loss is within 10 % of the lowest")
     func top() {
-        var sweep = RangeTest.Result()
-        sweep.rates = [0.001, 0.01, 0.1, 1]
-        sweep.smoothed = [2, 1, 0.5, 3]
-        #expect(VerifiedSearch.topRate(of: sweep, fallback: 7) == 0.1)
+        #expect(VerifiedSearch.edge(rates: [0.001, 0.01, 0.1, 1], smoothed: [2, 1, 0.5, 3], tolerance: 1.1) == 0.1)
         // A flat, noisy curve: its minimum (at 0.01) is noise; the edge is at 1, before the blow-up.
-        sweep.rates = [0.001, 0.01, 0.1, 1, 10]
-        sweep.smoothed = [0.683, 0.677, 0.70, 0.74, 0.9]
-        #expect(VerifiedSearch.topRate(of: sweep, fallback: 7) == 1)
-        #expect(VerifiedSearch.topRate(of: RangeTest.Result(), fallback: 7) == 7)
+        #expect(VerifiedSearch.edge(rates: [0.001, 0.01, 0.1, 1, 10], smoothed: [0.683, 0.677, 0.70, 0.74, 0.9],
+                                    tolerance: 1.1) == 1)
+        #expect(VerifiedSearch.edge(rates: [], smoothed: [], tolerance: 1.1) == nil)
     }
 }
 

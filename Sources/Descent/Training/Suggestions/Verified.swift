@@ -144,13 +144,6 @@ public struct VerifiedSearch: Sendable {
         return rates[i]
     }
 
-    /// The same edge read on the whole recorded curve; the `fallback` if it
-    /// recorded nothing. (The untrimmed reading; ``trusted(_:iterations:minimumRate:tolerance:)``
-    /// is what the finder uses.)
-    public static func topRate(of sweep: RangeTest.Result, fallback: Double, tolerance: Double = 1.1) -> Double {
-        edge(rates: sweep.rates, smoothed: sweep.smoothed, tolerance: tolerance) ?? fallback
-    }
-
     /// The trusted range of a sweep of `iterations` steps starting at `minimumRate` (step 0 of the
     /// type's documentation): α_lo, and α_top — the edge read on the trimmed curve only, never
     /// below α_lo. nil if the sweep recorded no finite loss.
