@@ -19,13 +19,6 @@ struct Chapter3 {
     let nb: Notebook
     static let grid = [0.01, 0.03, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.7, 1, 1.5, 2]
 
-    /// A claim about an experiment that `--quick` shrinks below the size the claim needs: checked on
-    /// full runs; a quick page says it was not checked.
-    func sizedClaim(_ sentence: String, holds: Bool, evidence: @autoclosure () -> String) -> String {
-        nb.quick ? sentence + " *(Not checked on a quick run.)*"
-            : nb.claim(sentence, holds: holds, evidence: evidence())
-    }
-
     func write() async throws {
         nb.prose("""
             The article (§3.2.4) describes AdaGrad as dividing the rate by the root of the accumulated squared \
@@ -192,7 +185,7 @@ struct Chapter3 {
             // The first step of the unbroken stretch of AdaGrad leads that ends at step k.
             let from = ((0...k).last { !adaAhead($0) } ?? -1) + 1
             let (fromLoss, adaEnd, adamAtK) = (rPts.0[k].loss, rPts.0[common - 1].loss, rPts.1[k].loss)
-            return sizedClaim("AdaGrad's loss is below Adam's at every step from step \(from) to step \(k), "
+            return nb.claim("AdaGrad's loss is below Adam's at every step from step \(from) to step \(k), "
                 + "where the curves cross (AdaGrad at \(Fmt.sci(fromLoss, 2)), Adam at \(Fmt.sci(adamAtK, 2))). "
                 + "From there to step \(common - 1) "
                 + "AdaGrad is slowing, not stalled: its loss still falls by a factor \(Fmt.sig(fromLoss / adaEnd, 3)), "
@@ -279,7 +272,7 @@ struct Chapter3 {
             evidence: "rare gain \(rareGain), frequent ratio \(freqRatio)")
         let (sgdEnd, adaEnd) = (sgdCurve.last!.rare, adaCurve.last!.rare)
         let adaMove = adaEnd > adaCurve[half].rare ? "rose" : "fell"
-        let fitNote = sizedClaim("""
+        let fitNote = nb.claim("""
             Both head for the least-squares fit of these \(task.data.inputs.rows) examples, the minimiser of the loss \
             they descend, and its weights are themselves \(Fmt.sci(fit.rare, 2)) (rare) and \
             \(Fmt.sci(fit.frequent, 2)) (frequent) from w*: a rare feature is on in only about \
@@ -319,7 +312,7 @@ struct Chapter3 {
         let (rs, ra2) = (bs.curve[half].rare, ba.curve[half].rare)
         let (fs2, fa2) = (bs.curve.last!.frequent, ba.curve.last!.frequent)
         let sgdEdge = sweep.filter { $0.0 == "SGD" && $0.2.count < full }.map(\.1).min()
-        let tuned = sizedClaim("""
+        let tuned = nb.claim("""
             The rates of figure 4 are not the best of these grids. Scored by the rare error at step \(halfStep), \
             SGD's best rate here is α = \(Fmt.sig(bs.rate)) (\(Fmt.sig(bs.rate / sgdRate, 2))× figure 4's) and \
             AdaGrad's α = \(Fmt.sig(ba.rate)); tuned this way their rare errors at step \(halfStep) are \

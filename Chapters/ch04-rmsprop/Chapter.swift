@@ -73,7 +73,7 @@ struct Chapter4 {
         ]), caption: "Same gradients, same α = \(Fmt.sig(alpha)). Log–log axes: slope −1/2 is 1/√t decay; slope 0 is "
             + "a rate that stays put. Grey dotted: the article's sum G grows like tσ², so its rate follows "
             + "α/(σ√(0.99 t)); grey dash-dotted: the level where RMSprop's rate settles, derived below.")
-        nb.notice(sizedClaim("""
+        nb.notice(nb.claim("""
             Fitted slopes from step \(from) on: article \(Fmt.fixed(articleSlope, 3)) — AdaGrad's 1/√t, rescaled by \
             1/√0.99 — and RMSprop \(Fmt.fixed(realSlope, 3)): with a moving average the rate stops falling, whatever \
             the length of the run.
@@ -98,7 +98,7 @@ struct Chapter4 {
              Fmt.fixed(settled[c], 3)]
         }), caption: "RMSprop's settled effective rate in the run of figure 1, against the fixed point.")
         let gaps = (0..<2).map { abs(settled[$0] / predicted[$0] - 1) }
-        nb.notice(sizedClaim("""
+        nb.notice(nb.claim("""
             The y coordinate settles at η = \(Fmt.fixed(settled[1], 2)), not at α/σ = \(Fmt.sig(alpha / sigma)): \
             its mean, \(Fmt.fixed(settled[1], 4)), is \(Fmt.fixed(100 * gaps[1], 1)) % from the fixed point \
             \(Fmt.fixed(predicted[1], 4)). The flat x \
@@ -152,7 +152,7 @@ struct Chapter4 {
             "\(spikeOnsets(t)) for ρ = \(Fmt.sig(r))"
         }.joined(separator: ", ") + "." + firstRise)
         let ends = sweep.map { $0.points.last!.loss }
-        nb.notice(sizedClaim("""
+        nb.notice(nb.claim("""
             The longest memory is the slowest here: ρ = 0.999 ends at f = \(Fmt.sci(ends[2], 2)), \
             \(Fmt.sig(ends[2] / ends[1], 3))× the f of ρ = 0.99 (\(Fmt.sci(ends[1], 2))) and \
             \(Fmt.sig(ends[2] / ends[0], 3))× that of ρ = 0.9 (\(Fmt.sci(ends[0], 2))). Early gradients on \
@@ -349,10 +349,4 @@ struct Chapter4 {
         }
     }
 
-    /// A claim about an experiment that `--quick` shrinks below the size the claim needs: checked on
-    /// full runs; a quick page says it was not checked.
-    func sizedClaim(_ sentence: String, holds: Bool, evidence: @autoclosure () -> String) -> String {
-        nb.quick ? sentence + " *(Not checked on a quick run.)*"
-            : nb.claim(sentence, holds: holds, evidence: evidence())
-    }
 }

@@ -18,13 +18,6 @@ struct AdamChapter: ChapterCommand {
 struct Chapter5 {
     let nb: Notebook
 
-    /// A claim about an experiment that `--quick` shrinks below the size the claim needs: checked on
-    /// full runs; a quick page says it was not checked.
-    func sizedClaim(_ sentence: String, holds: Bool, evidence: @autoclosure () -> String) -> String {
-        nb.quick ? sentence + " *(Not checked on a quick run.)*"
-            : nb.claim(sentence, holds: holds, evidence: evidence())
-    }
-
     func write() async throws {
         nb.prose("""
             Adam (Kingma and Ba, ICLR 2015) keeps two moving averages — of the gradient, m, and of its square, v — \
@@ -189,7 +182,7 @@ struct Chapter5 {
         let label = { (i: Int?) in i.map { "log₁₀ α = \(Fmt.sig(exponents[$0], 2))" } ?? "no rate" }
         let bests = losses.map { b in b.map { run in run.filter { $0.isFinite }.min() ?? .nan } }
         let lowerWithout = bests.filter { $0[1] < $0[0] }.count
-        nb.notice(sizedClaim("""
+        nb.notice(nb.claim("""
             At β₂ = 0.9999, where the uncorrected steps start 10× too large and peak at 20.7α (table 2), the rates \
             that train to a loss below 0.2 reach up to \(label(good[0].last)) with the correction but only to \
             \(label(good[1].last)) without.
@@ -237,7 +230,7 @@ struct Chapter5 {
              r.worst.map { "\($0)" } ?? "missed \(r.missed) of \(r.startSteps.count)"]
         }), caption: "The race, ranked by the slowest start (— : not reached within \(raceSteps) steps).")
         let onEdge = results.filter { $0.gridIndex == 0 || $0.gridIndex == grid.count - 1 }
-        nb.prose(sizedClaim("""
+        nb.prose(nb.claim("""
             No optimizer's best rate sits on an edge of the grid: each has a slower rate of the grid on both \
             sides, so widening the grid would not change the table.
             """, holds: onEdge.isEmpty, evidence: "on the edge: \(onEdge.map { "\($0.racer.name) α = \($0.rate)" })"))
@@ -278,7 +271,7 @@ struct Chapter5 {
         let L = 501 + root, floor = 501 - root
         let sgdLimit = 2 / L, momentumLimit = 2 * (1 + 0.9) / L
         let speedup = Double(sgd.worst ?? 0) / Double(momentum.worst ?? Int.max)
-        nb.notice(sizedClaim("""
+        nb.notice(nb.claim("""
             \(ranked[0].racer.name) reaches the target from all four starts first (slowest start \
             \(ranked[0].worst.map { "\($0)" } ?? "—") steps); \(ranked.last!.racer.name) is last. Plain SGD is stable \
             only for α < 2/L, with L ≈ \(Fmt.sig(L, 5)) the largest curvature at the minimum (2/L = \
@@ -303,7 +296,7 @@ struct Chapter5 {
         var opt = s.racer.make(f.rate), theta = [-1.5, 2.0]
         opt.step(&theta, gradient: Rosenbrock().gradient(theta))
         let misses = f.startSteps.filter { $0 == nil }.count
-        nb.prose(sizedClaim("""
+        nb.prose(nb.claim("""
             Ranked on (−1.5, 2) alone, as a single run would rank them, \(s.racer.name) would win: \
             \(f.startSteps[0]!) steps at α = \(Fmt.sig(f.rate, 3)), fewer than any rate above manages from every start \
             (\(robustBest)). But its first step is \(Fmt.sig(abs(theta[0] + 1.5) / f.rate, 3))α per coordinate \

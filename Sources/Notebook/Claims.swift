@@ -13,6 +13,10 @@ public struct Claim: Sendable, Equatable {
     public let holds: Bool
     /// The numbers behind the condition, for the failure message (e.g. "best = 0.47, 2/L = 0.5").
     public let evidence: String
+    /// Where the chapter states it (`ch03-adagrad/Chapter.swift:212`): the same claim on every
+    /// seed, whatever numbers its sentence carries — the soak's table (`Scripts/soak-seeds`)
+    /// counts claims by it.
+    public var site: String = ""
 }
 
 /// One or more claims whose conditions were false on this run.
@@ -54,6 +58,15 @@ public enum ClaimRelation: String, Sendable {
 }
 
 extension Claim {
+    /// `Module/Chapter.swift:12` → `Chapter.swift:12`, or the file's path under `Chapters/` when
+    /// the module is a chapter's (`ch03-adagrad/Chapter.swift:12`; a module name has `_` for `-`).
+    static func site(file: String, line: UInt) -> String {
+        let parts = file.split(separator: "/", maxSplits: 1)
+        guard parts.count == 2 else { return "\(file):\(line)" }
+        let module = parts[0].replacingOccurrences(of: "_", with: "-")
+        return "\(module)/\(parts[1]):\(line)"
+    }
+
     /// Why a claim that `lhs` equals `rhs` would be constant, or nil. Both sides being one stored
     /// array (`runs[i]` passed twice: the mutation `zip(runs[i], runs[i])` that survived an audit)
     /// makes it true whatever was measured; empty sides make it vacuously true.
@@ -82,22 +95,24 @@ extension Notebook {
     /// side, is a programming error (``ClaimMisuse``): such a condition holds whatever the data.
     @discardableResult
     public func claim<T: Equatable>(_ sentence: String, same lhs: [T], as rhs: [T],
-                                    evidence: @autoclosure () -> String = "") -> String {
+                                    evidence: @autoclosure () -> String = "",
+                                    file: StaticString = #fileID, line: UInt = #line) -> String {
         if let problem = Claim.constantProblem(lhs, rhs) { claimMisuses.append((sentence, problem)) }
-        return claim(sentence, holds: lhs == rhs, evidence: evidence())
+        return claim(sentence, holds: lhs == rhs, evidence: evidence(), file: file, line: line)
     }
 
     /// States a comparison of two numbers, `lhs relation rhs` (e.g. `best, .below, twoOverL`).
     /// The same number on both sides is a programming error (``ClaimMisuse``).
     @discardableResult
     public func claim(_ sentence: String, _ lhs: Double, _ relation: ClaimRelation, _ rhs: Double,
-                      evidence: @autoclosure () -> String = "") -> String {
+                      evidence: @autoclosure () -> String = "",
+                      file: StaticString = #fileID, line: UInt = #line) -> String {
         if let problem = Claim.constantProblem(lhs, rhs) { claimMisuses.append((sentence, problem)) }
         let holds = relation.holds(lhs, rhs)
         return claim(sentence, holds: holds, evidence: holds ? "" : "\(lhs) \(relation.rawValue) \(rhs) is false" + {
             let more = evidence()
             return more.isEmpty ? "" : "; " + more
-        }())
+        }(), file: file, line: line)
     }
 
     /// Claims stated wrongly so far (see ``ClaimMisuse``).
@@ -113,8 +128,10 @@ extension Notebook {
     ///                    evidence: "best = \(best), 2/L = \(twoOverL)"))
     /// ```
     @discardableResult
-    public func claim(_ sentence: String, holds: Bool, evidence: @autoclosure () -> String = "") -> String {
-        claims.append(Claim(sentence: sentence, holds: holds, evidence: holds ? "" : evidence()))
+    public func claim(_ sentence: String, holds: Bool, evidence: @autoclosure () -> String = "",
+                      file: StaticString = #fileID, line: UInt = #line) -> String {
+        claims.append(Claim(sentence: sentence, holds: holds, evidence: holds ? "" : evidence(),
+                            site: Claim.site(file: "\(file)", line: line)))
         return sentence
     }
 
@@ -123,4 +140,47 @@ extension Notebook {
 
     /// Number of claims stated so far.
     public var claimCount: Int { claims.count }
+}
+
+/// The claims of each run, one JSON line per claim, appended to the file named by the environment
+/// variable `DESCENT_CLAIMS_LOG` when it is set (`Scripts/soak-seeds` sets it and counts, for every
+/// claim site, the seeds on which it held). Unset, nothing is written.
+enum ClaimsLog {
+    struct Line: Codable, Equatable {
+        var chapter: String
+        var seed: UInt64
+        var quick: Bool
+        var site: String
+        var holds: Bool
+        var sentence: String
+        var evidence: String
+    }
+
+    static let variable = "DESCENT_CLAIMS_LOG"
+
+    static func lines(_ claims: [Claim], slug: String, options: ChapterOptions) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = Data()
+        for claim in claims {
+            data += try encoder.encode(Line(chapter: slug, seed: options.seed, quick: options.quick, site: claim.site,
+                                            holds: claim.holds, sentence: claim.sentence, evidence: claim.evidence))
+            data += Data("\n".utf8)
+        }
+        return data
+    }
+
+    /// Appends this run's claims in one write (O_APPEND: runs of several chapters may share the file).
+    static func append(_ claims: [Claim], slug: String, options: ChapterOptions,
+                       environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        guard let path = environment[variable], !path.isEmpty, !claims.isEmpty else { return }
+        let data = try lines(claims, slug: slug, options: options)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw NotebookError.unwritableOutput(path, "\(variable): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == data.count else {
+            throw NotebookError.unwritableOutput(path, "\(variable): \(written < 0 ? String(cString: strerror(errno)) : "short write")")
+        }
+    }
 }

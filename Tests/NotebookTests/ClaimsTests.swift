@@ -56,9 +56,83 @@ struct ClaimsTests {
         #expect(nb.claim("A holds.", holds: true, evidence: "x") == "A holds.")
         #expect(nb.claim("B fails.", holds: false, evidence: "b = 1") == "B fails.")
         #expect(nb.claimCount == 2)
-        #expect(nb.failedClaims == [Claim(sentence: "B fails.", holds: false, evidence: "b = 1")])
+        #expect(nb.failedClaims.map(\.sentence) == ["B fails."] && nb.failedClaims.map(\.evidence) == ["b = 1"])
+        // Where it was stated: this file and line, the same on every seed (the soak counts claims by it).
+        #expect(nb.failedClaims.map(\.site) == ["NotebookTests/ClaimsTests.swift:57"])
         #expect(ClaimsFailed(slug: "claims-unit", failed: nb.failedClaims).description
                 == "claims-unit: claim does not hold on this run: \"B fails.\" (b = 1)")
+    }
+}
+
+@Suite("Quick runs list their false claims in a banner; DESCENT_CLAIMS_LOG records every claim")
+struct QuickClaimsTests {
+    @Test("--quick: a false claim is listed in the page's banner and on stderr, the run exits 0 and publishes")
+    func quickFalseClaimIsListed() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try spawn("claims-fixture", ["--output", dir.path, "--no-render", "--quick", "--true-claims", "1", "--false-claims", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let page = try String(contentsOf: dir.appendingPathComponent("claims-fixture/README.md"), encoding: .utf8)
+        let lines = page.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The banner sits right under the title and the run line, before anything the chapter wrote.
+        let banner = try #require(lines.firstIndex { $0.hasPrefix("> **Quick run**") })
+        let firstProse = try #require(lines.firstIndex { $0.contains("2 exceeds 1.") })
+        #expect(banner < firstProse)
+        #expect(lines[banner].contains("2 of 3 claims did not hold on this run"))
+        #expect(lines.contains("> - \"Claim 1: 0.5 exceeds 10.\" (value = 0.5, bound = 10)"))
+        #expect(lines.contains("> - \"Claim 2: 1.5 exceeds 10.\" (value = 1.5, bound = 10)"))
+        #expect(!lines.contains { $0.hasPrefix("> - ") && $0.contains("2 exceeds 1.") }, "a true claim is not listed")
+        #expect(run.stderr.contains("claims-fixture: claim does not hold on this quick run (listed in the page's banner): \"Claim 1: 0.5 exceeds 10.\""))
+    }
+
+    @Test("--quick with every claim true: the banner says the run is small and that all held; a full run has no banner")
+    func quickBannerWhenAllHold() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try spawn("claims-fixture", ["--output", dir.path, "--no-render", "--quick", "--true-claims", "3"]).status == 0)
+        let page = try String(contentsOf: dir.appendingPathComponent("claims-fixture/README.md"), encoding: .utf8)
+        #expect(page.contains("> **Quick run** (`--quick`)") && page.contains("All 3 claims held on this run."))
+        #expect(try spawn("claims-fixture", ["--output", dir.path, "--no-render", "--true-claims", "3"]).status == 0)
+        let full = try String(contentsOf: dir.appendingPathComponent("claims-fixture/README.md"), encoding: .utf8)
+        #expect(!full.contains("Quick run"))
+    }
+
+    @Test("DESCENT_CLAIMS_LOG: one JSON line per claim, true and false, with chapter, seed, site; appended, not replaced")
+    func claimsLog() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("claims.jsonl")
+        var env = ProcessInfo.processInfo.environment
+        env["DESCENT_CLAIMS_LOG"] = log.path
+        #expect(try spawn("claims-fixture", ["--output", dir.path, "--no-render", "--quiet", "--seed", "4294967295",
+                                             "--true-claims", "2", "--false-claims", "1"], environment: env).status != 0)
+        #expect(try spawn("claims-fixture", ["--output", dir.path, "--no-render", "--quiet", "--seed", "7", "--quick"],
+                          environment: env).status == 0)
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+            .map { try JSONDecoder().decode(ClaimsLog.Line.self, from: Data($0.utf8)) }
+        #expect(lines.count == 4)
+        #expect(lines.map(\.holds) == [true, true, false, true])
+        #expect(lines.map(\.seed) == [4294967295, 4294967295, 4294967295, 7])
+        #expect(lines.map(\.quick) == [false, false, false, true])
+        #expect(Set(lines.map(\.chapter)) == ["claims-fixture"])
+        #expect(lines[2].sentence == "Claim 1: 0.5 exceeds 10." && lines[2].evidence == "value = 0.5, bound = 10")
+        // The two true claims come from one line of the fixture: one site, so the soak counts them as one claim.
+        #expect(lines[0].site == lines[1].site && lines[0].site.hasPrefix("claims-fixture/ClaimsFixture.swift:"))
+        #expect(lines[2].site != lines[0].site && lines[3].site == lines[0].site)
+    }
+
+    @Test("without DESCENT_CLAIMS_LOG nothing is written; an unwritable log fails the run, naming the variable")
+    func claimsLogUnset() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try ClaimsLog.append([Claim(sentence: "s", holds: true, evidence: "")], slug: "x",
+                             options: try ChapterOptions.parse(["--output", dir.path]), environment: [:])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        #expect(throws: NotebookError.self) {
+            try ClaimsLog.append([Claim(sentence: "s", holds: true, evidence: "")], slug: "x",
+                                 options: try ChapterOptions.parse(["--output", dir.path]),
+                                 environment: ["DESCENT_CLAIMS_LOG": dir.appendingPathComponent("no/such/folder").path])
+        }
     }
 }
 
