@@ -184,3 +184,28 @@ enum ClaimsLog {
         }
     }
 }
+
+extension Notebook {
+    /// The seed set of a random experiment: `count` seeds derived from `--seed` (`seed`, `seed + 1`,
+    /// …), so `--seed N` moves the whole set and a page names its runs. A claim about the experiment
+    /// is stated over the whole set, with a margin (every run, or a "k of n" count), never over one run.
+    public func seeds(_ count: Int) -> [UInt64] {
+        precondition(count > 0, "a seed set needs at least one seed")
+        return (0..<count).map { seed &+ UInt64($0) }
+    }
+
+    /// `work(i)` for every `i` in `0..<count`, spread over the machine's cores; results in order.
+    /// For the independent runs of a seed set (each run must own its state: its own generator,
+    /// parameters and optimizer). Deterministic: the results do not depend on the scheduling.
+    public func parallelMap<T>(_ count: Int, _ work: (Int) -> T) -> [T] {
+        var results = [T?](repeating: nil, count: count)
+        withoutActuallyEscaping(work) { work in
+            nonisolated(unsafe) let work = work
+            results.withUnsafeMutableBufferPointer { slots in
+                nonisolated(unsafe) let slots = slots
+                DispatchQueue.concurrentPerform(iterations: count) { i in slots[i] = work(i) }
+            }
+        }
+        return results.map { $0! }
+    }
+}

@@ -225,3 +225,22 @@ struct SolutionsFolderTests {
         #expect(ChapterRun.solutionsFolder(for: dir.path) != nil)
     }
 }
+
+@Suite("Seed sets")
+struct SeedSetTests {
+    @Test("a seed set starts at --seed and moves with it; parallelMap keeps the order of its inputs")
+    func seedsAndParallelMap() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let info = ChapterInfo(number: 99, slug: "seeds-unit", title: "t", summary: "s", mainFigure: "m", articleSection: "a")
+        let nb = try Notebook(info, options: try ChapterOptions.parse(["--output", dir.path, "--quiet", "--seed", "4294967295"]))
+        #expect(nb.seeds(3) == [4294967295, 4294967296, 4294967297])
+        // Uneven work so that later items can finish first: the results still come back in order.
+        let squares = nb.parallelMap(64) { i -> Int in
+            var x = 0.0
+            for k in 0..<((64 - i) * 2000) { x += Double(k).squareRoot() }
+            return x >= 0 ? i * i : -1
+        }
+        #expect(squares == (0..<64).map { $0 * $0 })
+    }
+}
