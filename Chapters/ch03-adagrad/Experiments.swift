@@ -123,3 +123,47 @@ extension SparseTask {
         return (err(rare), err(frequent))
     }
 }
+
+// MARK: The rare-features seed set
+
+/// Mean, smallest and largest of a seed set's values.
+struct Spread {
+    let mean: Double, min: Double, max: Double
+    init(_ values: [Double]) {
+        precondition(!values.isEmpty, "a spread needs at least one value")
+        mean = values.reduce(0, +) / Double(values.count)
+        min = values.min()!
+        max = values.max()!
+    }
+}
+
+/// One seed of the rare-features experiment: its own data (``SparseTask``), its own batches, and a
+/// weight-error curve for every rate of both grids, all runs of the seed on the same batches.
+struct SparseSeedRun {
+    static let sgdGrid = [0.02, 0.05, 0.1, 0.2]
+    static let adaGrid = [0.1, 0.2, 0.3, 0.5, 1, 2]
+
+    let seed: UInt64
+    /// How many examples the seed's data set has.
+    let examples: Int
+    /// Mean |ŵⱼ − w*ⱼ| of the least-squares fit of this seed's examples.
+    let fit: (rare: Double, frequent: Double)
+    let sgd: [Double: [SparseTask.Point]]
+    let ada: [Double: [SparseTask.Point]]
+
+    /// The batches' generator: a seed of its own, not the data seed of the set's next run.
+    static func batchSeed(_ seed: UInt64) -> UInt64 { seed ^ 0x9E37_79B9_7F4A_7C15 }
+
+    init(seed: UInt64, steps: Int, every: Int) {
+        self.seed = seed
+        let task = SparseTask(seed: seed), batches = Self.batchSeed(seed)
+        examples = task.data.inputs.rows
+        fit = task.weightError(task.leastSquaresWeights())
+        sgd = Dictionary(uniqueKeysWithValues: Self.sgdGrid.map { a in
+            (a, task.train(SGD(learningRate: a), steps: steps, every: every, seed: batches))
+        })
+        ada = Dictionary(uniqueKeysWithValues: Self.adaGrid.map { a in
+            (a, task.train(AdaGrad(learningRate: a), steps: steps, every: every, seed: batches))
+        })
+    }
+}
