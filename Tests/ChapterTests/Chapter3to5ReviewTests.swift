@@ -82,3 +82,53 @@ struct Chapter3to5ReviewTests {
         #expect(sgdLine.contains("with lines ") && !sgdLine.contains("linespoints"), "\(sgdLine)")
     }
 }
+
+/// The seed sets of chapters 3 and 5 (issue 20): each run of a set is the run made alone, filed
+/// where the chapter reads it.
+@Suite("Chapters 3 and 5: seed sets")
+struct Chapter3and5SeedSetTests {
+    @Test("ch03: a spread is the mean, smallest and largest of the set")
+    func spread() {
+        let s = ch03_adagrad.Spread([3, 1, 2, 6])
+        #expect(s.mean == 3 && s.min == 1 && s.max == 6)
+    }
+
+    @Test("ch03: every curve of a rare-features seed is that optimizer trained alone on the seed's data and batches")
+    func sparseSeedRun() {
+        let seed: UInt64 = 42, steps = 120, every = 12
+        let run = ch03_adagrad.SparseSeedRun(seed: seed, steps: steps, every: every)
+        let task = ch03_adagrad.SparseTask(seed: seed)
+        let batches = ch03_adagrad.SparseSeedRun.batchSeed(seed)
+        // The batches come from a generator of their own, not the data seed of the set's next run.
+        #expect(batches != seed &+ 1)
+        func same(_ a: [ch03_adagrad.SparseTask.Point], _ b: [ch03_adagrad.SparseTask.Point]) -> Bool {
+            a.count == b.count && zip(a, b).allSatisfy { $0.step == $1.step && $0.rare == $1.rare && $0.frequent == $1.frequent }
+        }
+        #expect(run.sgd.keys.sorted() == ch03_adagrad.SparseSeedRun.sgdGrid)
+        #expect(run.ada.keys.sorted() == ch03_adagrad.SparseSeedRun.adaGrid)
+        #expect(same(run.sgd[0.05]!, task.train(SGD(learningRate: 0.05), steps: steps, every: every, seed: batches)))
+        #expect(same(run.ada[0.5]!, task.train(AdaGrad(learningRate: 0.5), steps: steps, every: every, seed: batches)))
+        #expect(run.sgd[0.05]!.count == steps / every + 1)
+        let fit = task.weightError(task.leastSquaresWeights())
+        #expect(run.fit.rare == fit.rare && run.fit.frequent == fit.frequent && run.examples == 2000)
+    }
+
+    @Test("ch05: each final loss of the bias-correction set sits at [seed][β₂][with, without][rate]")
+    func biasCorrectionLayout() {
+        let seeds: [UInt64] = [42, 43], betas = [0.99, 0.9999], grid = [0.01, 0.1], steps = 15
+        let losses = ch05_adam.biasCorrectionLosses(seeds: seeds, betas: betas, grid: grid, steps: steps) { n, f in
+            (0..<n).map(f)
+        }
+        #expect(losses.count == 2 && losses.allSatisfy { $0.count == 2 && $0.allSatisfy { $0.count == 2 } })
+        for (s, seed) in seeds.enumerated() {
+            let task = SupervisedTask.spirals(seed: seed)
+            for (b, b2) in betas.enumerated() {
+                for (r, a) in grid.enumerated() {
+                    let with = task.finalLoss(Adam(learningRate: a, beta2: b2), steps: steps, seed: seed &+ 7)
+                    let without = task.finalLoss(ArticleAdam(learningRate: a, beta2: b2), steps: steps, seed: seed &+ 7)
+                    #expect(losses[s][b][0][r] == with && losses[s][b][1][r] == without, "seed \(seed) β₂ \(b2) α \(a)")
+                }
+            }
+        }
+    }
+}
