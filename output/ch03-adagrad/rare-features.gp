@@ -36,8 +36,10 @@ do for [fmt in "svg png"] {
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
     set xtics 1000.0
-    plot DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "SGD, α = 0.05", \
-         DATA index 1 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "AdaGrad, α = 0.5"
+    plot DATA index 0 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "SGD, α = 0.05", \
+         DATA index 1 using 1:3:4 with filledcurves lc rgb "#009E73" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 1 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "AdaGrad, α = 0.5"
     unset label
     unset arrow
     unset logscale
@@ -55,8 +57,10 @@ do for [fmt in "svg png"] {
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
     set xtics 1000.0
-    plot DATA index 2 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "SGD, α = 0.05", \
-         DATA index 3 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "AdaGrad, α = 0.5"
+    plot DATA index 2 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 2 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "SGD, α = 0.05", \
+         DATA index 3 using 1:3:4 with filledcurves lc rgb "#009E73" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 3 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "AdaGrad, α = 0.5"
     unset multiplot
     unset output
 }

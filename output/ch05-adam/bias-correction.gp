@@ -35,8 +35,10 @@ do for [fmt in "svg png"] {
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
     set xtics 1.0
-    plot DATA index 0 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 13 ps 0.8 title "with bias correction", \
-         DATA index 1 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 12 ps 0.8 title "without (the article's)"
+    plot DATA index 0 using 1:3:4 with filledcurves lc rgb "#0072B2" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "with bias correction", \
+         DATA index 1 using 1:3:4 with filledcurves lc rgb "#D55E00" lw 2 dt 2 fs transparent solid 0.25 noborder notitle, \
+         DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "without (the article's)"
     unset label
     unset arrow
     unset logscale
@@ -53,8 +55,10 @@ do for [fmt in "svg png"] {
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
     set xtics 1.0
-    plot DATA index 2 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 13 ps 0.8 title "with bias correction", \
-         DATA index 3 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 12 ps 0.8 title "without (the article's)"
+    plot DATA index 2 using 1:3:4 with filledcurves lc rgb "#0072B2" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 2 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "with bias correction", \
+         DATA index 3 using 1:3:4 with filledcurves lc rgb "#D55E00" lw 2 dt 2 fs transparent solid 0.25 noborder notitle, \
+         DATA index 3 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "without (the article's)"
     unset label
     unset arrow
     unset logscale
@@ -71,8 +75,10 @@ do for [fmt in "svg png"] {
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
     set xtics 1.0
-    plot DATA index 4 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 1 pt 13 ps 0.8 title "with bias correction", \
-         DATA index 5 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 12 ps 0.8 title "without (the article's)"
+    plot DATA index 4 using 1:3:4 with filledcurves lc rgb "#0072B2" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 4 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "with bias correction", \
+         DATA index 5 using 1:3:4 with filledcurves lc rgb "#D55E00" lw 2 dt 2 fs transparent solid 0.25 noborder notitle, \
+         DATA index 5 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "without (the article's)"
     unset multiplot
     unset output
 }
