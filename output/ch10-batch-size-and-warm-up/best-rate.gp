@@ -31,13 +31,15 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [3.0:2000.0]
-    set yrange [0.078125:14.142135623730951]
+    set yrange [0.04807692307692307:14.142135623730951]
     set key default
     set key opaque samplen 2.5 spacing 1.15 bottom right
     set bmargin
     set xtics autofreq
-    plot DATA index 0 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "linear rule α = r·B, r = 3.1e-02", \
-         DATA index 1 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "fit α_max/(1 + B_noise/B): B_noise = 170, α_max = 5.7", \
-         DATA index 2 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "measured best rate (√2 grid)"
+    plot DATA index 0 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "linear rule α = r·B, r = 2.5e-02", \
+         DATA index 1 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "fit α_max/(1 + B_noise/B): B_noise = 214, α_max = 5.9", \
+         DATA index 2 using 1:3:4 with filledcurves lc rgb "#009E73" lw 2 dt 3 fs transparent solid 0.25 noborder notitle, \
+         DATA index 2 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "each run's best rate, min–max of 6", \
+         DATA index 3 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "best rate of the 6 runs' mean loss"
     unset output
 }

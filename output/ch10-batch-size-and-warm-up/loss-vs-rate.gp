@@ -1,4 +1,4 @@
-# Validation loss after 10 epochs against α ÷ B
+# Mean validation loss of 6 runs after 10 epochs against α ÷ B
 # Redraw with: gnuplot loss-vs-rate.gp  (reads loss-vs-rate.dat, writes loss-vs-rate.svg and loss-vs-rate.png)
 reset
 DATA = "loss-vs-rate.dat"
@@ -18,7 +18,7 @@ do for [fmt in "svg png"] {
         TITLEFONT = ",28"
     }
     set output "loss-vs-rate.".fmt
-    set multiplot layout 1,2 title "Validation loss after 10 epochs against α ÷ B" font TITLEFONT
+    set multiplot layout 1,2 title "Mean validation loss of 6 runs after 10 epochs against α ÷ B" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -31,7 +31,7 @@ do for [fmt in "svg png"] {
     set format x "%.0e"
     set format y "% h"
     set xrange [*:*]
-    set yrange [0.06453421251833333:0.07945620749516406]
+    set yrange [0.08194745571946661:0.1105977148943363]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
@@ -51,7 +51,7 @@ do for [fmt in "svg png"] {
     set format x "%.0e"
     set format y "% h"
     set xrange [*:*]
-    set yrange [0.05536227476596415:0.32316927854947086]
+    set yrange [0.06232355947717376:0.38280951525378043]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7

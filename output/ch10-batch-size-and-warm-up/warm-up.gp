@@ -1,4 +1,4 @@
-# The first 60 steps at α = 16, B = 256 (seed 42)
+# The first 60 steps at α = 16, B = 256, 6 runs
 # Redraw with: gnuplot warm-up.gp  (reads warm-up.dat, writes warm-up.svg and warm-up.png)
 reset
 DATA = "warm-up.dat"
@@ -18,7 +18,7 @@ do for [fmt in "svg png"] {
         TITLEFONT = ",28"
     }
     set output "warm-up.".fmt
-    set multiplot layout 1,2 title "The first 60 steps at α = 16, B = 256 (seed 42)" font TITLEFONT
+    set multiplot layout 1,2 title "The first 60 steps at α = 16, B = 256, 6 runs" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -37,7 +37,9 @@ do for [fmt in "svg png"] {
     set bmargin 9
     set xtics 20.0
     set arrow 1 from 30.0, graph 0 to 30.0, graph 1 nohead front lc rgb "#999999" lw 1.5 dt 3
-    plot DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant α = 16", \
+    plot DATA index 0 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant α = 16", \
+         DATA index 1 using 1:3:4 with filledcurves lc rgb "#882255" lw 2 dt 4 fs transparent solid 0.25 noborder notitle, \
          DATA index 1 using 1:2 with lines lc rgb "#882255" lw 2 dt 4 title "linear warm-up over 5 epochs", \
          NaN with lines lc rgb "#999999" lw 1.5 dt 3 title "warm-up ends"
     unset label
@@ -58,7 +60,9 @@ do for [fmt in "svg png"] {
     set bmargin 9
     set xtics 20.0
     set arrow 1 from 30.0, graph 0 to 30.0, graph 1 nohead front lc rgb "#999999" lw 1.5 dt 3
-    plot DATA index 2 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant α = 16", \
+    plot DATA index 2 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 2 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant α = 16", \
+         DATA index 3 using 1:3:4 with filledcurves lc rgb "#882255" lw 2 dt 4 fs transparent solid 0.25 noborder notitle, \
          DATA index 3 using 1:2 with lines lc rgb "#882255" lw 2 dt 4 title "linear warm-up over 5 epochs", \
          NaN with lines lc rgb "#999999" lw 1.5 dt 3 title "warm-up ends"
     unset multiplot
