@@ -41,14 +41,42 @@ struct VanishingSetup {
     }
 }
 
-/// ‖∂L/∂Wᵢ‖ for every layer at initialisation, on the full data set.
+/// ‖∂L/∂Wᵢ‖ for every layer at initialisation, on the full data set: one draw of the weights.
 struct InitialNorms {
     let activation: Activation
     let initName: String
     /// Layers 1…11 (10 hidden, then the output layer).
     let norms: [Double]
-    /// Back-propagated gradients δᵢ = ∂L/∂zᵢ of every hidden layer (for the histograms).
-    let deltas: [[Double]]
+    /// Median of log₁₀|δᵢ| over units × examples of each hidden layer (0-based), where
+    /// δᵢ = ∂L/∂zᵢ is the back-propagated gradient; −∞ when every δ of the layer is 0.
+    let medianLogDelta: [Double]
+    /// Counts of log₁₀|δᵢ| in the bins of ``logDeltaEdges``, per hidden layer (for the histograms);
+    /// values outside the edges are not counted.
+    let logDeltaCounts: [[Double]]
+    /// Number of nonzero δ per hidden layer (the histograms' denominator).
+    let nonzeroDeltas: [Int]
+
+    /// Bin edges of the histograms of log₁₀|δ|: half a decade wide, from 10⁻¹⁸ to 1.
+    static let logDeltaEdges = stride(from: -18.0, through: 0.0, by: 0.5).map { $0 }
+
+    init(activation: Activation, initName: String, norms: [Double], deltas: [[Double]]) {
+        self.activation = activation
+        self.initName = initName
+        self.norms = norms
+        let edges = Self.logDeltaEdges, width = edges[1] - edges[0]
+        var medians: [Double] = [], counts: [[Double]] = [], nonzero: [Int] = []
+        for layer in deltas {
+            let logs = layer.filter { $0 != 0 }.map { Double.log10(abs($0)) }.sorted()
+            medians.append(logs.isEmpty ? -.infinity : logs[logs.count / 2])
+            var c = [Double](repeating: 0, count: edges.count - 1)
+            for l in logs where l >= edges[0] && l < edges[edges.count - 1] {
+                c[min(c.count - 1, Int(((l - edges[0]) / width).rounded(.down)))] += 1
+            }
+            counts.append(c)
+            nonzero.append(logs.count)
+        }
+        (medianLogDelta, logDeltaCounts, nonzeroDeltas) = (medians, counts, nonzero)
+    }
 
     /// Per-weight RMS of the gradient, layers 1…11 (see ``VanishingSetup/rms(_:)``).
     var rms: [Double] { VanishingSetup.rms(norms) }
@@ -57,20 +85,46 @@ struct InitialNorms {
     /// RMS₁₀ / RMS₁: how much smaller the first layer's per-weight gradient is than the last hidden layer's.
     var lastOverFirst: Double { lastHidden / firstHidden }
     /// max RMSᵢ / min RMSᵢ over the hidden layers.
-    var spread: Double {
-        let h = rms.prefix(VanishingSetup.hidden.count)
-        return h.max()! / h.min()!
-    }
+    var spread: Double { hiddenMax / hiddenMin }
     var largest: Double { rms.max()! }
     /// Largest and smallest per-weight RMS over the hidden layers 1…10 (the output layer excluded).
     var hiddenMax: Double { rms.prefix(VanishingSetup.hidden.count).max()! }
     var hiddenMin: Double { rms.prefix(VanishingSetup.hidden.count).min()! }
     /// Per-weight RMS of the output layer's gradient (layer 11).
     var output: Double { rms[VanishingSetup.hidden.count] }
-    /// Median of log₁₀|δ| over units × examples of hidden layer `layer` (0-based).
-    func medianLogDelta(_ layer: Int) -> Double {
-        let l = deltas[layer].filter { $0 != 0 }.map { Double.log10(abs($0)) }.sorted()
-        return l.isEmpty ? -.infinity : l[l.count / 2]
+    /// How many decades the median |δ| falls per layer from layer 10 down to layer 1.
+    var decadesPerLayer: Double {
+        let last = VanishingSetup.hidden.count - 1
+        return (medianLogDelta[last] - medianLogDelta[0]) / Double(last)
+    }
+}
+
+/// Median, smallest and largest of one measurement over a seed set.
+struct Spread {
+    let median: Double, min: Double, max: Double
+    init(_ values: [Double]) {
+        precondition(!values.isEmpty, "a spread needs at least one value")
+        let s = values.sorted()
+        // The middle value, or the mean of the two middle ones (an even count).
+        median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        (min, max) = (s.first!, s.last!)
+    }
+}
+
+/// One configuration (activation × initialisation) measured on every draw of a seed set.
+struct InitialSet {
+    let activation: Activation
+    let initName: String
+    /// One measurement per seed of the set, in the set's order (draw 0 is the chapter's own seed).
+    let draws: [InitialNorms]
+    func overDraws(_ value: (InitialNorms) -> Double) -> Spread { Spread(draws.map(value)) }
+    /// The histograms of log₁₀|δ| pooled over the draws, as fractions of all nonzero δ of the layer.
+    func pooledHistogram(layer: Int) -> [Double] {
+        let total = Double(Swift.max(1, draws.map { $0.nonzeroDeltas[layer] }.reduce(0, +)))
+        return draws.map { $0.logDeltaCounts[layer] }.reduce(into: [Double](
+            repeating: 0, count: InitialNorms.logDeltaEdges.count - 1)) { sum, c in
+            for k in sum.indices { sum[k] += c[k] }
+        }.map { $0 / total }
     }
 }
 
@@ -85,8 +139,22 @@ extension VanishingSetup {
                             deltas: deltas)
     }
 
+    /// The 12 configurations, activation-major (sigmoid's four initialisations first).
     func allInitialNorms() -> [InitialNorms] {
         Self.activations.flatMap { a in Self.initializers.map { initialNorms(a, $0.name, $0.initializer) } }
+    }
+
+    /// The 12 configurations measured on every seed of a seed set, grouped by configuration: draw k is the
+    /// whole setup of `seeds[k]` (its own spirals, its own weights). `map(n, work)` runs `work(0..<n)` and
+    /// returns the results in order (the chapter passes `Notebook.parallelMap`, the draws being independent).
+    static func initialSets(seeds: [UInt64],
+                            map: (Int, (Int) -> [InitialNorms]) -> [[InitialNorms]] = { n, work in
+                                (0..<n).map(work)
+                            }) -> [InitialSet] {
+        let draws = map(seeds.count) { k in VanishingSetup(seed: seeds[k]).allInitialNorms() }
+        return draws[0].indices.map { c in
+            InitialSet(activation: draws[0][c].activation, initName: draws[0][c].initName, draws: draws.map { $0[c] })
+        }
     }
 
     /// Mini-batch SGD for `steps` steps, recording losses and per-layer norms.

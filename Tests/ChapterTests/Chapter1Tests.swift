@@ -2,35 +2,66 @@ import Descent
 import Testing
 @testable import ch01_vanishing_gradients
 
-/// The claims chapter 1 prints, checked on the chapter's own experiments (seed 42, the book's).
+/// The claims chapter 1 prints, checked on the chapter's own experiments: the 16 draws of seed 42 (the
+/// book's seed set at initialisation) and the training runs of seed 42.
 @Suite("Chapter 1: vanishing and exploding gradients")
 struct Chapter1Tests {
     static let setup = VanishingSetup(seed: 42)
-    static let initial = setup.allInitialNorms()
-    static func config(_ a: Activation, _ name: String) -> InitialNorms {
+    static let initial = VanishingSetup.initialSets(seeds: (0..<16).map { 42 + UInt64($0) })
+    static func config(_ a: Activation, _ name: String) -> InitialSet {
         initial.first { $0.activation == a && $0.initName == name }!
     }
 
-    @Test("sigmoid + standard init: the first layer's gradient is ≥ 10⁴ times smaller than the last hidden layer's")
+    @Test("sigmoid + standard init: in every draw the first layer's gradient is > 10⁴ times smaller than the last hidden layer's")
     func sigmoidVanishes() {
-        #expect(Self.config(.sigmoid, "standard").lastOverFirst >= 1e4)
+        let ratio = Self.config(.sigmoid, "standard").overDraws(\.lastOverFirst)
+        #expect(ratio.min > 1e4, "smallest ratio \(ratio.min)")
+        #expect(ratio.median > 1e6, "median ratio \(ratio.median)")  // seed 42's set: 4e7
     }
 
-    @Test("tanh + Xavier and ReLU + He: every hidden layer within a factor 10 of every other")
+    @Test("tanh + Xavier within a factor 20 and ReLU + He within 10 over the hidden layers, in every draw")
     func balanced() {
-        #expect(Self.config(.tanh, "Xavier").spread <= 10)
-        #expect(Self.config(.relu, "He").spread <= 10)
+        let tanh = Self.config(.tanh, "Xavier").overDraws(\.spread), relu = Self.config(.relu, "He").overDraws(\.spread)
+        #expect(tanh.max < 20 && relu.max < 10, "tanh + Xavier \(tanh.max), ReLU + He \(relu.max)")
+        // The medians the page prints for seed 42: 4.9 and 1.8 (over 400 draws of other seeds: 4.9 and 1.8).
+        #expect(tanh.median > 3 && tanh.median < 8, "tanh + Xavier median \(tanh.median)")
+        #expect(relu.median > 1.2 && relu.median < 3, "ReLU + He median \(relu.median)")
     }
 
-    @Test("ReLU + N(0, 1): norms above 10⁴ (explosion)")
+    @Test("ReLU + N(0, 1): every layer's norm above 10⁴ in every draw (explosion); flat over the hidden layers")
     func reluExplodes() {
-        #expect(Self.config(.relu, "N(0, 1)").largest > 1e4)
-        #expect(Self.config(.relu, "N(0, 1)").norms.allSatisfy { $0 > 1e4 })
+        let draws = Self.config(.relu, "N(0, 1)").draws
+        #expect(draws.allSatisfy { $0.norms.allSatisfy { $0 > 1e4 } })
+        #expect(draws.allSatisfy { $0.hiddenMin > 1e3 && $0.spread < 30 })
     }
 
-    @Test("the table covers all 12 configurations with 11 layers each")
+    @Test("histograms: sigmoid + standard's median |δ| falls > 0.5 decades per layer, tanh + Xavier's < a fifth of that")
+    func histograms() {
+        let sig = Self.config(.sigmoid, "standard").overDraws(\.decadesPerLayer)
+        let tanh = Self.config(.tanh, "Xavier").overDraws(\.decadesPerLayer)
+        #expect(sig.min > 0.5 && max(abs(tanh.min), abs(tanh.max)) < sig.min / 5, "sigmoid \(sig), tanh \(tanh)")
+        // The pooled histogram is a distribution over the bins (a little mass may fall outside the edges).
+        let pooled = Self.config(.sigmoid, "standard").pooledHistogram(layer: 0)
+        #expect(pooled.allSatisfy { $0 >= 0 } && pooled.reduce(0, +) > 0.95 && pooled.reduce(0, +) <= 1 + 1e-12)
+    }
+
+    @Test("the set covers all 12 configurations with 11 layers each; draw k is seed 42 + k's own setup")
     func table() {
-        #expect(Self.initial.count == 12 && Self.initial.allSatisfy { $0.norms.count == 11 && $0.deltas.count == 10 })
+        #expect(Self.initial.count == 12 && Self.initial.allSatisfy { $0.draws.count == 16 })
+        #expect(Self.initial.allSatisfy { $0.draws.allSatisfy { $0.norms.count == 11 && $0.medianLogDelta.count == 10 } })
+        // Draw 0 is the network the chapter trains (seed 42); draw 3 is seed 45's, not a repeat of it.
+        let own = Self.setup.allInitialNorms(), third = VanishingSetup(seed: 45).allInitialNorms()
+        for (c, set) in Self.initial.enumerated() {
+            #expect(set.draws[0].norms == own[c].norms && set.draws[3].norms == third[c].norms)
+            #expect(set.activation == own[c].activation && set.initName == own[c].initName)
+        }
+    }
+
+    @Test("a spread's median: the middle value, or the mean of the two middle ones")
+    func spread() {
+        let odd = Spread([3, 1, 2]), even = Spread([4, 1, 3, 2])
+        #expect(odd.median == 2 && odd.min == 1 && odd.max == 3)
+        #expect(even.median == 2.5 && even.min == 1 && even.max == 4)
     }
 
     @Test("ReLU + N(0, 1) at α = 0.5 diverges (reported with its step); clipping the global norm to 1 makes it train")

@@ -26,14 +26,14 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "sigmoid, standard init"
     set xlabel "log₁₀ |∂L/∂zᵢ|"
-    set ylabel "fraction of units × examples"
+    set ylabel "fraction of units × examples × draws"
     set format x "% h"
     set format y "% h"
     set xrange [*:*]
     set yrange [*:*]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 top right
-    set bmargin
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
     set xtics 5.0
     plot DATA index 0 using 1:2 with steps lc rgb "#0072B2" lw 2 dt 1 title "layer 1", \
          DATA index 1 using 1:2 with steps lc rgb "#D55E00" lw 2 dt 2 title "layer 5", \
@@ -45,14 +45,14 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "tanh, Xavier init"
     set xlabel "log₁₀ |∂L/∂zᵢ|"
-    set ylabel "fraction of units × examples"
+    set ylabel "fraction of units × examples × draws"
     set format x "% h"
     set format y "% h"
     set xrange [*:*]
     set yrange [*:*]
     set key default
-    set key opaque samplen 2.5 spacing 1.15 top left
-    set bmargin
+    set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
+    set bmargin 7
     set xtics 5.0
     plot DATA index 3 using 1:2 with steps lc rgb "#0072B2" lw 2 dt 1 title "layer 1", \
          DATA index 4 using 1:2 with steps lc rgb "#D55E00" lw 2 dt 2 title "layer 5", \

@@ -1,4 +1,4 @@
-# Per-layer gradient size at initialisation (10 × 64 MLP, spirals)
+# Per-layer gradient size at initialisation (10 × 64 MLP, spirals, 16 draws)
 # Redraw with: gnuplot norms-at-init.gp  (reads norms-at-init.dat, writes norms-at-init.svg and norms-at-init.png)
 reset
 DATA = "norms-at-init.dat"
@@ -18,7 +18,7 @@ do for [fmt in "svg png"] {
         TITLEFONT = ",28"
     }
     set output "norms-at-init.".fmt
-    set multiplot layout 1,3 title "Per-layer gradient size at initialisation (10 × 64 MLP, spirals)" font TITLEFONT
+    set multiplot layout 1,3 title "Per-layer gradient size at initialisation (10 × 64 MLP, spirals, 16 draws)" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -31,15 +31,23 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [0.5:11.5]
-    set yrange [2.376975428592627e-12:0.9558561558897906]
+    set yrange [1.750743379843453e-12:1.0272371924274046]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
     set xtics 5.0
-    plot DATA index 0 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
-         DATA index 1 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
-         DATA index 2 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
-         DATA index 3 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
+    plot DATA index 0 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
+         DATA index 1 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
+         DATA index 2 using 1:3:4 with filledcurves lc rgb "#D55E00" lw 2 dt 2 fs transparent solid 0.25 noborder notitle, \
+         DATA index 2 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "", \
+         DATA index 3 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
+         DATA index 4 using 1:3:4 with filledcurves lc rgb "#009E73" lw 2 dt 4 fs transparent solid 0.25 noborder notitle, \
+         DATA index 4 using 1:2 with lines lc rgb "#009E73" lw 2 dt 4 title "", \
+         DATA index 5 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
+         DATA index 6 using 1:3:4 with filledcurves lc rgb "#0072B2" lw 2 dt 3 fs transparent solid 0.25 noborder notitle, \
+         DATA index 6 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 3 title "", \
+         DATA index 7 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
     unset label
     unset arrow
     unset logscale
@@ -52,15 +60,23 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [0.5:11.5]
-    set yrange [2.2640958407499263e-06:62.60571232760618]
+    set yrange [1.523383029575247e-06:81.76241861630271]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
     set xtics 5.0
-    plot DATA index 4 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
-         DATA index 5 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
-         DATA index 6 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
-         DATA index 7 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
+    plot DATA index 8 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 8 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
+         DATA index 9 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
+         DATA index 10 using 1:3:4 with filledcurves lc rgb "#D55E00" lw 2 dt 2 fs transparent solid 0.25 noborder notitle, \
+         DATA index 10 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "", \
+         DATA index 11 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
+         DATA index 12 using 1:3:4 with filledcurves lc rgb "#009E73" lw 2 dt 4 fs transparent solid 0.25 noborder notitle, \
+         DATA index 12 using 1:2 with lines lc rgb "#009E73" lw 2 dt 4 title "", \
+         DATA index 13 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
+         DATA index 14 using 1:3:4 with filledcurves lc rgb "#0072B2" lw 2 dt 3 fs transparent solid 0.25 noborder notitle, \
+         DATA index 14 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 3 title "", \
+         DATA index 15 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
     unset label
     unset arrow
     unset logscale
@@ -73,15 +89,23 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [0.5:11.5]
-    set yrange [4.4106686619003696e-08:3526440.7165763304]
+    set yrange [2.4004143573046135e-08:3526440.7165763304]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
     set xtics 5.0
-    plot DATA index 8 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
-         DATA index 9 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
-         DATA index 10 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
-         DATA index 11 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
+    plot DATA index 16 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 16 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
+         DATA index 17 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
+         DATA index 18 using 1:3:4 with filledcurves lc rgb "#D55E00" lw 2 dt 2 fs transparent solid 0.25 noborder notitle, \
+         DATA index 18 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "", \
+         DATA index 19 using 1:2 with linespoints lc rgb "#D55E00" lw 2 dt 2 pt 5 ps 0.8 title "N(0, 1)", \
+         DATA index 20 using 1:3:4 with filledcurves lc rgb "#009E73" lw 2 dt 4 fs transparent solid 0.25 noborder notitle, \
+         DATA index 20 using 1:2 with lines lc rgb "#009E73" lw 2 dt 4 title "", \
+         DATA index 21 using 1:2 with linespoints lc rgb "#009E73" lw 2 dt 4 pt 9 ps 0.8 title "Xavier", \
+         DATA index 22 using 1:3:4 with filledcurves lc rgb "#0072B2" lw 2 dt 3 fs transparent solid 0.25 noborder notitle, \
+         DATA index 22 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 3 title "", \
+         DATA index 23 using 1:2 with linespoints lc rgb "#0072B2" lw 2 dt 3 pt 11 ps 0.8 title "He"
     unset multiplot
     unset output
 }
