@@ -258,8 +258,9 @@ struct Chapter8 {
         func index(_ name: String) -> Int { Self.configs.firstIndex { $0.name == name }! }
         func accuracies(_ name: String) -> [Double] { runs[index(name)].map(\.accuracy) }
         func ratios(_ run: Run) -> [Double] { run.rms.map(Self.firstOverTenth) }
+        /// The mean ratio over the last 50 steps (those with a finite ratio).
         func tail(_ run: Run) -> Double {
-            let r = ratios(run).suffix(50)
+            let r = ratios(run).suffix(50).filter(\.isFinite)
             return r.reduce(0, +) / Double(max(r.count, 1))
         }
         var rows: [[String]] = []
@@ -273,12 +274,18 @@ struct Chapter8 {
                          Fmt.sci(median(r.compactMap { $0.rms.first.map(Self.firstOverTenth) }), 1),
                          Self.spread(r.map(tail)) { Fmt.sci($0, 1) }])
             // Every configuration but clipping, whose runs are the baseline's until the clip fires (checked
-            // below): at each
-            // step, the median over the runs that got that far.
+            // below): at each step, the median over the runs that got that far with a finite ratio (a ReLU
+            // network's tenth layer can be all dead on a batch, 0/0, and the smoothing would carry the NaN
+            // on); a step where no run has one repeats the step before.
             if c.name != "sigmoid + clipping (‖g‖ ≤ 1)" {
                 let all = r.map(ratios)
                 let length = all.map(\.count).max() ?? 0
-                curves.append((c.name, (0..<length).map { t in median(all.filter { $0.count > t }.map { $0[t] }) }))
+                var medians: [Double] = []
+                for t in 0..<length {
+                    let finite = all.filter { $0.count > t && $0[t].isFinite && $0[t] > 0 }.map { $0[t] }
+                    medians.append(finite.isEmpty ? (medians.last ?? 1) : median(finite))
+                }
+                curves.append((c.name, medians))
             }
         }
         nb.table(Table(header: ["configuration", "held-out accuracy: mean (min–max)", "diverged",
