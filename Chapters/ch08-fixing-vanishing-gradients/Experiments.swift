@@ -60,23 +60,26 @@ struct DeepDigits {
     }
 
     /// Trains `c` for `steps` mini-batch steps (SGD α = 0.1, or Adam α = 0.001) and returns the
-    /// validation accuracy (evaluation mode), whether it diverged, and the per-layer gradient RMS
-    /// recorded at every step.
-    func train(_ c: Config, steps: Int, seed: UInt64) -> (accuracy: Double, diverged: Bool, rms: [[Double]]) {
+    /// validation accuracy (evaluation mode), whether it diverged, the per-layer gradient RMS
+    /// recorded at every step, and the largest global gradient norm ‖g‖₂ of any step (before clipping).
+    func train(_ c: Config, steps: Int, seed: UInt64) -> (accuracy: Double, diverged: Bool, rms: [[Double]],
+                                                          largestNorm: Double) {
         let net = network(c)
         var rng = SeededGenerator(seed: seed)
         let theta = net.initialParameters(c.initializer, using: &rng)
         func run(_ opt: some Optimizer) -> TrainingResult {
             Descent.train(net, parameters: theta, on: data.training, loss: data.loss, optimizer: opt, steps: steps,
-                          batchSize: Self.batchSize, clipping: c.clipping, recording: .layerNorms, rng: &rng)
+                          batchSize: Self.batchSize, clipping: c.clipping, recording: [.layerNorms, .gradientNorms],
+                          rng: &rng)
         }
         let result = c.adam ? run(Adam(learningRate: 1e-3)) : run(SGD(learningRate: 0.1))
         let sizes = net.layers.map { Double($0.weightRange.count).squareRoot() }
         let rms = result.layerNorms.map { zip($0, sizes).map { $0 / $1 } }
-        guard result.divergence == nil, let validation = data.validation else { return (0, true, rms) }
+        let largest = result.gradientNorms.max() ?? 0
+        guard result.divergence == nil, let validation = data.validation else { return (0, true, rms, largest) }
         let (_, accuracy) = Evaluator(network: net, data: validation, loss: data.loss)
             .lossAndAccuracy(result.parameters, statistics: result.runningStatistics)
-        return (accuracy.isFinite ? accuracy : 0, false, rms)
+        return (accuracy.isFinite ? accuracy : 0, false, rms, largest)
     }
 }
 
@@ -89,4 +92,11 @@ func density(_ values: [Double], range: ClosedRange<Double>, bins: Int) -> (x: [
     }
     let total = Double(values.count) * w
     return ((0..<bins).map { range.lowerBound + (Double($0) + 0.5) * w }, counts.map { $0 / total })
+}
+
+/// The median of `v` (the mean of the two middle values when the count is even).
+func median(_ v: [Double]) -> Double {
+    let s = v.sorted(), n = s.count
+    precondition(n > 0, "the median of nothing")
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
 }

@@ -51,15 +51,23 @@ func lossCurve(_ strategy: Strategy, alpha: Double, on function: any TestFunctio
     return out
 }
 
-/// The grid's best rate by a score of the curve (lower is better; runs that blew up are skipped).
-func bestOverGrid(_ strategy: Strategy, grid: [Double], steps: Int, score: ([Double]) -> Double,
-                  run: (Strategy, Double) -> [Double]) -> (rate: Double, score: Double) {
-    var best = (rate: Double.nan, score: Double.infinity)
+/// The grid's best rate by a score of the curve (lower is better), over a seed set: each rate is run
+/// once per seed and scored by the mean of its runs' scores; a rate at which any run blew up is
+/// skipped. Returns the rate, that mean, and the score of each seed's run at that rate (in the
+/// order of `seeds`). A problem without randomness passes one seed.
+func bestOverGrid(_ strategy: Strategy, grid: [Double], steps: Int, seeds: [UInt64], score: ([Double]) -> Double,
+                  run: (Strategy, Double, UInt64) -> [Double]) -> (rate: Double, score: Double, scores: [Double]) {
+    var best = (rate: Double.nan, score: Double.infinity, scores: [Double]())
     for a in grid {
-        let curve = run(strategy, a)
-        guard curve.count == steps, let last = curve.last, last.isFinite else { continue }
-        let s = score(curve)
-        if s < best.score { best = (a, s) }
+        var scores: [Double] = []
+        for seed in seeds {
+            let curve = run(strategy, a, seed)
+            guard curve.count == steps, let last = curve.last, last.isFinite else { break }
+            scores.append(score(curve))
+        }
+        guard scores.count == seeds.count else { continue }
+        let mean = scores.reduce(0, +) / Double(scores.count)
+        if mean < best.score { best = (a, mean, scores) }
     }
     return best
 }
@@ -102,4 +110,11 @@ func factorText(_ x: Double) -> String {
     let sup: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
     let power = String(String(e).map { sup[Int(String($0))!] })
     return m == 1 ? "10\(power)" : "\(Int(m))×10\(power)"
+}
+
+/// The median of `v` (the mean of the two middle values when the count is even).
+func median(_ v: [Double]) -> Double {
+    let s = v.sorted(), n = s.count
+    precondition(n > 0, "the median of nothing")
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
 }

@@ -101,6 +101,21 @@ struct Chapter10and11WiringTests {
         let gaps = gapLine.split(separator: " ").suffix(2).compactMap { Double($0) }
         let within = try #require(number(after: "each within ", in: run.page))
         #expect(gaps.count == 2 && within >= gaps.max()! && within < gaps.max()! + 0.1 + 1e-9, "\(within) vs \(gaps)")
+        // Q3's noisy column is over 48 noise seeds: each cell is the mean (min–max; best α) of the runs printed.
+        var noisyChecked = 0
+        for line in run.stdout.split(separator: "\n") where line.hasPrefix("q3 noisy seeds: ") {
+            let parts = line.dropFirst("q3 noisy seeds: ".count).components(separatedBy: ": ")
+            let scores = parts[1].split(separator: " ").compactMap { Double($0) }
+            #expect(scores.count == 48, "\(parts[0]): \(scores.count) runs")
+            let cells = try #require(row([parts[0]], in: run.page), "no Q3 row for \(parts[0])")
+            let numbers = cells[3].split { "(–; ,".contains($0) }.compactMap { Double($0) }
+            let mean = scores.reduce(0, +) / Double(scores.count)
+            // Printed with 2 significant digits: within 6 % of the runs' mean, min and max.
+            #expect(numbers.count >= 3 && abs(numbers[0] / mean - 1) < 0.06 && abs(numbers[1] / scores.min()! - 1) < 0.06
+                        && abs(numbers[2] / scores.max()! - 1) < 0.06, "\(parts[0]): \(cells[3]) vs \(scores)")
+            noisyChecked += 1
+        }
+        #expect(noisyChecked == 9)
         // Exercise 1's key number: the rate whose closed-form floor is 0.01, solved here by bisection.
         var lo = 1e-6, hi = 0.49
         for _ in 0..<100 { let mid = (lo + hi) / 2; if floor(mid) < 0.01 { lo = mid } else { hi = mid } }

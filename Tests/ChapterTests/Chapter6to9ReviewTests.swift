@@ -63,6 +63,39 @@ struct Chapter6to9ReviewTests {
         #expect(abs(table3 / (Double(base[3]) ?? .nan) - 1) < 0.2, "table 3 \(base)")
     }
 
+    @Test("ch08: table 3 is over the seed set — each accuracy cell is the mean (min–max) of the runs printed, and the tanh sentence quotes the default init's range")
+    func seedSet() throws {
+        let run = try runChapter("ch08-fixing-vanishing-gradients")
+        #expect(run.status == 0, "\(run.stderr)")
+        // "accuracies: sigmoid, PyTorch default init 0.092 0.086 0.108; sigmoid, Xavier init …": every run's accuracy.
+        let line = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("accuracies: ") })
+        var printed: [String: [Double]] = [:]
+        for part in line.dropFirst("accuracies: ".count).components(separatedBy: "; ") {
+            let words = part.split(separator: " ")
+            let name = try #require(words.lastIndex { Double($0) == nil })
+            printed[words[...name].joined(separator: " ")] = words[(name + 1)...].compactMap { Double($0) }
+        }
+        let three = rows(run.page, table: 3)
+        #expect(three.count == 11 && printed.count == 11, "\(three.count) rows, \(printed.keys)")
+        for cells in three {
+            let runs = try #require(printed[cells[0]], "no runs printed for \(cells[0])")
+            // A quick run trains every configuration once per seed of its set of 3.
+            #expect(runs.count == 3, "\(cells[0]): \(runs)")
+            // "0.089 (0.07–0.11)"
+            let numbers = cells[1].split { "()– ".contains($0) }.compactMap { Double($0) }
+            #expect(numbers.count == 3, "\(cells[1])")
+            guard numbers.count == 3 else { continue }
+            let mean = runs.reduce(0, +) / Double(runs.count)
+            #expect(abs(numbers[0] - mean) < 1.5e-3 && abs(numbers[1] - runs.min()!) < 1e-3
+                        && abs(numbers[2] - runs.max()!) < 1e-3, "\(cells[0]): \(cells[1]) vs runs \(runs)")
+        }
+        // "… tanh is slow and erratic: 0.60 on average, from 0.40 to 0.75, …"
+        let tanh = try #require(printed["tanh, PyTorch default init"])
+        let from = try #require(number(after: "on average, from ", in: run.page))
+        let to = try #require(number(after: "on average, from \(String(format: "%.2f", from)) to ", in: run.page))
+        #expect(abs(from - tanh.min()!) < 6e-3 && abs(to - tanh.max()!) < 6e-3, "\(from)–\(to) vs \(tanh)")
+    }
+
     @Test("ch09: the fastest cell of the (α, β) plane is read against the formula at that cell")
     func fastestCell() throws {
         let run = try runChapter("ch09-momentum")

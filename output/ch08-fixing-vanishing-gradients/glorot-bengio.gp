@@ -1,4 +1,4 @@
-# tanh, 10 × 32, at initialisation: activations and gradients by layer
+# tanh, 10 × 32, at initialisation: activations and gradients by layer (seed 42)
 # Redraw with: gnuplot glorot-bengio.gp  (reads glorot-bengio.dat, writes glorot-bengio.svg and glorot-bengio.png)
 reset
 DATA = "glorot-bengio.dat"
@@ -18,7 +18,7 @@ do for [fmt in "svg png"] {
         TITLEFONT = ",28"
     }
     set output "glorot-bengio.".fmt
-    set multiplot layout 2,2 title "tanh, 10 × 32, at initialisation: activations and gradients by layer" font TITLEFONT
+    set multiplot layout 2,2 title "tanh, 10 × 32, at initialisation: activations and gradients by layer (seed 42)" font TITLEFONT
     unset label
     unset arrow
     unset logscale

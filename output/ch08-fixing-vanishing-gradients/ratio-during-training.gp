@@ -1,4 +1,4 @@
-# First ÷ tenth hidden layer gradient RMS during training (seed 42)
+# First ÷ tenth hidden layer gradient RMS during training (median of 5 runs)
 # Redraw with: gnuplot ratio-during-training.gp  (reads ratio-during-training.dat, writes ratio-during-training.svg and ratio-during-training.png)
 reset
 DATA = "ratio-during-training.dat"
@@ -18,7 +18,7 @@ do for [fmt in "svg png"] {
         TITLEFONT = ",28"
     }
     set output "ratio-during-training.".fmt
-    set multiplot layout 1,3 title "First ÷ tenth hidden layer gradient RMS during training (seed 42)" font TITLEFONT
+    set multiplot layout 1,3 title "First ÷ tenth hidden layer gradient RMS during training (median of 5 runs)" font TITLEFONT
     unset label
     unset arrow
     unset logscale

@@ -25,7 +25,7 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "Per-layer gradient RMS at initialisation, 10 × 32 network on digits"
     set xlabel "layer (1 = input side, 11 = output)"
-    set ylabel "RMS of ∂ℓ/∂W"
+    set ylabel "RMS of ∂ℓ/∂W (median of 5 draws)"
     set format x "% h"
     set logscale y
     set format y "%.0e"
