@@ -82,12 +82,12 @@ struct Chapter11 {
             chance (0.094 accuracy on average, chance 0.1) after 600 steps, and the ratio stays that small during training \
             ([chapter 8's table 3](\(ch8Training)), [chapter 8's figure 3](\(ch8Training))). \(ch1) measures the same \
             on spirals for three activations and four initialisations (chapter 1's figure 1). A vanishing gradient can \
-            also be *made* by the rate: in \(ch10), at B = 256 and α = 16 (twice the rate the linear scaling rule \
+            also be *made* by the rate: in \(ch10), at B = 256 and α = 16 (2.5× the rate the linear scaling rule \
             gives there) without warm-up, the long steps of the first epoch leave most hidden units in tanh's flat \
-            tails, where the slope — and the gradient through them — is below 0.02. In the book's default run, 87–89 % \
+            tails, where the slope — and the gradient through them — is below 0.02. In the book's default runs, 86–89 % \
             of them are there after epoch 1 against 5–6 % with a linear warm-up (chapter 10's table 2; ranges over \
-            seeds 42–45) — but by the end of the warm-up (step 30) 74–83 % are saturated with it too, and its loss has \
-            climbed back to up to 1.6× its start: warm-up delays the saturation, it does not prevent it (chapter 10's \
+            seeds 42–47) — but by the end of the warm-up (step 30) 74–81 % are saturated with it too, and its loss has \
+            climbed back to 0.77–2.2× its start: warm-up delays the saturation, it does not prevent it (chapter 10's \
             warm-up section).
             """)
         nb.section("Q2. Why do exploding gradients break training?")
@@ -99,15 +99,15 @@ struct Chapter11 {
             2](../ch02-fixed-vs-decayed-rates/README.md), chapter 2's table 1 finds 2/L = 0.5 by bisection), and \
             momentum above 2(1 + β)/L ([chapter 9](../ch09-momentum/README.md), chapter 9's table 1). In \(ch1)'s \
             network with too large an initialisation (ReLU, N(0, 1) weights) the gradient does not grow from layer \
-            to layer — the hidden layers' gradient RMS lie within a factor 5.4 of each other (chapter 1's table 1, \
-            seed 42) — it is huge at every layer, because the forward pass has already made the output huge: the \
+            to layer — the hidden layers' gradient RMS lie within a factor 5.6 of each other (median over the 16 draws of chapter 1's table 1, \
+            seeds 42–57; 5–12 over the draws) — it is huge at every layer, because the forward pass has already made the output huge: the \
             first gradient's norm is 2.2e+07, plain SGD at α = 0.5 diverges at its first step, and clipping the \
             norm to 1 caps every step at length α, so the same network trains ([chapter 1's figure \
             5](../ch01-vanishing-gradients/README.md#exploding-gradients-and-clipping), seed 42). The rate meets a \
             limit too when it follows the batch size: in \(ch10) the best rate grows in proportion to the batch \
             for small batches and much more slowly for large ones (chapter 10's table 1), and at B = 256 a rate of \
-            α = 16, twice the linear scaling rule's, makes the loss jump to 4–8× its initial value within the first \
-            epoch when it is used from the first step (chapter 10's table 2; range over seeds 42–45).
+            α = 16, 2.5× the linear scaling rule's, makes the loss jump to 3.3–5.4× its initial value within the first \
+            epoch when it is used from the first step (chapter 10's table 2; range over seeds 42–47).
             """)
         try await q3()
         try await q4()
@@ -128,11 +128,11 @@ struct Chapter11 {
             fix; for sigmoid, residual skips or batch normalisation are needed; clipping does nothing for a vanishing \
             gradient (it only shortens long ones) and Adam alone does not rescue it. Clipping is the remedy for the \
             exploding case (\(ch1)). For a large rate that is too much for the first steps — chapter 10's B = 256 at α \
-            = 16, twice the linear scaling rule's rate — the remedy measured is a linear warm-up, and it is a partial \
-            one (chapter 10's table 2; ranges and means over seeds 42–45): the loss of the first epoch no longer jumps \
-            (4–8× without it), after epoch 1 5–6 % of the hidden units are saturated instead of 87–89 %, and the run \
-            ends at a validation loss of 0.140 against 0.327; but by the end of the warm-up (step 30) 74–83 % are \
-            saturated and the loss has climbed back to up to 1.6× its start: warm-up delays the saturation, it does \
+            = 16, 2.5× the linear scaling rule's rate — the remedy measured is a linear warm-up, and it is a partial \
+            one (chapter 10's table 2; ranges and means over seeds 42–47): the loss of the first epoch no longer jumps \
+            (3.3–5.4× without it), after epoch 1 5–6 % of the hidden units are saturated instead of 86–89 %, and the runs \
+            end at a mean validation loss of 0.185 against 0.322; but by the end of the warm-up (step 30) 74–81 % are \
+            saturated and the loss has climbed back to 0.77–2.2× its start: warm-up delays the saturation, it does \
             not prevent it, and why the warmed-up runs still end lower chapter 10 does not measure. Whether a warm-up \
             also rescues rates further past the curvature limit is chapter 10's exercise 3.
             """)
@@ -146,7 +146,7 @@ struct Chapter11 {
             training-step benchmarks, which live in the repository (its `Benchmarks` folder and the README there), \
             not on these pages. The one hardware-driven question the book does measure is the batch size that \
             parallel hardware favours: \(ch10) finds that a larger batch takes a larger rate, in proportion for small \
-            batches only, and that a warm-up spares a rate twice the linear rule's the loss jump of the first epoch \
+            batches only, and that a warm-up spares a rate 2.5× the linear rule's the loss jump of the first epoch \
             but only delays the saturation of the hidden units: by the end of the warm-up most are saturated all \
             the same.
             """)
@@ -293,7 +293,7 @@ struct Chapter11 {
             """, holds: momQuad > sgdQuad, evidence: "quadratic: momentum \(momQuad), SGD \(sgdQuad)")); \
             **one-cycle** warms up and anneals (chapter 7). Every rate above was found for one batch size: when the \
             batch grows, the best rate grows with it, in proportion for small batches only, and a **warm-up** spares \
-            a rate twice the linear rule's the loss jump of the first epoch, but only delays the saturation of the \
+            a rate 2.5× the linear rule's the loss jump of the first epoch, but only delays the saturation of the \
             hidden units ([chapter 10](../ch10-batch-size-and-warm-up/README.md)).
             """)
     }
