@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Figures", "Descent"]),
         .testTarget(name: "LabTests", dependencies: ["Descent"]),
         .testTarget(name: "BookSiteTests", dependencies: ["BookSite"]),
-        .testTarget(name: "ChapterTests", dependencies: ["Descent"] + chapters.filter { $0 != "ch00-tour" }.map { .target(name: $0) }),
+        .testTarget(name: "ChapterTests", dependencies: ["Descent", "Notebook"] + chapters.filter { $0 != "ch00-tour" }.map { .target(name: $0) }),
     ] + chapters.map { slug in
         .executableTarget(
             name: slug,

@@ -1,4 +1,5 @@
 import Descent
+import Notebook
 import RealModule
 
 /// The experiments of chapter 1, as plain functions of a seed: the narrative in main.swift
@@ -96,18 +97,6 @@ struct InitialNorms {
     var decadesPerLayer: Double {
         let last = VanishingSetup.hidden.count - 1
         return (medianLogDelta[last] - medianLogDelta[0]) / Double(last)
-    }
-}
-
-/// Median, smallest and largest of one measurement over a seed set.
-struct Spread {
-    let median: Double, min: Double, max: Double
-    init(_ values: [Double]) {
-        precondition(!values.isEmpty, "a spread needs at least one value")
-        let s = values.sorted()
-        // The middle value, or the mean of the two middle ones (an even count).
-        median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        (min, max) = (s.first!, s.last!)
     }
 }
 

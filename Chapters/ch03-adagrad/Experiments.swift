@@ -1,4 +1,5 @@
 import Descent
+import Notebook
 import RealModule
 
 /// The best rate of a small grid for `make(α)` on `function` from `start`: the lowest loss
@@ -125,17 +126,6 @@ extension SparseTask {
 }
 
 // MARK: The rare-features seed set
-
-/// Mean, smallest and largest of a seed set's values.
-struct Spread {
-    let mean: Double, min: Double, max: Double
-    init(_ values: [Double]) {
-        precondition(!values.isEmpty, "a spread needs at least one value")
-        mean = values.reduce(0, +) / Double(values.count)
-        min = values.min()!
-        max = values.max()!
-    }
-}
 
 /// One seed of the rare-features experiment: its own data (``SparseTask``), its own batches, and a
 /// weight-error curve for every rate of both grids, all runs of the seed on the same batches.

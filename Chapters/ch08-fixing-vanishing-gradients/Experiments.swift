@@ -1,4 +1,5 @@
 import Descent
+import Notebook
 import RealModule
 
 /// A deep MLP (10 hidden layers × 32) on the digits, with the fixes of chapter 8 as options.
@@ -92,11 +93,4 @@ func density(_ values: [Double], range: ClosedRange<Double>, bins: Int) -> (x: [
     }
     let total = Double(values.count) * w
     return ((0..<bins).map { range.lowerBound + (Double($0) + 0.5) * w }, counts.map { $0 / total })
-}
-
-/// The median of `v` (the mean of the two middle values when the count is even).
-func median(_ v: [Double]) -> Double {
-    let s = v.sorted(), n = s.count
-    precondition(n > 0, "the median of nothing")
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
 }

@@ -111,10 +111,3 @@ func factorText(_ x: Double) -> String {
     let power = String(String(e).map { sup[Int(String($0))!] })
     return m == 1 ? "10\(power)" : "\(Int(m))×10\(power)"
 }
-
-/// The median of `v` (the mean of the two middle values when the count is even).
-func median(_ v: [Double]) -> Double {
-    let s = v.sorted(), n = s.count
-    precondition(n > 0, "the median of nothing")
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
-}

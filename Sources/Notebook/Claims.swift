@@ -209,3 +209,23 @@ extension Notebook {
         return results.map { $0! }
     }
 }
+
+/// One measurement over the runs of a seed set: mean, median, smallest and largest — what a table
+/// of a random experiment shows ("median (smallest – largest)"), in one place for every chapter.
+public struct Spread: Sendable {
+    public let mean: Double, median: Double, min: Double, max: Double
+    public init(_ values: [Double]) {
+        precondition(!values.isEmpty, "a spread needs at least one value")
+        let s = values.sorted()
+        mean = values.reduce(0, +) / Double(values.count)
+        // The middle value, or the mean of the two middle ones (an even count).
+        median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        (min, max) = (s.first!, s.last!)
+    }
+}
+
+/// The median of `v` (the mean of the two middle values when the count is even); ``Spread/median``.
+public func median(_ v: [Double]) -> Double {
+    precondition(!v.isEmpty, "the median of nothing")
+    return Spread(v).median
+}

@@ -1,4 +1,5 @@
 import Descent
+import Notebook
 import Testing
 @testable import ch01_vanishing_gradients
 

@@ -1,5 +1,6 @@
 import Foundation
 import Descent
+import Notebook
 import Testing
 @testable import ch03_adagrad
 @testable import ch04_rmsprop
@@ -89,7 +90,7 @@ struct Chapter3to5ReviewTests {
 struct Chapter3and5SeedSetTests {
     @Test("ch03: a spread is the mean, smallest and largest of the set")
     func spread() {
-        let s = ch03_adagrad.Spread([3, 1, 2, 6])
+        let s = Spread([3, 1, 2, 6])
         #expect(s.mean == 3 && s.min == 1 && s.max == 6)
     }
 
