@@ -70,7 +70,6 @@ struct Chapter9 {
             [Fmt.sig(r.0), Fmt.sig(r.1, 6), Fmt.sig(r.2, 6), Fmt.sci(abs(r.1 / r.2 - 1), 2)]
         }), caption: "The stability limit of heavy-ball momentum: bisection on runs against the formula.")
         let worst = rows.map { abs($0.1 / $0.2 - 1) }.max()!
-        print("stability limit, worst relative difference: \(Fmt.sci(worst, 2))")
         nb.notice(nb.claim("For every β in the table the measured limit agrees with 2(1 + β)/L to within 0.1 %.",
                            holds: worst < 1e-3, evidence: "worst relative difference \(worst)"))
         nb.prose("""
@@ -121,8 +120,6 @@ struct Chapter9 {
             ["Nesterov, β = β*, best α of a grid", Fmt.sig(nBest.0), Fmt.sig(bStar), "—", Fmt.sig(mN), "\(n6(mN))"],
         ]), caption: "Per-step convergence rates on 0.1x² + 2y² (κ = \(Fmt.sig(kappa))); the last column is ln 10⁻⁶ / "
                 + "ln(measured rate).")
-        print("optimal momentum: alpha* = \(Fmt.sig(aStar, 6)), beta* = \(Fmt.sig(bStar, 6)), measured rate "
-                + "\(Fmt.sig(mHB, 6)), theory \(Fmt.sig(rhoStar, 6))")
         nb.notice(nb.claim("""
             At (α*, β*) the measured rate, \(Fmt.sig(mHB)), is within 2 % of (√κ − 1)/(√κ + 1) = \(Fmt.sig(rhoStar)), \
             and gradient descent's measured \(Fmt.sig(mGD)) is within 2 % of (κ − 1)/(κ + 1) = \(Fmt.sig(rhoGD)).
@@ -206,8 +203,6 @@ struct Chapter9 {
             ], heatmap: Heatmap(xs: alphas, ys: betas, values: measured,
                                 colorLabel: "rate per step (1 = no convergence)")),
         ]), caption: "Darker is faster. Every cell is a run; the curve and dots come from the formulas.")
-        print("rate plane: worst |measured − theory| \(Fmt.sci(worst, 2)); "
-                + "best cell α = \(Fmt.sig(alphas[best.0])), β = \(Fmt.sig(betas[best.1]))")
         let nearest = (alphas.indices.min { abs(alphas[$0] - aStar) < abs(alphas[$1] - aStar) }!,
                        betas.indices.min { abs(betas[$0] - bStar) < abs(betas[$1] - bStar) }!)
         let bestRate = measured[best.1][best.0], atOptimum = measured[nearest.1][nearest.0]
@@ -292,7 +287,6 @@ struct Chapter9 {
         ], columns: 2), caption: "Paths over the contours of Rosenbrock's function (minimum at (1, 1)), one method a "
             + "panel; bottom right: loss per step, log–log.")
         let (lg, lh, ln) = (gd.run.points.last!.loss, hb.run.points.last!.loss, nest.run.points.last!.loss)
-        print("rosenbrock final loss: gd \(Fmt.sci(lg, 3)), heavy ball \(Fmt.sci(lh, 3)), nesterov \(Fmt.sci(ln, 3))")
         nb.table(Table(header: ["method", "best α", "f after \(steps) steps"], rows: [
             ["gradient descent", Fmt.sig(gd.rate), Fmt.sci(lg, 2)],
             ["heavy ball, β = 0.9", Fmt.sig(hb.rate), Fmt.sci(lh, 2)],
@@ -359,8 +353,6 @@ struct Chapter9 {
                                     + "kink at step \(window). The dashed grey line is the formula's floor for SGD at "
                                     + "α = 0.05.")
         let worst = zip(floors, formulas).map { abs($0 / $1 - 1) }.max()!
-        print("noise floors: \(floors.map { Fmt.sci($0, 3) }.joined(separator: ", ")), "
-                + "worst relative error vs formula \(Fmt.sci(worst, 2))")
         nb.notice(nb.claim("""
             Each measured floor is within \(Fmt.sig(100 * worst, 2)) % of its closed form. At the same effective rate \
             α/(1 − β) = 0.05, SGD and momentum settle \(Fmt.sig(100 * abs(floors[1] / floors[0] - 1), 2)) % apart \

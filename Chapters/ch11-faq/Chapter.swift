@@ -52,10 +52,6 @@ struct Chapter11 {
         let tanhSmaller = draws.map { d in zip(d.tanhXavier, d.tanhStd).map { $0 / $1 }.min()! }.min()!
         let tanhCloser = draws.indices.map { min(tanhStd[$0], tanhXavier[$0]) / sigmoid[$0] }.min()!
         let tenth = (std: median(draws.map { $0.tanhStd[9] }), xavier: median(draws.map { $0.tanhXavier[9] }))
-        print("q1: sigmoid \(Fmt.sci(median(sigmoid), 3)), xavier \(Fmt.sci(median(xavier), 3)), "
-              + "residual \(Fmt.sci(median(residual), 3)), batch norm \(Fmt.sci(median(batchNorm), 3)), "
-              + "tanh \(Fmt.sci(median(tanhStd), 3)) / \(Fmt.sci(median(tanhXavier), 3)), "
-              + "xavier÷default ≥ \(Fmt.sig(tanhSmaller, 3)) (medians of \(drawSeeds.count) draws)")
         nb.section("Q1. Why do vanishing gradients stop convergence?")
         nb.prose("""
             *The article:* in deep networks the gradient shrinks through the layers, so early layers stop learning. \
@@ -229,11 +225,6 @@ struct Chapter11 {
         }
         let pairs = constantNames.map(paired), amsPair = paired("AMSGrad")
         let fewestLower = pairs.map(\.lower).min()!, weakest = pairs.map(\.z).min()!
-        print("q3 noisy: constant \(constantNoisy.map { Fmt.sci($0, 2) }), "
-              + "decayed \(decayedNoisy.map { Fmt.sci($0, 2) }), paired \(pairs), AMSGrad \(amsPair)")
-        for name in Strategy.all.map(\.name) {
-            print("q3 noisy seeds: \(name): \(scores(name).map { Fmt.sci($0, 3) }.joined(separator: " "))")
-        }
         nb.notice(nb.claim("""
             With noisy gradients the better of the two schedules that decay the rate to (near) zero — cosine \
             (\(Fmt.sci(decayedNoisy[0], 2))) and one-cycle (\(Fmt.sci(decayedNoisy[1], 2))), means over the \(n) \
@@ -256,7 +247,6 @@ struct Chapter11 {
             results[Strategy.all.firstIndex { $0.name == name }!][1].rate == Self.grid.last!
         }
         let edgeNote = ", at the grid's largest rate, so this grid cannot say whether a larger rate would close the gap"
-        print("q3 rosenbrock: \(rosen.map { Fmt.sci($0, 2) })")
         nb.notice(nb.claim("""
             On Rosenbrock, momentum (\(Fmt.sci(mom, 2))) ends \(factorText(sgd / mom)) times lower than plain SGD \
             (\(Fmt.sci(sgd, 2))); Adam (\(Fmt.sci(adam, 1))) and AMSGrad (\(Fmt.sci(ams, 1))\
@@ -272,7 +262,6 @@ struct Chapter11 {
         let (gainMean, gainSD) = Measure.meanAndStandardDeviation(restartsGain)
         let restartsZ = gainMean / (gainSD / Double(restartsGain.count).squareRoot())
         let restartsLower = restartsGain.filter { $0 > 0 }.count
-        print("q3 restarts vs fixed: lower in \(restartsLower) of \(restartsGain.count), z \(restartsZ)")
         nb.prose("""
             In one line each, from these runs and the chapters: a **fixed rate** is simple and, below 2/L, exact on \
             clean gradients, but leaves a noise floor; \(nb.claim("""
@@ -352,11 +341,8 @@ struct Chapter11 {
             + "minimum, at α = 0.05, 0.10, …, 0.45 (circles), and its closed form Σ ασ²/(2(2 − αλ)) over λ = μ, L "
             + "(line, chapter 9); it grows with α.")
         let i = rates.firstIndex { abs($0 - 0.4) < 1e-9 }!, j = rates.firstIndex { abs($0 - 0.2) < 1e-9 }!
-        print("q4: fastest \(fastest), steps at 0.4 \(steps[i]) at 0.2 \(steps[j]); "
-              + "floors \(Fmt.sci(floors[i], 3)) \(Fmt.sci(floors[j], 3))")
         let deviations: [Double] = [abs(floors[i] / formula[i] - 1), abs(floors[j] / formula[j] - 1)]
         let worst: Double = 100 * deviations.max()!
-        print("q4: floor vs closed form, % off at 0.4 and 0.2: \(100 * deviations[0]) \(100 * deviations[1])")
         nb.notice(nb.claim("""
             The advice is half right. With exact gradients, counting the steps until the loss is below 10⁻⁶, the \
             fastest rate is 2/(L + μ) = 0.476: above it, up to the stability limit 2/L = 0.5, a smaller rate is \

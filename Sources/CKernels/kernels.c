@@ -268,13 +268,98 @@ static void column_sums_avx512(ptrdiff_t m, ptrdiff_t n, const double *a, double
         for (ptrdiff_t j = 0; j < n; j++) s[j] += a[i * n + j];
 }
 
+// exp_nonpositive on four lanes. The compiler does not vectorise the scalar loop (the bit
+// tricks and selects defeat it), so these are written out; each lane performs exactly the
+// operations of exp_nonpositive as compiled for this target — where the scalar code's
+// `a * b + c` is contracted into one fused multiply-add, so is this — and the results are
+// bit for bit those of the scalar loop (KernelTests checks it on random and edge inputs).
+__attribute__((target("avx2,fma")))
+static inline __m256d exp_nonpositive_avx2(__m256d x) {
+    const __m256d shifter = _mm256_set1_pd(6755399441055744.0);
+    const __m256d under = _mm256_cmp_pd(x, _mm256_set1_pd(-708.0), _CMP_LT_OQ);
+    const __m256d xc = _mm256_blendv_pd(x, _mm256_set1_pd(-708.0), under);
+    const __m256d nb = _mm256_fmadd_pd(xc, _mm256_set1_pd(1.4426950408889634), shifter);
+    const __m256d n = _mm256_sub_pd(nb, shifter);
+    __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(6.93147180369123816490e-01), xc);
+    r = _mm256_fnmadd_pd(n, _mm256_set1_pd(1.90821492927058770002e-10), r);
+    __m256d p = _mm256_set1_pd(1.0 / 6227020800.0);
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 479001600.0));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 39916800.0));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 3628800.0));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 362880.0));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 40320.0));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 5040.0));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 720.0));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 120.0));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 24.0));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 6.0));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(0.5));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0));
+    const __m256i bits = _mm256_slli_epi64(_mm256_add_epi64(_mm256_castpd_si256(nb), _mm256_set1_epi64x(1023)), 52);
+    const __m256d e = _mm256_mul_pd(p, _mm256_castsi256_pd(bits));
+    return _mm256_blendv_pd(e, _mm256_setzero_pd(), under);
+}
+
+__attribute__((target("avx2,fma")))
+static inline __m256d tanh4_avx2(__m256d v) {
+    const __m256d one = _mm256_set1_pd(1.0), sign = _mm256_set1_pd(-0.0);
+    const __m256d ax = _mm256_andnot_pd(sign, v);
+    const __m256d x2 = _mm256_mul_pd(v, v);
+    __m256d s = _mm256_fmadd_pd(x2, _mm256_set1_pd(-17.0 / 315.0), _mm256_set1_pd(2.0 / 15.0));
+    s = _mm256_fmadd_pd(x2, s, _mm256_set1_pd(-1.0 / 3.0));
+    s = _mm256_mul_pd(v, _mm256_fmadd_pd(x2, s, one));
+    const __m256d clamped = _mm256_blendv_pd(ax, _mm256_set1_pd(20.0),
+                                             _mm256_cmp_pd(ax, _mm256_set1_pd(20.0), _CMP_GT_OQ));
+    const __m256d e = exp_nonpositive_avx2(_mm256_mul_pd(_mm256_set1_pd(-2.0), clamped));
+    const __m256d t = _mm256_div_pd(_mm256_sub_pd(one, e), _mm256_add_pd(one, e));
+    const __m256d signed_t = _mm256_blendv_pd(t, _mm256_xor_pd(t, sign),
+                                              _mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_LT_OQ));
+    return _mm256_blendv_pd(signed_t, s, _mm256_cmp_pd(ax, _mm256_set1_pd(0.02), _CMP_LT_OQ));
+}
+
+__attribute__((target("avx2,fma")))
+static inline __m256d sigmoid4_avx2(__m256d v) {
+    const __m256d one = _mm256_set1_pd(1.0);
+    const __m256d e = exp_nonpositive_avx2(_mm256_or_pd(v, _mm256_set1_pd(-0.0)));
+    const __m256d num = _mm256_blendv_pd(e, one, _mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_GE_OQ));
+    return _mm256_div_pd(num, _mm256_add_pd(one, e));
+}
+
+// Two vectors per iteration: each is a chain of about twenty dependent operations, and two
+// independent chains keep the FMA units busy while the other waits.
 __attribute__((target("avx2,fma")))
 static void tanh_avx2(ptrdiff_t n, const double *x, double *y) {
-    for (ptrdiff_t i = 0; i < n; i++) y[i] = tanh_scalar(x[i]);
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256d a = tanh4_avx2(_mm256_loadu_pd(x + i)), b = tanh4_avx2(_mm256_loadu_pd(x + i + 4));
+        _mm256_storeu_pd(y + i, a);
+        _mm256_storeu_pd(y + i + 4, b);
+    }
+    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(y + i, tanh4_avx2(_mm256_loadu_pd(x + i)));
+    for (; i < n; i++) y[i] = tanh_scalar(x[i]);
 }
 
 __attribute__((target("avx2,fma")))
 static void sigmoid_avx2(ptrdiff_t n, const double *x, double *y) {
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256d a = sigmoid4_avx2(_mm256_loadu_pd(x + i)), b = sigmoid4_avx2(_mm256_loadu_pd(x + i + 4));
+        _mm256_storeu_pd(y + i, a);
+        _mm256_storeu_pd(y + i + 4, b);
+    }
+    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(y + i, sigmoid4_avx2(_mm256_loadu_pd(x + i)));
+    for (; i < n; i++) y[i] = sigmoid_scalar(x[i]);
+}
+
+// The scalar loops the vector versions above must equal bit for bit (for KernelTests).
+__attribute__((target("avx2,fma")))
+static void tanh_avx2_scalar(ptrdiff_t n, const double *x, double *y) {
+    for (ptrdiff_t i = 0; i < n; i++) y[i] = tanh_scalar(x[i]);
+}
+
+__attribute__((target("avx2,fma")))
+static void sigmoid_avx2_scalar(ptrdiff_t n, const double *x, double *y) {
     for (ptrdiff_t i = 0; i < n; i++) y[i] = sigmoid_scalar(x[i]);
 }
 
@@ -363,6 +448,17 @@ __attribute__((target("avx512f"))) static void tanh_backward_avx512(ptrdiff_t n,
 __attribute__((target("avx512f"))) static void sigmoid_backward_avx512(ptrdiff_t n, const double *a, double *d) {
     for (ptrdiff_t i = 0; i < n; i++) d[i] *= a[i] * (1 - a[i]);
 }
+// The same loops for AVX2 (the portable loop's switch on the kind keeps it scalar); the compiler
+// vectorises these, and without contraction every element rounds as the portable loop's.
+__attribute__((target("avx2"))) static void relu_backward_avx2(ptrdiff_t n, const double *a, double *d) {
+    for (ptrdiff_t i = 0; i < n; i++) d[i] = a[i] > 0 ? d[i] : 0;
+}
+__attribute__((target("avx2"))) static void tanh_backward_avx2(ptrdiff_t n, const double *a, double *d) {
+    for (ptrdiff_t i = 0; i < n; i++) d[i] *= 1 - a[i] * a[i];
+}
+__attribute__((target("avx2"))) static void sigmoid_backward_avx2(ptrdiff_t n, const double *a, double *d) {
+    for (ptrdiff_t i = 0; i < n; i++) d[i] *= a[i] * (1 - a[i]);
+}
 // Adam with explicit vector instructions: sqrt(v) may set errno in C, so the compiler keeps
 // the plain loop scalar (two divisions and a square root per element, one at a time). Each
 // lane performs exactly the scalar operations in the same order (IEEE division and square
@@ -429,6 +525,13 @@ void descent_activation_backward(int kind, ptrdiff_t n, const double *a, double 
         default: relu_backward_avx512(n, a, d); return;
         }
     }
+    if (detect() == ISA_AVX2) {
+        switch (kind) {
+        case 0: tanh_backward_avx2(n, a, d); return;
+        case 1: sigmoid_backward_avx2(n, a, d); return;
+        default: relu_backward_avx2(n, a, d); return;
+        }
+    }
 #endif
     for (ptrdiff_t i = 0; i < n; i++) {
         switch (kind) {
@@ -491,6 +594,18 @@ void descent_column_sums(ptrdiff_t m, ptrdiff_t n, const double *a, double *s) {
     for (ptrdiff_t j = 0; j < n; j++) s[j] = 0;
     for (ptrdiff_t i = 0; i < m; i++)
         for (ptrdiff_t j = 0; j < n; j++) s[j] += a[i * n + j];
+}
+
+int descent_activation_scalar_reference(int kind, ptrdiff_t n, const double *x, double *y) {
+#ifdef DESCENT_X86
+    if (detect() == ISA_AVX512) return 0;
+    if (detect() == ISA_AVX2) {
+        if (kind == 0) tanh_avx2_scalar(n, x, y); else sigmoid_avx2_scalar(n, x, y);
+        return 1;
+    }
+#endif
+    for (ptrdiff_t i = 0; i < n; i++) y[i] = kind == 0 ? tanh_scalar(x[i]) : sigmoid_scalar(x[i]);
+    return 1;
 }
 
 const char *descent_kernel_isa(void) {

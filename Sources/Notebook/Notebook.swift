@@ -254,7 +254,14 @@ public final class Notebook {
     /// stderr when the work takes longer than a second and stderr is a terminal.
     public func step<T>(_ label: String, total: Int, _ work: (Progress) throws -> T) rethrows -> T {
         let progress = Progress(label: label, total: total, enabled: !options.quiet && isatty(STDERR_FILENO) == 1)
-        defer { progress.finish() }
+        defer {
+            progress.finish()
+            // DESCENT_STEP_TIMES=1 prints each step's wall time, to see where a chapter spends it.
+            if ProcessInfo.processInfo.environment["DESCENT_STEP_TIMES"] != nil {
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - progress.start.uptimeNanoseconds) / 1e9
+                FileHandle.standardError.write(Data("[\(info.slug)] \(label): \(Fmt.fixed(seconds, 2)) s\n".utf8))
+            }
+        }
         return try work(progress)
     }
 
@@ -369,8 +376,10 @@ public enum NotebookError: Error, CustomStringConvertible {
     }
 }
 
-/// A progress handle: call ``advance(_:)`` as units of work finish.
-public final class Progress {
+/// A progress handle: call ``advance(_:)`` as units of work finish — from any thread (the runs
+/// of a seed set advance it from ``Notebook/parallelMap(_:_:)``'s workers).
+public final class Progress: @unchecked Sendable {
+    private let lock = NSLock()
     let label: String
     let total: Int
     let enabled: Bool
@@ -387,6 +396,8 @@ public final class Progress {
 
     /// Marks `n` more units done; redraws at most ten times a second, after the first second.
     public func advance(_ n: Int = 1) {
+        lock.lock()
+        defer { lock.unlock() }
         done += n
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds

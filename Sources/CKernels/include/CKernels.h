@@ -42,6 +42,11 @@ void descent_activation_backward(int kind, ptrdiff_t n, const double *a, double 
 int descent_adam_update(ptrdiff_t n, double *p, const double *g, double *m, double *v, double w1, double beta2,
                         double step_size, double bc2_root, double eps);
 
+/// For tests: y = tanh (kind 0) or sigmoid (kind 1) of x by the element-by-element scalar loop,
+/// compiled for the path in use, that the vectorised loop of that path must equal bit for bit.
+/// Returns 0 (and does nothing) when the path in use has no such reference (AVX-512).
+int descent_activation_scalar_reference(int kind, ptrdiff_t n, const double *x, double *y);
+
 /// Which implementation the kernels use: "avx512", "avx2" or "portable" — the best this CPU
 /// supports, or the one the environment variable DESCENT_KERNELS names (read once, at the first
 /// kernel call; an unknown or unsupported value is ignored with a note on stderr).

@@ -42,6 +42,17 @@ public struct SGD: Optimizer {
 
     public mutating func step(_ parameters: inout [Double], gradient: [Double]) {
         checkShapes(parameters, gradient)
+        if momentum == 0 && weightDecay == 0 {
+            // Plain gradient descent, the common case: the same θ − αg per element, in a loop the
+            // compiler vectorises (the general loop's per-element branches keep it scalar).
+            let alpha = learningRate
+            parameters.withUnsafeMutableBufferPointer { p in
+                gradient.withUnsafeBufferPointer { g in
+                    for i in 0..<p.count { p[i] -= alpha * g[i] }
+                }
+            }
+            return
+        }
         let first = momentumBuffer.isEmpty
         if momentum != 0 { ensureState(&momentumBuffer, count: parameters.count) }
         for i in parameters.indices {
