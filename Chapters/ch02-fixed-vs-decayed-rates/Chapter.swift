@@ -242,21 +242,23 @@ struct Chapter2 {
             output, \
             the excess error mean (student − teacher)², whose best possible value is 0 and which carries no label noise.
             """)
+        // The schedules × seeds runs are independent (each owns its generator, parameters and
+        // workspace): spread over the cores, results in order.
         let results = nb.step("Training \(schedules.count) schedules × \(n) seeds", total: schedules.count * n) { p in
-            schedules.map { s in
-                (0..<n).map { k -> (Double, [(Int, Double)]) in
-                    defer { p.advance() }
-                    let every = max(1, steps / 60)
-                    var curve: [(Int, Double)] = []
-                    let ws = MLP.Workspace(network: example.network, batchSize: heldOut.inputs.rows)
-                    let score = { (θ: [Double]) in heldOut.excess(example, θ, workspace: ws) }
-                    let r = example.train(SGD(learningRate: learningRate), schedule: s.schedule, steps: steps,
-                                          seed: nb.seed &+ 100 &+ UInt64(k)) { t, p in
-                        if t % every == 0 || t == steps { curve.append((t, score(p))) }
-                    }
-                    return (r.divergence == nil ? score(r.parameters) : .nan, curve)
+            let flat = nb.parallelMap(schedules.count * n) { j -> (Double, [(Int, Double)]) in
+                defer { p.advance() }
+                let (s, k) = (schedules[j / n], j % n)
+                let every = max(1, steps / 60)
+                var curve: [(Int, Double)] = []
+                let ws = MLP.Workspace(network: example.network, batchSize: heldOut.inputs.rows)
+                let score = { (θ: [Double]) in heldOut.excess(example, θ, workspace: ws) }
+                let r = example.train(SGD(learningRate: learningRate), schedule: s.schedule, steps: steps,
+                                      seed: nb.seed &+ 100 &+ UInt64(k)) { t, p in
+                    if t % every == 0 || t == steps { curve.append((t, score(p))) }
                 }
+                return (r.divergence == nil ? score(r.parameters) : .nan, curve)
             }
+            return schedules.indices.map { i in Array(flat[(i * n)..<((i + 1) * n)]) }
         }
         // One evaluation is one noisy checkpoint: every schedule is scored on the mean of its evaluations over
         // the last sixth of the run (steps 2500–3000 at full size), per seed.
@@ -282,14 +284,20 @@ struct Chapter2 {
             steps) so that no single checkpoint decides, then mean ± std over \(n) seeds; 0 is a perfect copy of \
             the teacher. The last column is the value at the final step alone.
             """)
-        // Seed-mean curve of each schedule: (step, mean excess error over the seeds).
+        // Seed-mean curve of each schedule: (step, mean excess error over the seeds), and the
+        // smallest and largest seed's value at each evaluation (the band in figure 3).
         let meanCurves = results.map { runs -> [(Int, Double)] in
             runs[0].1.indices.map { j in
                 (runs[0].1[j].0, runs.map { $0.1.indices.contains(j) ? $0.1[j].1 : .nan }.reduce(0, +) / Double(n))
             }
         }
+        let bands = results.map { runs -> (low: [Double], high: [Double]) in
+            let columns = runs[0].1.indices.map { j in runs.map { $0.1.indices.contains(j) ? $0.1[j].1 : .nan } }
+            return (columns.map { $0.min() ?? .nan }, columns.map { $0.max() ?? .nan })
+        }
         // The y axis shows the training, not the shared start: step 0 sits above it (said in the caption).
-        let later = meanCurves.flatMap { $0.dropFirst().map(\.1) }.filter { $0.isFinite && $0 > 0 }
+        let later = (bands.flatMap { $0.low.dropFirst() } + bands.flatMap { $0.high.dropFirst() })
+            .filter { $0.isFinite && $0 > 0 }
         let startError = meanCurves[0].first?.1 ?? .nan
         let lastThird = meanCurves[0].indices.filter { meanCurves[0][$0].0 >= 2 * steps / 3 }
         let decayedSpread = lastThird.map { j in
@@ -316,19 +324,21 @@ struct Chapter2 {
         }
         try await nb.figure(Figure(name: "schedule-training",
                                    title: "Mini-batch SGD under each schedule: held-out excess error "
-                                       + "(mean of \(n) seeds)",
+                                       + "(mean and range of \(n) seeds)",
                                    plots: groups.map { title, names in
             Plot(title: title, xLabel: "step",
                  yLabel: "mean (student − teacher)², \(heldOut.inputs.rows) held-out inputs",
                  yScale: .log, yRange: yRange, key: .topRight,
-                 series: zip(schedules, meanCurves).filter { $0.0.name == "constant" || names.contains($0.0.name) }
-                    .map { s, curve in
-                        Series(title: s.name, x: curve.map { Double($0.0) }, y: curve.map(\.1),
-                               pen: pen(s.name))
+                 series: schedules.indices.filter { schedules[$0].name == "constant" || names.contains(schedules[$0].name) }
+                    .map { i in
+                        Series(title: schedules[i].name, style: .band, x: meanCurves[i].map { Double($0.0) },
+                               y: meanCurves[i].map(\.1), low: bands[i].low, high: bands[i].high,
+                               pen: pen(schedules[i].name))
                     })
         }, columns: 3, size: (1500, 640)),
                             caption: """
-                                The held-out excess error every \(max(1, steps / 60)) steps, averaged over seeds; \
+                                The held-out excess error every \(max(1, steps / 60)) steps: the line is the mean \
+                                over the \(n) seeds, the shaded band runs from the lowest to the highest seed; \
                                 each panel repeats the constant rate (black) as the reference, on one y scale. At \
                                 step 0 (the same weights for every schedule) the mean is \(Fmt.sci(startError, 2)), \
                                 above the top of the axis. From step \(2 * steps / 3) on, the \
