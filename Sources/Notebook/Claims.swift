@@ -175,9 +175,15 @@ enum ClaimsLog {
                        environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard let path = environment[variable], !path.isEmpty, !claims.isEmpty else { return }
         let data = try lines(claims, slug: slug, options: options)
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw NotebookError.unwritableOutput(path, "\(variable): \(String(cString: strerror(errno)))") }
+        // O_NONBLOCK: a FIFO nobody reads fails at once (ENXIO) instead of blocking the run forever;
+        // once open, writes block as usual (a reader is there, or it is a file).
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0o644)
+        guard fd >= 0 else {
+            let reason = errno == ENXIO ? "a FIFO with no reader" : String(cString: strerror(errno))
+            throw NotebookError.unwritableOutput(path, "\(variable): \(reason)")
+        }
         defer { close(fd) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == data.count else {
             throw NotebookError.unwritableOutput(path, "\(variable): \(written < 0 ? String(cString: strerror(errno)) : "short write")")

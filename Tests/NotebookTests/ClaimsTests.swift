@@ -136,6 +136,30 @@ struct QuickClaimsTests {
     }
 }
 
+extension ClaimsTests {
+    @Test("DESCENT_CLAIMS_LOG naming a FIFO that nobody reads fails at once with a sentence, instead of hanging")
+    func claimsLogFIFO() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("claims.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let options = try ChapterOptions.parse(["--output", dir.path])
+        // On a worker thread, so that a regression (open blocking for a reader) fails the test
+        // after the wait instead of hanging the suite.
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var message: String?
+        Thread.detachNewThread {
+            do {
+                try ClaimsLog.append([Claim(sentence: "s", holds: true, evidence: "")], slug: "x", options: options,
+                                     environment: ["DESCENT_CLAIMS_LOG": fifo])
+            } catch { message = "\(error)" }
+            done.signal()
+        }
+        #expect(done.wait(timeout: .now() + 20) == .success, "append blocked on a FIFO without a reader")
+        #expect(message?.contains("a FIFO with no reader") == true, "\(message ?? "no error")")
+    }
+}
+
 /// Issue 19: a claim comparing a run with itself (`zip(runs[i], runs[i])`) survived a mutation
 /// audit. Such claims are programming errors of the claim API.
 @Suite("Claims whose condition cannot be false are programming errors")
