@@ -46,43 +46,56 @@ struct Chapter4 {
             every gradient coordinate — a stand-in for mini-batch noise — and record each coordinate's effective rate \
             α/√(…), the factor that multiplies its gradient, for \(T) steps at α = \(Fmt.sig(alpha)).
             """)
-        let article = Measure.noisyGradientRun(ArticleRMSprop(learningRate: alpha), on: Quadratic(), from: [-5, -2],
-                                               steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
-        let real = Measure.noisyGradientRun(RMSprop(learningRate: alpha), on: Quadratic(), from: [-5, -2],
-                                            steps: T, noise: sigma, seed: nb.seed) { $0.effectiveLearningRates }
+        // A seed set: every run draws its own noise; the figure draws the set's range as a band.
+        let seeds = nb.seeds(8)
+        let runs = nb.parallelMap(2 * seeds.count) { j -> [[Double]] in
+            let seed = seeds[j % seeds.count]
+            return j < seeds.count
+                ? Measure.noisyGradientRun(ArticleRMSprop(learningRate: alpha), on: Quadratic(), from: [-5, -2],
+                                           steps: T, noise: sigma, seed: seed) { $0.effectiveLearningRates }
+                : Measure.noisyGradientRun(RMSprop(learningRate: alpha), on: Quadratic(), from: [-5, -2],
+                                           steps: T, noise: sigma, seed: seed) { $0.effectiveLearningRates }
+        }
+        let articleRuns = Array(runs[..<seeds.count]), realRuns = Array(runs[seeds.count...])
         let ts = (1...T).map(Double.init), from = T / 10
-        let articleSlope = Measure.logLogSlope(Array(ts[from...]), article[from...].map { $0[1] })
-        let realSlope = Measure.logLogSlope(Array(ts[from...]), real[from...].map { $0[1] })
+        func slope(_ run: [[Double]]) -> Double { Measure.logLogSlope(Array(ts[from...]), run[from...].map { $0[1] }) }
+        let articleSlopes = articleRuns.map(slope), realSlopes = realRuns.map(slope)
         let shown = logSpacedIndices(T, points: 400), xs = shown.map { ts[$0] }
         // The fixed point of the y coordinate (curvature 4), derived below and in table 1.
         let yFixed = settledRate(alpha: alpha, sigma: sigma, curvature: 2 * Quadratic().b)
+        func band(_ set: [[[Double]]], title: String, pen: Pen) -> Series {
+            let columns = shown.map { i in set.map { $0[i][1] } }
+            return Series(title: title, style: .band, x: xs, y: columns.map { Spread($0).median },
+                          low: columns.map { $0.min()! }, high: columns.map { $0.max()! }, pen: pen)
+        }
         // The article's series gets its own colour here (not the palette's orange, dashed): two
         // series of one hue were told apart by the dash alone.
         try await nb.figure(Figure(name: "article-vs-rmsprop",
                                    title: "Effective rate of the y coordinate under noisy gradients (σ = 1)",
                                    xLabel: "step", yLabel: "effective learning rate", xScale: .log, yScale: .log,
                                    xRange: 1...Double(T), series: [
-            Series(title: "article: α/√(decay·G + ε)", x: xs, y: shown.map { article[$0][1] },
-                   pen: Pen(color: Palette.wine, dash: 2, point: 10)),
+            band(articleRuns, title: "article: α/√(decay·G + ε)", pen: Pen(color: Palette.wine, dash: 2, point: 10)),
             Series(title: "α/(σ√(0.99 t)), slope −1/2", x: xs, y: xs.map { alpha / (sigma * (0.99 * $0).squareRoot()) },
                    pen: .named("reference")),
-            Series(title: "RMSprop: α/(√v + ε), ρ = 0.99", x: xs, y: shown.map { real[$0][1] },
-                   pen: .named("RMSprop")),
+            band(realRuns, title: "RMSprop: α/(√v + ε), ρ = 0.99", pen: .named("RMSprop")),
             Series(title: "fixed point η = \(Fmt.fixed(yFixed, 3)) (table 1)", x: [1, Double(T)], y: [yFixed, yFixed],
                    pen: Pen(color: Palette.grey, dash: 4, point: 6)),
-        ]), caption: "Same gradients, same α = \(Fmt.sig(alpha)). Log–log axes: slope −1/2 is 1/√t decay; slope 0 is "
+        ]), caption: "Same gradients, same α = \(Fmt.sig(alpha)), \(seeds.count) noise seeds: each line is the median "
+            + "over the seeds, the band the lowest to the highest. Log–log axes: slope −1/2 is 1/√t decay; slope 0 is "
             + "a rate that stays put. Grey dotted: the article's sum G grows like tσ², so its rate follows "
             + "α/(σ√(0.99 t)); grey dash-dotted: the level where RMSprop's rate settles, derived below.")
+        let (aS, rS) = (Spread(articleSlopes), Spread(realSlopes))
         nb.notice(nb.claim("""
-            Fitted slopes from step \(from) on: article \(Fmt.fixed(articleSlope, 3)) — AdaGrad's 1/√t, rescaled by \
-            1/√0.99 — and RMSprop \(Fmt.fixed(realSlope, 3)): with a moving average the rate stops falling, whatever \
-            the length of the run.
-            """, holds: abs(articleSlope + 0.5) < 0.05 && abs(realSlope) < 0.02,
-            evidence: "slopes \(articleSlope), \(realSlope)"))
+            Fitted slopes from step \(from) on, over the \(seeds.count) seeds: article \(Fmt.fixed(aS.min, 3)) to \
+            \(Fmt.fixed(aS.max, 3)) — AdaGrad's 1/√t, rescaled by 1/√0.99 — and RMSprop \(Fmt.fixed(rS.min, 3)) to \
+            \(Fmt.fixed(rS.max, 3)): with a moving average the rate stops falling, whatever the length of the run.
+            """, holds: articleSlopes.allSatisfy { abs($0 + 0.5) < 0.05 } && realSlopes.allSatisfy { abs($0) < 0.05 },
+            evidence: "slopes \(articleSlopes), \(realSlopes)"))
 
         // Where it settles.
         let curvatures = [2 * Quadratic().a, 2 * Quadratic().b]
-        let settled = (0..<2).map { c in real[from...].map { $0[c] }.reduce(0, +) / Double(T - from) }
+        // settled[c][k]: run k's mean effective rate of coordinate c over steps from…T.
+        let settled = (0..<2).map { c in realRuns.map { run in run[from...].map { $0[c] }.reduce(0, +) / Double(T - from) } }
         let predicted = curvatures.map { settledRate(alpha: alpha, sigma: sigma, curvature: $0) }
         nb.prose("""
             Where does it stop? Not at α/σ = \(Fmt.sig(alpha / sigma)), as if v averaged the noise alone. The iterate \
@@ -91,21 +104,21 @@ struct Chapter4 {
             σ²/(1 − ηh/2). Setting η = α/√v with v equal to that average gives η = (α/σ)·√(1 − ηh/2), a quadratic \
             for η. A steep coordinate settles lower than a flat one.
             """)
+        let spreads = settled.map(Spread.init)
         nb.table(Table(header: ["coordinate", "curvature h", "α/σ", "η from η = (α/σ)√(1 − ηh/2)",
-                                "measured mean η (steps \(from)–\(T))"],
+                                "measured mean η (steps \(from)–\(T)), mean (min – max)"],
                        rows: (0..<2).map { c in
             [c == 0 ? "x" : "y", Fmt.sig(curvatures[c]), Fmt.sig(alpha / sigma), Fmt.fixed(predicted[c], 3),
-             Fmt.fixed(settled[c], 3)]
-        }), caption: "RMSprop's settled effective rate in the run of figure 1, against the fixed point.")
-        let gaps = (0..<2).map { abs(settled[$0] / predicted[$0] - 1) }
+             "\(Fmt.fixed(spreads[c].mean, 3)) (\(Fmt.fixed(spreads[c].min, 3)) – \(Fmt.fixed(spreads[c].max, 3)))"]
+        }), caption: "RMSprop's settled effective rate in the \(seeds.count) runs of figure 1 (mean and range over the "
+            + "seeds), against the fixed point.")
+        let gaps = (0..<2).map { c in settled[c].map { abs($0 / predicted[c] - 1) }.max()! }
         nb.notice(nb.claim("""
-            The y coordinate settles at η = \(Fmt.fixed(settled[1], 2)), not at α/σ = \(Fmt.sig(alpha / sigma)): \
-            its mean, \(Fmt.fixed(settled[1], 4)), is \(Fmt.fixed(100 * gaps[1], 1)) % from the fixed point \
-            \(Fmt.fixed(predicted[1], 4)). The flat x \
-            coordinate (h = \(Fmt.sig(curvatures[0]))) settles at \(Fmt.fixed(settled[0], 2)), close to α/σ, \
-            because its jitter \
-            adds little gradient.
-            """, holds: gaps.allSatisfy { $0 < 0.05 } && settled[1] < 0.7 * alpha / sigma,
+            The y coordinate settles at η = \(Fmt.fixed(spreads[1].mean, 2)), not at α/σ = \(Fmt.sig(alpha / sigma)): \
+            in every one of the \(seeds.count) runs its mean is within \(Fmt.fixed(100 * gaps[1], 1)) % of the fixed \
+            point \(Fmt.fixed(predicted[1], 4)). The flat x coordinate (h = \(Fmt.sig(curvatures[0]))) settles at \
+            \(Fmt.fixed(spreads[0].mean, 2)), close to α/σ, because its jitter adds little gradient.
+            """, holds: gaps.allSatisfy { $0 < 0.05 } && settled[1].allSatisfy { $0 < 0.7 * alpha / sigma },
             evidence: "measured \(settled), predicted \(predicted)"))
     }
 

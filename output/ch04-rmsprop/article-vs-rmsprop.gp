@@ -36,8 +36,10 @@ do for [fmt in "svg png"] {
     set key opaque samplen 2.5 spacing 1.15 bottom left
     set bmargin
     set xtics autofreq
-    plot DATA index 0 using 1:2 with lines lc rgb "#882255" lw 2 dt 2 title "article: α/√(decay·G + ε)", \
+    plot DATA index 0 using 1:3:4 with filledcurves lc rgb "#882255" lw 2 dt 2 fs transparent solid 0.25 noborder notitle, \
+         DATA index 0 using 1:2 with lines lc rgb "#882255" lw 2 dt 2 title "article: α/√(decay·G + ε)", \
          DATA index 1 using 1:2 with lines lc rgb "#999999" lw 2 dt 3 title "α/(σ√(0.99 t)), slope −1/2", \
+         DATA index 2 using 1:3:4 with filledcurves lc rgb "#E69F00" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 2 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 1 title "RMSprop: α/(√v + ε), ρ = 0.99", \
          DATA index 3 using 1:2 with lines lc rgb "#999999" lw 2 dt 4 title "fixed point η = 0.309 (table 1)"
     unset output
