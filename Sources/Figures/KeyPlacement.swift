@@ -8,6 +8,9 @@
 public enum KeyPlacement {
     /// Approximate glyph width and line height of the SVG's 12-point text, in pixels.
     static let charWidth = 7.0, lineHeight = 17.0
+    /// The widest inside legend, as a fraction of the plot's width by the estimate below; wider
+    /// ones go below the plot. (ch11's noise-floor panel lost its legend in the PNG at 0.905.)
+    static let maxInsideWidth = 0.8
 
     /// The legend position for `plot` drawn in a panel of `panel` pixels.
     public static func resolve(_ plot: Plot, panel: (width: Int, height: Int)) -> Plot.Key {
@@ -24,6 +27,9 @@ public enum KeyPlacement {
         let longest = Double(titles.map(\.count).max() ?? 0)
         let kw = min(1, ((longest + 6) * charWidth) / width) + 0.02
         let kh = min(1, (Double(titles.count) * lineHeight + 10) / height) + 0.02
+        // gnuplot drops an inside legend that it cannot fit across the plot (its box is wider than
+        // this estimate: sample, gaps and padding), without a word: a legend that wide goes below.
+        if kw > maxInsideWidth { return .below }
         let segments = dataSegments(plot)
         let corners: [Plot.Key] = [.topRight, .topLeft, .bottomRight, .bottomLeft]
         let order = plot.key == .auto || plot.key == .none ? corners : [plot.key] + corners.filter { $0 != plot.key }

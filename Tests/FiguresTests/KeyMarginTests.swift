@@ -33,6 +33,19 @@ struct KeyMarginTests {
         #expect(free.contains("set bmargin\n") && !free.contains("below horizontal"))
     }
 
+    @Test("a legend too wide to fit inside the plot goes below it (gnuplot would drop it silently)")
+    func tooWideGoesBelow() {
+        // ch11's noise-floor panel: two short curves, a free corner, but a 37-character title in a
+        // 450-pixel panel — gnuplot's pngcairo drew no legend at all.
+        let plot = Plot(xLabel: "α", yLabel: "floor", xRange: 0...1, yRange: 0...1, key: .topLeft, series: [
+            Series(title: "measured, mean and range of 5 seeds", x: [0, 1], y: [0.05, 0.1]),
+            Series(title: "closed form", x: [0, 1], y: [0.05, 0.11]),
+        ])
+        #expect(KeyPlacement.resolve(plot, panel: (width: 450, height: 440)) == .below)
+        // The same legend in a wide panel stays inside, in the corner asked for.
+        #expect(KeyPlacement.resolve(plot, panel: (width: 900, height: 440)) == .topLeft)
+    }
+
     @Test("untitled series (no legend entry) take no legend row")
     func untitledSeriesTakeNoRow() {
         // Four titled series and eight untitled ones (a line and its markers, as ch01 draws them).
