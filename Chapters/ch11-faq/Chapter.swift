@@ -319,6 +319,8 @@ struct Chapter11 {
         // text compares, 0.2 and 0.4.
         let every5 = Array(stride(from: 0, to: rates.count, by: 5))
         let xRange = 0.04...0.52
+        // How far the one-seed circles lie from the closed form, the floor's mean over every seed (the caption).
+        let circleMiss = 100 * every5.map { abs(floors[$0] / formula[$0] - 1) }.max()!
         let title = "Quadratic: speed and noise floor against the rate (gradient descent)"
         try await nb.figure(Figure(name: "q4", title: title, plots: [
             Plot(title: "exact gradients", xLabel: "learning rate α", yLabel: "steps to f < 10⁻⁶", yScale: .log,
@@ -338,8 +340,10 @@ struct Chapter11 {
         ], columns: 2), caption: "Left: steps from (−5, −2) until the loss is below 10⁻⁶, at α = 0.05, 0.06, …, "
             + "0.49; the fastest rate is 2/(L + μ) = 0.476 (here the grid's \(Fmt.sig(fastest))), the stability limit "
             + "2/L = 0.5. Right: the noise floor, the mean loss over the second half of \(n) steps started at the "
-            + "minimum, at α = 0.05, 0.10, …, 0.45 (circles), and its closed form Σ ασ²/(2(2 − αλ)) over λ = μ, L "
-            + "(line, chapter 9); it grows with α.")
+            + "minimum, at α = 0.05, 0.10, …, 0.45 (circles: one run each, with noise seed \(nb.seed), the page's "
+            + "seed), and its closed form Σ ασ²/(2(2 − αλ)) over λ = μ, L (line, chapter 9), the floor's mean over all "
+            + "seeds, every circle within \(Fmt.fixed((circleMiss * 10).rounded(.up) / 10, 1)) % of it; it grows "
+            + "with α.")
         let i = rates.firstIndex { abs($0 - 0.4) < 1e-9 }!, j = rates.firstIndex { abs($0 - 0.2) < 1e-9 }!
         let deviations: [Double] = [abs(floors[i] / formula[i] - 1), abs(floors[j] / formula[j] - 1)]
         let worst: Double = 100 * deviations.max()!
