@@ -187,50 +187,37 @@ extension Chapter7 {
                        y: (0..<budget).map { s.1.rate(at: $0, base: peak) }, pen: .named(s.0))
             }),
         ], columns: 3, size: (1500, 560)),
-            caption: "Left: validation loss every \(every) steps. Middle: each schedule's loss ÷ the constant rate's; "
+            caption: "Left: the validation loss every \(every) steps, mean over the \(tasks.count) seeds (table 4 gives "
+                + "their spread at the end); middle: each schedule's loss ÷ the constant rate's — "
                 + (partStep.map { "cosine stays within 2 % of the constant rate's loss until step \($0), so on the "
-                    + "left it lies on the constant rate's curve until then. " } ?? "cosine stays within 2 % of the "
-                    + "constant rate's loss throughout. ")
-                + "Right: the three schedules at the same peak rate.")
+                    + "left it lies on the constant rate's curve until then" } ?? "cosine stays within 2 % of the "
+                    + "constant rate's loss throughout")
+                + "; right: the three schedules at the same peak rate.")
         let finals = zip(schedules, runs).map { s, r -> (String, [Double]) in (s.0, r.map { $0.last!.loss }) }
-        nb.table(Table(header: ["schedule", "final val loss (mean)", "min – max over seeds"], rows: finals.map { n, v in
-            [n, Fmt.fixed(v.reduce(0, +) / Double(v.count), 4), "\(Fmt.fixed(v.min()!, 4)) – \(Fmt.fixed(v.max()!, 4))"]
-        }), caption: "Validation loss after \(budget) steps.")
-        let lows = finals.map { $0.1.min()! }, highs = finals.map { $0.1.max()! }
-        let overlapping = lows.max()! <= highs.min()!
-        // Which seed ranges overlap: all three (then the seeds do not rank the schedules), or which lie
-        // wholly below which.
-        var ranking = ""
-        if tasks.count > 1 {
-            if overlapping {
-                ranking = nb.claim("The three ranges overlap, so \(tasks.count) seeds do not rank the schedules.",
-                                   holds: lows.max()! <= highs.min()!,
-                                   evidence: "largest minimum \(lows.max()!), smallest maximum \(highs.min()!)") + " "
-            } else {
-                let below = finals.indices.flatMap { a in
-                    finals.indices.filter { highs[a] < lows[$0] }.map { (a, $0) }
-                }
-                let parts = finals.indices.compactMap { a -> String? in
-                    let above = below.filter { $0.0 == a }.map { "\(finals[$0.1].0)'s" }
-                    return above.isEmpty ? nil : "\(finals[a].0)'s range lies wholly below \(words(above))"
-                }
-                let pairs = finals.indices.flatMap { a in finals.indices.filter { $0 > a }.map { (a, $0) } }
-                let overlaps = pairs.filter { a, b in highs[a] >= lows[b] && highs[b] >= lows[a] }
-                    .map { "\(finals[$0.0].0)'s and \(finals[$0.1].0)'s overlap" }
-                let text = (parts + overlaps).joined(separator: "; ")
-                ranking = nb.claim(text.prefix(1).uppercased() + text.dropFirst() + ".",
-                                   holds: !below.isEmpty && below.allSatisfy { highs[$0.0] < lows[$0.1] },
-                                   evidence: "ranges \(zip(lows, highs).map { "\($0)–\($1)" })") + " "
-            }
-        }
+        // Seed by seed against the constant rate: the same split, weights and batches, only the schedule differs.
+        let lower = finals.map { _, v in zip(v, finals[0].1).filter { $0 < $1 }.count }
+        nb.table(Table(header: ["schedule", "final val loss: mean (min – max over the \(tasks.count) seeds)",
+                                "below the constant rate's"], rows: finals.indices.map { i in
+            let s = Spread(finals[i].1)
+            return [finals[i].0, "\(Fmt.fixed(s.mean, 4)) (\(Fmt.fixed(s.min, 4)) – \(Fmt.fixed(s.max, 4)))",
+                    i == 0 ? "—" : "on \(lower[i]) of \(tasks.count) seeds"]
+        }), caption: "Validation loss after \(budget) steps. Last column: on how many seeds the schedule's run ends below "
+            + "the constant rate's run on the same seed (same split, weights and batches).")
+        // Cosine lowers the rate from the first step, while the loss is still falling at B: over 53 seed sets it
+        // ended below the constant rate on at most 2 of 5 seeds. One-cycle's count swung from none to all five
+        // from one seed set to another (its warm-up helps where the constant rate is too high), so it is shown,
+        // not claimed.
+        let n = tasks.count
+        let cosineClaim = nb.claim("cosine, which lowers the rate from the first step, does not end below the "
+                                       + "constant rate on every seed (on \(lower[1]) of the \(n))",
+                                   holds: lower[1] < n, evidence: "seeds ending below the constant rate: \(lower)")
+        let oneCycleText = lower[2] == n ? "one-cycle ends below it on all \(n)"
+            : lower[2] == 0 ? "one-cycle on none of the \(n)"
+            : "one-cycle on \(lower[2]) of the \(n), so these seeds do not order one-cycle and the constant rate"
         nb.prose("""
-            With one-cycle peak α = \(Fmt.sig(peak, 4)), the mean validation loss after \(budget) steps \
-            (\(tasks.count > 1 ? "min – max over \(tasks.count) seeds" : "one seed")): \
-            \(finals.map { n, v in
-                "\(n) \(Fmt.fixed(v.reduce(0, +) / Double(v.count), 4))"
-                    + (tasks.count > 1 ? " (\(Fmt.fixed(v.min()!, 4)) – \(Fmt.fixed(v.max()!, 4)))" : "")
-            }.joined(separator: ", ")). \(ranking)One-cycle's purpose is to let the peak be larger than a constant \
-            rate could use well, which exercise 2 tries.
+            With one-cycle peak α = \(Fmt.sig(peak, 4)), the same peak for all three schedules and the \(n) seeds of \
+            table 4: \(cosineClaim); \(oneCycleText). One-cycle's purpose is to let the peak be larger than a \
+            constant rate could use well, which exercise 2 tries.
             """)
     }
 }

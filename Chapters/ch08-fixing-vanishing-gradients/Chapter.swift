@@ -95,8 +95,8 @@ struct Chapter8 {
             Series(title: Self.configs[shown[k]].name, style: .linesPoints, x: layers,
                    y: layers.indices.map { l in median(draws[k].map { $0[l] }) }, pen: Palette.pen(index: k))
         })], size: (1000, 760)), caption: "One batch of 256 training images, training mode; each point is the median "
-                + "over \(seeds.count) draws of the weights (seeds \(seedNames)). A falling line to the left is a "
-                + "vanishing gradient.")
+                + "over \(seeds.count) draws of the weights (seeds \(seedNames)), and a falling line to the left is a "
+                + "vanishing gradient." + overlapNote(shown: shown, draws: draws))
         let ratios = draws.map { $0.map(Self.firstOverTenth) }
         nb.table(Table(header: ["configuration", "RMS, layer 1", "RMS, layer 10", "layer 1 ÷ layer 10",
                                 "min – max over \(seeds.count) draws"],
@@ -485,5 +485,25 @@ struct Chapter8 {
                 """
             // end solution
         }
+    }
+}
+
+extension Chapter8 {
+    /// The caption's note on the two lines of figure 1 that lie on one another (sigmoid + batch norm and
+    /// tanh with Xavier init, both flat near 10⁻²), with how close they are; empty when they part by more
+    /// than 1.5× at some layer (then the figure shows them apart and needs no note).
+    func overlapNote(shown: [Int], draws: [[[Double]]]) -> String {
+        let names = ["sigmoid + batch norm", "tanh, Xavier init"]
+        let lines = names.compactMap { name in
+            shown.firstIndex { Self.configs[$0].name == name }.map { k in
+                (0..<draws[k][0].count).map { l in median(draws[k].map { $0[l] }) }
+            }
+        }
+        guard lines.count == 2 else { return "" }
+        let apart = zip(lines[0], lines[1]).map { max($0 / $1, $1 / $0) }.max()!
+        guard apart < 1.5 else { return "" }
+        return " Sigmoid + batch norm and tanh with Xavier init lie almost on one another (within "
+            + "\(Int((100 * (apart - 1)).rounded(.up))) % at every layer): each keeps the gradient's scale from layer "
+            + "to layer, batch norm by normalising every layer's pre-activations, Xavier by the scale of the weights."
     }
 }

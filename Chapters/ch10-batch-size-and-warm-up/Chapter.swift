@@ -262,7 +262,6 @@ struct Chapter10 {
             }
             return schedules.indices.map { i in Array(flat[(i * seeds.count)..<((i + 1) * seeds.count)]) }
         }
-        func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
         func range(_ lo: Double, _ hi: Double, _ f: (Double, Int) -> String, _ d: Int) -> String {
             f(lo, d) == f(hi, d) ? f(lo, d) : "\(f(lo, d))–\(f(hi, d))"
         }
@@ -270,12 +269,13 @@ struct Chapter10 {
         let spike = runs.map { r in r.map { $0.run.losses.prefix(perEpoch).max()! / $0.run.losses[0] } }
         let firstStep = runs.map { r in r.map { $0.run.learningRates[0] * $0.run.gradientNorms[0] } }
         let saturated = runs.map { r in r.map(\.saturatedAfterFirstEpoch) }
-        let finalLoss = runs.map { r in mean(r.map(\.loss)) }, finalAcc = runs.map { r in mean(r.map(\.accuracy)) }
+        let finalLoss = runs.map { r in Spread(r.map(\.loss)).mean }
+        let finalAcc = runs.map { r in Spread(r.map(\.accuracy)).mean }
         let diverged = runs.map { r in r.filter { $0.run.divergence != nil }.count }
         nb.table(Table(header: ["schedule", "first step α₀‖g₀‖ (mean)", "largest loss in epoch 1 ÷ initial loss",
                                 "saturated units after epoch 1", "diverged", "validation loss", "validation accuracy"],
                        rows: schedules.indices.map { i in
-            [schedules[i].name, Fmt.sig(mean(firstStep[i]), 3),
+            [schedules[i].name, Fmt.sig(Spread(firstStep[i]).mean, 3),
              range(spike[i].min()!, spike[i].max()!, Fmt.sig(_:_:), 2),
              range(saturated[i].min()! * 100, saturated[i].max()! * 100, Fmt.fixed(_:_:), 0) + " %",
              "\(diverged[i]) of \(seeds.count)", Fmt.fixed(finalLoss[i], 3), Fmt.fixed(finalAcc[i], 3)]
@@ -294,10 +294,7 @@ struct Chapter10 {
                 runs[i].filter { $0.run.losses.count > t && $0.run.gradientNorms.count > t }.map { value($0.run, t) }
                     .sorted()
             }
-            func median(_ v: [Double]) -> Double {
-                v.isEmpty ? .nan : v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
-            }
-            return Series(title: schedules[i].name, style: .band, x: x, y: columns.map(median),
+            return Series(title: schedules[i].name, style: .band, x: x, y: columns.map { $0.isEmpty ? .nan : median($0) },
                           low: columns.map { $0.first ?? .nan }, high: columns.map { $0.last ?? .nan }, pen: pens[i])
         }
         try await nb.figure(Figure(name: "warm-up", title: title,
@@ -321,7 +318,8 @@ struct Chapter10 {
         // Warm-up's validation loss at the end, run by run (same split, weights and batches as the run without it).
         let gain = zip(runs[0], runs[1]).map { $0.loss - $1.loss }
         let lowerWithWarmUp = gain.filter { $0 > 0 }.count
-        let gainSE = (gain.map { ($0 - mean(gain)) * ($0 - mean(gain)) }.reduce(0, +) / Double(gain.count - 1)).squareRoot()
+        let gainMean = Spread(gain).mean
+        let gainSE = (gain.map { ($0 - gainMean) * ($0 - gainMean) }.reduce(0, +) / Double(gain.count - 1)).squareRoot()
             / Double(gain.count).squareRoot()
         nb.notice(nb.claim("""
             Without warm-up the first step is \(range(firstStep[0].min()!, firstStep[0].max()!, Fmt.sig(_:_:), 2)) \
@@ -362,19 +360,20 @@ struct Chapter10 {
             \(steps(longestAt[0])) without — later in every run — and is \
             \(range(longest[1].min()!, longest[1].max()!, Fmt.sig(_:_:), 2)) long against \
             \(range(longest[0].min()!, longest[0].max()!, Fmt.sig(_:_:), 2)), on average \
-            \(Fmt.sig(mean(longest[1]) / mean(longest[0]), 2))× as long.
+            \(Fmt.sig(Spread(longest[1]).mean / Spread(longest[0]).mean, 2))× as long.
             """, holds: zip(longestAt[0], longestAt[1]).allSatisfy { $1 > $0 }
-                && mean(longest[1]) < 0.8 * mean(longest[0]),
+                && Spread(longest[1]).mean < 0.8 * Spread(longest[0]).mean,
             evidence: "longest steps \(longest) at \(longestAt)")
         // Has the gradient at the warm-up's longest step grown since the first step, on every seed or on average?
-        let grownEverywhere = zip(gLongest, g0s).allSatisfy { $0 > $1 }, grownOnMean = mean(gLongest) > mean(g0s)
+        let grownEverywhere = zip(gLongest, g0s).allSatisfy { $0 > $1 }
+        let grownOnMean = Spread(gLongest).mean > Spread(g0s).mean
         let notFallen = nb.claim("""
             But the gradient has not fallen\(grownEverywhere ? " by then — it has grown, on every seed"
                 : grownOnMean ? " by then — on average it has grown" : " much by then"): at that step its norm is \
-            \(range(gLongest.min()!, gLongest.max()!, Fmt.sig(_:_:), 2)) (mean \(Fmt.sig(mean(gLongest), 2))), \
-            against \(range(g0s.min()!, g0s.max()!, Fmt.sig(_:_:), 2)) (mean \(Fmt.sig(mean(g0s), 2))) at the \
+            \(range(gLongest.min()!, gLongest.max()!, Fmt.sig(_:_:), 2)) (mean \(Fmt.sig(Spread(gLongest).mean, 2))), \
+            against \(range(g0s.min()!, g0s.max()!, Fmt.sig(_:_:), 2)) (mean \(Fmt.sig(Spread(g0s).mean, 2))) at the \
             first step.
-            """, holds: grownEverywhere || grownOnMean || mean(gLongest) > 0.8 * mean(g0s),
+            """, holds: grownEverywhere || grownOnMean || Spread(gLongest).mean > 0.8 * Spread(g0s).mean,
             evidence: "g at longest \(gLongest), g0 \(g0s)")
         let stillSaturates = nb.claim("""
             The mini-batch loss climbs back up late in the warm-up, to \

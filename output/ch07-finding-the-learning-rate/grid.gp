@@ -32,23 +32,25 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [*:*]
-    set yrange [0.027013803230613087:5.0069553006398415]
+    set yrange [0.021007806405354726:5.223954514619591]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 4
     set bmargin 10
     set xtics autofreq
-    plot DATA index 0 using 1:2 with linespoints lc rgb "#999999" lw 2 dt 1 pt 6 ps 0.8 title "grid", \
-         DATA index 1 using 1:2 with lines lc rgb "#999999" lw 2 dt 3 title "hit threshold", \
-         DATA index 2 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 3 title "", \
-         DATA index 3 using 1:2 with points lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley", \
-         DATA index 4 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "", \
-         DATA index 5 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
-         DATA index 6 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 3 title "", \
-         DATA index 7 using 1:2 with points lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
-         DATA index 8 using 1:2 with lines lc rgb "#332288" lw 2 dt 3 title "", \
-         DATA index 9 using 1:2 with points lc rgb "#332288" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
-         DATA index 10 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "", \
-         DATA index 11 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
+    plot DATA index 0 using 1:3:4 with filledcurves lc rgb "#999999" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 0 using 1:2 with lines lc rgb "#999999" lw 2 dt 1 title "", \
+         DATA index 1 using 1:2 with linespoints lc rgb "#999999" lw 2 dt 1 pt 6 ps 0.8 title "grid", \
+         DATA index 2 using 1:2 with lines lc rgb "#999999" lw 2 dt 3 title "hit threshold", \
+         DATA index 3 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 3 title "", \
+         DATA index 4 using 1:2 with points lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley", \
+         DATA index 5 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "", \
+         DATA index 6 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
+         DATA index 7 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 3 title "", \
+         DATA index 8 using 1:2 with points lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
+         DATA index 9 using 1:2 with lines lc rgb "#332288" lw 2 dt 3 title "", \
+         DATA index 10 using 1:2 with points lc rgb "#332288" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
+         DATA index 11 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "", \
+         DATA index 12 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
     unset label
     unset arrow
     unset logscale
@@ -62,21 +64,23 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [*:*]
-    set yrange [0.03089407904738505:49.35387100045525]
+    set yrange [0.023121319918111158:60.14050059099133]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 3
     set bmargin 9
     set xtics autofreq
-    plot DATA index 12 using 1:2 with linespoints lc rgb "#999999" lw 2 dt 1 pt 6 ps 0.8 title "grid", \
-         DATA index 13 using 1:2 with lines lc rgb "#999999" lw 2 dt 3 title "hit threshold", \
-         DATA index 14 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 3 title "", \
-         DATA index 15 using 1:2 with points lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley = slide", \
-         DATA index 16 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "", \
-         DATA index 17 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
-         DATA index 18 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 3 title "", \
-         DATA index 19 using 1:2 with points lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
-         DATA index 20 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "", \
-         DATA index 21 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
+    plot DATA index 13 using 1:3:4 with filledcurves lc rgb "#999999" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 13 using 1:2 with lines lc rgb "#999999" lw 2 dt 1 title "", \
+         DATA index 14 using 1:2 with linespoints lc rgb "#999999" lw 2 dt 1 pt 6 ps 0.8 title "grid", \
+         DATA index 15 using 1:2 with lines lc rgb "#999999" lw 2 dt 3 title "hit threshold", \
+         DATA index 16 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 3 title "", \
+         DATA index 17 using 1:2 with points lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley = slide", \
+         DATA index 18 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "", \
+         DATA index 19 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
+         DATA index 20 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 3 title "", \
+         DATA index 21 using 1:2 with points lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
+         DATA index 22 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "", \
+         DATA index 23 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
     unset label
     unset arrow
     unset logscale
@@ -90,23 +94,25 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [*:*]
-    set yrange [0.030128400772798606:8.849174010278297]
+    set yrange [0.02113357814072896:9.689460856164539]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 4
     set bmargin 10
     set xtics autofreq
-    plot DATA index 22 using 1:2 with linespoints lc rgb "#999999" lw 2 dt 1 pt 6 ps 0.8 title "grid", \
-         DATA index 23 using 1:2 with lines lc rgb "#999999" lw 2 dt 3 title "hit threshold", \
-         DATA index 24 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 3 title "", \
-         DATA index 25 using 1:2 with points lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley", \
-         DATA index 26 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "", \
-         DATA index 27 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
-         DATA index 28 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 3 title "", \
-         DATA index 29 using 1:2 with points lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
-         DATA index 30 using 1:2 with lines lc rgb "#332288" lw 2 dt 3 title "", \
-         DATA index 31 using 1:2 with points lc rgb "#332288" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
-         DATA index 32 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "", \
-         DATA index 33 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
+    plot DATA index 24 using 1:3:4 with filledcurves lc rgb "#999999" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 24 using 1:2 with lines lc rgb "#999999" lw 2 dt 1 title "", \
+         DATA index 25 using 1:2 with linespoints lc rgb "#999999" lw 2 dt 1 pt 6 ps 0.8 title "grid", \
+         DATA index 26 using 1:2 with lines lc rgb "#999999" lw 2 dt 3 title "hit threshold", \
+         DATA index 27 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 3 title "", \
+         DATA index 28 using 1:2 with points lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley", \
+         DATA index 29 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "", \
+         DATA index 30 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
+         DATA index 31 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 3 title "", \
+         DATA index 32 using 1:2 with points lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
+         DATA index 33 using 1:2 with lines lc rgb "#332288" lw 2 dt 3 title "", \
+         DATA index 34 using 1:2 with points lc rgb "#332288" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
+         DATA index 35 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "", \
+         DATA index 36 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
     unset label
     unset arrow
     unset logscale
@@ -120,23 +126,25 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [*:*]
-    set yrange [0.02781924875948689:142.24650234925338]
+    set yrange [0.01930379432382222:164.31759162069417]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 4
     set bmargin 10
     set xtics autofreq
-    plot DATA index 34 using 1:2 with linespoints lc rgb "#999999" lw 2 dt 1 pt 6 ps 0.8 title "grid", \
-         DATA index 35 using 1:2 with lines lc rgb "#999999" lw 2 dt 3 title "hit threshold", \
-         DATA index 36 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 3 title "", \
-         DATA index 37 using 1:2 with points lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley", \
-         DATA index 38 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "", \
-         DATA index 39 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
-         DATA index 40 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 3 title "", \
-         DATA index 41 using 1:2 with points lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
-         DATA index 42 using 1:2 with lines lc rgb "#332288" lw 2 dt 3 title "", \
-         DATA index 43 using 1:2 with points lc rgb "#332288" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
-         DATA index 44 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "", \
-         DATA index 45 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
+    plot DATA index 37 using 1:3:4 with filledcurves lc rgb "#999999" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 37 using 1:2 with lines lc rgb "#999999" lw 2 dt 1 title "", \
+         DATA index 38 using 1:2 with linespoints lc rgb "#999999" lw 2 dt 1 pt 6 ps 0.8 title "grid", \
+         DATA index 39 using 1:2 with lines lc rgb "#999999" lw 2 dt 3 title "hit threshold", \
+         DATA index 40 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 3 title "", \
+         DATA index 41 using 1:2 with points lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley", \
+         DATA index 42 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "", \
+         DATA index 43 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
+         DATA index 44 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 3 title "", \
+         DATA index 45 using 1:2 with points lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
+         DATA index 46 using 1:2 with lines lc rgb "#332288" lw 2 dt 3 title "", \
+         DATA index 47 using 1:2 with points lc rgb "#332288" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
+         DATA index 48 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "", \
+         DATA index 49 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
     unset label
     unset arrow
     unset logscale
@@ -150,23 +158,25 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [*:*]
-    set yrange [0.026902268849189986:104.25489581531258]
+    set yrange [0.02104449997662822:116.07408263261304]
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 4
     set bmargin 10
     set xtics autofreq
-    plot DATA index 46 using 1:2 with linespoints lc rgb "#999999" lw 2 dt 1 pt 6 ps 0.8 title "grid", \
-         DATA index 47 using 1:2 with lines lc rgb "#999999" lw 2 dt 3 title "hit threshold", \
-         DATA index 48 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 3 title "", \
-         DATA index 49 using 1:2 with points lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley", \
-         DATA index 50 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "", \
-         DATA index 51 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
-         DATA index 52 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 3 title "", \
-         DATA index 53 using 1:2 with points lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
-         DATA index 54 using 1:2 with lines lc rgb "#332288" lw 2 dt 3 title "", \
-         DATA index 55 using 1:2 with points lc rgb "#332288" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
-         DATA index 56 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "", \
-         DATA index 57 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
+    plot DATA index 50 using 1:3:4 with filledcurves lc rgb "#999999" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 50 using 1:2 with lines lc rgb "#999999" lw 2 dt 1 title "", \
+         DATA index 51 using 1:2 with linespoints lc rgb "#999999" lw 2 dt 1 pt 6 ps 0.8 title "grid", \
+         DATA index 52 using 1:2 with lines lc rgb "#999999" lw 2 dt 3 title "hit threshold", \
+         DATA index 53 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 3 title "", \
+         DATA index 54 using 1:2 with points lc rgb "#D55E00" lw 2 dt 1 pt 5 ps 0.8 title "valley", \
+         DATA index 55 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "", \
+         DATA index 56 using 1:2 with points lc rgb "#009E73" lw 2 dt 1 pt 9 ps 0.8 title "steep", \
+         DATA index 57 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 3 title "", \
+         DATA index 58 using 1:2 with points lc rgb "#CC79A7" lw 2 dt 1 pt 11 ps 0.8 title "minimum", \
+         DATA index 59 using 1:2 with lines lc rgb "#332288" lw 2 dt 3 title "", \
+         DATA index 60 using 1:2 with points lc rgb "#332288" lw 2 dt 1 pt 13 ps 0.8 title "slide", \
+         DATA index 61 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 3 title "", \
+         DATA index 62 using 1:2 with points lc rgb "#56B4E9" lw 2 dt 1 pt 7 ps 0.8 title "verified"
     unset multiplot
     unset output
 }
