@@ -20,6 +20,36 @@ struct Chapter8and9WiringTests {
         #expect(run.page.contains("claims checked"))
     }
 
+    @Test("ch09: the noise floors of the seed set sit on the AR(2) closed form; momentum ends below gradient descent on Rosenbrock in every run")
+    func ch09SeedSets() throws {
+        let run = try runChapter("ch09-momentum")
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.page.split(separator: "\n").map(String.init)
+        // Table 4: run | mean (min–max) | closed form | ratio of the means, one row per setting.
+        let noise = lines.filter { $0.hasPrefix("| SGD, α = 0.05 |") || $0.hasPrefix("| momentum β = 0.9") }
+        #expect(noise.count == 3)
+        for row in noise {
+            let cells = row.dropFirst(2).dropLast(2).components(separatedBy: " | ")
+            let ratio = try #require(Double(cells[3]))
+            // 8 runs of 45 000 steps after the burn-in (quick): the set's mean is within a few % of the formula.
+            #expect(abs(ratio - 1) < 0.06, "\(row)")
+            let formula = try #require(Double(cells[2]))
+            let mean = try #require(Double(cells[1].components(separatedBy: " (")[0]))
+            #expect(abs(mean / formula - ratio) < 0.01, "\(row)")
+        }
+        #expect(noise[2].contains("2.57e-01") && noise[0].contains("2.65e-02"), "closed forms: \(noise)")
+        // Table 3: gradient descent's median final loss above both momentum methods' largest.
+        func finals(_ method: String) throws -> [Double] {
+            let table = try #require(lines.firstIndex { $0.hasPrefix("**Table 3.**") })
+            let row = try #require(lines[table...].first { $0.hasPrefix("| \(method)") })
+            let cell = row.dropFirst(2).dropLast(2).components(separatedBy: " | ")[2]
+            return cell.split { " ()–".contains($0) }.compactMap { Double($0) }
+        }
+        let gd = try finals("gradient descent"), hb = try finals("heavy ball"), n = try finals("Nesterov")
+        #expect(gd.count == 3 && hb.count == 3 && n.count == 3)
+        #expect(gd[1] > 100 * hb[2] && gd[1] > 100 * n[2], "gd \(gd), heavy ball \(hb), Nesterov \(n)")
+    }
+
     @Test("ch08: sigmoid with the default init vanishes (layer 1 ÷ layer 10 < 1e-3), batch norm does not (> 0.1)")
     func ch08() throws {
         let run = try runChapter("ch08-fixing-vanishing-gradients")
