@@ -329,13 +329,17 @@ struct Chapter5 {
         let sgdRates = runs.map { $0[sgd].rate }, momentumRates = runs.map { $0[momentum].rate }
         let speedups = runs.map { Double(key($0[sgd])) / Double(key($0[momentum])) }
         let s = Spread(speedups)
-        func medianWorst(_ r: Int) -> Int { Int(median(runs.map { Double(key($0[r])) })) }
+        // A run that misses a start counts as +∞ ("—", as in table 4).
+        func medianWorst(_ r: Int) -> String {
+            let m = median(runs.map { Double(key($0[r])) })
+            return m < Double(Int.max) ? "\(Int(m)) steps" : "—"
+        }
         // Who else wins a run, most often first.
         let others = Dictionary(grouping: winners.filter { $0 != top }, by: { $0 }).mapValues(\.count)
             .sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }.map { "\(racers[$0.key].name) (\($0.value))" }
         let lastOthers = Set(losers.filter { $0 != bottom }).sorted().map { racers[$0].name }
         nb.notice(nb.claim("""
-            \(racers[top].name) has the fastest median slowest start (\(medianWorst(top)) steps) and \
+            \(racers[top].name) has the fastest median slowest start (\(medianWorst(top))) and \
             \(racers[bottom].name) the slowest (\(medianWorst(bottom))). Run by run the order moves: \
             \(racers[top].name) reaches every start first in \(won) of the \(n) runs\(others.isEmpty ? ""
                 : " (the others go to " + others.joined(separator: ", ") + ")"), and \(racers[bottom].name) is \

@@ -388,6 +388,9 @@ struct Chapter9 {
         let apart = seeds.indices.map { s in runs[1][s].floor / runs[0][s].floor - 1 }
         let times = Spread(seeds.indices.map { s in runs[2][s].floor / runs[0][s].floor })
         let formulaApart = formulas[1] / formulas[0] - 1
+        // The tolerances are for 180 000 steps after the burn-in; a quick run's shorter average is noisier
+        // (its spread grows as 1/√steps).
+        let slack = (200_000 / Double(steps)).squareRoot()
         let apartSpread = Spread(apart.map { 100 * abs($0) })
         nb.notice(nb.claim("""
             Averaged over the set, each measured floor is within \(Fmt.sig(100 * meanGap, 2)) % of its closed form, \
@@ -397,7 +400,8 @@ struct Chapter9 {
             as the closed forms say (\(Fmt.fixed(100 * abs(formulaApart), 1)) %): momentum does not average the \
             noise away. Keeping α and adding β = 0.9 multiplies the floor by \(Fmt.sig(times.min, 2))–\
             \(Fmt.sig(times.max, 2)), because it multiplies the effective rate by 10.
-            """, holds: meanGap < 0.05 && gaps.max()! < 0.1 && apart.allSatisfy { abs($0 - formulaApart) < 0.025 }
+            """, holds: meanGap < 0.05 * slack && gaps.max()! < 0.1 * slack
+                && apart.allSatisfy { abs($0 - formulaApart) < 0.025 * slack }
                 && times.min > 5,
             evidence: "floors \(runs.map { $0.map(\.floor) }), formulas \(formulas)"))
         nb.prose("""
