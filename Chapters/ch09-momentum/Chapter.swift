@@ -21,6 +21,8 @@ struct Chapter9 {
     /// side, so Nesterov gets a colour of its own here.
     static let nesterov = Pen(color: Palette.vermillion, dash: 2, point: 4)
     typealias Lab = MomentumLab
+    /// The seed set of the noisy-gradient runs.
+    static let noiseSeeds = 8
 
     func write() async throws {
         let mu = Lab.mu, L = Lab.L, kappa = L / mu
@@ -242,20 +244,29 @@ struct Chapter9 {
 
     func rosenbrock() async throws {
         nb.section("Momentum on Rosenbrock's valley")
-        var rng = SeededGenerator(seed: nb.seed)
-        let start = [-1.5 + 0.05 * rng.uniform(-1, 1), 2.0 + 0.05 * rng.uniform(-1, 1)]
         let steps = nb.quick ? 2000 : 5000
         let grid = [1e-4, 2e-4, 5e-4, 1e-3, 1.5e-3, 2e-3, 3e-3]
         let f = Rosenbrock()
-        let gd = Lab.bestRun(grid, on: f, from: start, steps: steps) { SGD(learningRate: $0) }
-        let hb = Lab.bestRun(grid, on: f, from: start, steps: steps) { SGD(learningRate: $0, momentum: 0.9) }
-        let nest = Lab.bestRun(grid, on: f, from: start,
-                               steps: steps) { SGD(learningRate: $0, momentum: 0.9, nesterov: true) }
+        let seeds = nb.seeds(5)
+        // Each run of the set starts from (−1.5, 2) jittered by its seed; runs[seed] = (start, gd, hb, nesterov).
+        let runs = nb.parallelMap(seeds.count) { i in
+            var rng = SeededGenerator(seed: seeds[i])
+            let start = [-1.5 + 0.05 * rng.uniform(-1, 1), 2.0 + 0.05 * rng.uniform(-1, 1)]
+            return (start: start,
+                    gd: Lab.bestRun(grid, on: f, from: start, steps: steps) { SGD(learningRate: $0) },
+                    hb: Lab.bestRun(grid, on: f, from: start, steps: steps) { SGD(learningRate: $0, momentum: 0.9) },
+                    nest: Lab.bestRun(grid, on: f, from: start, steps: steps) {
+                        SGD(learningRate: $0, momentum: 0.9, nesterov: true)
+                    })
+        }
+        // The figure draws the set's first run (seed = --seed); table 3 gives the spread.
+        let (start, gd, hb, nest) = runs[0]
         nb.prose("""
             Rosenbrock's function (chapter 5's race track) has a curved, flat-bottomed valley: the curvature across it \
-            is in the hundreds, along it near 1. From (\(Fmt.fixed(start[0], 3)), \(Fmt.fixed(start[1], 3))) (the \
-            usual start, jittered by the seed), each method gets its best rate from \
-            {\(grid.map { Fmt.sig($0) }.joined(separator: ", "))} for \(steps) steps; momentum uses β = 0.9.
+            is in the hundreds, along it near 1. Each method gets its best rate from \
+            {\(grid.map { Fmt.sig($0) }.joined(separator: ", "))} for \(steps) steps; momentum uses β = 0.9. The \
+            start is the usual (−1.5, 2) moved by up to 0.05 per coordinate, drawn afresh for each of \(seeds.count) \
+            seeds (\(seeds.map { "\($0)" }.joined(separator: ", "))).
             """)
         let shown = logSpacedIndices(steps + 1, points: 300)
         func lossSeries(_ r: Trajectory, _ title: String, _ pen: Pen) -> Series {
@@ -284,21 +295,30 @@ struct Chapter9 {
                 lossSeries(hb.run, "heavy ball", .named("momentum")),
                 lossSeries(nest.run, "Nesterov", Self.nesterov),
             ]),
-        ], columns: 2), caption: "Paths over the contours of Rosenbrock's function (minimum at (1, 1)), one method a "
-            + "panel; bottom right: loss per step, log–log.")
-        let (lg, lh, ln) = (gd.run.points.last!.loss, hb.run.points.last!.loss, nest.run.points.last!.loss)
-        nb.table(Table(header: ["method", "best α", "f after \(steps) steps"], rows: [
-            ["gradient descent", Fmt.sig(gd.rate), Fmt.sci(lg, 2)],
-            ["heavy ball, β = 0.9", Fmt.sig(hb.rate), Fmt.sci(lh, 2)],
-            ["Nesterov, β = 0.9", Fmt.sig(nest.rate), Fmt.sci(ln, 2)],
-        ]), caption: "Final loss at each method's best rate of the grid.")
+        ], columns: 2), caption: "The run of seed \(seeds[0]), the set's first, from (\(Fmt.fixed(start[0], 3)), "
+            + "\(Fmt.fixed(start[1], 3))) over the contours (minimum at (1, 1)), one method a panel; bottom right: loss "
+            + "per step, log–log. Table 3 gives all \(seeds.count) runs.")
+        // Final losses per method (gradient descent, heavy ball, Nesterov) and run.
+        let finals = [runs.map(\.gd), runs.map(\.hb), runs.map(\.nest)].map { m in m.map { $0.run.points.last!.loss } }
+        let rates = [runs.map(\.gd.rate), runs.map(\.hb.rate), runs.map(\.nest.rate)]
+        let names = ["gradient descent", "heavy ball, β = 0.9", "Nesterov, β = 0.9"]
+        nb.table(Table(header: ["method", "best α (runs)", "f after \(steps) steps, median (min–max)"],
+                       rows: names.indices.map { m in
+            let counts = Dictionary(grouping: rates[m], by: { $0 }).sorted { ($0.value.count, -$0.key) > ($1.value.count, -$1.key) }
+            let v = Spread(finals[m])
+            return [names[m], counts.map { "\(Fmt.sig($0.key)) (\($0.value.count))" }.joined(separator: ", "),
+                    "\(Fmt.sci(v.median, 1)) (\(Fmt.sci(v.min, 1))–\(Fmt.sci(v.max, 1)))"]
+        }), caption: "Final loss at each method's best rate of the grid over the \(seeds.count) runs; a rate's count is "
+            + "the number of runs that picked it.")
+        // Orders of magnitude below gradient descent, in the run where momentum's lead is smallest.
+        let orders = [1, 2].map { m in runs.indices.map { Double.log10(finals[0][$0] / finals[m][$0]) }.min()! }
         nb.notice(nb.claim("""
-            Both momentum methods end far below gradient descent (\(Fmt.sci(lh, 1)) and \(Fmt.sci(ln, 1)) against \
-            \(Fmt.sci(lg, 1)), lower by more than \(Int(Double.log10(lg / lh).rounded(.down))) and \
-            \(Int(Double.log10(lg / ln).rounded(.down))) orders of magnitude): along the valley floor the gradient is \
+            In every run both momentum methods end far below gradient descent, lower by more than \
+            \(Int(orders[0].rounded(.down))) (heavy ball) and \(Int(orders[1].rounded(.down))) (Nesterov) orders of \
+            magnitude: along the valley floor the gradient is \
             small but points the same way step after step, and momentum adds those steps up (to about α/(1 − β) = 10α \
             per unit of gradient), while across the valley the alternating components cancel.
-            """, holds: lh * 100 < lg && ln * 100 < lg, evidence: "gd \(lg), hb \(lh), nesterov \(ln)"))
+            """, holds: orders.allSatisfy { $0 > 2 }, evidence: "final losses \(finals)"))
     }
 
     // MARK: 5. Noisy gradients
@@ -311,56 +331,79 @@ struct Chapter9 {
             ("momentum β = 0.9, α = 0.005 (α/(1 − β) = 0.05)", 0.005, 0.9, .named("momentum")),
             ("momentum β = 0.9, α = 0.05 (α/(1 − β) = 0.5)", 0.05, 0.9, Pen.named("momentum").dashed),
         ]
+        let seeds = nb.seeds(Self.noiseSeeds)
         nb.prose("""
             Mini-batch gradients are noisy. Here each gradient of the quadratic gets N(0, \(Fmt.sig(sigma))²) noise \
-            per coordinate (seed \(nb.seed)), and the loss settles at a floor instead of reaching 0. The heavy ball is \
-            then an AR(2) process whose stationary variance along curvature λ has a closed form:
+            per coordinate, and the loss settles at a floor instead of reaching 0. The noise is random, so each \
+            setting runs once for each of \(seeds.count) seeds (\(seeds.map { "\($0)" }.joined(separator: ", "))). \
+            The heavy ball is then an AR(2) process whose stationary variance along curvature λ has a closed form:
             """)
         nb.equation("\\operatorname{Var}\\theta = \\frac{(1+\\beta) \\alpha\\sigma^2}{(1-\\beta) \\lambda "
                     + "(2(1+\\beta)-\\alpha\\lambda)} \\approx \\frac{\\alpha_{\\text{eff}} "
                             + "\\sigma^2}{2\\lambda},\\qquad \\alpha_{\\text{eff}} = \\frac{\\alpha}{1-\\beta}",
                     plain: "Var θ = (1 + β)ασ² / ((1 − β)λ(2(1 + β) − αλ)) ≈ α_eff σ²/(2λ), α_eff = α/(1 − β)")
-        let runs = configs.map { c in
-            Measure.noisyGradientLosses(SGD(learningRate: c.alpha, momentum: c.beta), on: Quadratic(), from: Lab.start,
-                                        steps: steps, noise: sigma, seed: nb.seed)
+        let window = 200, drawn = min(steps, 20_000)
+        // Each run of the set: its floor (the mean loss after the burn-in) and its first `drawn` steps'
+        // moving average, for the figure. runs[config][seed]
+        let flat = nb.parallelMap(configs.count * seeds.count) { j in
+            let (c, s) = (configs[j / seeds.count], seeds[j % seeds.count])
+            let losses = Measure.noisyGradientLosses(SGD(learningRate: c.alpha, momentum: c.beta), on: Quadratic(),
+                                                     from: Lab.start, steps: steps, noise: sigma, seed: s)
+            return (floor: losses[burn...].reduce(0, +) / Double(steps - burn),
+                    average: Measure.movingAverage(Array(losses.prefix(drawn)), window: window))
         }
-        let floors = runs.map { r in r[burn...].reduce(0, +) / Double(steps - burn) }
+        let runs = configs.indices.map { c in Array(flat[(c * seeds.count)..<((c + 1) * seeds.count)]) }
+        let floors = runs.map { Spread($0.map(\.floor)) }
         let formulas = configs.map { c in
             [Lab.mu, Lab.L].reduce(0.0) { total, lambda in
                 total + 0.5 * lambda * HeavyBall.stationaryVariance(learningRate: c.alpha, momentum: c.beta,
                                                                     eigenvalue: lambda, noise: sigma)
             }
         }
-        nb.table(Table(header: ["run", "mean loss after step \(burn), measured", "closed form Σ ½λ·Var θ", "ratio"],
+        nb.table(Table(header: ["run", "mean loss after step \(burn): mean (min–max) over the set",
+                                "closed form Σ ½λ·Var θ", "ratio of the means"],
                        rows: configs.indices.map { i in
-            [configs[i].title, Fmt.sci(floors[i], 3), Fmt.sci(formulas[i], 3), Fmt.fixed(floors[i] / formulas[i], 3)]
-        }), caption: "The noise floor of the loss, averaged over steps \(burn)–\(steps), against the formula.")
-        let window = 200
-        let shown = logSpacedIndices(min(steps, 20_000), points: 300)
+            [configs[i].title, "\(Fmt.sci(floors[i].mean, 3)) (\(Fmt.sci(floors[i].min, 2))–\(Fmt.sci(floors[i].max, 2)))",
+             Fmt.sci(formulas[i], 3), Fmt.fixed(floors[i].mean / formulas[i], 3)]
+        }), caption: "The noise floor of the loss, averaged over steps \(burn)–\(steps) of each of the \(seeds.count) "
+            + "runs, against the formula.")
+        let shown = logSpacedIndices(drawn, points: 300)
         let noiseTitle = "Noisy gradients (σ = \(Fmt.sig(sigma))): the loss settles at a floor set by α/(1 − β)"
         try await nb.figure(Figure(name: "noise", title: noiseTitle, xLabel: "step",
                                    yLabel: "f(θ), moving average over \(window) steps", xScale: .log, yScale: .log,
                                    xRange: 1...20_000, yRange: 1e-3...1e3, key: .topRight,
                                    series: configs.indices.map { i in
-            let avg = Measure.movingAverage(Array(runs[i].prefix(20_000)), window: window)
-            return Series(title: configs[i].title, x: shown.map { Double($0 + 1) }, y: shown.map { avg[$0] },
-                          pen: configs[i].pen)
+            let at = shown.map { t in Spread(runs[i].map { $0.average[t] }) }
+            return Series(title: configs[i].title, style: .band, x: shown.map { Double($0 + 1) },
+                          y: at.map(\.median), low: at.map(\.min), high: at.map(\.max), pen: configs[i].pen)
         } + [Series(title: "closed-form floor, α_eff = 0.05", x: [1, 20_000], y: [formulas[0], formulas[0]],
                     pen: .named("noise floor"))]),
-                            caption: "The first 20 000 steps; each curve averages the loss over the previous \(window) "
-                                    + "steps; before step \(window) it averages all steps so far, large early losses "
-                                    + "included, and after it those drop out of the window one by one: that is the "
-                                    + "kink at step \(window). The dashed grey line is the formula's floor for SGD at "
-                                    + "α = 0.05.")
-        let worst = zip(floors, formulas).map { abs($0 / $1 - 1) }.max()!
+                            caption: "The first 20 000 steps, each curve the loss averaged over the previous \(window) "
+                                    + "steps (so it kinks at step \(window)): the median of the \(seeds.count) runs, "
+                                    + "the band their smallest to largest. The dashed grey line is the formula's floor "
+                                    + "for SGD at α = 0.05.")
+        // Per run: each floor against its closed form; SGD against momentum at the same α/(1 − β); α kept, β added.
+        let gaps = configs.indices.map { i in runs[i].map { abs($0.floor / formulas[i] - 1) }.max()! }
+        let meanGap = configs.indices.map { i in abs(floors[i].mean / formulas[i] - 1) }.max()!
+        let apart = seeds.indices.map { s in runs[1][s].floor / runs[0][s].floor - 1 }
+        let times = Spread(seeds.indices.map { s in runs[2][s].floor / runs[0][s].floor })
+        let formulaApart = formulas[1] / formulas[0] - 1
+        // The tolerances are for 180 000 steps after the burn-in; a quick run's shorter average is noisier
+        // (its spread grows as 1/√steps).
+        let slack = (200_000 / Double(steps)).squareRoot()
+        let apartSpread = Spread(apart.map { 100 * abs($0) })
         nb.notice(nb.claim("""
-            Each measured floor is within \(Fmt.sig(100 * worst, 2)) % of its closed form. At the same effective rate \
-            α/(1 − β) = 0.05, SGD and momentum settle \(Fmt.sig(100 * abs(floors[1] / floors[0] - 1), 2)) % apart \
-            (\(Fmt.sci(floors[0], 2)) and \(Fmt.sci(floors[1], 2))): momentum does not average the noise away. \
-            Keeping α and adding β = 0.9 multiplies the floor by \(Fmt.sig(floors[2] / floors[0], 2)), because it \
-            multiplies the effective rate by 10.
-            """, holds: worst < 0.1 && abs(floors[1] / floors[0] - 1) < 0.15 && floors[2] > 5 * floors[0],
-            evidence: "floors \(floors), formulas \(formulas)"))
+            Averaged over the set, each measured floor is within \(Fmt.sig(100 * meanGap, 2)) % of its closed form, \
+            and every single run within \(Fmt.sig(100 * gaps.max()!, 2)) %. At the same effective rate \
+            α/(1 − β) = 0.05, SGD and momentum settle \(Fmt.fixed(apartSpread.min, 1))–\
+            \(Fmt.fixed(apartSpread.max, 1)) % apart in every run, momentum \(formulaApart < 0 ? "lower" : "higher"), \
+            as the closed forms say (\(Fmt.fixed(100 * abs(formulaApart), 1)) %): momentum does not average the \
+            noise away. Keeping α and adding β = 0.9 multiplies the floor by \(Fmt.sig(times.min, 2))–\
+            \(Fmt.sig(times.max, 2)), because it multiplies the effective rate by 10.
+            """, holds: meanGap < 0.05 * slack && gaps.max()! < 0.1 * slack
+                && apart.allSatisfy { abs($0 - formulaApart) < 0.025 * slack }
+                && times.min > 5,
+            evidence: "floors \(runs.map { $0.map(\.floor) }), formulas \(formulas)"))
         nb.prose("""
             So what momentum buys is speed on ill-conditioned problems (the √κ above), not noise reduction. With \
             noisy gradients the knob that sets the floor is α/(1 − β): when a chapter adds momentum 0.9 to SGD it \

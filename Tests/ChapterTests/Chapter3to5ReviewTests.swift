@@ -60,6 +60,10 @@ struct Chapter3to5ReviewTests {
         #expect(none.sentence.contains("never") && none.holds)
         let all = ch05_adam.widerRangeSentence(counts: [[3, 2], [3, 1], [4, 1]], betas: betas)
         #expect(all.sentence.hasSuffix("β₂ = 0.9999 (4 rates with, 1 without).") && !all.sentence.contains("not at"))
+        // One rate is "1 rate", not "1 rates".
+        let one = ch05_adam.widerRangeSentence(counts: [[1, 2], [1, 1], [2, 1]], betas: betas)
+        #expect(one.sentence.contains("β₂ = 0.99 (1 rate with, 2 without) and β₂ = 0.999 (1 rate with, 1 without)")
+                && !one.sentence.contains("1 rates"), "\(one.sentence)")
     }
 
     @Test("ch04 and ch05: two series that are compared are drawn in different colours")

@@ -36,8 +36,11 @@ do for [fmt in "svg png"] {
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
     set xtics autofreq
-    plot DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "SGD, α = 0.05", \
+    plot DATA index 0 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
+         DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "SGD, α = 0.05", \
+         DATA index 1 using 1:3:4 with filledcurves lc rgb "#56B4E9" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 1 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "momentum β = 0.9, α = 0.005 (α/(1 − β) = 0.05)", \
+         DATA index 2 using 1:3:4 with filledcurves lc rgb "#56B4E9" lw 2 dt 2 fs transparent solid 0.25 noborder notitle, \
          DATA index 2 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 2 title "momentum β = 0.9, α = 0.05 (α/(1 − β) = 0.5)", \
          DATA index 3 using 1:2 with lines lc rgb "#999999" lw 2 dt 2 title "closed-form floor, α_eff = 0.05"
     unset output
