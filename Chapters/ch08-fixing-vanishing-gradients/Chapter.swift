@@ -107,6 +107,8 @@ struct Chapter8 {
         }), caption: "Gradient RMS of the first and last hidden layers at initialisation: medians over the "
                  + "\(seeds.count) draws, and the ratio's range.")
         let (base, xavier, res, bn) = (ratios[0], ratios[1], ratios[2], ratios[3])
+        nb.log("init ratios: base \(Fmt.sci(median(base), 2)), xavier \(Fmt.sci(median(xavier), 2)), "
+                + "residual \(Fmt.sci(median(res), 2)), bn \(Fmt.sci(median(bn), 2))")
         nb.notice(nb.claim("""
             With sigmoid and PyTorch's default initialisation the first layer's gradient is \(Fmt.sci(median(base), 1)) \
             of the tenth's (median of the \(seeds.count) draws; at most \(Fmt.sci(base.max()!, 1))): σ′ ≤ 1/4 and \
@@ -344,6 +346,9 @@ struct Chapter8 {
                                 + "first fires, rarely: see below), and sigmoid + Adam carries markers where it runs close to the baseline.")
         let adamTail = runs[index("sigmoid + Adam")].map(tail)
         let baseTail = runs[index("sigmoid, PyTorch default init")].map(tail)
+        nb.log("accuracies: " + Self.configs.map { c in
+            "\(c.name) \(accuracies(c.name).map { Fmt.fixed($0, 3) }.joined(separator: " "))"
+        }.joined(separator: "; "))
         let lowest = { (name: String) in Fmt.fixed(accuracies(name).min()!, 2) }
         let highest = { (name: String) in Fmt.fixed(accuracies(name).max()!, 2) }
         let base = accuracies("sigmoid, PyTorch default init")

@@ -174,6 +174,9 @@ struct Chapter10 {
             + "show), best α ÷ B at \(ofR([4, 16, 64])) of r; right: B = 256, 512 and the full batch, at "
             + "\(ofR([256, 512, lab.examples])) of r — the large batches need a smaller rate per example. "
             + "B = 8, 32 and 128 are in Table 1 only.")
+        nb.log("best rates: " + rates.map { "\($0)" }.joined(separator: ", "))
+        nb.log("small-batch ratio \(Fmt.sci(r0, 3)); fit: B_noise \(fit.noiseScale) alpha_max \(fit.maxRate) "
+              + "rms \(fit.rmsLogResidual)")
         // The slope of ln α against ln B over B = 4…32 (least squares): 1 for the linear rule, 1/2 for a square-root
         // rule. Over 52 chapter seeds it was 0.77–1.27; a single run's grid minimum is far noisier (Table 1).
         let lx = bs.prefix(4).map { Double.log($0) }, ly = rates.prefix(4).map { Double.log($0) }

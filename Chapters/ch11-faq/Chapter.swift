@@ -52,6 +52,10 @@ struct Chapter11 {
         let tanhSmaller = draws.map { d in zip(d.tanhXavier, d.tanhStd).map { $0 / $1 }.min()! }.min()!
         let tanhCloser = draws.indices.map { min(tanhStd[$0], tanhXavier[$0]) / sigmoid[$0] }.min()!
         let tenth = (std: median(draws.map { $0.tanhStd[9] }), xavier: median(draws.map { $0.tanhXavier[9] }))
+        nb.log("q1: sigmoid \(Fmt.sci(median(sigmoid), 3)), xavier \(Fmt.sci(median(xavier), 3)), "
+              + "residual \(Fmt.sci(median(residual), 3)), batch norm \(Fmt.sci(median(batchNorm), 3)), "
+              + "tanh \(Fmt.sci(median(tanhStd), 3)) / \(Fmt.sci(median(tanhXavier), 3)), "
+              + "xavier÷default ≥ \(Fmt.sig(tanhSmaller, 3)) (medians of \(drawSeeds.count) draws)")
         nb.section("Q1. Why do vanishing gradients stop convergence?")
         nb.prose("""
             *The article:* in deep networks the gradient shrinks through the layers, so early layers stop learning. \
@@ -225,6 +229,9 @@ struct Chapter11 {
         }
         let pairs = constantNames.map(paired), amsPair = paired("AMSGrad")
         let fewestLower = pairs.map(\.lower).min()!, weakest = pairs.map(\.z).min()!
+        for name in Strategy.all.map(\.name) {
+            nb.log("q3 noisy seeds: \(name): \(scores(name).map { Fmt.sci($0, 3) }.joined(separator: " "))")
+        }
         nb.notice(nb.claim("""
             With noisy gradients the better of the two schedules that decay the rate to (near) zero — cosine \
             (\(Fmt.sci(decayedNoisy[0], 2))) and one-cycle (\(Fmt.sci(decayedNoisy[1], 2))), means over the \(n) \
@@ -355,6 +362,7 @@ struct Chapter11 {
         let deviations: [Double] = [setOf(i).map { abs($0 / formula[i] - 1) }.max()!,
                                     setOf(j).map { abs($0 / formula[j] - 1) }.max()!]
         let worst: Double = 100 * deviations.max()!
+        nb.log("q4: worst seed's floor vs closed form, % off at 0.4 and 0.2: \(100 * deviations[0]) \(100 * deviations[1])")
         nb.notice(nb.claim("""
             The advice is half right. With exact gradients, counting the steps until the loss is below 10⁻⁶, the \
             fastest rate is 2/(L + μ) = 0.476: above it, up to the stability limit 2/L = 0.5, a smaller rate is \

@@ -248,6 +248,15 @@ public final class Notebook {
         return body.map { String($0.dropFirst(min(indent, $0.count))) }.joined(separator: "\n")
     }
 
+    // MARK: Key values
+
+    /// One line of key values on stdout — what the chapter measured, unrounded, for its tests and
+    /// for a reader checking a run — unless `--quiet` (the book passes it).
+    public func log(_ line: String) {
+        guard !options.quiet else { return }
+        print(line)
+    }
+
     // MARK: Progress
 
     /// Runs `work`, which reports `total` units through the handle; a progress bar appears on

@@ -94,12 +94,13 @@ struct Chapter10and11WiringTests {
         func floor(_ a: Double) -> Double { [0.2, 4.0].reduce(0) { $0 + a / (2 * (2 - a * $1)) } }
         let atHigh = try #require(number(after: "(closed form ", in: run.page))
         let atLow = try #require(number(after: "(closed form \(String(format: "%.3f", atHigh)) and ", in: run.page))
-        #expect(run.page.contains("at α = 0.4 to ") && run.page.contains(" at α = 0.2, "))
+        #expect(run.page.contains("at α = 0.4 to ") && run.page.contains(" at α = 0.2 (means of "))
         #expect(abs(atHigh - floor(0.4)) < 1e-3 && abs(atLow - floor(0.2)) < 1e-3, "\(atHigh), \(atLow)")
-        // "each within X % of its measurement": X is the larger of the two gaps, rounded up to a tenth of a per cent.
+        // "every seed's floor within X % of it": X is the larger of the two worst seeds' gaps, rounded up to a tenth
+        // of a per cent.
         let gapLine = try #require(run.stdout.split(separator: "\n").first { $0.contains("% off at 0.4 and 0.2:") })
         let gaps = gapLine.split(separator: " ").suffix(2).compactMap { Double($0) }
-        let within = try #require(number(after: "each within ", in: run.page))
+        let within = try #require(number(after: "every seed's floor within ", in: run.page))
         #expect(gaps.count == 2 && within >= gaps.max()! && within < gaps.max()! + 0.1 + 1e-9, "\(within) vs \(gaps)")
         // Q3's noisy column is over 48 noise seeds: each cell is the mean (min–max; best α) of the runs printed.
         var noisyChecked = 0
