@@ -364,17 +364,17 @@ struct Chapter1 {
             evidence: vanishingRuns.map { "\($0.name): \($0.tails)" }.joined(separator: "; "))
         let reluHe = run(.relu, "He"), tanhHe = run(.tanh, "He"), reluN = run(.relu, "N(0, 1)")
         let reluHeTail = Spread(reluHe.tails), tanhHeTail = Spread(tanhHe.tails)
-        // "Left log 2": at least 0.1 below it. Over 60 draws at 400 steps the worst of these runs ended at 0.38,
-        // a stuck run at 0.64 or above: the threshold sits between, with room on both sides.
+        // "Left log 2": at least 0.1 below it; a stuck run sits at 0.64 or above. A late spike can lift one run's
+        // last 50 steps above the line (seed 1700575758's set), so the claim counts draws: at least n − 1 of n
+        // each, which fails when He's runs do not learn.
         let left: Double = TrainingSet.log2 - 0.1
         let reluHeLeft: Int = reluHe.tails.filter { $0 < left }.count
         let tanhHeLeft: Int = tanhHe.tails.filter { $0 < left }.count
-        let heLeft: Bool = reluHeLeft == n && tanhHeLeft == n
-        let highest: Double = max(reluHeTail.max, tanhHeTail.max)
+        let heLeft: Bool = reluHeLeft >= n - 1 && tanhHeLeft >= n - 1
         let learnClaim = nb.claim("""
-            ReLU and tanh with He weights leave log 2 in all \(n) draws, every run ending more than 0.1 below it: \
-            at a median \(Fmt.fixed(reluHeTail.median, 2)) (ReLU) and \(Fmt.fixed(tanhHeTail.median, 2)) (tanh), \
-            the highest \(Fmt.fixed(highest, 2)).
+            ReLU and tanh with He weights leave log 2: at least \(n - 1) of the \(n) draws of each end more than 0.1 \
+            below it (here \(reluHeLeft) and \(tanhHeLeft)), at a median \(Fmt.fixed(reluHeTail.median, 2)) (ReLU) \
+            and \(Fmt.fixed(tanhHeTail.median, 2)) (tanh).
             """, holds: heLeft, evidence: "ReLU + He \(reluHe.tails), tanh + He \(tanhHe.tails)")
         let reluNSteps = reluN.draws.compactMap { $0.divergence?.step }
         let explodeClaim = nb.claim("""
