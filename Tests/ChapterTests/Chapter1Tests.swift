@@ -4,7 +4,7 @@ import Testing
 @testable import ch01_vanishing_gradients
 
 /// The claims chapter 1 prints, checked on the chapter's own experiments: the 16 draws of seed 42 (the
-/// book's seed set at initialisation) and the training runs of seed 42.
+/// book's seed set at initialisation) and Table 2's 5 training draws of seed 42.
 @Suite("Chapter 1: vanishing and exploding gradients")
 struct Chapter1Tests {
     static let setup = VanishingSetup(seed: 42)
@@ -75,6 +75,46 @@ struct Chapter1Tests {
         let tail = clipped.losses.suffix(50).reduce(0, +) / 50
         #expect(tail < 0.6, "clipped run ends at \(tail)")  // below log 2: it learnt
         #expect(clipped.gradientNorms.first! > 1e6)
+    }
+
+    @Test("the median of log|δ| by selection is exactly sorted()[count / 2], duplicates and all")
+    func selection() {
+        var rng = SeededGenerator(seed: 7)
+        for count in [1, 2, 3, 10, 101, 1000] {
+            // Few distinct values (many ties) and continuous values.
+            let ties = (0..<count).map { _ in Double(Int(rng.uniform() * 5)) }
+            let spread = (0..<count).map { _ in rng.uniform() * 20 - 18 }
+            for values in [ties, spread, spread.sorted(), Array(spread.sorted().reversed())] {
+                for rank in Set([0, count / 2, count - 1]) {
+                    var copy = values
+                    #expect(InitialNorms.select(&copy, rank: rank) == values.sorted()[rank], "n \(count), rank \(rank)")
+                }
+            }
+        }
+    }
+
+    /// Table 2's runs for three configurations on the chapter's 5 draws at seed 42 (400 steps, full settings).
+    static let trained = VanishingSetup.trainingSets(seeds: (0..<5).map { 42 + UInt64($0) }, learningRate: 0.1,
+                                                      steps: 400).filter(Self.checked)
+    static func checked(_ set: TrainingSet) -> Bool {
+        let name: String = set.name
+        return name == "sigmoid + standard" || name == "relu + He" || name == "tanh + He"
+    }
+
+    @Test("Table 2 at seed 42: sigmoid + standard at log 2 in 5 of 5; ReLU + He and tanh + He > 0.1 below it in 5 of 5")
+    func trainingSet() {
+        let sig = Self.trained.first { $0.activation == .sigmoid }!, relu = Self.trained.first { $0.activation == .relu }!
+        let tanh = Self.trained.first { $0.activation == .tanh }!
+        #expect(sig.count(TrainingSet.atLog2) == 5, "\(sig.tails)")
+        #expect(relu.tails.allSatisfy { $0 < TrainingSet.log2 - 0.1 } && tanh.tails.allSatisfy { $0 < TrainingSet.log2 - 0.1 },
+                "ReLU + He \(relu.tails), tanh + He \(tanh.tails)")
+        // The page at seed 42: medians 0.138 and 0.178, the highest 0.436 (ReLU + He's first draw).
+        #expect(abs(Spread(relu.tails).median - 0.138) < 0.0005 && abs(Spread(tanh.tails).median - 0.178) < 0.0005,
+                "medians \(Spread(relu.tails).median), \(Spread(tanh.tails).median)")
+        #expect(abs(relu.tails[0] - 0.436) < 0.0005, "ReLU + He first draw \(relu.tails[0])")
+        // Draw k is seed 42 + k's own setup, trained alone: the same losses, step for step.
+        let alone = VanishingSetup(seed: 45).train(.relu, .heUniform, learningRate: 0.1, steps: 400, recording: [])
+        #expect(relu.draws[3].losses == alone.losses)
     }
 
     @Test("sigmoid + standard init stays on the plateau at log 2 after training")

@@ -1,4 +1,4 @@
-# Per-layer gradient size during training (one colour scale)
+# Per-layer gradient size during training, first draw (seed 42)
 # Redraw with: gnuplot norms-heatmap.gp  (reads norms-heatmap.dat, writes norms-heatmap.svg and norms-heatmap.png)
 reset
 DATA = "norms-heatmap.dat"
@@ -18,7 +18,7 @@ do for [fmt in "svg png"] {
         TITLEFONT = ",28"
     }
     set output "norms-heatmap.".fmt
-    set multiplot layout 1,2 title "Per-layer gradient size during training (one colour scale)" font TITLEFONT
+    set multiplot layout 1,2 title "Per-layer gradient size during training, first draw (seed 42)" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -29,14 +29,14 @@ do for [fmt in "svg png"] {
     set ylabel "layer (top row: 11, the output layer)"
     set format x "% h"
     set format y "% h"
-    set xrange [0.0:1500.0]
+    set xrange [0.0:400.0]
     set yrange [0.5:11.5]
     unset key
     set bmargin 5
-    set xtics 500.0
+    set xtics 100.0
     set colorbox
     set cblabel "log10 per-weight RMS of ∂L/∂Wᵢ"
-    set cbrange [-11.721220619206832:-1.0070588697617064]
+    set cbrange [-12.251290403810682:-1.0433665551617397]
     plot DATA index 0 using 1:2:3 with image notitle
     unset label
     unset arrow
@@ -48,14 +48,14 @@ do for [fmt in "svg png"] {
     set ylabel "layer (top row: 11, the output layer)"
     set format x "% h"
     set format y "% h"
-    set xrange [0.0:1500.0]
+    set xrange [0.0:400.0]
     set yrange [0.5:11.5]
     unset key
     set bmargin 5
-    set xtics 500.0
+    set xtics 100.0
     set colorbox
     set cblabel "log10 per-weight RMS of ∂L/∂Wᵢ"
-    set cbrange [-11.721220619206832:-1.0070588697617064]
+    set cbrange [-12.251290403810682:-1.0433665551617397]
     plot DATA index 1 using 1:2:3 with image notitle
     unset multiplot
     unset output

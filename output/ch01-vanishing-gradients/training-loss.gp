@@ -1,4 +1,4 @@
-# Training loss, plain SGD at α = 0.1
+# Training loss, plain SGD at α = 0.1, first draw (seed 42)
 # Redraw with: gnuplot training-loss.gp  (reads training-loss.dat, writes training-loss.svg and training-loss.png)
 reset
 DATA = "training-loss.dat"
@@ -18,7 +18,7 @@ do for [fmt in "svg png"] {
         TITLEFONT = ",28"
     }
     set output "training-loss.".fmt
-    set multiplot layout 1,3 title "Training loss, plain SGD at α = 0.1" font TITLEFONT
+    set multiplot layout 1,3 title "Training loss, plain SGD at α = 0.1, first draw (seed 42)" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -34,7 +34,7 @@ do for [fmt in "svg png"] {
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
-    set xtics 500.0
+    set xtics 100.0
     plot DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
          DATA index 1 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "", \
          DATA index 2 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
@@ -62,7 +62,7 @@ do for [fmt in "svg png"] {
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
-    set xtics 500.0
+    set xtics 100.0
     plot DATA index 12 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
          DATA index 13 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "", \
          DATA index 14 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
@@ -90,7 +90,7 @@ do for [fmt in "svg png"] {
     set key default
     set key opaque samplen 2.5 spacing 1.15 below horizontal maxrows 2
     set bmargin 7
-    set xtics 500.0
+    set xtics 100.0
     plot DATA index 24 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "", \
          DATA index 25 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "", \
          DATA index 26 using 1:2 with linespoints lc rgb "#000000" lw 2 dt 1 pt 7 ps 0.8 title "standard", \
