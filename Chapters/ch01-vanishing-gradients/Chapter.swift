@@ -208,7 +208,7 @@ struct Chapter1 {
                                            histogramPlot(tanhX, title: "tanh, Xavier init")]),
                             caption: "Distribution of the pre-activation gradients δᵢ over all units, examples and "
                                 + "the \(n) draws, for three layers. In the right panel the three histograms nearly "
-                                + "coincide, so layer 1's (solid) is mostly hidden under layer 5's (dashed).")
+                                + "coincide: their outlines run into one another.")
         let sigDrop = sigStd.overDraws(\.decadesPerLayer), tanhDrop = tanhX.overDraws(\.decadesPerLayer)
         let tanhMove = max(abs(tanhDrop.min), abs(tanhDrop.max))
         nb.notice(nb.claim("""
@@ -251,13 +251,20 @@ struct Chapter1 {
         }
         func run(_ a: Activation, _ name: String) -> Run { runs.first { $0.activation == a && $0.initName == name }! }
         nb.section("During training")
+        // Where the first draw, the one figures 3 and 4 draw, sits among the draws of the configurations that learn.
+        let learning = runs.filter { !$0.finiteTails.isEmpty && median($0.finiteTails) < 0.5 }
+        let firstHighest = learning.filter { $0.tails[0].isFinite && $0.tails[0] >= $0.finiteTails.max()! }.count
+        let firstDraw = learning.isEmpty ? "" : " Of the \(learning.count) configurations that learn (median below "
+            + "0.5), it ends highest of the \(n) draws in \(firstHighest), so the curves show a slower run than the "
+            + "median."
         nb.prose("""
             The twelve configurations, trained with plain mini-batch SGD (batch 64) at one learning rate, \
             α = \(Fmt.sig(learningRate)), for \(steps) steps, on the first **\(n) draws** of Table 1 (\(seedList): \
             each its own spirals, weights and mini-batch order). Plain SGD is deliberate: the adaptive methods of \
             chapters 3–5 divide each parameter's step by its own gradient history, which is a different experiment. \
             Table 2 gives each configuration's spread over the \(n) draws; figures 3 and 4 draw the first draw \
-            (seed \(setup.seed)) as a typical path, and Table 2's last column says where that path ends.
+            (seed \(setup.seed)), the chapter's own seed, not chosen for its look, and Table 2's last column gives \
+            where it ends.\(firstHighest > learning.count / 2 ? firstDraw : "")
             """)
         // Several runs sit on one line at log 2: each gets its own marker shape, every steps/10 steps,
         // shifted steps/50 per run, so every run stays visible.
@@ -458,42 +465,52 @@ struct Chapter1 {
         nb.section("Exploding gradients, and clipping")
         let reluNormalAtBase = reluNormalFate
         let explodeRate = 0.5
-        // Unclipped and clipped at α = 0.5, and (to show why this section uses a larger rate) clipped at the
-        // chapter's own rate: three independent runs, spread over the cores.
-        let settings: [(rate: Double, clipping: GradientClipping?)] = [(explodeRate, nil), (explodeRate, .globalNorm(1)),
-                                                                       (learningRate, .globalNorm(1))]
-        let three = nb.step("Exploding network, with and without clipping", total: 1) { p in
+        // Unclipped and clipped at α = 0.5 on each of Table 2's draws: independent runs, spread over the cores.
+        let seeds = nb.seeds(trainingDraws)
+        let setups = seeds.map { $0 == setup.seed ? setup : VanishingSetup(seed: $0) }
+        let pairs = nb.step("Exploding network, with and without clipping, \(seeds.count) draws", total: 1) { p in
             defer { p.advance() }
-            return nb.parallelMap(settings.count) { k in
-                setup.train(.relu, .normal(standardDeviation: 1), learningRate: settings[k].rate, steps: steps,
-                            clipping: settings[k].clipping)
+            return nb.parallelMap(2 * seeds.count) { j in
+                setups[j / 2].train(.relu, .normal(standardDeviation: 1), learningRate: explodeRate, steps: steps,
+                                    clipping: j % 2 == 0 ? nil : .globalNorm(1))
             }
         }
-        let (unclipped, clipped, clippedSlow) = (three[0], three[1], three[2])
-        let slowTail = clippedSlow.divergence == nil ? clippedSlow.losses.suffix(50).reduce(0, +) / 50 : .nan
-        let clippedTail = clipped.losses.suffix(50).reduce(0, +) / 50
-        let unclippedFate = unclipped.divergence.map { "diverges at step \($0.step) (loss \(Fmt.sci($0.loss, 2)))" }
-            ?? "does not diverge within \(steps) steps"
-        let clippedFate = clipped.divergence == nil
-            ? "trains: its loss over the last 50 steps is \(Fmt.fixed(clippedTail, 3))" : "still diverges"
+        let unclippedSet = stride(from: 0, to: pairs.count, by: 2).map { pairs[$0] }
+        let clippedSet = stride(from: 1, to: pairs.count, by: 2).map { pairs[$0] }
+        // Figure 5 draws the first draw's pair (seed 42 at the book's seed: the chapter's own, not chosen).
+        let (unclipped, clipped) = (unclippedSet[0], clippedSet[0])
+        func tail(_ r: TrainingResult) -> Double {
+            r.divergence == nil ? r.losses.suffix(50).reduce(0, +) / 50 : .nan
+        }
+        let clippedTails = clippedSet.map(tail)
+        let divergedSteps = unclippedSet.compactMap { $0.divergence?.step }
+        let divergedAt: String = divergedSteps.isEmpty ? ""
+            : divergedSteps.min()! == divergedSteps.max()! ? "\(divergedSteps[0])"
+            : "\(divergedSteps.min()!)–\(divergedSteps.max()!)"
+        let unclippedFate = divergedSteps.count == seeds.count
+            ? "diverges in every one of the \(seeds.count) draws (at step \(divergedAt))"
+            : "diverges in \(divergedSteps.count) of the \(seeds.count) draws"
+        let tails = Spread(clippedTails.filter(\.isFinite).isEmpty ? [.nan] : clippedTails.filter(\.isFinite))
+        let clippedFate = clippedSet.allSatisfy({ $0.divergence == nil })
+            ? "never diverges, and over its last 50 steps its loss is a median \(Fmt.fixed(tails.median, 3)) "
+                + "(\(Fmt.fixed(tails.min, 3)) to \(Fmt.fixed(tails.max, 3)) over the \(seeds.count) draws)"
+            : "still diverges in \(clippedSet.filter { $0.divergence != nil }.count) of the \(seeds.count) draws"
         nb.prose("""
             ReLU with N(0, 1) weights multiplies the signal's variance by about fan_in/2 = 32 per layer, so the \
-            logit starts \
-            in the millions and so does the loss (\(Fmt.sci(unclipped.losses.first ?? .nan, 2))). Its first gradient \
-            has norm \
-            \(Fmt.sci(unclipped.gradientNorms.first ?? .nan, 2)): at α = \(Fmt.sig(explodeRate)) plain SGD takes a \
-            step of length α·‖g‖ = \(Fmt.sci(explodeRate * (unclipped.gradientNorms.first ?? .nan), 2)) \
-            and the run \(unclippedFate). \
+            logit starts in the millions and so does the loss (\(Fmt.sci(unclipped.losses.first ?? .nan, 2)) on the \
+            first draw). Its first gradient has norm \(Fmt.sci(unclipped.gradientNorms.first ?? .nan, 2)): at α = \
+            \(Fmt.sig(explodeRate)) plain SGD takes a step of length α·‖g‖ = \
+            \(Fmt.sci(explodeRate * (unclipped.gradientNorms.first ?? .nan), 2)), and the run \(unclippedFate). \
             Clipping the gradient's global norm to 1 (Pascanu, Mikolov and Bengio, ICML 2013) keeps the direction \
-            but caps \
-            every step at length α: the same network, at the same rate, \
-            \(clippedFate).
+            but caps every step at length α: the same networks, at the same rate, trained on Table 2's \
+            \(seeds.count) draws, the clipped run \(clippedFate).
 
             Why α = \(Fmt.sig(explodeRate)) and not the α = \(Fmt.sig(learningRate)) of Table 2? At α = \
             \(Fmt.sig(learningRate)) the unclipped network \(reluNormalAtBase) (Table 2). Clipped, every step has \
-            length at most α, so the rate sets how far the run can travel in \(steps) steps: clipped at α = \
-            \(Fmt.sig(learningRate)), its loss over the last 50 steps is \(Fmt.sci(slowTail, 2)), against \
-            \(Fmt.sci(clippedTail, 2)) at α = \(Fmt.sig(explodeRate)).
+            length at most α, so the rate bounds how far the run can travel: in \(steps) steps at most \
+            \(steps)·α — \(Fmt.sig(Double(steps) * learningRate)) at α = \(Fmt.sig(learningRate)), \
+            \(Fmt.sig(Double(steps) * explodeRate)) at α = \(Fmt.sig(explodeRate)) — and weights that start at \
+            N(0, 1) scale need many steps of length α before their products shrink from the millions.
             """)
         // The unclipped run lives for one step: a zoom on the first steps shows it; the other panels
         // show the clipped run over the whole training.
@@ -531,24 +548,26 @@ struct Chapter1 {
         try await nb.figure(Figure(name: "clipping",
                                    title: "ReLU + N(0, 1) at α = \(Fmt.sig(explodeRate)): without and with clipping",
                                    plots: [first, whole, norms], columns: 3), caption: """
-            Seed \(setup.seed), the first draw of Tables 1–2 (its ReLU + N(0, 1) network; one pair of runs, since \
-            the explosion is the same in every draw, Table 2). Left: the first \(zoom) steps of both runs, log scale; \
-            middle: the clipped run's loss over all \(steps) steps; right: the global gradient norm the clipped run's \
-            optimizer was handed, before clipping.
+            Seed \(setup.seed), the first of the \(seeds.count) draws (the chapter's own seed, not chosen; the text \
+            above gives the set's spread). Left: the first \(zoom) steps of both runs, log scale; middle: the clipped \
+            run's loss over all \(steps) steps; right: the global gradient norm its optimizer was handed, before \
+            clipping.
             """)
         nb.prose("Reading figure 5: \(jump). \(sameStart)")
-        let below = clipped.gradientNorms.firstIndex { $0 < 1 }
-        let learns = clipped.divergence == nil && clippedTail < 0.6
-        let rescued = learns
-            ? nb.claim("Clipping turns a crash into a run that learns: unclipped, the run diverges; clipped, it "
-                       + "ends at \(Fmt.fixed(clippedTail, 3)), below log 2.", holds: unclipped.divergence != nil,
-                       evidence: "unclipped \(String(describing: unclipped.divergence))")
-            : "After \(steps) steps the clipped run is at \(Fmt.sci(clippedTail, 2)): clipping has stopped the "
-              + "crash but the network has not learnt yet."
+        // Steps until the raw gradient first drops below the threshold, per draw (all steps when it never does).
+        let above = clippedSet.map { r in r.gradientNorms.firstIndex { $0 < 1 } ?? r.gradientNorms.count }
+        let learnt = clippedTails.filter { $0.isFinite && $0 < 0.6 }.count
+        let rescued = nb.claim("""
+            Clipping turns a crash into a run that does not crash: unclipped, every draw diverges; clipped, none \
+            does, and \(learnt) of the \(seeds.count) end below 0.6 (log 2 ≈ 0.693 is a network that has learnt \
+            nothing).
+            """, holds: divergedSteps.count == seeds.count && clippedSet.allSatisfy { $0.divergence == nil },
+            evidence: "unclipped diverged at \(divergedSteps), clipped tails \(clippedTails)")
+        let (fewest, most) = (above.min()!, above.max()!)
+        let aboveSteps: String = fewest == most ? "\(fewest)" : "\(fewest) to \(most)"
         nb.notice("""
-            Clipping does not fix the initialisation: for \
-            \(below.map { "the first \($0)" } ?? "all \(steps)") steps the raw \
-            gradient is above the threshold, so every update has length exactly α. \(rescued)
+            Clipping does not fix the initialisation: for the first \(aboveSteps) steps (over the \(seeds.count) \
+            draws) the raw gradient is above the threshold, so every update has length exactly α. \(rescued)
             """)
     }
 
@@ -572,8 +591,8 @@ struct Chapter1 {
             + ([(Activation.relu, "He"), (Activation.tanh, "Xavier")].compactMap { a, derived -> String? in
                 let best = ["He", "Xavier", "standard", "N(0, 1)"].min { end(a, $0) < end(a, $1) }!
                 return best == derived ? nil
-                    : " For \(a.rawValue), \(best) ends lower than \(derived) (median over the draws), the "
-                        + "initialisation derived for it."
+                    : " For \(a.rawValue), \(best) ends lower (median over the draws) than \(derived), although "
+                        + "\(derived) is the initialisation derived for \(a.rawValue)."
             }.joined())
         let sigXRatio = initial.first { $0.activation == .sigmoid && $0.initName == "Xavier" }!
             .overDraws(\.lastOverFirst)

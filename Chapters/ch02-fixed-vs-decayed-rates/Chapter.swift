@@ -160,8 +160,14 @@ struct Chapter2 {
             // A reset sets the rate back to exactly the base rate; between resets it is base·γᵏ < base.
             return (run, run.learningRates.indices.dropFirst().filter { run.learningRates[$0] == learningRate })
         }
-        let (run, fired) = resets(nb.seed &+ 10)
-        let other = resets(nb.seed &+ 11).at
+        // Five batch orders (same weights, same rule); the panel draws the first.
+        let orders = (0..<5).map { nb.seed &+ 10 &+ UInt64($0) }
+        let restarts = nb.parallelMap(orders.count) { resets(orders[$0]) }
+        let (run, fired) = restarts[0]
+        let other = restarts[1].at
+        let firings = restarts.map(\.at.count), schedules = Set(restarts.map(\.at)).count
+        let firingCount = firings.min()! == firings.max()! ? "\(firings[0]) times each"
+            : "\(firings.min()!) to \(firings.max()!) times"
         // Nine closed-form schedules in three panels of three or four, so no two lines share a box and a colour.
         func panel(_ title: String, _ names: [String]) -> Plot {
             Plot(title: title, xLabel: "step", yLabel: "learning rate", yRange: 0...(1.08 * base), key: .below,
@@ -191,7 +197,8 @@ struct Chapter2 {
             ]),
         ], columns: 2, size: (1300, 1100)), caption: """
             Top left and right, bottom left: the nine closed-form schedules, base α = \(Fmt.sig(base)), over \
-            \(T) steps (the article's α(1 − t/T)^γ is the polynomial family). Bottom right: the restart rule decays \
+            \(T) steps (the article's α(1 − t/T)^γ is the polynomial family). Bottom right: one run of the restart rule (batch-order seed \(orders[0]), the first of the \(orders.count) \
+            in the note below); it decays \
             the rate by γ each step and resets it whenever the loss first dips under the current threshold, which \
             then tightens by ×\(Fmt.sig(restart.factor)).\(early)
             """)
@@ -199,15 +206,15 @@ struct Chapter2 {
             xs.isEmpty ? "never" : "at steps " + xs.map(String.init).joined(separator: ", ")
         }
         let luck = nb.claim("""
-            With another batch order (same weights, same rule) it fired \(other.count) times, \(list(other)): it \
-            watches a \
-            noisy mini-batch loss, so when it fires depends on which batches come when.
-            """, holds: other != fired, evidence: "fired \(fired) both times")
+            With another batch order (same weights, same rule) it fired \(other.count) times, \(list(other)); over \
+            \(orders.count) batch orders it fired \(firingCount), at \(schedules) \
+            different sets of steps: it watches a noisy mini-batch loss, so when it fires depends on which batches \
+            come when.
+            """, holds: schedules > 1, evidence: "firing steps per order: \(restarts.map(\.at))")
         nb.notice("""
-            The restart rule fired \(fired.count) times in \(run.losses.count) steps, \(list(fired)) (resets on \
-            consecutive \
-            steps count separately). \(luck) SGDR restarts on a fixed clock instead, so its rate is known in advance \
-            and the \
+            In the panel's run (batch-order seed \(orders[0]), the first of \(orders.count)) the restart rule fired \
+            \(fired.count) times in \(run.losses.count) steps, \(list(fired)) (resets on consecutive steps count \
+            separately). \(luck) SGDR restarts on a fixed clock instead, so its rate is known in advance and the \
             same on every seed.
             """)
     }
@@ -319,26 +326,32 @@ struct Chapter2 {
             switch name {
             case "polynomial, power 1": return Pen(color: p.color, dash: 2, point: p.point)
             case "cosine": return Pen(color: p.color, dash: 4, point: p.point)
+            // Its book-wide grey would vanish inside the constant rate's grey band.
+            case "reduce on plateau": return Pen(color: Palette.wine, dash: 4, point: p.point)
             default: return p
             }
         }
         try await nb.figure(Figure(name: "schedule-training",
                                    title: "Mini-batch SGD under each schedule: held-out excess error "
-                                       + "(mean and range of \(n) seeds)",
+                                       + "(mean of \(n) seeds)",
                                    plots: groups.map { title, names in
             Plot(title: title, xLabel: "step",
                  yLabel: "mean (student − teacher)², \(heldOut.inputs.rows) held-out inputs",
                  yScale: .log, yRange: yRange, key: .topRight,
                  series: schedules.indices.filter { schedules[$0].name == "constant" || names.contains(schedules[$0].name) }
                     .map { i in
-                        Series(title: schedules[i].name, style: .band, x: meanCurves[i].map { Double($0.0) },
+                        // Only the constant rate carries its band: the decayed schedules' bands overlap one
+                        // another into one shade (their spreads are Table 2's).
+                        Series(title: schedules[i].name, style: i == 0 ? .band : .lines,
+                               x: meanCurves[i].map { Double($0.0) },
                                y: meanCurves[i].map(\.1), low: bands[i].low, high: bands[i].high,
                                pen: pen(schedules[i].name))
                     })
         }, columns: 3, size: (1500, 640)),
                             caption: """
-                                The held-out excess error every \(max(1, steps / 60)) steps: the line is the mean \
-                                over the \(n) seeds, the shaded band runs from the lowest to the highest seed; \
+                                The held-out excess error every \(max(1, steps / 60)) steps, mean over the \(n) \
+                                seeds; the grey band is the constant rate's range (lowest to highest seed), the \
+                                decayed schedules' spreads are in Table 2; \
                                 each panel repeats the constant rate (black) as the reference, on one y scale. At \
                                 step 0 (the same weights for every schedule) the mean is \(Fmt.sci(startError, 2)), \
                                 above the top of the axis. From step \(2 * steps / 3) on, the \

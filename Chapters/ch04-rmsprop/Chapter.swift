@@ -83,7 +83,9 @@ struct Chapter4 {
         ]), caption: "Same gradients, same α = \(Fmt.sig(alpha)), \(seeds.count) noise seeds: each line is the median "
             + "over the seeds, the band the lowest to the highest. Log–log axes: slope −1/2 is 1/√t decay; slope 0 is "
             + "a rate that stays put. Grey dotted: the article's sum G grows like tσ², so its rate follows "
-            + "α/(σ√(0.99 t)); grey dash-dotted: the level where RMSprop's rate settles, derived below.")
+            + "α/(σ√(0.99 t)); it starts below that line because the first gradient, 8 in y at (−5, −2), puts 64 "
+            + "into G at once, as much as 64 steps of noise. Grey dash-dotted: the level where RMSprop's rate "
+            + "settles, derived below; from about step 50 on, RMSprop's line lies on it.")
         let (aS, rS) = (Spread(articleSlopes), Spread(realSlopes))
         nb.notice(nb.claim("""
             Fitted slopes from step \(from) on, over the \(seeds.count) seeds: article \(Fmt.fixed(aS.min, 3)) to \

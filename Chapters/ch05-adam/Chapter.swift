@@ -183,8 +183,9 @@ struct Chapter5 {
             }
             return [Fmt.sig(b2), best[0], best[1], "\(goodCounts[i][0]) / \(goodCounts[i][1])",
                     "\(diverged[i][0]) / \(diverged[i][1]) of \(seeds.count * grid.count)"]
-        }), caption: "Each curve's best point, median (smallest–largest) over the \(seeds.count) seeds, and how many of "
-            + "the \(grid.count) rates train well in the median run.")
+        }), caption: "Best loss: each seed's lowest loss over the \(grid.count) rates, then the median (smallest–"
+            + "largest) of that over the \(seeds.count) seeds; the fourth column counts the rates where the figure's "
+            + "median line is below 0.2.")
         spiralsNotice(losses: losses, bests: bests, goodCounts: goodCounts, exponents: exponents)
     }
 
@@ -204,11 +205,11 @@ struct Chapter5 {
         nb.notice(nb.claim("""
             At β₂ = 0.9999, where the uncorrected steps start 10× too large and peak at 20.7α (table 2), the \
             correction moves the rates that train to a loss below 0.2 up: the largest such rate of the grid is \
-            larger with it than without in \(moved) of the \(n) runs (in the median run \(label(up)) with the \
+            larger with it than without in \(moved) of the \(n) runs (median over the runs: \(label(up)) with the \
             correction, \(label(down)) without).
             """, holds: 2 * moved > n && up > down,
             evidence: "largest good rate (index) per seed, corrected/uncorrected: \(largest)")
-            + " The median run's best point is lower without the correction at \(lowerWithout) of the "
+            + " The median over the runs of each curve's best loss is lower without the correction at \(lowerWithout) of the "
             + "\(medianBest.count) values of β₂ (at β₂ = 0.9999: \(Fmt.fixed(medianBest[2][1], 3)) without, "
             + "\(Fmt.fixed(medianBest[2][0], 3)) with). "
             + widerRange(counts: goodCounts)

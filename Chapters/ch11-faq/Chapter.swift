@@ -343,19 +343,20 @@ struct Chapter11 {
             ]),
             Plot(title: "noisy gradients (σ = 1)", xLabel: "learning rate α", yLabel: "mean loss (noise floor)",
                  yScale: .log, xRange: xRange, yRange: 1e-2...1e1, key: .topLeft, series: [
-                Series(title: "measured (\(floorSeeds.count) seeds)", style: .band,
-                       x: every5.map { rates[$0] }, y: floorSpreads.map(\.mean), low: floorSpreads.map(\.min),
-                       high: floorSpreads.map(\.max), pen: Pen(color: Palette.black, point: 6)),
+                // The closed form first, the measurements on top of it as circles (their range is smaller
+                // than a circle, so no band).
                 Series(title: "closed form", x: rates, y: formula,
                        pen: Pen(color: Palette.vermillion, dash: 1)),
+                Series(title: "measured (\(floorSeeds.count) seeds)", style: .points,
+                       x: every5.map { rates[$0] }, y: floorSpreads.map(\.mean), pen: Pen(color: Palette.black, point: 6)),
             ]),
         ], columns: 2), caption: "Left: steps from (−5, −2) until the loss is below 10⁻⁶, at α = 0.05, 0.06, …, "
             + "0.49; the fastest rate is 2/(L + μ) = 0.476 (here the grid's \(Fmt.sig(fastest))), the stability limit "
             + "2/L = 0.5. Right: the noise floor, the mean loss over the second half of \(n) steps started at the "
-            + "minimum, at α = 0.05, 0.10, …, 0.45 (black: mean over \(floorSeeds.count) noise seeds, with a band from "
-            + "the lowest to the highest seed, about as thin as the line: at most "
-            + "\(Fmt.fixed(100 * floorSpreads.map { ($0.max - $0.min) / $0.mean }.max()!, 1)) % of the mean), and its "
-            + "closed form Σ ασ²/(2(2 − αλ)) over λ = μ, L (line, chapter 9); it grows with α.")
+            + "minimum, at α = 0.05, 0.10, …, 0.45 (circles: the mean over \(floorSeeds.count) noise seeds; from the "
+            + "lowest seed to the highest is at most "
+            + "\(Fmt.fixed(100 * floorSpreads.map { ($0.max - $0.min) / $0.mean }.max()!, 1)) % of the mean, less than "
+            + "a circle), and its closed form Σ ασ²/(2(2 − αλ)) over λ = μ, L (line, chapter 9); it grows with α.")
         let i = rates.firstIndex { abs($0 - 0.4) < 1e-9 }!, j = rates.firstIndex { abs($0 - 0.2) < 1e-9 }!
         // The worst seed's floor at each of the two rates, against the closed form.
         let setOf = { (rate: Int) in floorSets[every5.firstIndex(of: rate)!] }

@@ -59,8 +59,8 @@ struct WiringTests {
         #expect(abs(best / (2 / 4.2) - 1) < 0.02, "best \(best)")
         #expect(run.page.contains("2/L = 0.5**") && run.page.contains("2/(λmin + λmax) = 0.4762**"))
         let text = run.page.replacingOccurrences(of: "\n", with: " ")
-        let fired = try #require(number(after: "The restart rule fired", in: text))
-        let tail = try #require(text.range(of: "The restart rule fired"))
+        let fired = try #require(number(after: "the restart rule fired", in: text))
+        let tail = try #require(text.range(of: "the restart rule fired"))
         let list = text[tail.upperBound...].components(separatedBy: "at steps ").dropFirst().first?
             .components(separatedBy: " (").first ?? ""
         #expect(Double(list.split(separator: ",").count) == fired, "fired \(fired), listed \(list)")

@@ -1,4 +1,4 @@
-# Mini-batch SGD under each schedule: held-out excess error (mean and range of 5 seeds)
+# Mini-batch SGD under each schedule: held-out excess error (mean of 5 seeds)
 # Redraw with: gnuplot schedule-training.gp  (reads schedule-training.dat, writes schedule-training.svg and schedule-training.png)
 reset
 DATA = "schedule-training.dat"
@@ -18,7 +18,7 @@ do for [fmt in "svg png"] {
         TITLEFONT = ",28"
     }
     set output "schedule-training.".fmt
-    set multiplot layout 1,3 title "Mini-batch SGD under each schedule: held-out excess error (mean and range of 5 seeds)" font TITLEFONT
+    set multiplot layout 1,3 title "Mini-batch SGD under each schedule: held-out excess error (mean of 5 seeds)" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -38,11 +38,8 @@ do for [fmt in "svg png"] {
     set xtics 1000.0
     plot DATA index 0 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant", \
-         DATA index 1 using 1:3:4 with filledcurves lc rgb "#0072B2" lw 2 dt 2 fs transparent solid 0.25 noborder notitle, \
          DATA index 1 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 2 title "polynomial, power 1", \
-         DATA index 2 using 1:3:4 with filledcurves lc rgb "#009E73" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 2 using 1:2 with lines lc rgb "#009E73" lw 2 dt 1 title "exponential", \
-         DATA index 3 using 1:3:4 with filledcurves lc rgb "#D55E00" lw 2 dt 4 fs transparent solid 0.25 noborder notitle, \
          DATA index 3 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 4 title "cosine"
     unset label
     unset arrow
@@ -63,11 +60,8 @@ do for [fmt in "svg png"] {
     set xtics 1000.0
     plot DATA index 4 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 4 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant", \
-         DATA index 5 using 1:3:4 with filledcurves lc rgb "#CC79A7" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 5 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 1 title "step", \
-         DATA index 6 using 1:3:4 with filledcurves lc rgb "#E69F00" lw 2 dt 2 fs transparent solid 0.25 noborder notitle, \
          DATA index 6 using 1:2 with lines lc rgb "#E69F00" lw 2 dt 2 title "SGDR (warm restarts)", \
-         DATA index 7 using 1:3:4 with filledcurves lc rgb "#882255" lw 2 dt 4 fs transparent solid 0.25 noborder notitle, \
          DATA index 7 using 1:2 with lines lc rgb "#882255" lw 2 dt 4 title "warm-up + cosine"
     unset label
     unset arrow
@@ -88,10 +82,8 @@ do for [fmt in "svg png"] {
     set xtics 1000.0
     plot DATA index 8 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 8 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant", \
-         DATA index 9 using 1:3:4 with filledcurves lc rgb "#56B4E9" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 9 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "article's restart rule", \
-         DATA index 10 using 1:3:4 with filledcurves lc rgb "#999999" lw 2 dt 5 fs transparent solid 0.25 noborder notitle, \
-         DATA index 10 using 1:2 with lines lc rgb "#999999" lw 2 dt 5 title "reduce on plateau"
+         DATA index 10 using 1:2 with lines lc rgb "#882255" lw 2 dt 4 title "reduce on plateau"
     unset multiplot
     unset output
 }

@@ -58,9 +58,8 @@ do for [fmt in "svg png"] {
     set key opaque samplen 2.5 spacing 1.15 top left
     set bmargin
     set xtics 0.2
-    plot DATA index 1 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
-         DATA index 1 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "measured (5 seeds)", \
-         DATA index 2 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "closed form"
+    plot DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 1 title "closed form", \
+         DATA index 2 using 1:2 with points lc rgb "#000000" lw 2 dt 1 pt 6 ps 0.8 title "measured (5 seeds)"
     unset multiplot
     unset output
 }
