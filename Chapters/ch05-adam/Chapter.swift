@@ -497,10 +497,10 @@ struct Chapter5 {
             stays in m for about 1/(1 − β₁) = 10 steps, each step after it about β₁/√β₂ ≈ 0.9 times the one \
             before: in every run it moves the coordinate \(range(sweep, 3))α in all along the spike's \
             sign, \(range(share, 2)) times its first step. And it stays in v \
-            far longer — v must shrink by a factor 10⁹ at 0.1 % a step — so a hundred steps later the coordinate has \
-            stalled in every run: a median step of at most \(Fmt.sci(stalled.max, 1))α instead of about \
+            far longer — v must shrink by a factor 10⁹ at 0.1 % a step — so a hundred steps later the coordinate \
+            crawls in every run: a median step of at most \(Fmt.sci(stalled.max, 1))α instead of about \
             \(Fmt.sig(before.median, 2))α. A clip would have capped the one gradient and left the next steps alone.
-            """, holds: largest.max < bound && share.min > 5 && stallRatio < 0.01,
+            """, holds: largest.max < bound && share.min > 5 && stallRatio < 0.2,
             evidence: "largest \(largest.max), bound \(bound), sweep/spike \(share.min), "
                 + "worst stalled/before \(stallRatio)"))
         nb.prose("""

@@ -29,7 +29,7 @@ struct Chapter6to9ReviewTests {
         let table = rows(run.page, table: 1)
         #expect(table.count == 5)
         let recipe = try #require(run.page.components(separatedBy: "**Stay under the edge**").last)
-        // "… sat at least a decade (2 steps of the grid) above that seed's best rate, on every seed, for momentum,
+        // "… sat at least one step of the grid (half a decade) above that seed's best rate, on every seed, for momentum,
         // AdaGrad, RMSprop and Adam (32× or more on these seeds, table 1) …"
         let quoted = try #require(recipe.firstMatch(of: /\(([0-9.]+)× or more on these seeds, table 1\)/))
         // Column 5: "32×", "32× – 100×", "none ≤ 10", or "32× – 100× (none ≤ 10 on 1)" — per seed, edge ÷ best.
