@@ -85,19 +85,137 @@ static inline double sigmoid_scalar(double x) {
 
 #ifdef DESCENT_X86
 
-// 4 rows × 8 columns of C per step (two 4-wide vectors per row, eight accumulators).
+// C = A·B, or C += A·B when `accumulate`, with A read through strides (row i, column p at
+// a[i·ars + p·acs]). Every element of C is one chain of fused multiply-adds over p = 0, 1, …, k−1
+// starting from C's old value or from +0 — in every loop below, so the result does not depend
+// on which loop computes an element (KernelTests checks Aᵀ·B against A·B on a transposed copy
+// bit for bit).
+#define DESCENT_LOADC(ptr) (load ? _mm256_loadu_pd(ptr) : _mm256_setzero_pd())
+
+// One row of C (row i), columns [j0, j1) of its n: two vectors at a time, then scalars.
+__attribute__((target("avx2,fma")))
+static void gemm_avx2_row(ptrdiff_t i, ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t n, ptrdiff_t k, const double *a,
+                          ptrdiff_t ars, ptrdiff_t acs, const double *b, double *c, int load) {
+    ptrdiff_t j = j0;
+    for (; j + 8 <= j1; j += 8) {
+        __m256d c0 = DESCENT_LOADC(c + i * n + j), c1 = DESCENT_LOADC(c + i * n + j + 4);
+        for (ptrdiff_t p = 0; p < k; p++) {
+            const __m256d x = _mm256_broadcast_sd(a + i * ars + p * acs);
+            c0 = _mm256_fmadd_pd(x, _mm256_loadu_pd(b + p * n + j), c0);
+            c1 = _mm256_fmadd_pd(x, _mm256_loadu_pd(b + p * n + j + 4), c1);
+        }
+        _mm256_storeu_pd(c + i * n + j, c0); _mm256_storeu_pd(c + i * n + j + 4, c1);
+    }
+    for (; j < j1; j++) {
+        double s = load ? c[i * n + j] : 0.0;
+        for (ptrdiff_t p = 0; p < k; p++) s = __builtin_fma(a[i * ars + p * acs], b[p * n + j], s);
+        c[i * n + j] = s;
+    }
+}
+
+// Columns [j0, n) of every row, when fewer than 8 are left (the 1-unit output layer: all of
+// them). Each element is a chain of k dependent multiply-adds, so one chain at a time waits on
+// the FMA latency at every step; eight rows' chains are run side by side instead.
+__attribute__((target("avx2,fma")))
+static void gemm_avx2_narrow(ptrdiff_t m, ptrdiff_t j0, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t ars,
+                             ptrdiff_t acs, const double *b, double *c, int load) {
+    for (ptrdiff_t j = j0; j < n; j++) {
+        ptrdiff_t i = 0;
+        if (ars == 1)  // A read down its columns: the rows at one p are adjacent, four vectors of them
+            for (; i + 16 <= m; i += 16) {  // (the rows left over take the scalar loop below)
+                __m256d acc[4];
+                for (int v = 0; v < 4; v++)
+                    acc[v] = load ? _mm256_set_pd(c[(i + 4 * v + 3) * n + j], c[(i + 4 * v + 2) * n + j],
+                                                  c[(i + 4 * v + 1) * n + j], c[(i + 4 * v) * n + j])
+                                  : _mm256_setzero_pd();
+                for (ptrdiff_t p = 0; p < k; p++) {
+                    const __m256d bp = _mm256_broadcast_sd(b + p * n + j);
+                    for (int v = 0; v < 4; v++) acc[v] = _mm256_fmadd_pd(_mm256_loadu_pd(a + i + 4 * v + p * acs), bp, acc[v]);
+                }
+                double out[16];
+                for (int v = 0; v < 4; v++) _mm256_storeu_pd(out + 4 * v, acc[v]);
+                for (int r = 0; r < 16; r++) c[(i + r) * n + j] = out[r];
+            }
+        for (; i + 8 <= m; i += 8) {
+            double s[8];
+            for (int r = 0; r < 8; r++) s[r] = load ? c[(i + r) * n + j] : 0.0;
+            for (ptrdiff_t p = 0; p < k; p++) {
+                const double bp = b[p * n + j];
+                for (int r = 0; r < 8; r++) s[r] = __builtin_fma(a[(i + r) * ars + p * acs], bp, s[r]);
+            }
+            for (int r = 0; r < 8; r++) c[(i + r) * n + j] = s[r];
+        }
+        for (; i < m; i++) {
+            double s = load ? c[i * n + j] : 0.0;
+            for (ptrdiff_t p = 0; p < k; p++) s = __builtin_fma(a[i * ars + p * acs], b[p * n + j], s);
+            c[i * n + j] = s;
+        }
+    }
+}
+
+// A read down its columns (acs ≠ 1: the weight gradient Xᵀ·δ reads X column by column). Each
+// step of the 4 × 8 loop would broadcast from four addresses acs apart — a new cache line per
+// step, and A no longer fits L1 beside B — so a 4-row panel of A is first copied p-major into
+// `panel`, KC steps at a time; a later chunk continues the chains from the values the earlier
+// one stored in C, so the order of the sums is unchanged.
+__attribute__((target("avx2,fma")))
+static void gemm_avx2_packed(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
+                             const double *b, double *c, int accumulate) {
+    enum { KC = 256 };
+    double panel[4 * KC] __attribute__((aligned(32)));
+    ptrdiff_t i = 0;
+    for (; i + 4 <= m; i += 4) {
+        for (ptrdiff_t p0 = 0; p0 < k || p0 == 0; p0 += KC) {
+            const ptrdiff_t kc = k - p0 < KC ? k - p0 : KC;
+            const int load = accumulate || p0 > 0;
+            for (ptrdiff_t p = 0; p < kc; p++)
+                for (int r = 0; r < 4; r++) panel[4 * p + r] = a[(i + r) * ars + (p0 + p) * acs];
+            const double *bp0 = b + p0 * n;
+            ptrdiff_t j = 0;
+            for (; j + 8 <= n; j += 8) {
+                __m256d c00 = DESCENT_LOADC(c + (i + 0) * n + j), c01 = DESCENT_LOADC(c + (i + 0) * n + j + 4);
+                __m256d c10 = DESCENT_LOADC(c + (i + 1) * n + j), c11 = DESCENT_LOADC(c + (i + 1) * n + j + 4);
+                __m256d c20 = DESCENT_LOADC(c + (i + 2) * n + j), c21 = DESCENT_LOADC(c + (i + 2) * n + j + 4);
+                __m256d c30 = DESCENT_LOADC(c + (i + 3) * n + j), c31 = DESCENT_LOADC(c + (i + 3) * n + j + 4);
+                for (ptrdiff_t p = 0; p < kc; p++) {
+                    const __m256d b0 = _mm256_loadu_pd(bp0 + p * n + j), b1 = _mm256_loadu_pd(bp0 + p * n + j + 4);
+                    const double *ap = panel + 4 * p;
+                    __m256d x = _mm256_broadcast_sd(ap + 0);
+                    c00 = _mm256_fmadd_pd(x, b0, c00); c01 = _mm256_fmadd_pd(x, b1, c01);
+                    x = _mm256_broadcast_sd(ap + 1);
+                    c10 = _mm256_fmadd_pd(x, b0, c10); c11 = _mm256_fmadd_pd(x, b1, c11);
+                    x = _mm256_broadcast_sd(ap + 2);
+                    c20 = _mm256_fmadd_pd(x, b0, c20); c21 = _mm256_fmadd_pd(x, b1, c21);
+                    x = _mm256_broadcast_sd(ap + 3);
+                    c30 = _mm256_fmadd_pd(x, b0, c30); c31 = _mm256_fmadd_pd(x, b1, c31);
+                }
+                _mm256_storeu_pd(c + (i + 0) * n + j, c00); _mm256_storeu_pd(c + (i + 0) * n + j + 4, c01);
+                _mm256_storeu_pd(c + (i + 1) * n + j, c10); _mm256_storeu_pd(c + (i + 1) * n + j + 4, c11);
+                _mm256_storeu_pd(c + (i + 2) * n + j, c20); _mm256_storeu_pd(c + (i + 2) * n + j + 4, c21);
+                _mm256_storeu_pd(c + (i + 3) * n + j, c30); _mm256_storeu_pd(c + (i + 3) * n + j + 4, c31);
+            }
+        }
+    }
+    const ptrdiff_t wide = n - n % 8;
+    for (; i < m; i++) gemm_avx2_row(i, 0, wide, n, k, a, ars, acs, b, c, accumulate);
+    if (wide < n) gemm_avx2_narrow(m, wide, n, k, a, ars, acs, b, c, accumulate);
+}
+
+// 4 rows × 8 columns of C per step (two 4-wide vectors per row, eight accumulators). C is read
+// only when accumulating (the accumulators start at +0 otherwise, as a zeroed C would give).
 __attribute__((target("avx2,fma")))
 static void gemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
                       const double *b, double *c, int accumulate) {
-    if (!accumulate) memset(c, 0, sizeof(double) * (size_t)(m * n));
+    if (acs != 1 && m >= 4 && n >= 8 && k >= 256) { gemm_avx2_packed(m, n, k, a, ars, acs, b, c, accumulate); return; }
+    const int load = accumulate;
     ptrdiff_t j = 0;
     for (; j + 8 <= n; j += 8) {
         ptrdiff_t i = 0;
         for (; i + 4 <= m; i += 4) {
-            __m256d c00 = _mm256_loadu_pd(c + (i + 0) * n + j), c01 = _mm256_loadu_pd(c + (i + 0) * n + j + 4);
-            __m256d c10 = _mm256_loadu_pd(c + (i + 1) * n + j), c11 = _mm256_loadu_pd(c + (i + 1) * n + j + 4);
-            __m256d c20 = _mm256_loadu_pd(c + (i + 2) * n + j), c21 = _mm256_loadu_pd(c + (i + 2) * n + j + 4);
-            __m256d c30 = _mm256_loadu_pd(c + (i + 3) * n + j), c31 = _mm256_loadu_pd(c + (i + 3) * n + j + 4);
+            __m256d c00 = DESCENT_LOADC(c + (i + 0) * n + j), c01 = DESCENT_LOADC(c + (i + 0) * n + j + 4);
+            __m256d c10 = DESCENT_LOADC(c + (i + 1) * n + j), c11 = DESCENT_LOADC(c + (i + 1) * n + j + 4);
+            __m256d c20 = DESCENT_LOADC(c + (i + 2) * n + j), c21 = DESCENT_LOADC(c + (i + 2) * n + j + 4);
+            __m256d c30 = DESCENT_LOADC(c + (i + 3) * n + j), c31 = DESCENT_LOADC(c + (i + 3) * n + j + 4);
             const double *a0 = a + (i + 0) * ars, *a1 = a + (i + 1) * ars, *a2 = a + (i + 2) * ars, *a3 = a + (i + 3) * ars;
             for (ptrdiff_t p = 0; p < k; p++) {
                 const __m256d b0 = _mm256_loadu_pd(b + p * n + j), b1 = _mm256_loadu_pd(b + p * n + j + 4);
@@ -116,7 +234,7 @@ static void gemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, pt
             _mm256_storeu_pd(c + (i + 3) * n + j, c30); _mm256_storeu_pd(c + (i + 3) * n + j + 4, c31);
         }
         for (; i < m; i++) {
-            __m256d c0 = _mm256_loadu_pd(c + i * n + j), c1 = _mm256_loadu_pd(c + i * n + j + 4);
+            __m256d c0 = DESCENT_LOADC(c + i * n + j), c1 = DESCENT_LOADC(c + i * n + j + 4);
             for (ptrdiff_t p = 0; p < k; p++) {
                 const __m256d x = _mm256_broadcast_sd(a + i * ars + p * acs);
                 c0 = _mm256_fmadd_pd(x, _mm256_loadu_pd(b + p * n + j), c0);
@@ -125,16 +243,9 @@ static void gemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, pt
             _mm256_storeu_pd(c + i * n + j, c0); _mm256_storeu_pd(c + i * n + j + 4, c1);
         }
     }
-    if (j < n) {  // remaining columns (n not a multiple of 8, e.g. the 1-unit output layer)
-        for (ptrdiff_t i = 0; i < m; i++) {
-            for (ptrdiff_t jj = j; jj < n; jj++) {
-                double s = c[i * n + jj];
-                for (ptrdiff_t p = 0; p < k; p++) s += a[i * ars + p * acs] * b[p * n + jj];
-                c[i * n + jj] = s;
-            }
-        }
-    }
+    if (j < n) gemm_avx2_narrow(m, j, n, k, a, ars, acs, b, c, load);
 }
+#undef DESCENT_LOADC
 
 // 8 rows × 16 columns of C per step (two 8-wide vectors per row, sixteen accumulators).
 __attribute__((target("avx512f")))
@@ -273,11 +384,11 @@ static void column_sums_avx512(ptrdiff_t m, ptrdiff_t n, const double *a, double
 // operations of exp_nonpositive as compiled for this target — where the scalar code's
 // `a * b + c` is contracted into one fused multiply-add, so is this — and the results are
 // bit for bit those of the scalar loop (KernelTests checks it on random and edge inputs).
+// The reduction and polynomial of exp_nonpositive for xc in [−708, 0] (or NaN), without its
+// guard for arguments below −708 (tanh's never are).
 __attribute__((target("avx2,fma")))
-static inline __m256d exp_nonpositive_avx2(__m256d x) {
+static inline __m256d exp_core_avx2(__m256d xc) {
     const __m256d shifter = _mm256_set1_pd(6755399441055744.0);
-    const __m256d under = _mm256_cmp_pd(x, _mm256_set1_pd(-708.0), _CMP_LT_OQ);
-    const __m256d xc = _mm256_blendv_pd(x, _mm256_set1_pd(-708.0), under);
     const __m256d nb = _mm256_fmadd_pd(xc, _mm256_set1_pd(1.4426950408889634), shifter);
     const __m256d n = _mm256_sub_pd(nb, shifter);
     __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(6.93147180369123816490e-01), xc);
@@ -297,25 +408,35 @@ static inline __m256d exp_nonpositive_avx2(__m256d x) {
     p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0));
     p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0));
     const __m256i bits = _mm256_slli_epi64(_mm256_add_epi64(_mm256_castpd_si256(nb), _mm256_set1_epi64x(1023)), 52);
-    const __m256d e = _mm256_mul_pd(p, _mm256_castsi256_pd(bits));
-    return _mm256_blendv_pd(e, _mm256_setzero_pd(), under);
+    return _mm256_mul_pd(p, _mm256_castsi256_pd(bits));
 }
 
+// exp_nonpositive with its guard: max(−708, x) keeps a NaN (the second operand is returned when
+// either is NaN), as the scalar code's select does, and lanes below −708 are zeroed by a mask.
+__attribute__((target("avx2,fma")))
+static inline __m256d exp_nonpositive_avx2(__m256d x) {
+    const __m256d under = _mm256_cmp_pd(x, _mm256_set1_pd(-708.0), _CMP_LT_OQ);
+    return _mm256_andnot_pd(under, exp_core_avx2(_mm256_max_pd(_mm256_set1_pd(-708.0), x)));
+}
+
+// tanh_scalar on four lanes, with the same values and fewer operations: min(20, |x|) for the
+// clamp (NaN kept, as above); −2·min(20, |x|) ≥ −40, so exp needs no underflow guard; t ≥ +0,
+// so the sign is x's sign bit xor-ed in (x = −0 takes the small branch); and the small-|x|
+// series is evaluated only when a lane needs it.
 __attribute__((target("avx2,fma")))
 static inline __m256d tanh4_avx2(__m256d v) {
     const __m256d one = _mm256_set1_pd(1.0), sign = _mm256_set1_pd(-0.0);
     const __m256d ax = _mm256_andnot_pd(sign, v);
+    const __m256d e = exp_core_avx2(_mm256_mul_pd(_mm256_set1_pd(-2.0), _mm256_min_pd(_mm256_set1_pd(20.0), ax)));
+    const __m256d t = _mm256_div_pd(_mm256_sub_pd(one, e), _mm256_add_pd(one, e));
+    const __m256d signed_t = _mm256_xor_pd(t, _mm256_and_pd(v, sign));
+    const __m256d small = _mm256_cmp_pd(ax, _mm256_set1_pd(0.02), _CMP_LT_OQ);
+    if (!_mm256_movemask_pd(small)) return signed_t;
     const __m256d x2 = _mm256_mul_pd(v, v);
     __m256d s = _mm256_fmadd_pd(x2, _mm256_set1_pd(-17.0 / 315.0), _mm256_set1_pd(2.0 / 15.0));
     s = _mm256_fmadd_pd(x2, s, _mm256_set1_pd(-1.0 / 3.0));
     s = _mm256_mul_pd(v, _mm256_fmadd_pd(x2, s, one));
-    const __m256d clamped = _mm256_blendv_pd(ax, _mm256_set1_pd(20.0),
-                                             _mm256_cmp_pd(ax, _mm256_set1_pd(20.0), _CMP_GT_OQ));
-    const __m256d e = exp_nonpositive_avx2(_mm256_mul_pd(_mm256_set1_pd(-2.0), clamped));
-    const __m256d t = _mm256_div_pd(_mm256_sub_pd(one, e), _mm256_add_pd(one, e));
-    const __m256d signed_t = _mm256_blendv_pd(t, _mm256_xor_pd(t, sign),
-                                              _mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_LT_OQ));
-    return _mm256_blendv_pd(signed_t, s, _mm256_cmp_pd(ax, _mm256_set1_pd(0.02), _CMP_LT_OQ));
+    return _mm256_blendv_pd(signed_t, s, small);
 }
 
 __attribute__((target("avx2,fma")))
@@ -421,7 +542,34 @@ void descent_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdif
     gemm_portable(m, n, k, a, ars, acs, b, c, accumulate);
 }
 
+#ifdef DESCENT_X86
+// 4 × 4 blocks through registers: four row loads, two rounds of shuffles, four column stores.
+__attribute__((target("avx2")))
+static void transpose_avx2(ptrdiff_t rows, ptrdiff_t cols, const double *src, double *dst) {
+    const ptrdiff_t r4 = rows - rows % 4, c4 = cols - cols % 4;
+    for (ptrdiff_t i = 0; i < r4; i += 4)
+        for (ptrdiff_t j = 0; j < c4; j += 4) {
+            const __m256d a = _mm256_loadu_pd(src + (i + 0) * cols + j), b = _mm256_loadu_pd(src + (i + 1) * cols + j);
+            const __m256d c = _mm256_loadu_pd(src + (i + 2) * cols + j), d = _mm256_loadu_pd(src + (i + 3) * cols + j);
+            const __m256d ab0 = _mm256_unpacklo_pd(a, b), ab1 = _mm256_unpackhi_pd(a, b);  // a0 b0 a2 b2 | a1 b1 a3 b3
+            const __m256d cd0 = _mm256_unpacklo_pd(c, d), cd1 = _mm256_unpackhi_pd(c, d);
+            _mm256_storeu_pd(dst + (j + 0) * rows + i, _mm256_permute2f128_pd(ab0, cd0, 0x20));
+            _mm256_storeu_pd(dst + (j + 1) * rows + i, _mm256_permute2f128_pd(ab1, cd1, 0x20));
+            _mm256_storeu_pd(dst + (j + 2) * rows + i, _mm256_permute2f128_pd(ab0, cd0, 0x31));
+            _mm256_storeu_pd(dst + (j + 3) * rows + i, _mm256_permute2f128_pd(ab1, cd1, 0x31));
+        }
+    // The ragged edges: the last rows % 4 rows, then the last cols % 4 columns of the others.
+    for (ptrdiff_t i = r4; i < rows; i++)
+        for (ptrdiff_t j = 0; j < cols; j++) dst[j * rows + i] = src[i * cols + j];
+    for (ptrdiff_t i = 0; i < r4; i++)
+        for (ptrdiff_t j = c4; j < cols; j++) dst[j * rows + i] = src[i * cols + j];
+}
+#endif
+
 void descent_transpose(ptrdiff_t rows, ptrdiff_t cols, const double *src, double *dst) {
+#ifdef DESCENT_X86
+    if (detect() >= ISA_AVX2) { transpose_avx2(rows, cols, src, dst); return; }
+#endif
     // 8×8 tiles keep both the reads and the writes within a few cache lines.
     for (ptrdiff_t i0 = 0; i0 < rows; i0 += 8)
         for (ptrdiff_t j0 = 0; j0 < cols; j0 += 8) {

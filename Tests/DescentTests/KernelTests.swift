@@ -55,6 +55,68 @@ struct KernelTests {
         #expect(Self.same(c, plusStart(ReferenceKernels.multiplyTransposedB(a, bt))), "A·Bᵀ \(m)×\(n)×\(k)")
     }
 
+    /// Every element of C is one chain of fused multiply-adds over p = 0…k−1, from C's old value or from +0:
+    /// `s = s.addingProduct(aᵢₚ, bₚⱼ)`. The vector paths must give exactly that, whichever loop computes the
+    /// element — the 4 × 8 blocks, the 16-row column loop for narrow C (n < 8, the output layer), rows left
+    /// over, or Aᵀ·B's packed panels (k ≥ 256, in chunks of 256 steps) — so that a trajectory does not depend
+    /// on the shape's remainders. (The portable path's loop is not fused: it is checked to 1e-12 above.)
+    static let chainShapes: [(Int, Int, Int)] = [
+        (1, 1, 1), (64, 1, 64), (17, 1, 33), (33, 3, 70), (16, 7, 5), (64, 9, 64), (15, 17, 256), (33, 65, 300),
+        (64, 1, 600), (5, 9, 257), (4, 8, 513), (2, 64, 256), (128, 10, 32),
+    ]
+
+    static func fmaChain(_ a: (Int, Int) -> Double, _ b: Matrix, m: Int, k: Int, start: Matrix?) -> Matrix {
+        var c = Matrix(rows: m, columns: b.columns)
+        for i in 0..<m {
+            for j in 0..<b.columns {
+                var s = start?[i, j] ?? 0
+                for p in 0..<k { s = s.addingProduct(a(i, p), b[p, j]) }
+                c[i, j] = s
+            }
+        }
+        return c
+    }
+
+    @Test("the vector paths compute each element as one fused multiply-add chain over p, bit for bit",
+          arguments: 0..<13)
+    func fusedChains(i: Int) {
+        guard Kernels.instructionSet != "portable" else { return }
+        let (m, n, k) = Self.chainShapes[i]
+        var rng = SeededGenerator(seed: 40 + UInt64(i))
+        let a = Self.random(m, k, &rng), at = Self.random(k, m, &rng), b = Self.random(k, n, &rng)
+        let bt = Self.random(n, k, &rng), start = Self.random(m, n, &rng)
+        /// How many elements of `x` differ from `y` in any bit.
+        func differing(_ x: Matrix, _ y: Matrix) -> Int { zip(x.elements, y.elements).filter { $0.bitPattern != $1.bitPattern }.count }
+        for accumulate in [false, true] {
+            let from: Matrix? = accumulate ? start : nil
+            var c = start
+            Kernels.multiply(a, b, into: &c, accumulate: accumulate)
+            #expect(differing(c, Self.fmaChain({ a[$0, $1] }, b, m: m, k: k, start: from)) == 0,
+                    "A·B \(m)×\(n)×\(k) accumulate \(accumulate), \(Kernels.instructionSet)")
+            c = start
+            Kernels.multiplyTransposedA(at, b, into: &c, accumulate: accumulate)
+            #expect(differing(c, Self.fmaChain({ at[$1, $0] }, b, m: m, k: k, start: from)) == 0,
+                    "Aᵀ·B \(m)×\(n)×\(k) accumulate \(accumulate), \(Kernels.instructionSet)")
+            c = start
+            Kernels.multiplyTransposedB(a, bt, into: &c, accumulate: accumulate)
+            #expect(differing(c, Self.fmaChain({ a[$0, $1] }, bt.transposed, m: m, k: k, start: from)) == 0,
+                    "A·Bᵀ \(m)×\(n)×\(k) accumulate \(accumulate), \(Kernels.instructionSet)")
+        }
+    }
+
+    @Test("the transpose kernel moves every element, for every shape up to 21 × 21 and the ragged edges of 4 × 4 blocks")
+    func transposeKernel() {
+        for rows in 1...21 {
+            for cols in 1...21 {
+                let src = (0..<(rows * cols)).map { Double($0) + 0.5 }
+                var dst = [Double](repeating: -1, count: rows * cols)
+                descent_transpose(rows, cols, src, &dst)
+                let expected = (0..<(rows * cols)).map { d in src[(d % rows) * cols + d / rows] }
+                #expect(dst == expected, "\(rows) × \(cols), \(Kernels.instructionSet)")
+            }
+        }
+    }
+
     @Test("bias add and column sums")
     func biasAndSums() {
         var rng = SeededGenerator(seed: 10)

@@ -119,10 +119,21 @@ public func portableLog(_ x: Double) -> Double {
     if m > 1.4142135623730951 { m /= 2; e += 1 }
     let s = (m - 1) / (m + 1)
     let s2 = s * s
-    // 2·(s + s³/3 + … + s²³/23), Horner from the highest term.
+    // 2·(s + s³/3 + … + s²³/23), Horner from the highest term. The coefficients are written out:
+    // the loop that computed 1/k at every step spent most of its time dividing (a quarter of
+    // chapter 11, whose noise draws call this), and each literal is the same correctly rounded 1/k.
     var series = 1.0 / 23
-    var k = 21.0
-    while k >= 1 { series = series * s2 + 1 / k; k -= 2 }
+    series = series * s2 + 1.0 / 21
+    series = series * s2 + 1.0 / 19
+    series = series * s2 + 1.0 / 17
+    series = series * s2 + 1.0 / 15
+    series = series * s2 + 1.0 / 13
+    series = series * s2 + 1.0 / 11
+    series = series * s2 + 1.0 / 9
+    series = series * s2 + 1.0 / 7
+    series = series * s2 + 1.0 / 5
+    series = series * s2 + 1.0 / 3
+    series = series * s2 + 1.0 / 1
     let logM = 2 * s * series
     let ln2Hi = 6.93147180369123816490e-01, ln2Lo = 1.90821492927058770002e-10
     return Double(e) * ln2Hi + (logM + Double(e) * ln2Lo)
