@@ -201,17 +201,16 @@ static void gemm_avx2_packed(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double
     if (wide < n) gemm_avx2_narrow(m, wide, n, k, a, ars, acs, b, c, accumulate);
 }
 
-// 4 rows × 8 columns of C per step (two 4-wide vectors per row, eight accumulators). C is read
-// only when accumulating (the accumulators start at +0 otherwise, as a zeroed C would give).
+// Rows [i0, i1) and columns [0, wide) of C (wide a multiple of 8), the chains over the k steps of
+// `a` and `b` (already offset to the block's first step): 4 rows × 8 columns at a time (two 4-wide
+// vectors per row, eight accumulators), then single rows. Column panels are the outer loop, so one
+// panel of B (k × 8) stays in L1 while the rows stream past it.
 __attribute__((target("avx2,fma")))
-static void gemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
-                      const double *b, double *c, int accumulate) {
-    if (acs != 1 && m >= 4 && n >= 8 && k >= 256) { gemm_avx2_packed(m, n, k, a, ars, acs, b, c, accumulate); return; }
-    const int load = accumulate;
-    ptrdiff_t j = 0;
-    for (; j + 8 <= n; j += 8) {
-        ptrdiff_t i = 0;
-        for (; i + 4 <= m; i += 4) {
+static void gemm_avx2_tiles(ptrdiff_t i0, ptrdiff_t i1, ptrdiff_t wide, ptrdiff_t n, ptrdiff_t k, const double *a,
+                            ptrdiff_t ars, ptrdiff_t acs, const double *b, double *c, int load) {
+    for (ptrdiff_t j = 0; j + 8 <= wide; j += 8) {
+        ptrdiff_t i = i0;
+        for (; i + 4 <= i1; i += 4) {
             __m256d c00 = DESCENT_LOADC(c + (i + 0) * n + j), c01 = DESCENT_LOADC(c + (i + 0) * n + j + 4);
             __m256d c10 = DESCENT_LOADC(c + (i + 1) * n + j), c11 = DESCENT_LOADC(c + (i + 1) * n + j + 4);
             __m256d c20 = DESCENT_LOADC(c + (i + 2) * n + j), c21 = DESCENT_LOADC(c + (i + 2) * n + j + 4);
@@ -233,7 +232,7 @@ static void gemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, pt
             _mm256_storeu_pd(c + (i + 2) * n + j, c20); _mm256_storeu_pd(c + (i + 2) * n + j + 4, c21);
             _mm256_storeu_pd(c + (i + 3) * n + j, c30); _mm256_storeu_pd(c + (i + 3) * n + j + 4, c31);
         }
-        for (; i < m; i++) {
+        for (; i < i1; i++) {
             __m256d c0 = DESCENT_LOADC(c + i * n + j), c1 = DESCENT_LOADC(c + i * n + j + 4);
             for (ptrdiff_t p = 0; p < k; p++) {
                 const __m256d x = _mm256_broadcast_sd(a + i * ars + p * acs);
@@ -243,9 +242,126 @@ static void gemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, pt
             _mm256_storeu_pd(c + i * n + j, c0); _mm256_storeu_pd(c + i * n + j + 4, c1);
         }
     }
-    if (j < n) gemm_avx2_narrow(m, j, n, k, a, ars, acs, b, c, load);
+}
+
+// Cache blocks: KC steps of the sum at a time, and MC rows of A per block, so the block of A
+// (MC × KC doubles, 256 KB) stays in L2 while every column panel of B (KC × 8, 16 KB) passes
+// through L1. Without them a wide product (512 × 1024 · 1024 × 1024) streamed all of A from memory
+// once per 8 columns: 4 GFLOP/s instead of 40. A later block of steps continues each element's
+// chain from the value the earlier one stored in C, so the sums are unchanged.
+enum { GEMM_KC = 256, GEMM_MC = 128 };
+
+// Columns [j0, j1) of C = A·B (or C += A·B), j0 and j1 multiples of 8, plus the narrow columns
+// past the last multiple of 8 when `narrow`: the cache-blocked loops. Each call computes whole
+// columns of C, so splitting the columns between threads leaves every element's chain as it was.
+__attribute__((target("avx2,fma")))
+static void gemm_avx2_columns(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
+                              const double *b, double *c, int accumulate, ptrdiff_t j0, ptrdiff_t j1, int narrow) {
+    const ptrdiff_t wide = n - n % 8;
+    for (ptrdiff_t p0 = 0; p0 < k || p0 == 0; p0 += GEMM_KC) {
+        const ptrdiff_t kc = k - p0 < GEMM_KC ? k - p0 : GEMM_KC;
+        const int load = accumulate || p0 > 0;
+        const double *ap = a + p0 * acs, *bp = b + p0 * n;
+        for (ptrdiff_t i0 = 0; i0 < m; i0 += GEMM_MC)
+            gemm_avx2_tiles(i0, i0 + GEMM_MC < m ? i0 + GEMM_MC : m, j1 - j0, n, kc, ap, ars, acs, bp + j0, c + j0, load);
+        if (narrow && wide < n) gemm_avx2_narrow(m, wide, n, kc, ap, ars, acs, bp, c, load);
+    }
+}
+
+static int run_on_helper(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
+                         const double *b, double *c, int accumulate, ptrdiff_t j0, ptrdiff_t j1);
+static void wait_for_helper(void);
+static int kernel_threads = 1;
+
+// C = A·B, or C += A·B when `accumulate`; C is read only when accumulating (the accumulators start
+// at +0 otherwise, as a zeroed C would give). With two threads (descent_set_threads) a product of
+// at least 2²¹ multiply-adds gives the helper the right part of C's columns.
+__attribute__((target("avx2,fma")))
+static void gemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
+                      const double *b, double *c, int accumulate) {
+    // Aᵀ·B over a long batch with few columns: the packed panels (their B chunk, KC × n, stays in L2).
+    if (acs != 1 && m >= 4 && n >= 8 && n <= 64 && k >= GEMM_KC) {
+        gemm_avx2_packed(m, n, k, a, ars, acs, b, c, accumulate);
+        return;
+    }
+    const ptrdiff_t wide = n - n % 8;
+    if (__atomic_load_n(&kernel_threads, __ATOMIC_RELAXED) > 1 && wide >= 16 && (double)m * n * k >= 2097152.0) {
+        const ptrdiff_t half = (wide / 16) * 8;  // columns [0, half) here, [half, n) on the helper
+        if (run_on_helper(m, n, k, a, ars, acs, b, c, accumulate, half, wide)) {
+            gemm_avx2_columns(m, n, k, a, ars, acs, b, c, accumulate, 0, half, 0);
+            wait_for_helper();
+            return;
+        }
+    }
+    gemm_avx2_columns(m, n, k, a, ars, acs, b, c, accumulate, 0, wide, 1);
 }
 #undef DESCENT_LOADC
+
+// MARK: the helper thread
+// One helper, started at the first two-thread product and then kept: it waits on a condition
+// variable for a range of columns, computes it with the same loops, and signals when done. A
+// product that finds the helper busy (another thread of the caller's is using it) runs alone —
+// the same numbers either way.
+static pthread_mutex_t helper_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t helper_wake = PTHREAD_COND_INITIALIZER, helper_done = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t helper_owner = PTHREAD_MUTEX_INITIALIZER;  // held by the product using the helper
+static int helper_started = 0, helper_has_job = 0;
+static struct {
+    ptrdiff_t m, n, k, ars, acs, j0, j1;
+    const double *a, *b;
+    double *c;
+    int accumulate;
+} helper_job;
+
+__attribute__((target("avx2,fma")))
+static void *helper_main(void *unused) {
+    (void)unused;
+    pthread_mutex_lock(&helper_lock);
+    for (;;) {
+        while (!helper_has_job) pthread_cond_wait(&helper_wake, &helper_lock);
+        pthread_mutex_unlock(&helper_lock);
+        gemm_avx2_columns(helper_job.m, helper_job.n, helper_job.k, helper_job.a, helper_job.ars, helper_job.acs,
+                          helper_job.b, helper_job.c, helper_job.accumulate, helper_job.j0, helper_job.j1, 1);
+        pthread_mutex_lock(&helper_lock);
+        helper_has_job = 0;
+        pthread_cond_signal(&helper_done);
+    }
+    return NULL;
+}
+
+static int run_on_helper(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
+                         const double *b, double *c, int accumulate, ptrdiff_t j0, ptrdiff_t j1) {
+    if (pthread_mutex_trylock(&helper_owner) != 0) return 0;
+    pthread_mutex_lock(&helper_lock);
+    if (!helper_started) {
+        pthread_t thread;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        const int failed = pthread_create(&thread, &attr, helper_main, NULL);
+        pthread_attr_destroy(&attr);
+        if (failed) {
+            pthread_mutex_unlock(&helper_lock);
+            pthread_mutex_unlock(&helper_owner);
+            return 0;
+        }
+        helper_started = 1;
+    }
+    helper_job.m = m; helper_job.n = n; helper_job.k = k; helper_job.a = a; helper_job.ars = ars;
+    helper_job.acs = acs; helper_job.b = b; helper_job.c = c; helper_job.accumulate = accumulate;
+    helper_job.j0 = j0; helper_job.j1 = j1;
+    helper_has_job = 1;
+    pthread_cond_signal(&helper_wake);
+    pthread_mutex_unlock(&helper_lock);
+    return 1;
+}
+
+static void wait_for_helper(void) {
+    pthread_mutex_lock(&helper_lock);
+    while (helper_has_job) pthread_cond_wait(&helper_done, &helper_lock);
+    pthread_mutex_unlock(&helper_lock);
+    pthread_mutex_unlock(&helper_owner);
+}
 
 // 8 rows × 16 columns of C per step (two 8-wide vectors per row, sixteen accumulators).
 __attribute__((target("avx512f")))
@@ -540,6 +656,24 @@ void descent_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdif
     }
 #endif
     gemm_portable(m, n, k, a, ars, acs, b, c, accumulate);
+}
+
+int descent_set_threads(int threads) {
+#ifdef DESCENT_X86
+    if (threads < 1 || threads > 2) return 0;
+    __atomic_store_n(&kernel_threads, threads, __ATOMIC_RELAXED);
+    return 1;
+#else
+    return threads == 1;
+#endif
+}
+
+int descent_threads(void) {
+#ifdef DESCENT_X86
+    return __atomic_load_n(&kernel_threads, __ATOMIC_RELAXED);
+#else
+    return 1;
+#endif
 }
 
 #ifdef DESCENT_X86

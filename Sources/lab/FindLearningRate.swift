@@ -192,7 +192,8 @@ struct FindLearningRate: AsyncParsableCommand {
             guard repeats == 1 else { throw ValidationError("--repeats draws data seeds: use --data (a --function sweep has no seed)") }
             if mode == .validation { throw ValidationError("--mode validation needs --data (a validation split to evaluate)") }
             for (flag, given) in [("--init-params", modelOptions.initParams != nil), ("--residual", modelOptions.residual),
-                                  ("--batch-norm", modelOptions.batchNorm)] where given {
+                                  ("--batch-norm", modelOptions.batchNorm), ("--threads", modelOptions.threads != 1)]
+                where given {
                 throw ValidationError("\(flag) belongs to --data (a network); --function sweeps a point of the plane")
             }
         case (.some, nil):
@@ -287,6 +288,7 @@ struct FindLearningRate: AsyncParsableCommand {
     }
 
     func runOnData(_ name: String, plotFile: AtomicFile?) async throws {
+        modelOptions.applyThreads()
         let table = try loadTable(name)
         let first = try find(table, seed: split.seed)
         let prepared = first.prepared

@@ -96,6 +96,7 @@ struct Train: AsyncParsableCommand {
     }
 
     func run() async throws {
+        modelOptions.applyThreads()
         let data = try dataOptions.load()
         let network = modelOptions.network(for: data)
         try modelOptions.checkBatches(data, batchSize: dataOptions.batchSize)

@@ -86,8 +86,14 @@ struct TrainModelOptions: ParsableArguments {
     @Flag(help: "Batch normalisation (PyTorch's BatchNorm1d) between the linear map and φ in every hidden layer.")
     var batchNorm = false
 
+    @Option(parsing: .unconditional, help: "Threads for the large matrix products: 1 or 2. The results are the same bit for bit; 2 pays off for wide layers (256 units and more).")
+    var threads = 1
+
     /// The checks that need no data: --residual's widths, --batch-norm's hidden layers and batches.
     func validateModel(batchSize: Int) throws {
+        guard threads == 1 || threads == 2 else {
+            throw ValidationError("--threads must be 1 or 2, got \(threads)")
+        }
         let widths = layers.widths
         if residual && (widths.count < 2 || Set(widths).count != 1) {
             throw ValidationError("--residual needs at least two hidden layers of equal width (e.g. --layers 32,32,32), got --layers \(widths.map(String.init).joined(separator: ","))")
@@ -98,6 +104,11 @@ struct TrainModelOptions: ParsableArguments {
         if batchNorm && batchSize == 1 {
             throw ValidationError("--batch-norm needs batches of at least 2 rows (a batch's variance), got --batch-size 1")
         }
+    }
+
+    /// Applies --threads to the kernels (validated: 1 or 2).
+    func applyThreads() {
+        Kernels.setThreads(threads)
     }
 
     /// The network these flags describe for `data`.

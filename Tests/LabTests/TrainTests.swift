@@ -42,6 +42,19 @@ struct TrainTests {
         #expect(run.stderr.contains("task: classification (target 'digit' has 10 distinct integer values"))
     }
 
+    @Test("--threads 2 prints exactly what --threads 1 prints; --threads 3 is refused, naming the flag")
+    func threads() throws {
+        let base = ["train", "--data", "digits", "--layers", "256,256", "--steps", "6", "--eval-every", "3",
+                    "--batch-size", "64", "--validation", "0.2", "--optimizer", "adam", "--lr", "0.001"]
+        let one = try lab(base + ["--threads", "1"]), two = try lab(base + ["--threads", "2"])
+        #expect(one.status == 0 && two.status == 0, "\(one.stderr) \(two.stderr)")
+        #expect(one.lines.count == 4 && one.stdout == two.stdout, "\(one.stdout)\n---\n\(two.stdout)")
+        let bad = try lab(base + ["--threads", "3"])
+        #expect(bad.status != 0 && bad.stdout.isEmpty && bad.stderr.contains("--threads must be 1 or 2, got 3"), "\(bad.stderr)")
+        let function = try lab(["find-lr", "--function", "rosenbrock", "--start", "-1,1", "--optimizer", "sgd", "--threads", "2"])
+        #expect(function.status != 0 && function.stderr.contains("--threads belongs to --data"), "\(function.stderr)")
+    }
+
     @Test("empty fields: no validation split → val_loss and val_accuracy empty; regression → val_accuracy empty")
     func emptyFields() throws {
         let none = try lab(["train", "--data", "moons", "--steps", "4", "--eval-every", "2", "--validation", "0"] + quick)

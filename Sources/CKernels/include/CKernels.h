@@ -14,6 +14,15 @@ void descent_gemm(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
                   const double *a, ptrdiff_t a_row_stride, ptrdiff_t a_col_stride,
                   const double *b, double *c, int accumulate);
 
+/// Threads a large product may use: 1 (the default) or 2. With 2, the AVX2 products of at least
+/// 2²¹ multiply-adds split C's columns with one helper thread; every element is computed by the same
+/// chain of operations, so the results equal one thread's bit for bit. Returns 0 (and changes
+/// nothing) for another count, or for 2 where there is no threaded path (not x86).
+int descent_set_threads(int threads);
+
+/// The count set by descent_set_threads (1 unless it was set).
+int descent_threads(void);
+
 /// dst (cols×rows) = srcᵀ for src rows×cols, both row-major.
 void descent_transpose(ptrdiff_t rows, ptrdiff_t cols, const double *src, double *dst);
 

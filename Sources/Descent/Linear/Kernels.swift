@@ -49,6 +49,19 @@ public enum Kernels {
         descent_gemm(m, n, k, a, k, 1, scratch, c, accumulate ? 1 : 0)
     }
 
+    /// Threads a large matrix product may use: 1 (the default) or 2. With 2, an AVX2 product of at
+    /// least 2²¹ multiply-adds (a layer of 256 units on a batch of 32 and up) splits C's columns with
+    /// one helper thread; each element is still one chain of operations in the same order, so every
+    /// result equals one thread's bit for bit. Process-wide: set it before training, not during.
+    public static var threads: Int { Int(descent_threads()) }
+
+    /// Sets ``threads``; returns false, and changes nothing, for a count other than 1 or 2 (or 2 where
+    /// the kernels have no threaded path: not x86).
+    @discardableResult
+    public static func setThreads(_ count: Int) -> Bool {
+        count >= 1 && count <= 2 && descent_set_threads(Int32(count)) == 1
+    }
+
     /// The instruction set the kernels use: `avx512`, `avx2` or `portable` — the best this CPU
     /// supports, or the one named by the environment variable `DESCENT_KERNELS` (read once, at
     /// the first kernel call; an unknown or unsupported value is ignored with a note on stderr).
