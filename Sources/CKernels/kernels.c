@@ -201,14 +201,31 @@ static void gemm_avx2_packed(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double
     if (wide < n) gemm_avx2_narrow(m, wide, n, k, a, ars, acs, b, c, accumulate);
 }
 
+// The cache blocks (see gemm_avx2_columns).
+enum { GEMM_KC = 256, GEMM_MC = 128 };
+
 // Rows [i0, i1) and columns [0, wide) of C (wide a multiple of 8), the chains over the k steps of
 // `a` and `b` (already offset to the block's first step): 4 rows × 8 columns at a time (two 4-wide
 // vectors per row, eight accumulators), then single rows. Column panels are the outer loop, so one
 // panel of B (k × 8) stays in L1 while the rows stream past it.
 __attribute__((target("avx2,fma")))
 static void gemm_avx2_tiles(ptrdiff_t i0, ptrdiff_t i1, ptrdiff_t wide, ptrdiff_t n, ptrdiff_t k, const double *a,
-                            ptrdiff_t ars, ptrdiff_t acs, const double *b, double *c, int load) {
+                            ptrdiff_t ars, ptrdiff_t acs, const double *b_full, double *c, int load) {
+    // Rows of B more than 64 doubles long are 512+ bytes apart, and a power of two apart in the wide
+    // layers (1024 doubles: 8 KB): the k rows of one 8-column panel then fall into a few L1 sets and
+    // evict each other at every step. Such a panel is first copied into `panel`, 8 doubles per row.
+    double panel[GEMM_KC * 8] __attribute__((aligned(32)));
+    const int pack = n > 64 && k <= GEMM_KC && i1 - i0 >= 16;
     for (ptrdiff_t j = 0; j + 8 <= wide; j += 8) {
+        const double *b = b_full;
+        ptrdiff_t bn = n, bj = j;  // B's row stride and the panel's first column within b
+        if (pack) {
+            for (ptrdiff_t p = 0; p < k; p++) {
+                _mm256_store_pd(panel + 8 * p, _mm256_loadu_pd(b_full + p * n + j));
+                _mm256_store_pd(panel + 8 * p + 4, _mm256_loadu_pd(b_full + p * n + j + 4));
+            }
+            b = panel; bn = 8; bj = 0;
+        }
         ptrdiff_t i = i0;
         for (; i + 4 <= i1; i += 4) {
             __m256d c00 = DESCENT_LOADC(c + (i + 0) * n + j), c01 = DESCENT_LOADC(c + (i + 0) * n + j + 4);
@@ -217,7 +234,7 @@ static void gemm_avx2_tiles(ptrdiff_t i0, ptrdiff_t i1, ptrdiff_t wide, ptrdiff_
             __m256d c30 = DESCENT_LOADC(c + (i + 3) * n + j), c31 = DESCENT_LOADC(c + (i + 3) * n + j + 4);
             const double *a0 = a + (i + 0) * ars, *a1 = a + (i + 1) * ars, *a2 = a + (i + 2) * ars, *a3 = a + (i + 3) * ars;
             for (ptrdiff_t p = 0; p < k; p++) {
-                const __m256d b0 = _mm256_loadu_pd(b + p * n + j), b1 = _mm256_loadu_pd(b + p * n + j + 4);
+                const __m256d b0 = _mm256_loadu_pd(b + p * bn + bj), b1 = _mm256_loadu_pd(b + p * bn + bj + 4);
                 __m256d x = _mm256_broadcast_sd(a0 + p * acs);
                 c00 = _mm256_fmadd_pd(x, b0, c00); c01 = _mm256_fmadd_pd(x, b1, c01);
                 x = _mm256_broadcast_sd(a1 + p * acs);
@@ -236,8 +253,8 @@ static void gemm_avx2_tiles(ptrdiff_t i0, ptrdiff_t i1, ptrdiff_t wide, ptrdiff_
             __m256d c0 = DESCENT_LOADC(c + i * n + j), c1 = DESCENT_LOADC(c + i * n + j + 4);
             for (ptrdiff_t p = 0; p < k; p++) {
                 const __m256d x = _mm256_broadcast_sd(a + i * ars + p * acs);
-                c0 = _mm256_fmadd_pd(x, _mm256_loadu_pd(b + p * n + j), c0);
-                c1 = _mm256_fmadd_pd(x, _mm256_loadu_pd(b + p * n + j + 4), c1);
+                c0 = _mm256_fmadd_pd(x, _mm256_loadu_pd(b + p * bn + bj), c0);
+                c1 = _mm256_fmadd_pd(x, _mm256_loadu_pd(b + p * bn + bj + 4), c1);
             }
             _mm256_storeu_pd(c + i * n + j, c0); _mm256_storeu_pd(c + i * n + j + 4, c1);
         }
@@ -249,7 +266,25 @@ static void gemm_avx2_tiles(ptrdiff_t i0, ptrdiff_t i1, ptrdiff_t wide, ptrdiff_
 // through L1. Without them a wide product (512 × 1024 · 1024 × 1024) streamed all of A from memory
 // once per 8 columns: 4 GFLOP/s instead of 40. A later block of steps continues each element's
 // chain from the value the earlier one stored in C, so the sums are unchanged.
-enum { GEMM_KC = 256, GEMM_MC = 128 };
+
+// Each thread's buffer for a packed block of A (GEMM_MC × GEMM_KC doubles, 256 KB), allocated at its
+// first large product and freed when the thread ends; NULL (and the product reads A in place) when
+// it cannot be allocated.
+static pthread_key_t a_pack_key;
+static pthread_once_t a_pack_once = PTHREAD_ONCE_INIT;
+static int a_pack_key_ok = 0;
+static void a_pack_key_create(void) { a_pack_key_ok = pthread_key_create(&a_pack_key, free) == 0; }
+
+static double *a_pack_buffer(void) {
+    pthread_once(&a_pack_once, a_pack_key_create);
+    if (!a_pack_key_ok) return NULL;
+    double *buffer = pthread_getspecific(a_pack_key);
+    if (!buffer) {
+        buffer = aligned_alloc(64, sizeof(double) * GEMM_MC * GEMM_KC);
+        if (buffer && pthread_setspecific(a_pack_key, buffer) != 0) { free(buffer); buffer = NULL; }
+    }
+    return buffer;
+}
 
 // Columns [j0, j1) of C = A·B (or C += A·B), j0 and j1 multiples of 8, plus the narrow columns
 // past the last multiple of 8 when `narrow`: the cache-blocked loops. Each call computes whole
@@ -258,12 +293,24 @@ __attribute__((target("avx2,fma")))
 static void gemm_avx2_columns(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
                               const double *b, double *c, int accumulate, ptrdiff_t j0, ptrdiff_t j1, int narrow) {
     const ptrdiff_t wide = n - n % 8;
+    // A read across long rows (more than 64 doubles apart) or down its columns (Aᵀ·B): its block is
+    // copied row by row into a contiguous buffer first, where it stays in L2 for every column panel
+    // (rows 8 KB apart, as in a 1024-wide layer, map onto a few L2 sets and evict each other).
+    double *packed = (acs != 1 || ars > 64) && j1 - j0 >= 32 && m >= 16 ? a_pack_buffer() : NULL;
     for (ptrdiff_t p0 = 0; p0 < k || p0 == 0; p0 += GEMM_KC) {
         const ptrdiff_t kc = k - p0 < GEMM_KC ? k - p0 : GEMM_KC;
         const int load = accumulate || p0 > 0;
         const double *ap = a + p0 * acs, *bp = b + p0 * n;
-        for (ptrdiff_t i0 = 0; i0 < m; i0 += GEMM_MC)
-            gemm_avx2_tiles(i0, i0 + GEMM_MC < m ? i0 + GEMM_MC : m, j1 - j0, n, kc, ap, ars, acs, bp + j0, c + j0, load);
+        for (ptrdiff_t i0 = 0; i0 < m; i0 += GEMM_MC) {
+            const ptrdiff_t i1 = i0 + GEMM_MC < m ? i0 + GEMM_MC : m;
+            if (packed && kc > 0) {
+                for (ptrdiff_t i = i0; i < i1; i++)
+                    for (ptrdiff_t p = 0; p < kc; p++) packed[(i - i0) * kc + p] = ap[i * ars + p * acs];
+                gemm_avx2_tiles(0, i1 - i0, j1 - j0, n, kc, packed, kc, 1, bp + j0, c + i0 * n + j0, load);
+            } else {
+                gemm_avx2_tiles(i0, i1, j1 - j0, n, kc, ap, ars, acs, bp + j0, c + j0, load);
+            }
+        }
         if (narrow && wide < n) gemm_avx2_narrow(m, wide, n, kc, ap, ars, acs, bp, c, load);
     }
 }
