@@ -4,6 +4,10 @@ and PyTorch, measured in one session on this machine, with Descent's time ÷ eac
 
     (a) 10 hidden layers × 64, tanh, batch 128, 2 inputs, 1 output, MSE
     (b) 4 hidden layers × 256, ReLU, batch 256, 2 inputs, 1 output, MSE
+    (c) 4 hidden layers × 1024, ReLU, batch 512, 64 inputs, 10 outputs, softmax cross-entropy
+
+% of peak divides by the FP64 multiply-add throughput one core reaches here (peak/peak.c, compiled
+with clang and run first), and also shows the nominal peak from /proc/cpuinfo's clock and flags.
 
 Run from Benchmarks/ (PyTorch is optional; `pip install torch numpy`):
 
@@ -25,7 +29,9 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
-SHAPES = {"a": ([64] * 10, "tanh", 128), "b": ([256] * 4, "relu", 256)}
+# name: (hidden, activation, batch, inputs, outputs, loss)
+SHAPES = {"a": ([64] * 10, "tanh", 128, 2, 1, "mse"), "b": ([256] * 4, "relu", 256, 2, 1, "mse"),
+          "c": ([1024] * 4, "relu", 512, 64, 10, "softmax")}
 
 
 def median_time(step, seconds):
@@ -41,16 +47,16 @@ def median_time(step, seconds):
     return times[len(times) // 2]
 
 
-def numpy_step(hidden, act, batch):
+def numpy_step(hidden, act, batch, inputs, outputs, loss):
     rng = np.random.default_rng(0)
-    sizes = [2] + hidden + [1]
+    sizes = [inputs] + hidden + [outputs]
     W = [rng.uniform(-1, 1, (a, b)) * np.sqrt(6 / (a + b)) for a, b in zip(sizes, sizes[1:])]
     B = [np.zeros(b) for b in sizes[1:]]
     params = W + B
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
-    x = rng.standard_normal((batch, 2))
-    y = rng.standard_normal((batch, 1))
+    x = rng.standard_normal((batch, inputs))
+    y = rng.standard_normal((batch, outputs)) if loss == "mse" else np.eye(outputs)[np.arange(batch) % outputs]
     t = [0]
     f = np.tanh if act == "tanh" else (lambda z: np.maximum(z, 0))
 
@@ -59,7 +65,12 @@ def numpy_step(hidden, act, batch):
         for i, (w, b) in enumerate(zip(W, B)):
             z = acts[-1] @ w + b
             acts.append(f(z) if i < len(W) - 1 else z)
-        d = 2 * (acts[-1] - y) / y.size
+        if loss == "mse":
+            d = 2 * (acts[-1] - y) / y.size
+        else:
+            z = acts[-1] - acts[-1].max(1, keepdims=True)
+            p = np.exp(z)
+            d = (p / p.sum(1, keepdims=True) - y) / batch
         gW, gB = [None] * len(W), [None] * len(W)
         for i in range(len(W) - 1, -1, -1):
             gW[i] = acts[i].T @ d
@@ -76,20 +87,22 @@ def numpy_step(hidden, act, batch):
     return step
 
 
-def torch_step(hidden, act, batch):
+def torch_step(hidden, act, batch, inputs, outputs, loss, threads=1):
     import torch
-    torch.set_num_threads(1)
+    torch.set_num_threads(threads)
     torch.manual_seed(0)
-    layers, sizes = [], [2] + hidden + [1]
+    layers, sizes = [], [inputs] + hidden + [outputs]
     for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
         layers.append(torch.nn.Linear(a, b, dtype=torch.float64))
         if i < len(sizes) - 2:
             layers.append(torch.nn.Tanh() if act == "tanh" else torch.nn.ReLU())
     model = torch.nn.Sequential(*layers)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.randn(batch, 2, dtype=torch.float64)
-    y = torch.randn(batch, 1, dtype=torch.float64)
-    loss_fn = torch.nn.MSELoss()
+    x = torch.randn(batch, inputs, dtype=torch.float64)
+    if loss == "mse":
+        y, loss_fn = torch.randn(batch, outputs, dtype=torch.float64), torch.nn.MSELoss()
+    else:
+        y, loss_fn = torch.arange(batch) % outputs, torch.nn.CrossEntropyLoss()
 
     def step():
         opt.zero_grad(set_to_none=True)
@@ -98,44 +111,76 @@ def torch_step(hidden, act, batch):
     return step
 
 
-def clock_ghz():
+def cpu_facts():
+    """Model name, clock (GHz) and FP64 flop per cycle per core, from /proc/cpuinfo: 2 FMA units × 2 flops ×
+    the vector width (8 doubles with AVX-512 on Intel; 4 with AVX2, and on AMD, whose AVX-512 runs on
+    256-bit units)."""
     try:
         with open("/proc/cpuinfo") as fh:
-            mhz = [float(m) for m in re.findall(r"cpu MHz\s*:\s*([\d.]+)", fh.read())]
-        return max(mhz) / 1000 if mhz else None
+            text = fh.read()
     except OSError:
-        return None
+        return platform.processor() or platform.machine(), None, None
+    model = (re.findall(r"model name\s*:\s*(.+)", text) or ["?"])[0].strip()
+    mhz = [float(m) for m in re.findall(r"cpu MHz\s*:\s*([\d.]+)", text)]
+    flags = set((re.findall(r"flags\s*:\s*(.+)", text) or [""])[0].split())
+    intel = "GenuineIntel" in text
+    width = 8 if "avx512f" in flags and intel else 4 if {"avx2", "fma"} <= flags else 2
+    return model, (max(mhz) / 1000 if mhz else None), 2 * 2 * width
+
+
+def measured_peak(here):
+    """GFLOP/s of peak/peak.c on one core (None when clang is missing)."""
+    exe = os.path.join(here, ".build", "peak")
+    os.makedirs(os.path.dirname(exe), exist_ok=True)
+    if subprocess.run(["clang", "-O2", os.path.join(here, "peak", "peak.c"), "-o", exe]).returncode != 0:
+        return None, None
+    value, isa = subprocess.run([exe], check=True, capture_output=True, text=True).stdout.split()
+    return float(value), isa
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--only", action="append", help="only this shape (a, b or c; repeatable)")
     args = ap.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
+    shapes = {k: v for k, v in SHAPES.items() if not args.only or k in args.only}
+    peak, peak_isa = measured_peak(here)
     subprocess.run(["swift", "build", "-c", "release", "--product", "StepTimer"], cwd=here, check=True,
                    stdout=subprocess.DEVNULL)
-    out = subprocess.run([os.path.join(here, ".build/release/StepTimer"), "--seconds", str(args.seconds)],
-                         cwd=here, check=True, capture_output=True, text=True).stdout
-    descent = json.loads(out)
+    descent, descent2 = {}, {}
+    for name in shapes:
+        for threads, into in ((1, descent), (2, descent2)):
+            out = subprocess.run([os.path.join(here, ".build/release/StepTimer"), "--seconds", str(args.seconds),
+                                  "--only", name, "--threads", str(threads)], cwd=here, check=True, capture_output=True,
+                                 text=True).stdout
+            into.update(json.loads(out))
     try:
         import torch
         torch_version = torch.__version__
     except ImportError:
         torch_version = None
-    ghz = clock_ghz()
-    print(f"machine: {platform.processor() or platform.machine()}, clock {ghz} GHz (from /proc/cpuinfo), "
-          f"Descent kernel: {descent['isa']}, numpy {np.__version__}, torch {torch_version}")
-    print("| shape | Descent (ms) | GFLOP/s | % of peak at 16 flop/cycle (Zen 4) | % of peak at 32 flop/cycle (AVX-512, 2 FMA) | NumPy (ms) | PyTorch (ms) | Descent ÷ NumPy | Descent ÷ PyTorch |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for name, (hidden, act, batch) in SHAPES.items():
+    model, ghz, per_cycle = cpu_facts()
+    nominal = ghz * per_cycle if ghz and per_cycle else None
+    print(f"machine: {model}, {os.cpu_count()} cores, {ghz} GHz and {per_cycle} FP64 flop/cycle/core from /proc/cpuinfo "
+          f"(nominal peak {nominal and round(nominal, 1)} GFLOP/s per core); measured FMA peak "
+          f"{peak} GFLOP/s per core ({peak_isa}); Descent kernel: {descent['isa']}; numpy {np.__version__}, "
+          f"torch {torch_version}")
+    print("| shape | Descent (ms) | GFLOP/s | % of measured peak | % of nominal peak | NumPy (ms) | PyTorch (ms) "
+          "| PyTorch ÷ Descent | Descent, 2 threads (ms) | PyTorch, 2 threads (ms) | PyTorch ÷ Descent, 2 threads |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, spec in shapes.items():
         d = descent[name]
-        t_np = median_time(numpy_step(hidden, act, batch), args.seconds)
-        t_pt = median_time(torch_step(hidden, act, batch), args.seconds) if torch_version else float("nan")
+        t_np = median_time(numpy_step(*spec), args.seconds)
+        t_pt = median_time(torch_step(*spec), args.seconds) if torch_version else float("nan")
+        t_pt2 = median_time(torch_step(*spec, threads=2), args.seconds) if torch_version else float("nan")
         gflops = d["flops"] / d["median_seconds"] / 1e9
-        peak16 = f"{100 * gflops / (16 * ghz):.0f} %" if ghz else "?"
-        peak32 = f"{100 * gflops / (32 * ghz):.0f} %" if ghz else "?"
-        print(f"| ({name}) | {d['median_seconds'] * 1e3:.3f} | {gflops:.1f} | {peak16} | {peak32} | {t_np * 1e3:.3f} | {t_pt * 1e3:.3f} | "
-              f"{d['median_seconds'] / t_np:.2f} | {d['median_seconds'] / t_pt:.2f} |")
+        measured = f"{100 * gflops / peak:.0f} %" if peak else "?"
+        nominal_pct = f"{100 * gflops / nominal:.0f} %" if nominal else "?"
+        d2 = descent2[name]["median_seconds"]
+        print(f"| ({name}) | {d['median_seconds'] * 1e3:.3f} | {gflops:.1f} | {measured} | {nominal_pct} | "
+              f"{t_np * 1e3:.3f} | {t_pt * 1e3:.3f} | {t_pt / d['median_seconds']:.2f} | {d2 * 1e3:.3f} | "
+              f"{t_pt2 * 1e3:.3f} | {t_pt2 / d2:.2f} |", flush=True)
 
 
 if __name__ == "__main__":
