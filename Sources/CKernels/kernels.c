@@ -88,30 +88,9 @@ static inline double sigmoid_scalar(double x) {
 // C = A·B, or C += A·B when `accumulate`, with A read through strides (row i, column p at
 // a[i·ars + p·acs]). Every element of C is one chain of fused multiply-adds over p = 0, 1, …, k−1
 // starting from C's old value or from +0 — in every loop below, so the result does not depend
-// on which loop computes an element (KernelTests checks Aᵀ·B against A·B on a transposed copy
-// bit for bit).
+// on which loop computes an element (KernelTests.fusedChains checks every product against that
+// chain, bit for bit).
 #define DESCENT_LOADC(ptr) (load ? _mm256_loadu_pd(ptr) : _mm256_setzero_pd())
-
-// One row of C (row i), columns [j0, j1) of its n: two vectors at a time, then scalars.
-__attribute__((target("avx2,fma")))
-static void gemm_avx2_row(ptrdiff_t i, ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t n, ptrdiff_t k, const double *a,
-                          ptrdiff_t ars, ptrdiff_t acs, const double *b, double *c, int load) {
-    ptrdiff_t j = j0;
-    for (; j + 8 <= j1; j += 8) {
-        __m256d c0 = DESCENT_LOADC(c + i * n + j), c1 = DESCENT_LOADC(c + i * n + j + 4);
-        for (ptrdiff_t p = 0; p < k; p++) {
-            const __m256d x = _mm256_broadcast_sd(a + i * ars + p * acs);
-            c0 = _mm256_fmadd_pd(x, _mm256_loadu_pd(b + p * n + j), c0);
-            c1 = _mm256_fmadd_pd(x, _mm256_loadu_pd(b + p * n + j + 4), c1);
-        }
-        _mm256_storeu_pd(c + i * n + j, c0); _mm256_storeu_pd(c + i * n + j + 4, c1);
-    }
-    for (; j < j1; j++) {
-        double s = load ? c[i * n + j] : 0.0;
-        for (ptrdiff_t p = 0; p < k; p++) s = __builtin_fma(a[i * ars + p * acs], b[p * n + j], s);
-        c[i * n + j] = s;
-    }
-}
 
 // Columns [j0, n) of every row, when fewer than 8 are left (the 1-unit output layer: all of
 // them). Each element is a chain of k dependent multiply-adds, so one chain at a time waits on
@@ -151,54 +130,6 @@ static void gemm_avx2_narrow(ptrdiff_t m, ptrdiff_t j0, ptrdiff_t n, ptrdiff_t k
             c[i * n + j] = s;
         }
     }
-}
-
-// A read down its columns (acs ≠ 1: the weight gradient Xᵀ·δ reads X column by column). Each
-// step of the 4 × 8 loop would broadcast from four addresses acs apart — a new cache line per
-// step, and A no longer fits L1 beside B — so a 4-row panel of A is first copied p-major into
-// `panel`, KC steps at a time; a later chunk continues the chains from the values the earlier
-// one stored in C, so the order of the sums is unchanged.
-__attribute__((target("avx2,fma")))
-static void gemm_avx2_packed(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
-                             const double *b, double *c, int accumulate) {
-    enum { KC = 256 };
-    double panel[4 * KC] __attribute__((aligned(32)));
-    ptrdiff_t i = 0;
-    for (; i + 4 <= m; i += 4) {
-        for (ptrdiff_t p0 = 0; p0 < k || p0 == 0; p0 += KC) {
-            const ptrdiff_t kc = k - p0 < KC ? k - p0 : KC;
-            const int load = accumulate || p0 > 0;
-            for (ptrdiff_t p = 0; p < kc; p++)
-                for (int r = 0; r < 4; r++) panel[4 * p + r] = a[(i + r) * ars + (p0 + p) * acs];
-            const double *bp0 = b + p0 * n;
-            ptrdiff_t j = 0;
-            for (; j + 8 <= n; j += 8) {
-                __m256d c00 = DESCENT_LOADC(c + (i + 0) * n + j), c01 = DESCENT_LOADC(c + (i + 0) * n + j + 4);
-                __m256d c10 = DESCENT_LOADC(c + (i + 1) * n + j), c11 = DESCENT_LOADC(c + (i + 1) * n + j + 4);
-                __m256d c20 = DESCENT_LOADC(c + (i + 2) * n + j), c21 = DESCENT_LOADC(c + (i + 2) * n + j + 4);
-                __m256d c30 = DESCENT_LOADC(c + (i + 3) * n + j), c31 = DESCENT_LOADC(c + (i + 3) * n + j + 4);
-                for (ptrdiff_t p = 0; p < kc; p++) {
-                    const __m256d b0 = _mm256_loadu_pd(bp0 + p * n + j), b1 = _mm256_loadu_pd(bp0 + p * n + j + 4);
-                    const double *ap = panel + 4 * p;
-                    __m256d x = _mm256_broadcast_sd(ap + 0);
-                    c00 = _mm256_fmadd_pd(x, b0, c00); c01 = _mm256_fmadd_pd(x, b1, c01);
-                    x = _mm256_broadcast_sd(ap + 1);
-                    c10 = _mm256_fmadd_pd(x, b0, c10); c11 = _mm256_fmadd_pd(x, b1, c11);
-                    x = _mm256_broadcast_sd(ap + 2);
-                    c20 = _mm256_fmadd_pd(x, b0, c20); c21 = _mm256_fmadd_pd(x, b1, c21);
-                    x = _mm256_broadcast_sd(ap + 3);
-                    c30 = _mm256_fmadd_pd(x, b0, c30); c31 = _mm256_fmadd_pd(x, b1, c31);
-                }
-                _mm256_storeu_pd(c + (i + 0) * n + j, c00); _mm256_storeu_pd(c + (i + 0) * n + j + 4, c01);
-                _mm256_storeu_pd(c + (i + 1) * n + j, c10); _mm256_storeu_pd(c + (i + 1) * n + j + 4, c11);
-                _mm256_storeu_pd(c + (i + 2) * n + j, c20); _mm256_storeu_pd(c + (i + 2) * n + j + 4, c21);
-                _mm256_storeu_pd(c + (i + 3) * n + j, c30); _mm256_storeu_pd(c + (i + 3) * n + j + 4, c31);
-            }
-        }
-    }
-    const ptrdiff_t wide = n - n % 8;
-    for (; i < m; i++) gemm_avx2_row(i, 0, wide, n, k, a, ars, acs, b, c, accumulate);
-    if (wide < n) gemm_avx2_narrow(m, wide, n, k, a, ars, acs, b, c, accumulate);
 }
 
 // The cache blocks (see gemm_avx2_columns).
@@ -259,6 +190,53 @@ static void gemm_avx2_tiles(ptrdiff_t i0, ptrdiff_t i1, ptrdiff_t wide, ptrdiff_
             _mm256_storeu_pd(c + i * n + j, c0); _mm256_storeu_pd(c + i * n + j + 4, c1);
         }
     }
+}
+
+// A read down its columns (acs ≠ 1: the weight gradient Xᵀ·δ reads X column by column). Each
+// step of the 4 × 8 loop would broadcast from four addresses acs apart — a new cache line per
+// step, and A no longer fits L1 beside B — so a 4-row panel of A is first copied p-major into
+// `panel`, GEMM_KC steps at a time; a later chunk continues the chains from the values the earlier
+// one stored in C, so the order of the sums is unchanged.
+__attribute__((target("avx2,fma")))
+static void gemm_avx2_packed(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, ptrdiff_t ars, ptrdiff_t acs,
+                             const double *b, double *c, int accumulate) {
+    double panel[4 * GEMM_KC] __attribute__((aligned(32)));
+    ptrdiff_t i = 0;
+    for (; i + 4 <= m; i += 4) {
+        for (ptrdiff_t p0 = 0; p0 < k || p0 == 0; p0 += GEMM_KC) {
+            const ptrdiff_t kc = k - p0 < GEMM_KC ? k - p0 : GEMM_KC;
+            const int load = accumulate || p0 > 0;
+            for (ptrdiff_t p = 0; p < kc; p++)
+                for (int r = 0; r < 4; r++) panel[4 * p + r] = a[(i + r) * ars + (p0 + p) * acs];
+            const double *bp0 = b + p0 * n;
+            ptrdiff_t j = 0;
+            for (; j + 8 <= n; j += 8) {
+                __m256d c00 = DESCENT_LOADC(c + (i + 0) * n + j), c01 = DESCENT_LOADC(c + (i + 0) * n + j + 4);
+                __m256d c10 = DESCENT_LOADC(c + (i + 1) * n + j), c11 = DESCENT_LOADC(c + (i + 1) * n + j + 4);
+                __m256d c20 = DESCENT_LOADC(c + (i + 2) * n + j), c21 = DESCENT_LOADC(c + (i + 2) * n + j + 4);
+                __m256d c30 = DESCENT_LOADC(c + (i + 3) * n + j), c31 = DESCENT_LOADC(c + (i + 3) * n + j + 4);
+                for (ptrdiff_t p = 0; p < kc; p++) {
+                    const __m256d b0 = _mm256_loadu_pd(bp0 + p * n + j), b1 = _mm256_loadu_pd(bp0 + p * n + j + 4);
+                    const double *ap = panel + 4 * p;
+                    __m256d x = _mm256_broadcast_sd(ap + 0);
+                    c00 = _mm256_fmadd_pd(x, b0, c00); c01 = _mm256_fmadd_pd(x, b1, c01);
+                    x = _mm256_broadcast_sd(ap + 1);
+                    c10 = _mm256_fmadd_pd(x, b0, c10); c11 = _mm256_fmadd_pd(x, b1, c11);
+                    x = _mm256_broadcast_sd(ap + 2);
+                    c20 = _mm256_fmadd_pd(x, b0, c20); c21 = _mm256_fmadd_pd(x, b1, c21);
+                    x = _mm256_broadcast_sd(ap + 3);
+                    c30 = _mm256_fmadd_pd(x, b0, c30); c31 = _mm256_fmadd_pd(x, b1, c31);
+                }
+                _mm256_storeu_pd(c + (i + 0) * n + j, c00); _mm256_storeu_pd(c + (i + 0) * n + j + 4, c01);
+                _mm256_storeu_pd(c + (i + 1) * n + j, c10); _mm256_storeu_pd(c + (i + 1) * n + j + 4, c11);
+                _mm256_storeu_pd(c + (i + 2) * n + j, c20); _mm256_storeu_pd(c + (i + 2) * n + j + 4, c21);
+                _mm256_storeu_pd(c + (i + 3) * n + j, c30); _mm256_storeu_pd(c + (i + 3) * n + j + 4, c31);
+            }
+        }
+    }
+    const ptrdiff_t wide = n - n % 8;
+    gemm_avx2_tiles(i, m, wide, n, k, a, ars, acs, b, c, accumulate);  // the < 4 rows left over, one at a time
+    if (wide < n) gemm_avx2_narrow(m, wide, n, k, a, ars, acs, b, c, accumulate);
 }
 
 // Cache blocks: KC steps of the sum at a time, and MC rows of A per block, so the block of A

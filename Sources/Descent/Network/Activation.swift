@@ -17,14 +17,17 @@ public enum Activation: String, CaseIterable, Sendable {
     /// φ(z).
     @inlinable public func apply(_ z: Double) -> Double {
         switch self {
-        case .sigmoid:
-            if z >= 0 { return 1 / (1 + Double.exp(-z)) }
-            let e = Double.exp(z)
-            return e / (1 + e)
+        case .sigmoid: return Self.sigmoid(z, expMinusAbs: Double.exp(-abs(z)))
         case .tanh: return Double.tanh(z)
         case .relu: return z > 0 ? z : 0
         case .identity: return z
         }
+    }
+
+    /// σ(z) from e = e^−|z|: 1/(1 + e) for z ≥ 0 and e/(1 + e) below, so the exponential never
+    /// overflows. The logistic loss computes e^−|z| for its own term and passes it here.
+    @inlinable public static func sigmoid(_ z: Double, expMinusAbs e: Double) -> Double {
+        z >= 0 ? 1 / (1 + e) : e / (1 + e)
     }
 
     /// φ′(z) expressed through y = φ(z).

@@ -56,11 +56,9 @@ public enum Loss: String, CaseIterable, Sendable {
             let scale = 1 / Double(n * k)
             for i in 0..<(n * k) {
                 let z = o[i]
-                // e^−|z| serves both terms: σ(z) = 1/(1 + e^−z) for z ≥ 0 and e^z/(1 + e^z) below is
-                // `Activation.sigmoid.apply(z)`, whose exponential has the same argument −|z|.
-                let e = Double.exp(-abs(z))
+                let e = Double.exp(-abs(z))  // one exponential for both terms
                 total += max(z, 0) - z * t[i] + Double.log(onePlus: e)
-                g[i] = scale * ((z >= 0 ? 1 / (1 + e) : e / (1 + e)) - t[i])
+                g[i] = scale * (Activation.sigmoid(z, expMinusAbs: e) - t[i])
             }
             total *= scale
         case .softmaxCrossEntropy:
