@@ -142,11 +142,12 @@ enum { GEMM_KC = 256, GEMM_MC = 128 };
 __attribute__((target("avx2,fma")))
 static void gemm_avx2_tiles(ptrdiff_t i0, ptrdiff_t i1, ptrdiff_t wide, ptrdiff_t n, ptrdiff_t k, const double *a,
                             ptrdiff_t ars, ptrdiff_t acs, const double *b_full, double *c, int load) {
-    // Rows of B more than 64 doubles long are 512+ bytes apart, and a power of two apart in the wide
-    // layers (1024 doubles: 8 KB): the k rows of one 8-column panel then fall into a few L1 sets and
-    // evict each other at every step. Such a panel is first copied into `panel`, 8 doubles per row.
+    // Rows of B 64 or more doubles long are 512+ bytes apart, a power of two apart in the 64-unit and
+    // wide layers (64 doubles: 512 B; 1024: 8 KB): the k rows of one 8-column panel then fall into a few
+    // L1 sets and evict each other at every step. Such a panel is first copied into `panel`, 8 doubles
+    // per row (at 64 columns this took a 64 × 64 × 64 product from about 28 to 40 GFLOP/s).
     double panel[GEMM_KC * 8] __attribute__((aligned(32)));
-    const int pack = n > 64 && k <= GEMM_KC && i1 - i0 >= 16;
+    const int pack = n >= 64 && k <= GEMM_KC && i1 - i0 >= 16;
     for (ptrdiff_t j = 0; j + 8 <= wide; j += 8) {
         const double *b = b_full;
         ptrdiff_t bn = n, bj = j;  // B's row stride and the panel's first column within b
@@ -157,7 +158,42 @@ static void gemm_avx2_tiles(ptrdiff_t i0, ptrdiff_t i1, ptrdiff_t wide, ptrdiff_
             }
             b = panel; bn = 8; bj = 0;
         }
-        ptrdiff_t i = i0;
+        // 6 rows × 8 columns (twelve accumulators: enough independent chains to cover the FMA latency of
+        // both ports; 4 × 8 has eight), then 4 × 8, then single rows: as many 6-row tiles as leave no more
+        // single rows than the parity of the row count forces (32 rows: 4 × 6 + 2 × 4, not 5 × 6 + 2 × 1).
+        ptrdiff_t i = i0, six = (i1 - i0) / 6;
+        while (six > 0 && (i1 - i0 - 6 * six) % 4 != (i1 - i0) % 2) six--;
+        for (const ptrdiff_t i6 = i0 + 6 * six; i < i6; i += 6) {
+            __m256d c00 = DESCENT_LOADC(c + (i + 0) * n + j), c01 = DESCENT_LOADC(c + (i + 0) * n + j + 4);
+            __m256d c10 = DESCENT_LOADC(c + (i + 1) * n + j), c11 = DESCENT_LOADC(c + (i + 1) * n + j + 4);
+            __m256d c20 = DESCENT_LOADC(c + (i + 2) * n + j), c21 = DESCENT_LOADC(c + (i + 2) * n + j + 4);
+            __m256d c30 = DESCENT_LOADC(c + (i + 3) * n + j), c31 = DESCENT_LOADC(c + (i + 3) * n + j + 4);
+            __m256d c40 = DESCENT_LOADC(c + (i + 4) * n + j), c41 = DESCENT_LOADC(c + (i + 4) * n + j + 4);
+            __m256d c50 = DESCENT_LOADC(c + (i + 5) * n + j), c51 = DESCENT_LOADC(c + (i + 5) * n + j + 4);
+            const double *a0 = a + (i + 0) * ars, *a1 = a + (i + 1) * ars, *a2 = a + (i + 2) * ars;
+            const double *a3 = a + (i + 3) * ars, *a4 = a + (i + 4) * ars, *a5 = a + (i + 5) * ars;
+            for (ptrdiff_t p = 0; p < k; p++) {
+                const __m256d b0 = _mm256_loadu_pd(b + p * bn + bj), b1 = _mm256_loadu_pd(b + p * bn + bj + 4);
+                __m256d x = _mm256_broadcast_sd(a0 + p * acs);
+                c00 = _mm256_fmadd_pd(x, b0, c00); c01 = _mm256_fmadd_pd(x, b1, c01);
+                x = _mm256_broadcast_sd(a1 + p * acs);
+                c10 = _mm256_fmadd_pd(x, b0, c10); c11 = _mm256_fmadd_pd(x, b1, c11);
+                x = _mm256_broadcast_sd(a2 + p * acs);
+                c20 = _mm256_fmadd_pd(x, b0, c20); c21 = _mm256_fmadd_pd(x, b1, c21);
+                x = _mm256_broadcast_sd(a3 + p * acs);
+                c30 = _mm256_fmadd_pd(x, b0, c30); c31 = _mm256_fmadd_pd(x, b1, c31);
+                x = _mm256_broadcast_sd(a4 + p * acs);
+                c40 = _mm256_fmadd_pd(x, b0, c40); c41 = _mm256_fmadd_pd(x, b1, c41);
+                x = _mm256_broadcast_sd(a5 + p * acs);
+                c50 = _mm256_fmadd_pd(x, b0, c50); c51 = _mm256_fmadd_pd(x, b1, c51);
+            }
+            _mm256_storeu_pd(c + (i + 0) * n + j, c00); _mm256_storeu_pd(c + (i + 0) * n + j + 4, c01);
+            _mm256_storeu_pd(c + (i + 1) * n + j, c10); _mm256_storeu_pd(c + (i + 1) * n + j + 4, c11);
+            _mm256_storeu_pd(c + (i + 2) * n + j, c20); _mm256_storeu_pd(c + (i + 2) * n + j + 4, c21);
+            _mm256_storeu_pd(c + (i + 3) * n + j, c30); _mm256_storeu_pd(c + (i + 3) * n + j + 4, c31);
+            _mm256_storeu_pd(c + (i + 4) * n + j, c40); _mm256_storeu_pd(c + (i + 4) * n + j + 4, c41);
+            _mm256_storeu_pd(c + (i + 5) * n + j, c50); _mm256_storeu_pd(c + (i + 5) * n + j + 4, c51);
+        }
         for (; i + 4 <= i1; i += 4) {
             __m256d c00 = DESCENT_LOADC(c + (i + 0) * n + j), c01 = DESCENT_LOADC(c + (i + 0) * n + j + 4);
             __m256d c10 = DESCENT_LOADC(c + (i + 1) * n + j), c11 = DESCENT_LOADC(c + (i + 1) * n + j + 4);

@@ -57,12 +57,13 @@ struct KernelTests {
 
     /// Every element of C is one chain of fused multiply-adds over p = 0…k−1, from C's old value or from +0:
     /// `s = s.addingProduct(aᵢₚ, bₚⱼ)`. The vector paths must give exactly that, whichever loop computes the
-    /// element — the 4 × 8 blocks, the 16-row column loop for narrow C (n < 8, the output layer), rows left
+    /// element — the 6 × 8 and 4 × 8 blocks, the 16-row column loop for narrow C (n < 8, the output layer), rows left
     /// over, Aᵀ·B's packed panels (k ≥ 256, n ≤ 64, in chunks of 256 steps), or the cache blocks of 256 steps ×
     /// 128 rows of a large product — so that a trajectory does not depend on the shape's remainders. (The portable path's loop is not fused: it is checked to 1e-12 above.)
     static let chainShapes: [(Int, Int, Int)] = [
         (1, 1, 1), (64, 1, 64), (17, 1, 33), (33, 3, 70), (16, 7, 5), (64, 9, 64), (15, 17, 256), (33, 65, 300),
         (64, 1, 600), (5, 9, 257), (4, 8, 513), (2, 64, 256), (128, 10, 32), (133, 72, 300), (261, 17, 20),
+        (64, 64, 64), (32, 32, 32), (13, 16, 7), (14, 64, 9),
     ]
 
     static func fmaChain(_ a: (Int, Int) -> Double, _ b: Matrix, m: Int, k: Int, start: Matrix?) -> Matrix {
@@ -78,7 +79,7 @@ struct KernelTests {
     }
 
     @Test("the vector paths compute each element as one fused multiply-add chain over p, bit for bit",
-          arguments: 0..<15)
+          arguments: 0..<19)
     func fusedChains(i: Int) {
         guard Kernels.instructionSet != "portable" else { return }
         let (m, n, k) = Self.chainShapes[i]
