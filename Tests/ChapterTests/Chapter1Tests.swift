@@ -93,9 +93,9 @@ struct Chapter1Tests {
         }
     }
 
-    /// Table 2's runs for three configurations on the chapter's 5 draws at seed 42 (400 steps, full settings).
+    /// Table 2's runs for three configurations on the chapter's 5 draws at seed 42 (300 steps, full settings).
     static let trained = VanishingSetup.trainingSets(seeds: (0..<5).map { 42 + UInt64($0) }, learningRate: 0.1,
-                                                      steps: 400).filter(Self.checked)
+                                                      steps: 300).filter(Self.checked)
     static func checked(_ set: TrainingSet) -> Bool {
         let name: String = set.name
         return name == "sigmoid + standard" || name == "relu + He" || name == "tanh + He"
@@ -108,12 +108,12 @@ struct Chapter1Tests {
         #expect(sig.count(TrainingSet.atLog2) == 5, "\(sig.tails)")
         #expect(relu.tails.allSatisfy { $0 < TrainingSet.log2 - 0.1 } && tanh.tails.allSatisfy { $0 < TrainingSet.log2 - 0.1 },
                 "ReLU + He \(relu.tails), tanh + He \(tanh.tails)")
-        // The page at seed 42: medians 0.138 and 0.178, the highest 0.436 (ReLU + He's first draw).
-        #expect(abs(Spread(relu.tails).median - 0.138) < 0.0005 && abs(Spread(tanh.tails).median - 0.178) < 0.0005,
+        // The page at seed 42 (300 steps): medians 0.262 and 0.228; ReLU + He's first draw is its median run.
+        #expect(abs(Spread(relu.tails).median - 0.262) < 0.0005 && abs(Spread(tanh.tails).median - 0.228) < 0.0005,
                 "medians \(Spread(relu.tails).median), \(Spread(tanh.tails).median)")
-        #expect(abs(relu.tails[0] - 0.436) < 0.0005, "ReLU + He first draw \(relu.tails[0])")
+        #expect(abs(relu.tails[0] - 0.262) < 0.0005, "ReLU + He first draw \(relu.tails[0])")
         // Draw k is seed 42 + k's own setup, trained alone: the same losses, step for step.
-        let alone = VanishingSetup(seed: 45).train(.relu, .heUniform, learningRate: 0.1, steps: 400, recording: [])
+        let alone = VanishingSetup(seed: 45).train(.relu, .heUniform, learningRate: 0.1, steps: 300, recording: [])
         #expect(relu.draws[3].losses == alone.losses)
     }
 

@@ -29,7 +29,7 @@ do for [fmt in "svg png"] {
     set ylabel "layer (top row: 11, the output layer)"
     set format x "% h"
     set format y "% h"
-    set xrange [0.0:400.0]
+    set xrange [0.0:300.0]
     set yrange [0.5:11.5]
     unset key
     set bmargin 5
@@ -48,7 +48,7 @@ do for [fmt in "svg png"] {
     set ylabel "layer (top row: 11, the output layer)"
     set format x "% h"
     set format y "% h"
-    set xrange [0.0:400.0]
+    set xrange [0.0:300.0]
     set yrange [0.5:11.5]
     unset key
     set bmargin 5

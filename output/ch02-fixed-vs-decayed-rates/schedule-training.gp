@@ -26,16 +26,16 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "smooth decays"
     set xlabel "step"
-    set ylabel "mean (student − teacher)², 4096 held-out inputs"
+    set ylabel "mean (student − teacher)², 1024 held-out inputs"
     set format x "% h"
     set logscale y
     set format y "%.0e"
     set xrange [*:*]
-    set yrange [8.415637408107124e-05:0.08878874656955285]
+    set yrange [9.742690537534642e-05:0.06754666027244886]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
-    set xtics 1000.0
+    set xtics 500.0
     plot DATA index 0 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 0 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant", \
          DATA index 1 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 2 title "polynomial, power 1", \
@@ -48,16 +48,16 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "steps, restarts, warm-up"
     set xlabel "step"
-    set ylabel "mean (student − teacher)², 4096 held-out inputs"
+    set ylabel "mean (student − teacher)², 1024 held-out inputs"
     set format x "% h"
     set logscale y
     set format y "%.0e"
     set xrange [*:*]
-    set yrange [8.415637408107124e-05:0.08878874656955285]
+    set yrange [9.742690537534642e-05:0.06754666027244886]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
-    set xtics 1000.0
+    set xtics 500.0
     plot DATA index 4 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 4 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant", \
          DATA index 5 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 1 title "step", \
@@ -70,16 +70,16 @@ do for [fmt in "svg png"] {
     set autoscale
     set title "driven by the loss"
     set xlabel "step"
-    set ylabel "mean (student − teacher)², 4096 held-out inputs"
+    set ylabel "mean (student − teacher)², 1024 held-out inputs"
     set format x "% h"
     set logscale y
     set format y "%.0e"
     set xrange [*:*]
-    set yrange [8.415637408107124e-05:0.08878874656955285]
+    set yrange [9.742690537534642e-05:0.06754666027244886]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
-    set xtics 1000.0
+    set xtics 500.0
     plot DATA index 8 using 1:3:4 with filledcurves lc rgb "#000000" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 8 using 1:2 with lines lc rgb "#000000" lw 2 dt 1 title "constant", \
          DATA index 9 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "article's restart rule", \

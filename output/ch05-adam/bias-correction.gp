@@ -1,4 +1,4 @@
-# Final loss after 1000 steps vs learning rate (after Kingma and Ba, Fig. 4)
+# Final loss after 700 steps vs learning rate (after Kingma and Ba, Fig. 4)
 # Redraw with: gnuplot bias-correction.gp  (reads bias-correction.dat, writes bias-correction.svg and bias-correction.png)
 reset
 DATA = "bias-correction.dat"
@@ -18,7 +18,7 @@ do for [fmt in "svg png"] {
         TITLEFONT = ",28"
     }
     set output "bias-correction.".fmt
-    set multiplot layout 1,3 title "Final loss after 1000 steps vs learning rate (after Kingma and Ba, Fig. 4)" font TITLEFONT
+    set multiplot layout 1,3 title "Final loss after 700 steps vs learning rate (after Kingma and Ba, Fig. 4)" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -30,7 +30,7 @@ do for [fmt in "svg png"] {
     set format x "% h"
     set format y "% h"
     set xrange [*:*]
-    set yrange [0.0:1.8442187772277143]
+    set yrange [0.0:4.718537064939941]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
@@ -50,7 +50,7 @@ do for [fmt in "svg png"] {
     set format x "% h"
     set format y "% h"
     set xrange [*:*]
-    set yrange [0.0:1.8442187772277143]
+    set yrange [0.0:4.718537064939941]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
@@ -70,7 +70,7 @@ do for [fmt in "svg png"] {
     set format x "% h"
     set format y "% h"
     set xrange [*:*]
-    set yrange [0.0:1.8442187772277143]
+    set yrange [0.0:4.718537064939941]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
