@@ -75,11 +75,11 @@ struct Chapter11 {
             A ratio near 1 only says that the layers are alike, not that they learn: under the default \
             initialisation every tanh layer's gradient is at least \(factorText(tanhSmaller))× smaller than \
             under Xavier's in every draw (the tenth layer's RMS \(Fmt.sci(tenth.std, 1)) against \
-            \(Fmt.sci(tenth.xavier, 1))), and in chapter 8's budget that network reaches 0.58 accuracy on average \
+            \(Fmt.sci(tenth.xavier, 1))), and in chapter 8's budget that network reaches 0.25 accuracy on average \
             against Xavier's 0.95 (chapter 8's table 3, means over seeds 42–46).
             """, holds: tanhSmaller > 10, evidence: "default ÷ Xavier at least \(tanhSmaller)")) With a step of \
             α·g, the sigmoid network's first layer moves \(Fmt.sci(median(sigmoid), 1)) as fast as its tenth: it stays near \
-            chance (0.094 accuracy on average, chance 0.1) after 600 steps, and the ratio stays that small during training \
+            chance (0.093 accuracy on average, chance 0.1) after 450 steps, and the ratio stays that small during training \
             ([chapter 8's table 3](\(ch8Training)), [chapter 8's figure 3](\(ch8Training))). \(ch1) measures the same \
             on spirals for three activations and four initialisations (chapter 1's figure 1). A vanishing gradient can \
             also be *made* by the rate: in \(ch10), at B = 256 and α = 16 (2.5× the rate the linear scaling rule \
