@@ -170,10 +170,17 @@ public struct BookSite: Sendable {
         return render(markdown, title: chapters[i].title, depth: 1, current: i)
     }
 
-    /// Rewrites a link of the generated Markdown to the site's layout: `x/README.md` → `x/`.
+    /// Rewrites a link of the generated Markdown to the site's layout: `x/README.md` → `x/index.html`,
+    /// `x/README.md#section` → `x/index.html#section`.
     static func siteLink(_ href: String) -> String {
-        if href == "README.md" { return "./" }
-        if href.hasSuffix("/README.md") { return String(href.dropLast("README.md".count)) }
+        // The part after `#` (a section of that page) is kept as it is.
+        let hash = href.firstIndex(of: "#") ?? href.endIndex
+        let (path, fragment) = (href[..<hash], href[hash...])
+        // Only the book's own, relative links: a URL elsewhere (`https://…/README.md`) is left alone.
+        if path.contains("://") || path.hasPrefix("/") { return href }
+        // `index.html`, not the folder: opened from file:// a folder link shows a directory listing.
+        if path == "README.md" { return "index.html" + fragment }
+        if path.hasSuffix("/README.md") { return String(path.dropLast("README.md".count)) + "index.html" + fragment }
         return href
     }
 

@@ -36,7 +36,19 @@ struct BookCommand: AsyncParsableCommand {
                 + "folder: a new or empty folder, or one an earlier --html wrote (it is replaced whole). Checked before any chapter runs."))
     var html: String?
 
+    @Flag(help: ArgumentHelp("With --html: export the book that is in --output as the web site, without running any "
+                + "chapter (output/ is not touched)."))
+    var noRun = false
+
     func validate() throws {
+        if noRun {
+            guard html != nil else {
+                throw ValidationError("--no-run exports the book that is there as a web site; give the folder with --html DIR")
+            }
+            guard only.isEmpty, !quick, !noRender else {
+                throw ValidationError("--no-run runs no chapter, so --only, --quick and --no-render do nothing; leave them out")
+            }
+        }
         for slug in only where !Book.chapters.contains(where: { $0.slug == slug }) {
             throw ValidationError("unknown chapter '\(slug)'; chapters are: "
                 + Book.chapters.map(\.slug).joined(separator: ", "))
@@ -54,6 +66,17 @@ struct BookCommand: AsyncParsableCommand {
         let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         // `--html DIR` is checked first too: a run that cannot publish its site does no work.
         let site = try html.map { try SitePlan($0, output: output, only: only) }
+        if noRun, let site {
+            let page = URL(fileURLWithPath: output, isDirectory: true).appendingPathComponent("README.md")
+            guard FileManager.default.fileExists(atPath: page.path) else {
+                throw BookError("--no-run: there is no book in '\(output)' (no \(page.path)); run `book` first, "
+                    + "or give the book's folder with --output")
+            }
+            let children = Children()
+            children.forwardSignals()
+            try writeSite(from: URL(fileURLWithPath: output, isDirectory: true), plan: site, children: children)
+            return
+        }
         // Refuse an unwritable output folder before any chapter starts, leaving no folder behind.
         let out = URL(fileURLWithPath: output, isDirectory: true)
         let created = try OutputFolder.create(output)

@@ -25,6 +25,9 @@ struct FakeBook {
 
             *[Descent](../README.md)*
 
+            See [the next chapter's section](../ch01-b/README.md#a-part), [this page's](README.md#a-section),
+            [the contents](../README.md#chapters) and [elsewhere](https://example.org/x/README.md#y).
+
             The update is $\\theta_{t+1} = \\theta_t - \\alpha g_t$ and `cost $5 $6` stays code.
 
             $$L = \\sum_i x_i^2 < 1$$
@@ -72,12 +75,16 @@ struct FakeBook {
         #expect(html.contains("href=\"../index.html\">← Contents"))
         #expect(html.contains("rel=\"next\" href=\"../ch01-b/index.html\""))
         #expect(html.contains("<h2 id=\"a-section\">A section</h2>") && html.contains("href=\"#a-section\""))
-        #expect(html.contains("href=\"../\">Descent</a>"))  // ../README.md → ../
+        #expect(html.contains("href=\"../index.html\">Descent</a>"))  // ../README.md → ../index.html (file:// too)
+        // Links to a section of another page keep their #fragment; links elsewhere are not touched.
+        #expect(html.contains("href=\"../ch01-b/index.html#a-part\"") && html.contains("href=\"index.html#a-section\""))
+        #expect(html.contains("href=\"../index.html#chapters\"") && html.contains("href=\"https://example.org/x/README.md#y\""))
+        #expect(!html.contains("README.md#a-part") && !html.contains("href=\"../\""))
         #expect(!html.contains("katex"))  // no KaTeX given: plain TeX
         guard case .page(let last)? = site.resource(at: "ch01-b/index.html") else { Issue.record("no page"); return }
         #expect(last.contains("rel=\"prev\" href=\"../ch00-a/index.html\"") && !last.contains("rel=\"next\""))
         guard case .page(let index)? = site.resource(at: "") else { Issue.record("no index"); return }
-        #expect(index.contains("href=\"ch00-a/\">First</a>") && index.contains("href=\"ch01-b/\">Second</a>"))
+        #expect(index.contains("href=\"ch00-a/index.html\">First</a>") && index.contains("href=\"ch01-b/index.html\">Second</a>"))
     }
 
     /// Issue 19: a mutation audit dropped the escaping of the title in the pager's links and no
@@ -178,5 +185,61 @@ struct FakeBook {
             #expect(html.contains("<img src=\""), "\(chapter.slug) has no figure")
             #expect(!html.contains("MATHPLACEHOLDER"), "\(chapter.slug)")
         }
+    }
+
+    /// The committed book: every link from one page of the site to another (or to a figure, its data or
+    /// script) resolves, and a `#section` names an id on the target page. (The contents page and the FAQ
+    /// linked `../chNN/README.md#section`, which the site left as it was: three 404s on the FAQ page.)
+    @Test func everyLinkBetweenTheCommittedBooksPagesResolves() throws {
+        let output = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("output")
+        let site = try BookSite(source: output, katex: .some(nil))
+        var pages: [String: String] = [:]
+        guard case .page(let index)? = site.resource(at: "index.html") else { Issue.record("no contents"); return }
+        pages["index.html"] = index
+        for c in site.chapters {
+            guard case .page(let html)? = site.resource(at: "\(c.slug)/index.html") else {
+                Issue.record("\(c.slug): no page"); continue
+            }
+            pages["\(c.slug)/index.html"] = html
+        }
+        var checked = 0, fragments = 0
+        for (path, html) in pages.sorted(by: { $0.key < $1.key }) {
+            for href in Self.hrefs(html) where !href.contains("://") && !href.hasPrefix("mailto:") {
+                let hash = href.firstIndex(of: "#") ?? href.endIndex
+                let target = String(href[..<hash]), fragment = String(href[hash...].dropFirst())
+                // Resolve against the page's folder, as a browser would.
+                var parts = path.split(separator: "/").dropLast().map(String.init)
+                for part in (target.isEmpty ? path.split(separator: "/").last.map(String.init) ?? "" : target)
+                    .split(separator: "/", omittingEmptySubsequences: false).map(String.init) {
+                    if part == ".." { _ = parts.popLast() } else if part != "." { parts.append(part) }
+                }
+                let resolved = parts.joined(separator: "/")
+                checked += 1
+                if let page = pages[resolved] ?? (target.isEmpty ? html : nil) {
+                    if !fragment.isEmpty {
+                        fragments += 1
+                        #expect(page.contains("id=\"\(fragment)\""), "\(path): \(href) names no section of \(resolved)")
+                    }
+                } else {
+                    #expect(site.resource(at: resolved) != nil, "\(path): \(href) → \(resolved) is a 404")
+                    #expect(!resolved.hasSuffix("README.md"), "\(path): \(href) points at Markdown, not the page")
+                }
+            }
+        }
+        #expect(checked > 100 && fragments > 10, "\(checked) links, \(fragments) with a #section")
+    }
+
+    /// The values of the `href` attributes in `html`, in order.
+    static func hrefs(_ html: String) -> [String] {
+        var out: [String] = []
+        var rest = html[...]
+        while let r = rest.range(of: "href=\"") {
+            let tail = rest[r.upperBound...]
+            guard let end = tail.firstIndex(of: "\"") else { break }
+            out.append(String(tail[..<end]).replacingOccurrences(of: "&amp;", with: "&"))
+            rest = tail[end...]
+        }
+        return out
     }
 }

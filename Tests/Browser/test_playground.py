@@ -158,7 +158,7 @@ def main():
         # 7. The contents page: every chapter listed with its main figure.
         driver.get(BASE + "/book/")
         wait(driver, lambda d: d.execute_script("return document.readyState") == "complete", "the contents page")
-        chapters = driver.find_elements(By.CSS_SELECTOR, "main table a[href$='/']")
+        chapters = driver.find_elements(By.CSS_SELECTOR, "main table a[href$='/index.html']")
         figures = driver.execute_script("return Array.from(document.querySelectorAll('main table img')).filter(i => i.naturalWidth > 0).length")
         assert len(chapters) >= 8 and figures == len(chapters), "%d chapters, %d figures" % (len(chapters), figures)
         print("ok - contents page: %d chapters, each with its main figure" % len(chapters))

@@ -120,6 +120,47 @@ struct BookHTMLTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: base.path).isEmpty, "something was written")
     }
 
+    @Test("--no-run --html DIR exports the book that is there: no chapter runs, output/ is untouched")
+    func exportsWithoutRunning() throws {
+        let base = try tempDir(), out = try bookSkeleton()
+        defer { try? FileManager.default.removeItem(at: base); try? FileManager.default.removeItem(at: out) }
+        let before = snapshot(out), site = base.appendingPathComponent("site")
+        let run = try runChild("book", ["--output", out.path, "--html", site.path, "--no-run"]).child
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(snapshot(out) == before, "output/ changed: a chapter ran")
+        #expect(!lines(run.stderr).contains { $0.hasPrefix("  ch") }, "a chapter ran: \(run.stderr)")
+        for chapter in Book.chapters {
+            #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("\(chapter.slug)/index.html").path),
+                    "\(chapter.slug)")
+        }
+        #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("index.html").path))
+        #expect(leftovers(base).isEmpty, "\(leftovers(base))")
+    }
+
+    @Test("--no-run is refused with one sentence, writing nothing, without --html, with chapter options, or without a book",
+          arguments: ["no-html", "only", "quick", "no-render", "no-book"])
+    func noRunRefused(kind: String) throws {
+        let base = try tempDir(), out = try bookSkeleton()
+        defer { try? FileManager.default.removeItem(at: base); try? FileManager.default.removeItem(at: out) }
+        let site = base.appendingPathComponent("site").path
+        let empty = base.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: false)
+        let (args, expected): ([String], String) = switch kind {
+        case "no-html": (["--output", out.path], "give the folder with --html DIR")
+        case "only": (["--output", out.path, "--html", site, "--only", "ch00-tour"], "leave them out")
+        case "quick": (["--output", out.path, "--html", site, "--quick"], "leave them out")
+        case "no-render": (["--output", out.path, "--html", site, "--no-render"], "leave them out")
+        default: (["--output", empty.path, "--html", site], "there is no book in")
+        }
+        let before = snapshot(base), beforeOut = snapshot(out)
+        let run = try runChild("book", args + ["--no-run"]).child
+        #expect(run.status != 0 && !run.signaled, "\(kind)")
+        // One sentence: the first line (ArgumentParser adds its usage line after a usage error).
+        #expect(lines(run.stderr).first.map { $0.hasPrefix("Error: ") && $0.contains(expected) } == true,
+                "\(kind): \(run.stderr)")
+        #expect(snapshot(base) == before && snapshot(out) == beforeOut, "\(kind): something was written")
+    }
+
     @Test("the site is written through a link to a folder of its own, and replaces an earlier site whole")
     func publishes() throws {
         let base = try tempDir(), out = try bookSkeleton()

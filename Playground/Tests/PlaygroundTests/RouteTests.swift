@@ -79,7 +79,7 @@ import Testing
         try await testApplication().test(.router) { client in
             let index = try await get(client, "/book/")
             #expect(index.status == .ok && index.type == "text/html; charset=utf-8")
-            #expect(index.body.contains("href=\"ch00-tour/\""))
+            #expect(index.body.contains("href=\"ch00-tour/index.html\""))
             let chapter = try await get(client, "/book/ch00-tour/")
             #expect(chapter.status == .ok && chapter.body.contains("<img src=\"trajectories.svg\""))
             #expect(chapter.body.contains("class=\"math display\"") && chapter.body.contains("rel=\"next\""))
