@@ -497,7 +497,7 @@ struct Chapter1 {
         let tails = Spread(clippedTails.filter(\.isFinite).isEmpty ? [.nan] : clippedTails.filter(\.isFinite))
         let clippedFate = clippedSet.allSatisfy({ $0.divergence == nil })
             ? "never diverges, and over its last 50 steps its loss is a median \(Fmt.fixed(tails.median, 3)) "
-                + "(\(Fmt.fixed(tails.min, 3)) to \(Fmt.fixed(tails.max, 3)) over the \(seeds.count) draws)"
+                + "(\(Fmt.sig(tails.min, 3)) to \(Fmt.sig(tails.max, 3)) over the \(seeds.count) draws" + (tails.max > 10 ? "; not crashing is not learning: a draw still at \(Fmt.sig(tails.max, 3)) has come down from the millions but is far from log 2)" : ")")
             : "still diverges in \(clippedSet.filter { $0.divergence != nil }.count) of the \(seeds.count) draws"
         nb.prose("""
             ReLU with N(0, 1) weights multiplies the signal's variance by about fan_in/2 = 32 per layer, so the \

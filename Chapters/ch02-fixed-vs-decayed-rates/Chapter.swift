@@ -269,9 +269,9 @@ struct Chapter2 {
             }
             return schedules.indices.map { i in Array(flat[(i * n)..<((i + 1) * n)]) }
         }
-        // One evaluation is one noisy checkpoint: every schedule is scored on the mean of its evaluations over
-        // the last sixth of the run (steps 1667–2000 at full size), per seed.
-        let windowStart = steps - steps / 6
+        // One checkpoint is noisy: each schedule is scored on the mean of its evaluations in the run's last sixth.
+        let every = max(1, steps / 60)  // The window starts at its first evaluation: 1683 at full size, not 1667.
+        let windowStart = min(steps, (steps - steps / 6 + every - 1) / every * every)
         let scores = results.map { runs in runs.map { tailMean($0.1, from: windowStart) } }
         let finals = scores.map { r -> (mean: Double, sd: Double) in
             let s = Measure.meanAndStandardDeviation(r); return (s.mean, s.standardDeviation)
@@ -289,9 +289,9 @@ struct Chapter2 {
              Fmt.sci(lastStep[i], 2)]
         }, rightAligned: [false, true, true, true, true]), caption: """
             Excess error mean (student − teacher)² on \(heldOut.inputs.rows) held-out inputs, averaged over the \
-            \(evaluations) evaluations from step \(windowStart) to step \(steps) (one every \(max(1, steps / 60)) \
-            steps) so that no single checkpoint decides, then mean ± std over \(n) seeds; 0 is a perfect copy of \
-            the teacher. The last column is the value at the final step alone.
+            \(evaluations) evaluations from step \(windowStart) to step \(steps) (one every \(every) steps\
+            \(steps % every == 0 ? "" : ", and the last step")) so that no single checkpoint decides, then mean ± std \
+            over \(n) seeds; 0 is a perfect copy of the teacher. The last column is the value at the final step alone.
             """)
         // Seed-mean curve of each schedule: (step, mean excess error over the seeds), and the
         // smallest and largest seed's value at each evaluation (the band in figure 3).

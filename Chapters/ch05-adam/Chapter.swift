@@ -153,13 +153,13 @@ struct Chapter5 {
                     at.map { $0.filter(\.isFinite).min() ?? .nan }, at.map { $0.filter(\.isFinite).max() ?? .nan })
         }
         let spreads = b2s.indices.map { b in [0, 1].map { spread(b, $0) } }
-        // Room above the data for the two-row legend, clear of the highest point.
-        let top = 1.7 * (spreads.flatMap { $0.flatMap(\.high) }.filter { $0.isFinite }.max() ?? 1)
+        // Log scale (one high band would squeeze every median into the bottom fifth), room above for the legend.
+        let all = spreads.flatMap { $0.flatMap { $0.low + $0.high } }.filter { $0.isFinite && $0 > 0 }, top = 6 * (all.max() ?? 1)
         try await nb.figure(Figure(name: "bias-correction",
                                    title: "Final loss after \(steps) steps vs learning rate "
                                        + "(after Kingma and Ba, Fig. 4)",
                                    plots: b2s.enumerated().map { i, b2 in
-            Plot(title: "β₂ = \(Fmt.sig(b2))", xLabel: "log₁₀ α", yLabel: "training loss (BCE)", yRange: 0...top,
+            Plot(title: "β₂ = \(Fmt.sig(b2))", xLabel: "log₁₀ α", yLabel: "training loss (BCE)", yScale: .log, yRange: ((all.min() ?? 0.01) / 1.5)...top,
                  series: [
                 Series(title: "with bias correction", style: .band, x: exponents, y: spreads[i][0].median,
                        low: spreads[i][0].low, high: spreads[i][0].high, pen: .named("Adam")),
@@ -169,7 +169,7 @@ struct Chapter5 {
                        pen: Pen(color: Palette.vermillion, dash: 2, point: 12)),
             ])
         }, columns: 3), caption: "The spirals MLP, β₁ = 0.9: the line is the median over the \(seeds.count) seeds, "
-            + "the band their smallest to largest loss; a missing point diverged.")
+            + "the band their smallest to largest loss (log scale); a missing point diverged.")
         // Per seed and curve: the best loss, and the rates that train below 0.2.
         let bests = losses.map { l in l.map { b in b.map { run in run.filter { $0.isFinite }.min() ?? .nan } } }
         let goodCounts = spreads.map { b in b.map { s in s.median.filter { $0 < 0.2 }.count } }

@@ -39,10 +39,10 @@ func widerRangeSentence(counts: [[Int]], betas: [String]) -> (sentence: String, 
             .joined(separator: idx.count == 2 ? " and " : ", ")
     }
     guard !wider.isEmpty else {
-        return ("On this grid and budget the correction never trains more rates below 0.2 in the median run.",
+        return ("On this grid and budget the correction never puts more rates below 0.2 on the median line.",
                 counts.allSatisfy { $0[0] <= $0[1] })
     }
-    return ("On this grid and budget the correction widens the range of rates whose median run trains below 0.2 at "
+    return ("On this grid and budget the correction widens the range of rates where the median over the runs is below 0.2 at "
                 + list(wider) + (others.isEmpty ? "." : "; not at " + list(others) + "."),
             wider.allSatisfy { counts[$0][0] > counts[$0][1] } && others.allSatisfy { counts[$0][0] <= counts[$0][1] })
 }

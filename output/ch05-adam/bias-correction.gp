@@ -28,9 +28,10 @@ do for [fmt in "svg png"] {
     set xlabel "log₁₀ α"
     set ylabel "training loss (BCE)"
     set format x "% h"
-    set format y "% h"
+    set logscale y
+    set format y "%.0e"
     set xrange [*:*]
-    set yrange [0.0:4.718537064939941]
+    set yrange [0.02363878401667713:16.653660229199794]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
@@ -48,9 +49,10 @@ do for [fmt in "svg png"] {
     set xlabel "log₁₀ α"
     set ylabel "training loss (BCE)"
     set format x "% h"
-    set format y "% h"
+    set logscale y
+    set format y "%.0e"
     set xrange [*:*]
-    set yrange [0.0:4.718537064939941]
+    set yrange [0.02363878401667713:16.653660229199794]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
@@ -68,9 +70,10 @@ do for [fmt in "svg png"] {
     set xlabel "log₁₀ α"
     set ylabel "training loss (BCE)"
     set format x "% h"
-    set format y "% h"
+    set logscale y
+    set format y "%.0e"
     set xrange [*:*]
-    set yrange [0.0:4.718537064939941]
+    set yrange [0.02363878401667713:16.653660229199794]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin

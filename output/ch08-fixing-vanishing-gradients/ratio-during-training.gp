@@ -40,7 +40,7 @@ do for [fmt in "svg png"] {
     plot DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "PyTorch default init", \
          DATA index 1 using 1:2 with lines lc rgb "#D55E00" lw 2 dt 2 title "Xavier init", \
          DATA index 2 using 1:2 with lines lc rgb "#009E73" lw 2 dt 3 title "+ residual", \
-         DATA index 3 using 1:2 with lines lc rgb "#CC79A7" lw 2 dt 4 title "+ batch norm", \
+         DATA index 3 using 1:2 with linespoints lc rgb "#CC79A7" lw 2 dt 4 pt 11 ps 0.8 title "+ batch norm", \
          DATA index 4 using 1:2 with linespoints lc rgb "#E69F00" lw 2 dt 5 pt 13 ps 0.8 title "+ Adam", \
          DATA index 5 using 1:2 with lines lc rgb "#56B4E9" lw 2 dt 1 title "all fixes"
     unset label
