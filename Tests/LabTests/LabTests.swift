@@ -261,3 +261,20 @@ struct LabTests {
         }
     }
 }
+
+/// The Playground README shows `/api/optimize`'s answer for the example query (the API is `lab optimize`
+/// with lab's numbers): its first row must be lab's first row for that query. (It said 58.0 for the
+/// quadratic's loss at (−5, −2), which is 0.1·25 + 2·4 = 10.5.)
+@Test("the Playground README's example answer starts with lab's first row")
+func playgroundReadmeExample() throws {
+    let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("Playground/README.md"), encoding: .utf8)
+    let marker = "\"rows\": [["
+    let start = try #require(readme.range(of: marker)).upperBound
+    let row = readme[start...].prefix { $0 != "]" }.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    let run = try lab(["optimize", "--function", "quadratic", "--start=-5,-2", "--steps", "1", "--optimizer", "sgd",
+                       "--lr", "0.4"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let first = try #require(run.lines.dropFirst().first).split(separator: ",").map(String.init)
+    #expect(row.compactMap(Double.init) == first.compactMap(Double.init) && row.count == first.count,
+            "README \(row), lab \(first)")
+}
