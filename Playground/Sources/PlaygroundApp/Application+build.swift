@@ -59,7 +59,9 @@ public func buildApplication(_ configuration: PlaygroundConfiguration) throws ->
 
 /// The routes, grouped by concern: the page and its assets, the API, the book.
 func buildRouter(_ configuration: PlaygroundConfiguration) throws -> Router<PlaygroundContext> {
-    let router = Router(context: PlaygroundContext.self)
+    // HEAD on every GET route: Hummingbird's own (same status and headers as GET, no body).
+    let router = Router(context: PlaygroundContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: MethodMiddleware())
     router.add(middleware: NotFoundMiddleware())
     router.add(middleware: BodyLimitMiddleware(maximum: configuration.maximumBodySize))
     router.add(middleware: SecurityHeadersMiddleware())
@@ -102,6 +104,20 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         var r = try await next(request, context)
         r.headers[.xContentTypeOptions] = "nosniff"
         r.headers[.init("X-Frame-Options")!] = "DENY"
+        return r
+    }
+}
+
+/// Every route is GET (and HEAD, see ``buildRouter(_:)``). Any other method answers 405 with `Allow: GET,
+/// HEAD` and a JSON error, on any path: the server has nothing to change. (Hummingbird resolves the route
+/// before a middleware runs; a request no route takes reaches this one through the router's not-found
+/// responder, which every middleware wraps.)
+struct MethodMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method != .get && request.method != .head else { return try await next(request, context) }
+        var r = json(APIError(status: 405, "method \(request.method.rawValue) not allowed: this server answers GET and HEAD",
+                              parameter: nil).json, status: .methodNotAllowed)
+        r.headers[.allow] = "GET, HEAD"
         return r
     }
 }

@@ -10,6 +10,8 @@ struct PageRoutes {
     ]
 
     func add(to router: Router<PlaygroundContext>) throws {
+        // Browsers ask for /favicon.ico on their own: there is no icon, and "no content" says so without a 404.
+        router.get("favicon.ico") { _, _ in Response(status: .noContent, headers: [.cacheControl: "max-age=86400"]) }
         for file in Self.files {
             // Processed resources are flattened into the bundle (and, unlike a copied folder,
             // rebuilt when they change).

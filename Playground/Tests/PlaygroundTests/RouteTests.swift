@@ -37,6 +37,31 @@ import Testing
         #expect(error.status == 503 && error.json.contains("timed out"), "\(error.json)")
     }
 
+    /// HEAD is GET without the body; other methods answer 405 with Allow; /favicon.ico answers 204, not 404.
+    @Test func methodsAndFavicon() async throws {
+        try await testApplication().test(.router) { client in
+            let uri = "/api/optimize?function=quadratic&start=-5,-2&steps=3&optimizer=sgd&lr=0.4"
+            let full = try await get(client, uri)
+            let head = try await client.execute(uri: uri, method: .head) { r in
+                (r.status, r.headers[.contentType], r.headers[.contentLength], r.body.readableBytes)
+            }
+            #expect(head.0 == .ok && head.1 == full.type && head.3 == 0, "\(head)")
+            #expect(head.2 == "\(full.body.utf8.count)", "HEAD's Content-Length \(String(describing: head.2)) vs GET's body \(full.body.utf8.count)")
+            let page = try await client.execute(uri: "/book/", method: .head) { ($0.status, $0.body.readableBytes) }
+            #expect(page.0 == .ok && page.1 == 0)
+            for method in [HTTPRequest.Method.post, .put, .delete, .patch, .options] {
+                for path in [uri, "/", "/book/", "/nothing"] {
+                    let r = try await client.execute(uri: path, method: method) { r in
+                        (r.status, r.headers[.allow], String(buffer: r.body))
+                    }
+                    #expect(r.0 == .methodNotAllowed && r.1 == "GET, HEAD" && r.2.contains("\"error\""), "\(method) \(path): \(r)")
+                }
+            }
+            let icon = try await get(client, "/favicon.ico")
+            #expect(icon.status == .noContent && icon.body.isEmpty)
+        }
+    }
+
     @Test func largeBodiesAreRefused() async throws {
         try await testApplication().test(.router) { client in
             let body = ByteBuffer(repeating: 0x41, count: 64 * 1024)
