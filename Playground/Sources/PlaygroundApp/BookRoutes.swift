@@ -6,6 +6,24 @@ import Hummingbird
 /// know, including any path leaving the book folder and any directory, is 404).
 struct BookRoutes {
     let site: BookSite?
+    /// Every page rendered once, when the server starts (rendering Markdown on every request held the
+    /// book to about 160 requests/s): the contents at "" and "index.html", each chapter at "<slug>/" and
+    /// "<slug>/index.html". A book regenerated while the server runs is served after a restart.
+    let pages: [String: String]
+
+    init(site: BookSite?) {
+        self.site = site
+        var pages: [String: String] = [:]
+        if let site {
+            let index = site.indexPage()
+            (pages[""], pages["index.html"]) = (index, index)
+            for (i, chapter) in site.chapters.enumerated() {
+                guard let html = site.page(i) else { continue }
+                (pages[chapter.slug + "/"], pages[chapter.slug + "/index.html"]) = (html, html)
+            }
+        }
+        self.pages = pages
+    }
 
     func add(to router: Router<PlaygroundContext>) {
         router.get("book") { request, _ in
@@ -18,7 +36,9 @@ struct BookRoutes {
 
     func answer(_ path: String) -> Response {
         guard let site, path.hasPrefix("/book/") else { return notFound() }
-        switch site.resource(at: String(path.dropFirst("/book/".count))) {
+        let relative = String(path.dropFirst("/book/".count))
+        if let html = pages[relative] { return response(html, contentType: "text/html; charset=utf-8") }
+        switch site.resource(at: relative) {
         case .page(let html)?:
             return response(html, contentType: "text/html; charset=utf-8")
         case .text(let text, let type)?:

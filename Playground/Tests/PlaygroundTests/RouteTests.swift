@@ -62,6 +62,29 @@ import Testing
         }
     }
 
+    /// The book's pages are rendered once, when the server starts: a chapter's Markdown changed afterwards
+    /// does not change what is served (the server rendered every request from Markdown: ~160 req/s).
+    @Test func bookPagesAreRenderedOnce() async throws {
+        let fm = FileManager.default
+        let book = fm.temporaryDirectory.appendingPathComponent("playground-book-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: book) }
+        try fm.createDirectory(at: book.appendingPathComponent("ch00-tour"), withIntermediateDirectories: true)
+        let output = repositoryRoot.appendingPathComponent("output")
+        try fm.copyItem(at: output.appendingPathComponent("README.md"), to: book.appendingPathComponent("README.md"))
+        let chapter = book.appendingPathComponent("ch00-tour/README.md")
+        try fm.copyItem(at: output.appendingPathComponent("ch00-tour/README.md"), to: chapter)
+        let app = try buildApplication(PlaygroundConfiguration(book: book))
+        try await app.test(.router) { client in
+            let first = try await get(client, "/book/ch00-tour/")
+            #expect(first.status == .ok && first.body.contains("<h1"))
+            try "# Changed after the start\n".write(to: chapter, atomically: true, encoding: .utf8)
+            for uri in ["/book/ch00-tour/", "/book/ch00-tour/index.html"] {
+                let again = try await get(client, uri)
+                #expect(again.status == .ok && again.body == first.body && !again.body.contains("Changed after"), "\(uri)")
+            }
+        }
+    }
+
     @Test func largeBodiesAreRefused() async throws {
         try await testApplication().test(.router) { client in
             let body = ByteBuffer(repeating: 0x41, count: 64 * 1024)
