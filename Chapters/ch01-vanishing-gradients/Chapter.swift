@@ -496,7 +496,7 @@ struct Chapter1 {
             : "diverges in \(divergedSteps.count) of the \(seeds.count) draws"
         let tails = Spread(clippedTails.filter(\.isFinite).isEmpty ? [.nan] : clippedTails.filter(\.isFinite))
         let clippedFate = clippedSet.allSatisfy({ $0.divergence == nil })
-            ? "never diverges, and over its last 50 steps its loss is a median \(Fmt.fixed(tails.median, 3)) "
+            ? "never diverges, and over its last 50 steps its loss is a median \(Fmt.sig(tails.median, 3)) "
                 + "(\(Fmt.sig(tails.min, 3)) to \(Fmt.sig(tails.max, 3)) over the \(seeds.count) draws" + (tails.max > 10 ? "; not crashing is not learning: a draw still at \(Fmt.sig(tails.max, 3)) has come down from the millions but is far from log 2)" : ")")
             : "still diverges in \(clippedSet.filter { $0.divergence != nil }.count) of the \(seeds.count) draws"
         nb.prose("""

@@ -122,11 +122,11 @@ struct Chapter5 {
     // Kingma & Ba Fig. 4, small, over a seed set.
     func spirals() async throws {
         let b2s = [0.99, 0.999, 0.9999]
-        let steps = nb.quick ? 100 : 700
-        // No rate below 10⁻³: none of them trains in 1000 steps, with or without the correction, nor in 700. (The
-        // runs were 1000 steps, the book's largest cost after chapter 1; at 700 the claims below still hold on every
-        // seed of the soak, and the sentences that count rates are computed from the run, whatever they find.)
-        let exponents = nb.quick ? [-3.0, -2, -1] : stride(from: -3.0, through: -0.5, by: 0.5).map { $0 }
+        let steps = nb.quick ? 100 : 1000
+        // From 10^−2.5: at 10⁻³ no run trained in 1000 steps, with or without the correction (0.61–0.69 at seed 42),
+        // and dropping it saved a sixth of the runs for the book's time budget. (Shorter runs did not do: at 700 steps
+        // the claim under table 3 failed on 1 of 100 random seeds, 2565359082.)
+        let exponents = nb.quick ? [-3.0, -2, -1] : stride(from: -2.5, through: -0.5, by: 0.5).map { $0 }
         let grid = exponents.map { Double.pow(10, $0) }
         let seeds = nb.seeds(5)
         nb.prose("""

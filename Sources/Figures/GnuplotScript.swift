@@ -34,8 +34,10 @@ public enum GnuplotScript {
         s += "        set terminal svg size \(figure.size.width),\(figure.size.height) dynamic noenhanced font \"Sans,\(fontSize)\" background rgb \"white\"\n"
         s += "        TITLEFONT = \",\(fontSize + 2)\"\n"
         s += "    } else {\n"
-        s += "        set terminal pngcairo size \(2 * figure.size.width),\(2 * figure.size.height) noenhanced font \"Sans,\(2 * fontSize)\" linewidth 2 pointscale 2 background rgb \"white\"\n"
-        s += "        TITLEFONT = \",\(2 * fontSize + 4)\"\n"
+        // 1.5× the SVG's size: sharp on most screens, and 0.56× the pixels of 2× (encoding the PNGs was two
+        // thirds of gnuplot's time; the book's figures drew 20 % faster).
+        s += "        set terminal pngcairo size \(3 * figure.size.width / 2),\(3 * figure.size.height / 2) noenhanced font \"Sans,\(3 * fontSize / 2)\" linewidth 1.5 pointscale 1.5 background rgb \"white\"\n"
+        s += "        TITLEFONT = \",\(3 * fontSize / 2 + 3)\"\n"
         s += "    }\n"
         s += "    set output \(quoted(figure.name + ".")).fmt\n"
         s += indent(layout.body(dataRef: "DATA"), by: 4)

@@ -97,7 +97,7 @@ struct RenderTests {
         try FigureWriter.write(f, to: dir)
         try await FigureWriter.render([f.name], in: dir, renderer: GnuplotRenderer())
         let (w, h) = try pngSize(dir.appendingPathComponent(f.name + ".png"))
-        #expect(w == 2 * f.size.width && h == 2 * f.size.height)  // PNG at twice the SVG's pixels
+        #expect(w == 3 * f.size.width / 2 && h == 3 * f.size.height / 2)  // PNG at 1.5× the SVG's pixels
         let png = try Data(contentsOf: dir.appendingPathComponent(f.name + ".png"))
         #expect(png.count > 5_000)
         let svg = try String(contentsOf: dir.appendingPathComponent(f.name + ".svg"), encoding: .utf8)

@@ -23,8 +23,8 @@ do for [fmt in "svg png"] {
         set terminal svg size 900,560 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 1800,1120 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
-        TITLEFONT = ",28"
+        set terminal pngcairo size 1350,840 noenhanced font "Sans,18" linewidth 1.5 pointscale 1.5 background rgb "white"
+        TITLEFONT = ",21"
     }
     set output "trajectories.".fmt
     unset label

@@ -14,8 +14,8 @@ do for [fmt in "svg png"] {
         set terminal svg size 900,440 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 1800,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
-        TITLEFONT = ",28"
+        set terminal pngcairo size 1350,660 noenhanced font "Sans,18" linewidth 1.5 pointscale 1.5 background rgb "white"
+        TITLEFONT = ",21"
     }
     set output "backprop-histograms.".fmt
     set multiplot layout 1,2 title "Back-propagated gradients at initialisation (after Glorot and Bengio, Fig. 7)" font TITLEFONT

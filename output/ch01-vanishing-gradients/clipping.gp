@@ -14,8 +14,8 @@ do for [fmt in "svg png"] {
         set terminal svg size 1330,440 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 2660,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
-        TITLEFONT = ",28"
+        set terminal pngcairo size 1995,660 noenhanced font "Sans,18" linewidth 1.5 pointscale 1.5 background rgb "white"
+        TITLEFONT = ",21"
     }
     set output "clipping.".fmt
     set multiplot layout 1,3 title "ReLU + N(0, 1) at α = 0.5: without and with clipping" font TITLEFONT

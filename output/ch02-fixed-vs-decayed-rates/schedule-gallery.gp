@@ -14,8 +14,8 @@ do for [fmt in "svg png"] {
         set terminal svg size 1300,1100 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 2600,2200 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
-        TITLEFONT = ",28"
+        set terminal pngcairo size 1950,1650 noenhanced font "Sans,18" linewidth 1.5 pointscale 1.5 background rgb "white"
+        TITLEFONT = ",21"
     }
     set output "schedule-gallery.".fmt
     set multiplot layout 2,2 title "Every schedule form" font TITLEFONT

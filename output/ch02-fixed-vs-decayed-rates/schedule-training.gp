@@ -14,8 +14,8 @@ do for [fmt in "svg png"] {
         set terminal svg size 1500,640 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 3000,1280 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
-        TITLEFONT = ",28"
+        set terminal pngcairo size 2250,960 noenhanced font "Sans,18" linewidth 1.5 pointscale 1.5 background rgb "white"
+        TITLEFONT = ",21"
     }
     set output "schedule-training.".fmt
     set multiplot layout 1,3 title "Mini-batch SGD under each schedule: held-out excess error (mean of 5 seeds)" font TITLEFONT

@@ -1,4 +1,4 @@
-# Final loss after 700 steps vs learning rate (after Kingma and Ba, Fig. 4)
+# Final loss after 1000 steps vs learning rate (after Kingma and Ba, Fig. 4)
 # Redraw with: gnuplot bias-correction.gp  (reads bias-correction.dat, writes bias-correction.svg and bias-correction.png)
 reset
 DATA = "bias-correction.dat"
@@ -14,11 +14,11 @@ do for [fmt in "svg png"] {
         set terminal svg size 1330,440 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 2660,880 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
-        TITLEFONT = ",28"
+        set terminal pngcairo size 1995,660 noenhanced font "Sans,18" linewidth 1.5 pointscale 1.5 background rgb "white"
+        TITLEFONT = ",21"
     }
     set output "bias-correction.".fmt
-    set multiplot layout 1,3 title "Final loss after 700 steps vs learning rate (after Kingma and Ba, Fig. 4)" font TITLEFONT
+    set multiplot layout 1,3 title "Final loss after 1000 steps vs learning rate (after Kingma and Ba, Fig. 4)" font TITLEFONT
     unset label
     unset arrow
     unset logscale
@@ -31,11 +31,11 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [*:*]
-    set yrange [0.02363878401667713:16.653660229199794]
+    set yrange [0.01904990525303597:6.509007449038992]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
-    set xtics 1.0
+    set xtics 0.5
     plot DATA index 0 using 1:3:4 with filledcurves lc rgb "#0072B2" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 0 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "with bias correction", \
          DATA index 1 using 1:3:4 with filledcurves lc rgb "#D55E00" lw 2 dt 2 fs transparent solid 0.25 noborder notitle, \
@@ -52,11 +52,11 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [*:*]
-    set yrange [0.02363878401667713:16.653660229199794]
+    set yrange [0.01904990525303597:6.509007449038992]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
-    set xtics 1.0
+    set xtics 0.5
     plot DATA index 2 using 1:3:4 with filledcurves lc rgb "#0072B2" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 2 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "with bias correction", \
          DATA index 3 using 1:3:4 with filledcurves lc rgb "#D55E00" lw 2 dt 2 fs transparent solid 0.25 noborder notitle, \
@@ -73,11 +73,11 @@ do for [fmt in "svg png"] {
     set logscale y
     set format y "%.0e"
     set xrange [*:*]
-    set yrange [0.02363878401667713:16.653660229199794]
+    set yrange [0.01904990525303597:6.509007449038992]
     set key default
     set key opaque samplen 2.5 spacing 1.15 top right
     set bmargin
-    set xtics 1.0
+    set xtics 0.5
     plot DATA index 4 using 1:3:4 with filledcurves lc rgb "#0072B2" lw 2 dt 1 fs transparent solid 0.25 noborder notitle, \
          DATA index 4 using 1:2 with lines lc rgb "#0072B2" lw 2 dt 1 title "with bias correction", \
          DATA index 5 using 1:3:4 with filledcurves lc rgb "#D55E00" lw 2 dt 2 fs transparent solid 0.25 noborder notitle, \

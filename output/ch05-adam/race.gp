@@ -77,8 +77,8 @@ do for [fmt in "svg png"] {
         set terminal svg size 1760,820 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 3520,1640 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
-        TITLEFONT = ",28"
+        set terminal pngcairo size 2640,1230 noenhanced font "Sans,18" linewidth 1.5 pointscale 1.5 background rgb "white"
+        TITLEFONT = ",21"
     }
     set output "race.".fmt
     set multiplot layout 2,4 title "The race to f < 1e-3 on Rosenbrock from (−1.5, 2)" font TITLEFONT

@@ -14,8 +14,8 @@ do for [fmt in "svg png"] {
         set terminal svg size 900,540 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 1800,1080 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
-        TITLEFONT = ",28"
+        set terminal pngcairo size 1350,810 noenhanced font "Sans,18" linewidth 1.5 pointscale 1.5 background rgb "white"
+        TITLEFONT = ",21"
     }
     set output "loss.".fmt
     set multiplot layout 1,2 title "Training loss, full batch, α = 0.01" font TITLEFONT

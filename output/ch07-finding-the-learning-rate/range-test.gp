@@ -14,8 +14,8 @@ do for [fmt in "svg png"] {
         set terminal svg size 1860,1060 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 3720,2120 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
-        TITLEFONT = ",28"
+        set terminal pngcairo size 2790,1590 noenhanced font "Sans,18" linewidth 1.5 pointscale 1.5 background rgb "white"
+        TITLEFONT = ",21"
     }
     set output "range-test.".fmt
     set multiplot layout 2,3 title "Range test on digits, five optimizers, fastai's four rules" font TITLEFONT

@@ -14,8 +14,8 @@ do for [fmt in "svg png"] {
         set terminal svg size 900,820 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 1800,1640 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
-        TITLEFONT = ",28"
+        set terminal pngcairo size 1350,1230 noenhanced font "Sans,18" linewidth 1.5 pointscale 1.5 background rgb "white"
+        TITLEFONT = ",21"
     }
     set output "glorot-bengio.".fmt
     set multiplot layout 2,2 title "tanh, 10 × 32, at initialisation: activations and gradients by layer (seed 42)" font TITLEFONT

@@ -14,8 +14,8 @@ do for [fmt in "svg png"] {
         set terminal svg size 1860,760 dynamic noenhanced font "Sans,12" background rgb "white"
         TITLEFONT = ",14"
     } else {
-        set terminal pngcairo size 3720,1520 noenhanced font "Sans,24" linewidth 2 pointscale 2 background rgb "white"
-        TITLEFONT = ",28"
+        set terminal pngcairo size 2790,1140 noenhanced font "Sans,18" linewidth 1.5 pointscale 1.5 background rgb "white"
+        TITLEFONT = ",21"
     }
     set output "ratio-during-training.".fmt
     set multiplot layout 1,3 title "First ÷ tenth hidden layer gradient RMS during training (median of 5 runs)" font TITLEFONT
