@@ -384,7 +384,7 @@ struct Chapter8 {
             \(lowest("tanh, Xavier init")) in every run, He for ReLU a median of \(Fmt.fixed(median(he), 2)) over the \
             \(n) runs (lowest \(lowest("ReLU, He init"))). With PyTorch's default U(±1/√fan-in), ReLU stays at chance \
             (at most \(highest("ReLU, PyTorch default init"))) and tanh is slow\(tanhDefault.max()! - tanhDefault.min()! > 0.2 ? " and erratic" : ""): \(Fmt.fixed(tanhMean, 2)) \
-            on average, from \(lowest("tanh, PyTorch default init")) to \(highest("tanh, PyTorch default init")), \
+            on average, from \(Fmt.fixed(tanhDefault.min()!, 2)) to \(Fmt.fixed(tanhDefault.max()!, 2)), \
             below the Xavier run of the same seed in every run, by \(Fmt.fixed(meanGap, 2)) on average.
             """, holds: tanhXavier.min()! >= bar && median(he) >= bar
                 && accuracies("ReLU, PyTorch default init").max()! < 0.2 && tanhGap.min()! > 0 && meanGap > 0.25,
