@@ -36,6 +36,12 @@ struct Optimize: AsyncParsableCommand {
     @Option(help: "Learning-rate schedule, e.g. cosine:T=100 (default constant). Forms: constant, polynomial:T=…[,power=…], exponential:gamma=…, step:size=…[,gamma=…], cosine:T=…[,min=…], one-cycle:T=…[,pct=…][,div=…][,final=…], warm-restarts:T0=…[,mult=…][,min=…], warmup:steps=W+SPEC, plateau[:factor=…][,patience=…], restart:threshold=…[,factor=…][,gamma=…].", transform: parseSchedule)
     var schedule: Schedule = .constant
 
+    @Option(parsing: .unconditional, help: "Gradient noise σ ≥ 0: every update sees ∇f + σ·N(0, I) (a mini-batch's noise on the exact function); rows keep the exact loss. Default 0.")
+    var noise: Double = 0
+
+    @Option(parsing: .unconditional, help: "Seed of the noise (needs --noise > 0). Default 0.")
+    var seed: UInt64?
+
     @Option(help: "Output format: csv, table or plot.")
     var format: Format = .csv
 
@@ -44,14 +50,24 @@ struct Optimize: AsyncParsableCommand {
         try validateSteps(steps, format: format)
         try validateRate("--lr", lr)
         try validateFinite(schedule, base: lr, steps: steps + 1)
+        guard noise.isFinite && noise >= 0 else {
+            throw ValidationError("--noise must be a finite number ≥ 0 (e.g. --noise 0.5), got \(noise)")
+        }
+        if seed != nil && noise == 0 {
+            throw ValidationError("--seed sets the noise's stream: give --noise σ > 0 with it")
+        }
     }
+
+    /// The noise of `--noise` and `--seed`, or nil for exact gradients.
+    var gradientNoise: GradientNoise? { noise > 0 ? GradientNoise(sigma: noise, seed: seed ?? 0) : nil }
 
     func run() async throws {
         let f = conditionOption.function(function)
         var printer = RowPrinter(header: ["step", "lr", "loss", "x", "y"], format: format, largestInteger: steps)
         try printer.start()
         let divergence = try optimize(f, from: start.values, steps: steps,
-                                      optimizer: optimizerOptions.make(lr: lr), schedule: schedule) { p in
+                                      optimizer: optimizerOptions.make(lr: lr), schedule: schedule,
+                                      noise: gradientNoise) { p in
             try printer.row([Double(p.step), p.learningRate, p.loss, p.point[0], p.point[1]])
         }
         try await printer.finish { columns in

@@ -70,4 +70,30 @@ struct HeavyBallTests {
         }
         #expect(abs(measured / expected - 1) < 0.05, "β = \(beta): measured \(measured), formula \(expected)")
     }
+
+    /// optimize(noise:) is the noisy run the chapters measure: its losses are those of
+    /// Measure.noisyGradientLosses for the same seed bit for bit, and each coordinate's variance
+    /// over a long run is the AR(2) closed form (1 + β)ασ²/((1 − β)λ(2(1 + β) − αλ)).
+    @Test("optimize(noise:): the same draws as noisyGradientLosses, each coordinate's variance the closed form",
+          arguments: [(0.1, 0.0), (0.05, 0.5)])
+    func optimizeWithNoise(alpha: Double, beta: Double) {
+        let sigma = 0.8, steps = 200_000
+        let run = optimize(Quadratic(), from: [-5, -2], steps: steps, optimizer: SGD(learningRate: alpha, momentum: beta),
+                           noise: GradientNoise(sigma: sigma, seed: 11))
+        #expect(run.points.count == steps + 1)
+        let reference = Measure.noisyGradientLosses(SGD(learningRate: alpha, momentum: beta), on: Quadratic(),
+                                                    from: [-5, -2], steps: 1000, noise: sigma, seed: 11)
+        let sameDraws = run.points[1...1000].map(\.loss) == reference
+        #expect(sameDraws, "the losses differ from noisyGradientLosses' for the same seed")
+        for (i, lambda) in [Self.mu, Self.L].enumerated() {
+            let tail = run.points[(steps / 2)...].map { $0.point[i] * $0.point[i] }
+            let measured = tail.reduce(0, +) / Double(tail.count)
+            let expected = HeavyBall.stationaryVariance(learningRate: alpha, momentum: beta, eigenvalue: lambda, noise: sigma)
+            #expect(abs(measured / expected - 1) < 0.08, "λ = \(lambda): measured \(measured), formula \(expected)")
+        }
+        let exact = optimize(Quadratic(), from: [-5, -2], steps: 50, optimizer: SGD(learningRate: alpha, momentum: beta))
+        let zero = optimize(Quadratic(), from: [-5, -2], steps: 50, optimizer: SGD(learningRate: alpha, momentum: beta),
+                            noise: GradientNoise(sigma: 0, seed: 3))
+        #expect(exact.points.map(\.point) == zero.points.map(\.point))
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Descent
 import Testing
 
 /// `lab` end to end: spawn the built binary and read what it prints.
@@ -114,6 +115,27 @@ struct LabTests {
         #expect(run.lines.count == 9)
         // Row k: point before update k; x ← 0.96x, y ← −0.6y; loss 0.1x² + 2y².
         #expect(Array(run.lines.prefix(3)) == ["step,lr,loss,x,y", "0,0.4,10.5,-5.0,-2.0", "1,0.4,4.996,-4.6,1.2000000000000002"])
+    }
+
+    @Test("optimize --noise: the library's noisy run, text for text; the same seed twice is the same run; bad values refused")
+    func optimizeNoise() throws {
+        let base = ["optimize", "--function", "quadratic", "--start", "-5,-2", "--steps", "40", "--optimizer", "sgd", "--lr", "0.1"]
+        let run = try lab(base + ["--momentum", "0.5", "--noise", "0.7", "--seed", "9"])
+        #expect(run.status == 0 && run.stderr.isEmpty, "\(run.stderr)")
+        let reference = optimize(Quadratic(), from: [-5, -2], steps: 40, optimizer: SGD(learningRate: 0.1, momentum: 0.5),
+                                 noise: GradientNoise(sigma: 0.7, seed: 9))
+        let same = Array(run.lines.dropFirst()) == reference.points.map {
+            "\($0.step),\($0.learningRate),\($0.loss),\($0.point[0]),\($0.point[1])" }
+        #expect(same, "lab's rows differ from the library's noisy run")
+        #expect(try lab(base + ["--momentum", "0.5", "--noise", "0.7", "--seed", "9"]).lines == run.lines)
+        #expect(try lab(base + ["--momentum", "0.5", "--noise", "0.7", "--seed", "10"]).lines != run.lines)
+        let exact = try lab(base + ["--momentum", "0.5"])
+        #expect(try lab(base + ["--momentum", "0.5", "--noise", "0"]).lines == exact.lines)
+        for (extra, words) in [(["--noise", "-1"], "--noise must be"), (["--noise", "nan"], "--noise must be"),
+                               (["--seed", "3"], "--seed sets the noise's stream")] {
+            let refused = try lab(base + extra)
+            #expect(refused.status != 0 && refused.stderr.contains(words), "\(extra): \(refused.stderr)")
+        }
     }
 
     @Test("optimize: the last row's lr is the rate the schedule would give next")

@@ -22,31 +22,38 @@ public struct Trajectory: Sendable, Equatable {
 /// Runs `optimizer` on `function` from `start` for `steps` updates with the rate given
 /// by `schedule` (base rate = the optimizer's ``Optimizer/learningRate``).
 ///
+/// With `noise` (σ, seed), every update sees ∇f(θ) + σξ, ξ ~ N(0, I) drawn from the seed's
+/// stream (one draw per coordinate, in order), while rows record the exact f(θ): the noisy
+/// gradient of a mini-batch, on a function whose noise floor has a closed form
+/// (``HeavyBall/stationaryVariance(learningRate:momentum:eigenvalue:noise:)``).
+///
 /// Row k records θ_k and f(θ_k) *before* update k, and the rate used for that update; a
 /// loss-driven schedule sees f(θ_k) before choosing it. The run stops at the first row
 /// whose loss meets `divergence`.
 public func optimize(
     _ function: any TestFunction, from start: [Double], steps: Int,
     optimizer: some Optimizer, schedule: Schedule = .constant,
-    divergence: DivergenceCriterion = .nonFinite
+    divergence: DivergenceCriterion = .nonFinite, noise: GradientNoise? = nil
 ) -> Trajectory {
     var rows: [TrajectoryPoint] = []
     rows.reserveCapacity(steps + 1)
     let stop = optimize(function, from: start, steps: steps, optimizer: optimizer, schedule: schedule,
-                        divergence: divergence) { rows.append($0) }
+                        divergence: divergence, noise: noise) { rows.append($0) }
     return Trajectory(points: rows, divergence: stop)
 }
 
-/// The same run as ``optimize(_:from:steps:optimizer:schedule:divergence:)``, handing each row
+/// The same run as ``optimize(_:from:steps:optimizer:schedule:divergence:noise:)``, handing each row
 /// to `row` as soon as it is computed instead of keeping it: memory stays constant however
 /// many steps are taken. Returns where the run diverged, if it did; an error thrown by `row`
 /// stops the run and is passed on.
 public func optimize(
     _ function: any TestFunction, from start: [Double], steps: Int,
     optimizer: some Optimizer, schedule: Schedule = .constant,
-    divergence: DivergenceCriterion = .nonFinite, row: (TrajectoryPoint) throws -> Void
+    divergence: DivergenceCriterion = .nonFinite, noise: GradientNoise? = nil,
+    row: (TrajectoryPoint) throws -> Void
 ) rethrows -> Divergence? {
     precondition(steps >= 0, "steps must be ≥ 0")
+    var rng = SeededGenerator(seed: noise?.seed ?? 0)
     var optimizer = optimizer
     var scheduler = Scheduler(schedule, baseRate: optimizer.learningRate)
     var theta = start
@@ -62,8 +69,24 @@ public func optimize(
         }
         if k == steps { break }
         function.gradient(theta, into: &gradient)
+        if let noise {
+            for i in gradient.indices { gradient[i] += noise.sigma * rng.gaussian() }
+        }
         optimizer.learningRate = rate
         optimizer.step(&theta, gradient: gradient)
     }
     return nil
+}
+
+/// Gaussian gradient noise for ``optimize(_:from:steps:optimizer:schedule:divergence:noise:)``:
+/// standard deviation σ per coordinate, drawn from `seed`'s ``SeededGenerator`` stream.
+public struct GradientNoise: Sendable, Equatable {
+    public var sigma: Double
+    public var seed: UInt64
+    /// - Precondition: σ is finite and ≥ 0.
+    public init(sigma: Double, seed: UInt64) {
+        precondition(sigma.isFinite && sigma >= 0, "gradient noise σ must be finite and ≥ 0")
+        self.sigma = sigma
+        self.seed = seed
+    }
 }
