@@ -16,6 +16,7 @@ struct APIRoutes {
         let endpoints: [(String, Endpoint)] = [
             ("optimize", API.optimize), ("schedule", API.schedule), ("find-lr", API.findLearningRate),
             ("limits", API.limits), ("contours", API.contours), ("palette", API.palette),
+            ("directions", API.directions), ("momentum-plane", API.momentumPlane),
         ]
         for (path, endpoint) in endpoints {
             group.get(RouterPath(path)) { request, _ in await self.answer(request, endpoint) }

@@ -91,7 +91,8 @@ enum API {
         try checkSteps(r.steps)
         let f = r.conditionOption.function(r.function)
         let trajectory = Descent.optimize(f, from: r.start.values, steps: r.steps,
-                                          optimizer: r.optimizerOptions.make(lr: r.lr), schedule: r.schedule)
+                                          optimizer: r.optimizerOptions.make(lr: r.lr), schedule: r.schedule,
+                                          noise: r.gradientNoise)
         let rows = trajectory.points.map { [Double($0.step), $0.learningRate, $0.loss, $0.point[0], $0.point[1]] }
         var extra: [(String, String)] = []
         extra.append(("divergence", trajectory.divergence.map { "{\"step\":\($0.step)}" } ?? "null"))
@@ -138,6 +139,109 @@ enum API {
             + ",\"nesterov\":\(JSON.number(q.largestStableRate(momentum: beta, nesterov: true)))}"
     }
 
+    /// GET /api/directions: the quadratic's two eigen-directions (x and y) for one run of /api/optimize's
+    /// query: each one's eigenvalue λ, the contraction factor per step the closed form predicts (heavy
+    /// ball ρ(α, β, λ), ``HeavyBall/rate(learningRate:momentum:eigenvalue:)``: plain or momentum SGD,
+    /// constant rate, no noise; null otherwise) and the one the run measures, (|θᵢ(N)| / |θᵢ(N/2)|)^(2/N)
+    /// over the second half of the run (null when that coordinate is 0, 1 when it did not shrink);
+    /// which direction limits the run; and the best rates the closed forms give: α* = 2/(μ + L) for
+    /// gradient descent (per-step factor (κ − 1)/(κ + 1)) and (α*, β*) for momentum.
+    static func directions(_ query: [(key: String, value: String)]) throws(APIError) -> String {
+        let r = try parse(OptimizeRequest.self, query)
+        try checkSteps(r.steps)
+        guard r.function == .quadratic, let q = r.conditionOption.function(r.function) as? Quadratic else {
+            throw APIError("the per-direction view needs --function quadratic (its eigen-directions are x and y)",
+                           parameter: "function")
+        }
+        guard r.steps >= 2 else { throw APIError("--steps must be ≥ 2 to measure a rate over the second half", parameter: "steps") }
+        let trajectory = Descent.optimize(q, from: r.start.values, steps: r.steps,
+                                          optimizer: r.optimizerOptions.make(lr: r.lr), schedule: r.schedule,
+                                          noise: r.gradientNoise)
+        let options = r.optimizerOptions
+        let closedForm = options.optimizer == .sgd && !options.nesterov && (options.dampening ?? 0) == 0
+            && (options.weightDecay ?? 0) == 0 && r.schedule == .constant && r.gradientNoise == nil
+        let beta = options.momentum ?? 0
+        let half = r.steps / 2
+        let eigenvalues = [q.smallestEigenvalue, q.largestEigenvalue]
+        var predicted: [Double?] = [], measured: [Double?] = []
+        for (i, lambda) in eigenvalues.enumerated() {
+            predicted.append(closedForm ? HeavyBall.rate(learningRate: r.lr, momentum: beta, eigenvalue: lambda) : nil)
+            let points = trajectory.points
+            if points.count == r.steps + 1 {
+                let d = points.map { abs($0.point[i]) }
+                measured.append(d[half] == 0 || !d[r.steps].isFinite ? (d[half] == 0 ? nil : 1)
+                                : min(1, Measure.convergenceRate(d, from: half, to: r.steps)))
+            } else {
+                measured.append(1)  // the run stopped at a non-finite loss
+            }
+        }
+        func limiting(_ values: [Double?]) -> String {
+            guard let a = values[0], let b = values[1] else { return "null" }
+            return a >= b ? "\"x\"" : "\"y\""
+        }
+        let (mu, L) = (q.smallestEigenvalue, q.largestEigenvalue)
+        let (aStar, bStar) = HeavyBall.optimalParameters(smallestEigenvalue: mu, largestEigenvalue: L)
+        var s = "{\"directions\":["
+        s += eigenvalues.indices.map { i in
+            "{\"axis\":\(JSON.string(["x", "y"][i])),\"eigenvalue\":\(JSON.number(eigenvalues[i]))"
+                + ",\"predicted\":\(JSON.number(predicted[i])),\"measured\":\(JSON.number(measured[i]))}"
+        }.joined(separator: ",")
+        s += "],\"limiting\":{\"predicted\":\(limiting(predicted)),\"measured\":\(limiting(measured))}"
+        s += ",\"gradientDescent\":{\"alpha\":\(JSON.number(2 / (mu + L))),\"rate\":\(JSON.number((L - mu) / (L + mu)))"
+            + ",\"limit\":\(JSON.number(q.largestStableRate()))}"
+        s += ",\"momentum\":{\"alpha\":\(JSON.number(aStar)),\"beta\":\(JSON.number(bStar))"
+            + ",\"rate\":\(JSON.number(HeavyBall.optimalRate(smallestEigenvalue: mu, largestEigenvalue: L)))"
+            + ",\"limit\":\(JSON.number(q.largestStableRate(momentum: beta)))}"
+        return s + "}"
+    }
+
+    /// ‖(x, y)‖ without underflow: a fast cell's distance reaches 1e-163 after 600 steps, whose square is 0.
+    static func scaledNorm(_ p: [Double]) -> Double {
+        let m = max(abs(p[0]), abs(p[1]))
+        guard m > 0, m.isFinite else { return m }
+        let (u, v) = (p[0] / m, p[1] / m)
+        return m * (u * u + v * v).squareRoot()
+    }
+
+    /// The cells of /api/momentum-plane: α in (0, αmax], β in [0, 0.99].
+    static let planeColumns = 64, planeRows = 50
+
+    /// GET /api/momentum-plane: heavy ball (SGD with momentum β, constant rate α) on the quadratic of
+    /// condition κ, from `start`, for `steps` updates (default 600), on a grid of (α, β): each cell the
+    /// measured contraction factor per step (‖θ_N‖/‖θ_{N/2}‖)^(2/N), capped at 1 when the run does not
+    /// converge — chapter 9's picture. With the stability limit α = 2(1 + β)/L and the optimum (α*, β*).
+    static func momentumPlane(_ query: [(key: String, value: String)]) throws(APIError) -> String {
+        let r = try parse(PlaneRequest.self, query)
+        try checkSteps(r.steps)
+        let q = r.conditionOption.function(.quadratic) as! Quadratic
+        let (mu, L) = (q.smallestEigenvalue, q.largestEigenvalue)
+        let alphaMax = 2 * 1.99 / L * 1.005
+        let alphas = (1...planeColumns).map { alphaMax * Double($0) / Double(planeColumns) }
+        let betas = (0..<planeRows).map { 0.99 * Double($0) / Double(planeRows - 1) }
+        let half = r.steps / 2
+        let rates = betas.map { beta in
+            alphas.map { alpha -> Double in
+                var d: [Double] = []
+                d.reserveCapacity(r.steps + 1)
+                _ = Descent.optimize(q, from: r.start.values, steps: r.steps,
+                                     optimizer: SGD(learningRate: alpha, momentum: beta)) { d.append(scaledNorm($0.point)) }
+                guard d.count == r.steps + 1, d[r.steps] < d[0] else { return 1 }
+                guard d[half] > 0 else { return 0 }
+                return min(1, Measure.convergenceRate(d, from: half, to: r.steps))
+            }
+        }
+        let (aStar, bStar) = HeavyBall.optimalParameters(smallestEigenvalue: mu, largestEigenvalue: L)
+        var s = "{\"alphas\":[" + alphas.map { JSON.number($0) }.joined(separator: ",") + "]"
+        s += ",\"betas\":[" + betas.map { JSON.number($0) }.joined(separator: ",") + "]"
+        s += ",\"rates\":[" + rates.map { "[" + $0.map { JSON.number(($0 * 1e5).rounded() / 1e5) }.joined(separator: ",") + "]" }
+            .joined(separator: ",") + "]"
+        s += ",\"L\":\(JSON.number(L)),\"mu\":\(JSON.number(mu))"
+        s += ",\"optimum\":{\"alpha\":\(JSON.number(aStar)),\"beta\":\(JSON.number(bStar))"
+            + ",\"rate\":\(JSON.number(HeavyBall.optimalRate(smallestEigenvalue: mu, largestEigenvalue: L)))}"
+        s += ",\"gradientDescent\":{\"alpha\":\(JSON.number(2 / (mu + L))),\"rate\":\(JSON.number((L - mu) / (L + mu)))}"
+        return s + "}"
+    }
+
     /// GET /api/palette: the book's colours (Figures), so the page's runs look like the book's series.
     static func palette(_ query: [(key: String, value: String)]) throws(APIError) -> String {
         guard query.isEmpty else { throw APIError("Unknown option '--\(query[0].key.prefix(40))'", parameter: String(query[0].key.prefix(40))) }
@@ -171,6 +275,22 @@ struct LimitsRequest: ParsableArguments {
         if let m = momentum, !(m.isFinite && m >= 0 && m < 1) {
             throw ValidationError("--momentum must be in [0, 1) for a stability limit (e.g. --momentum 0.9), got \(m)")
         }
+    }
+}
+
+/// GET /api/momentum-plane: κ of the quadratic, the start and the steps of each cell's run.
+struct PlaneRequest: ParsableArguments {
+    @OptionGroup var conditionOption: ConditionOption
+    @Option(parsing: .unconditional, help: "Starting point X,Y.", transform: Point.parse)
+    var start: Point = Point(values: [-5, -2])
+    @Option(parsing: .unconditional, help: "Steps of each run, 2 ≤ N ≤ 2000.")
+    var steps: Int = 600
+    func validate() throws {
+        try conditionOption.validate(for: .quadratic)
+        guard (2...2000).contains(steps) else {
+            throw ValidationError("--steps must be in 2…2000 for the plane (one run per cell), got \(steps)")
+        }
+        guard start.values != [0, 0] else { throw ValidationError("--start must not be the minimum (0,0)") }
     }
 }
 

@@ -45,11 +45,26 @@ struct OptimizeRequest: ParsableArguments {
     @Option(help: "Learning-rate schedule.", transform: parseSchedule)
     var schedule: Schedule = .constant
 
+    @Option(parsing: .unconditional, help: "Gradient noise σ ≥ 0: every update sees ∇f + σ·N(0, I) (a mini-batch's noise on the exact function); rows keep the exact loss. Default 0.")
+    var noise: Double = 0
+
+    @Option(parsing: .unconditional, help: "Seed of the noise (needs --noise > 0). Default 0.")
+    var seed: UInt64?
+
     func validate() throws {
         try conditionOption.validate(for: function)
         try validateSteps(steps)
         try validateRate("--lr", lr)
+        guard noise.isFinite && noise >= 0 else {
+            throw ValidationError("--noise must be a finite number ≥ 0 (e.g. --noise 0.5), got \(noise)")
+        }
+        if seed != nil && noise == 0 {
+            throw ValidationError("--seed sets the noise's stream: give --noise σ > 0 with it")
+        }
     }
+
+    /// The noise of `noise` and `seed`, or nil for exact gradients.
+    var gradientNoise: GradientNoise? { noise > 0 ? GradientNoise(sigma: noise, seed: seed ?? 0) : nil }
 }
 
 /// GET /api/schedule: `lab schedule`.
