@@ -7,6 +7,7 @@ screenshot of each state goes to SCREENSHOT_DIR. Exits non-zero on the first fai
 """
 import json
 import os
+import subprocess
 import sys
 from urllib.parse import parse_qs, urlparse
 
@@ -20,6 +21,7 @@ from playground_browser import browser, drawn, status  # noqa: E402
 
 BASE = sys.argv[1].rstrip("/")
 SHOTS = sys.argv[2]
+LAB = os.environ.get("LAB", "")  # the built lab binary: the "copy as a lab command" check runs it
 os.makedirs(SHOTS, exist_ok=True)
 # No wall-clock limit here: how fast a redraw is belongs to Benchmarks/browser (issue 19). The
 # slider timings are recorded to SHOTS/slider-timings.json, never asserted on.
@@ -53,6 +55,208 @@ def view(driver):
                  contour: document.getElementById('contour').toDataURL(),
                  loss: document.getElementById('loss').toDataURL() };
     """)
+
+
+
+def js(driver, script, *args):
+    return driver.execute_script(script, *args)
+
+
+def fetch_json(driver, path):
+    """GET path from inside the page (same origin), parsed."""
+    return driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(r => r.json()).then(done, e => done({error: String(e)}));", path)
+
+
+def coloured_pixels(driver, canvas_id):
+    return js(driver, """
+        const c = document.getElementById(arguments[0]), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] !== d[i+1] || d[i+1] !== d[i+2]) n++;
+        return n;""", canvas_id)
+
+
+def set_input(driver, selector, value):
+    """Sets a slider or checkbox as a user would (the input event the page listens to)."""
+    js(driver, """
+        const e = document.querySelector(arguments[0]);
+        if (e.type === 'checkbox') e.checked = arguments[1]; else e.value = arguments[1];
+        e.dispatchEvent(new Event('input', {bubbles: true}));""", selector, value)
+
+
+def load(driver, query):
+    driver.get(BASE + "/?" + query)
+    ready(driver)
+
+
+def views(driver):
+    """Checks of the views beyond the paths (issue 24), each with a screenshot."""
+    # 8. The URL cannot put NaN or an unknown schedule on the page.
+    load(driver, "function=quadratic&schedule=bogus&steps=abc&start=x,1&run=sgd:lr=abc,momentum=2&run=adam:lr=-1,beta1=7")
+    assert driver.find_element(By.CSS_SELECTOR, "#run-0 .lr-value").text == "0.4", "lr=abc keeps the default"
+    assert driver.find_element(By.CSS_SELECTOR, "#run-1 .lr-value").text == "0.3", "lr=-1 keeps the default"
+    assert driver.find_element(By.CSS_SELECTOR, "#run-0 .momentum-value").text == "0"
+    assert driver.find_element(By.CSS_SELECTOR, "#run-1 .beta1-value").text == "0.9"
+    assert Select(driver.find_element(By.ID, "schedule")).first_selected_option.get_attribute("value") == "constant"
+    assert driver.find_element(By.ID, "steps-value").text == "50"
+    assert driver.find_element(By.ID, "start-value").text == "(-5, -2)"
+    assert "NaN" not in driver.find_element(By.TAG_NAME, "body").text
+    print("ok - a URL with lr=abc, momentum=2, schedule=bogus, steps=abc, start=x,1 shows the defaults, no NaN")
+
+    # 9. Nesterov needs momentum: disabled at β = 0, unchecked when β returns to 0; its limit is named.
+    load(driver, "")
+    assert not driver.find_element(By.CSS_SELECTOR, "#run-0 .nesterov").is_enabled(), "β = 0: Nesterov disabled"
+    assert driver.find_element(By.CSS_SELECTOR, "#run-1 .nesterov").is_enabled(), "β = 0.8: Nesterov enabled"
+    n = drawn(driver)
+    set_input(driver, "#run-1 .nesterov", True)
+    settled(driver, n + 1)
+    marks = [m.text for m in driver.find_elements(By.CSS_SELECTOR, "#run-1 .mark")]
+    assert marks == ["2/L", "2(1+β)/((1+2β)L)"], marks
+    n = drawn(driver)
+    set_input(driver, "#run-1 .momentum", "0")
+    settled(driver, n + 1)
+    box = driver.find_element(By.CSS_SELECTOR, "#run-1 .nesterov")
+    assert not box.is_selected() and not box.is_enabled(), "β back to 0 unchecks and disables Nesterov"
+    assert status(driver, 1).startswith("loss "), status(driver, 1)
+    print("ok - Nesterov: disabled at β = 0, its tick reads %r, unchecked when β returns to 0" % marks[1])
+    shot(driver, "08-nesterov")
+
+    # 10. Six runs: the legend wraps and stays inside the plot; colours stay with their runs.
+    load(driver, "")
+    for _ in range(3):
+        n = drawn(driver)
+        driver.find_element(By.ID, "add-run").click()
+        settled(driver, n + 1)
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#runs .run")) == 6
+    layout = js(driver, "return window.playground.layout")
+    assert all(item["x"] + item["width"] <= layout["width"] - 12 for item in layout["legend"]), layout
+    assert max(item["line"] for item in layout["legend"]) >= 1, "six labels take more than one line: %r" % layout
+    swatches = lambda: [e.value_of_css_property("background-color") for e in driver.find_elements(By.CSS_SELECTOR, "#runs .swatch")]
+    before = swatches()
+    assert len(set(before)) == 6, "six runs, six colours: %r" % before
+    n = drawn(driver)
+    driver.find_element(By.CSS_SELECTOR, "#run-1 .remove").click()
+    settled(driver, n + 1)
+    after = swatches()
+    assert after == before[:1] + before[2:], "removing run 1 keeps the others' colours: %r → %r" % (before, after)
+    url, seen = driver.current_url, view(driver)
+    driver.get("about:blank")
+    driver.get(url)
+    ready(driver)
+    assert swatches() == after and view(driver)["loss"] == seen["loss"], "colours survive a reload of %s" % url
+    print("ok - six runs: legend in %d lines inside the plot; removing one keeps every colour, also after reload"
+          % (1 + max(item["line"] for item in layout["legend"])))
+    shot(driver, "09-six-runs")
+
+    # 11. Rosenbrock and the saddle start where they are drawn, with rates that work there.
+    load(driver, "")
+    n = drawn(driver)
+    Select(driver.find_element(By.ID, "function")).select_by_value("rosenbrock")
+    settled(driver, n + 1)
+    assert driver.find_element(By.ID, "start-value").text == "(-1.2, 1)"
+    assert driver.find_element(By.ID, "steps-value").text == "1000"
+    for i in range(3):
+        assert status(driver, i).startswith("loss "), "Rosenbrock run %d: %r" % (i, status(driver, i))
+    print("ok - Rosenbrock: start (-1.2, 1), 1000 steps, all three runs converge: %r"
+          % [status(driver, i) for i in range(3)])
+    shot(driver, "10-rosenbrock")
+    n = drawn(driver)
+    Select(driver.find_element(By.ID, "function")).select_by_value("saddle")
+    settled(driver, n + 1)
+    for i in range(3):
+        text = status(driver, i)
+        assert text.startswith("escaped the saddle") and "diverg" not in text.replace("not a divergence", ""), text
+    assert "no minimum" in driver.find_element(By.ID, "loss-caption").text
+    assert coloured_pixels(driver, "loss") > 200
+    print("ok - saddle: every run 'escaped the saddle', not diverged; the loss plot is cut at the window")
+    shot(driver, "11-saddle")
+
+    # 12. The schedule: the rate each run used, equal to /api/schedule's.
+    load(driver, "schedule=cosine&steps=80")
+    assert coloured_pixels(driver, "schedule-plot") > 200, "the schedule is drawn"
+    for i, rate in enumerate([0.4, 0.1, 0.3]):
+        rows = js(driver, "return window.playground.results[arguments[0]].rows", i)
+        api = fetch_json(driver, "/api/schedule?lr=%s&steps=80&schedule=cosine:T=80" % rate)
+        assert [r[1] for r in rows[:80]] == [r[1] for r in api["rows"]], "run %d's rates are /api/schedule's" % i
+    print("ok - schedule view: each run's rate per step equals /api/schedule (cosine, 80 steps)")
+    shot(driver, "12-schedule")
+
+    # 13. Playback: play runs to the end; a step shows every run's loss, rate and point; the URL keeps it.
+    load(driver, "")
+    driver.find_element(By.ID, "play").click()
+    wait(driver, lambda d: d.find_element(By.ID, "play").text.startswith("▶"), "the playback to end")
+    set_input(driver, "#step", "7")
+    readout = driver.find_element(By.ID, "readout").text
+    rows = js(driver, "return window.playground.results.map(r => r.rows[7])")
+    assert readout.startswith("Step 7 of 50"), readout
+    for row in rows:
+        assert ("loss %s" % js(driver, "return (x => Number(x.toPrecision(4)))(arguments[0]).toString()", row[2])) in readout \
+            or ("loss %s" % js(driver, "return arguments[0].toExponential(2)", row[2])) in readout, (row, readout)
+    assert parse_qs(urlparse(driver.current_url).query)["at"] == ["7"]
+    url, seen = driver.current_url, view(driver)
+    driver.get("about:blank")
+    driver.get(url)
+    ready(driver)
+    assert driver.find_element(By.ID, "readout").text == readout and view(driver)["contour"] == seen["contour"]
+    print("ok - playback: played to the end; step 7 reads %r; restored from the URL" % readout.replace("\n", " | "))
+    shot(driver, "13-playback")
+
+    # 14. Noise and "copy as a lab command": the command, run, prints the page's numbers.
+    load(driver, "noise=0.5&steps=60")
+    commands = [js(driver, "return window.playground.labCommand(arguments[0])", i) for i in range(3)]
+    assert all("--noise 0.5" in c for c in commands), commands
+    shown = driver.find_element(By.CSS_SELECTOR, "#run-1 .command").get_attribute("textContent")
+    assert shown == commands[1], (shown, commands[1])
+    if not os.access(LAB, os.X_OK):
+        raise AssertionError("LAB=%r is not the built lab binary (Tests/Browser/run sets it)" % LAB)
+    for i, command in enumerate(commands):
+        words = command.split()
+        assert words[:2] == ["lab", "optimize"], command
+        out = subprocess.run([LAB] + words[1:], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        csv = [[float(v) for v in line.split(",")] for line in out.stdout.strip().split("\n")[1:]]
+        rows = js(driver, "return window.playground.results[arguments[0]].rows", i)
+        assert csv == rows, "run %d: lab's CSV differs from the page's rows" % i
+    exact = fetch_json(driver, "/api/optimize?function=quadratic&start=-5,-2&steps=60&optimizer=sgd&lr=0.4&schedule=constant")
+    noisy = js(driver, "return window.playground.results[0].rows")
+    floor = sum(r[2] for r in noisy[-20:]) / 20
+    # σ = 0.5 at α = 0.4: the steep direction alone keeps 2·ασ²/(λ(2 − αλ)) = 0.125 on average (λ = 4).
+    assert floor > 10 * exact["rows"][-1][2], "noise leaves a floor: %s vs %s" % (floor, exact["rows"][-1][2])
+    print("ok - noise σ = 0.5 and lab commands: each of the 3 commands, run, prints the page's rows exactly; e.g. %s" % commands[0])
+    driver.find_element(By.CSS_SELECTOR, "#run-0 details.lab summary").click()
+    shot(driver, "14-noise-and-command")
+
+    # 15. Per direction: SGD at α = 0.4 on 0.1x² + 2y² shrinks x by |1 − 0.4·0.2| = 0.92 and y by |1 − 0.4·4| = 0.6.
+    load(driver, "")
+    table = driver.find_element(By.CSS_SELECTOR, "#directions table").text
+    first = driver.find_elements(By.CSS_SELECTOR, "#directions tr")[1].text
+    assert "ρ = 0.92 predicted, 0.92 measured" in first and "ρ = 0.6 predicted, 0.6 measured" in first, first
+    assert first.endswith("x (λ = 0.2)"), first
+    assert "α* = 2/(μ + L) = 0.4762" in driver.find_element(By.ID, "directions").text
+    print("ok - per-direction view: %r" % first)
+    shot(driver, "15-directions")
+
+    # 16. The momentum plane: drawn, equal to the API, and a click runs that (α, β).
+    plane = js(driver, "return window.playground.plane")
+    api = fetch_json(driver, "/api/momentum-plane?condition=20")
+    assert plane["rates"] == api["rates"] and coloured_pixels(driver, "plane") > 20000
+    canvas = driver.find_element(By.ID, "plane")
+    target = js(driver, """
+        const c = arguments[0], r = c.getBoundingClientRect(), p = window.playground.plane;
+        const a1 = p.alphas[p.alphas.length - 1] * (1 + 0.5 / p.alphas.length), w = c.width - 48 - 70, h = c.height - 10 - 34;
+        const px = 48 + p.optimum.alpha / a1 * w, py = 10 + (1 - p.optimum.beta / 0.99) * h;
+        return [px * r.width / c.width - r.width / 2, py * r.height / c.height - r.height / 2];""", canvas)
+    n = drawn(driver)
+    webdriver.ActionChains(driver).move_to_element_with_offset(canvas, target[0], target[1]).click().perform()
+    settled(driver, n + 1)
+    run = js(driver, "return window.playground.state.runs[0]")
+    assert abs(run["lr"] - plane["optimum"]["alpha"]) < 0.02 and abs(run["momentum"] - plane["optimum"]["beta"]) < 0.02, run
+    first = driver.find_elements(By.CSS_SELECTOR, "#directions tr")[1].text
+    print("ok - momentum plane: %d cells as the API; a click at (α*, β*) set run 0 to α = %s, β = %s: %r"
+          % (len(plane["rates"]) * len(plane["rates"][0]), run["lr"], run["momentum"], first))
+    shot(driver, "16-plane")
+    log = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert not log, "console errors: %r" % log
 
 
 def main():
@@ -133,6 +337,7 @@ def main():
             assert seen[key] == again[key], "after reloading %s, %s differs" % (url, key)
         print("ok - reloading %s gives the same view (controls, messages, both plots' pixels)" % url)
         shot(driver, "05-reloaded")
+        views(driver)
 
         # 6. A book page: figures load, the math is rendered.
         driver.get(BASE + "/book/ch00-tour/")

@@ -16,10 +16,21 @@
     "sgd": "SGD", "adagrad": "AdaGrad", "rmsprop": "RMSprop", "adam": "Adam",
     "article-adagrad": "article AdaGrad", "article-rmsprop": "article RMSprop", "article-adam": "article Adam",
   };
-  const START_LR = { "sgd": 0.4, "adagrad": 1, "rmsprop": 0.1, "adam": 0.3, "article-adagrad": 1,
-                     "article-rmsprop": 0.1, "article-adam": 0.3 };
+  // Where each function is drawn: its start, its number of steps and each optimizer's first rate
+  // (switching the function moves all three there; a rate that works on the quadratic diverges on
+  // Rosenbrock's valley, whose curvature reaches about 1,500).
+  const FUNCTION_DEFAULTS = {
+    quadratic: { start: [-5, -2], steps: 50, lr: { "sgd": 0.4, "adagrad": 1, "rmsprop": 0.1, "adam": 0.3,
+                 "article-adagrad": 1, "article-rmsprop": 0.1, "article-adam": 0.3 } },
+    rosenbrock: { start: [-1.2, 1], steps: 1000, lr: { "sgd": 0.001, "adagrad": 0.3, "rmsprop": 0.01, "adam": 0.05,
+                  "article-adagrad": 0.3, "article-rmsprop": 0.01, "article-adam": 0.05 } },
+    saddle: { start: [-3.5, 0.05], steps: 40, lr: { "sgd": 0.1, "adagrad": 0.5, "rmsprop": 0.05, "adam": 0.1,
+              "article-adagrad": 0.5, "article-rmsprop": 0.05, "article-adam": 0.1 } },
+  };
+  const SCHEDULES = ["constant", "cosine", "step", "exponential", "warmup", "one-cycle"];
+  const FUNCTIONS = ["quadratic", "rosenbrock", "saddle"];
   const DEFAULT_EPS = { "adagrad": 1e-10, "article-adagrad": 1e-10 };
-  const DEFAULT_STATE = "function=quadratic&condition=20&steps=50&schedule=constant&start=-5,-2"
+  const DEFAULT_STATE = "function=quadratic&condition=20&steps=50&schedule=constant&noise=0&start=-5,-2"
     + "&run=sgd:lr=0.4&run=sgd:lr=0.1,momentum=0.8&run=adam:lr=0.3";
   const MINIMA = { quadratic: [0, 0], rosenbrock: [1, 1], saddle: [0, 0] };
   const MAX_RUNS = 6;
@@ -27,12 +38,18 @@
   let palette = ["#000000"];  // replaced at start by the book's palette (/api/palette, from Figures)
   let state = null;
   const results = [];        // per run: {rows, divergence, explosion, error}
+  const directions = [];     // per run: /api/directions' answer (quadratic only) or null
+  let plane = null;          // /api/momentum-plane's answer for the current κ: {key, …}
   const limits = [];         // per run: {sgd, momentum, nesterov} or null
   let contours = null;       // {key, window, levels}
   const limitCache = new Map();  // query → the answer of /api/limits (they change with κ and β only)
   const sequence = [];       // per run: the number of the latest request, so stale answers are dropped
   const timings = [];        // ms from a control change to the redrawn plots
   window.playgroundTimings = timings;
+  const layout = {};         // where the loss plot's legend put each label (the browser tests read it)
+  // What the browser tests read (never written by them): the state, each run's rows, the views' data.
+  window.playground = { get state() { return state; }, results: results, directions: directions,
+                        get plane() { return plane; }, layout: layout, labCommand: (i) => labCommand(state.runs[i]) };
 
   const $ = (id) => document.getElementById(id);
   const sig = (x, n) => Number(Number(x).toPrecision(n || 3));
@@ -41,9 +58,24 @@
     ? x.toExponential(2) : String(sig(x, 4));
 
   // ---- State ⇄ URL -------------------------------------------------------------------------------
-  function defaultsFor(optimizer) {
-    return { optimizer: optimizer, lr: START_LR[optimizer], momentum: 0, nesterov: false, alpha: 0.99,
-             beta1: 0.9, beta2: 0.999, eps: DEFAULT_EPS[optimizer] || 1e-8, amsgrad: false };
+  function defaultsFor(optimizer, fn, color) {
+    return { optimizer: optimizer, lr: FUNCTION_DEFAULTS[fn || "quadratic"].lr[optimizer], momentum: 0, nesterov: false,
+             alpha: 0.99, beta1: 0.9, beta2: 0.999, eps: DEFAULT_EPS[optimizer] || 1e-8, amsgrad: false,
+             color: color || 0 };
+  }
+
+  // What a URL may set each parameter to (anything else keeps the default: "lr=abc" is not NaN).
+  const VALID = {
+    lr: (v) => isFinite(v) && v > 0 && v <= 1e6, momentum: (v) => isFinite(v) && v >= 0 && v < 1,
+    alpha: (v) => isFinite(v) && v >= 0 && v < 1, beta1: (v) => isFinite(v) && v >= 0 && v < 1,
+    beta2: (v) => isFinite(v) && v >= 0 && v < 1, eps: (v) => isFinite(v) && v >= 0 && v <= 1,
+    color: (v) => Number.isInteger(v) && v >= 0 && v < MAX_RUNS,
+  };
+
+  /// The smallest colour no other run has: a run keeps its colour when another is removed.
+  function freeColor(runs) {
+    for (let c = 0; c < MAX_RUNS; c++) if (!runs.some((r) => r.color === c)) return c;
+    return 0;
   }
 
   function parseState(search) {
@@ -51,22 +83,31 @@
     const d = new URLSearchParams(DEFAULT_STATE);
     const get = (k) => q.has(k) ? q.get(k) : d.get(k);
     const s = {
-      function: get("function"), condition: Number(get("condition")), steps: parseInt(get("steps"), 10),
-      schedule: get("schedule"), start: get("start").split(",").map(Number), runs: [],
+      function: get("function"), condition: Number(get("condition")), steps: Number(get("steps")),
+      schedule: get("schedule"), noise: Number(get("noise")), start: String(get("start")).split(",").map(Number),
+      at: q.has("at") ? Number(q.get("at")) : null, runs: [],
     };
-    if (!["quadratic", "rosenbrock", "saddle"].includes(s.function)) s.function = "quadratic";
-    if (!(s.condition >= 1)) s.condition = 20;
-    if (!(s.steps >= 1)) s.steps = 50;
-    if (!(s.start.length === 2 && s.start.every(isFinite))) s.start = [-5, -2];
-    for (const spec of (q.has("run") ? q.getAll("run") : d.getAll("run")).slice(0, MAX_RUNS)) {
+    if (!FUNCTIONS.includes(s.function)) s.function = "quadratic";
+    const home = FUNCTION_DEFAULTS[s.function];
+    if (!(isFinite(s.condition) && s.condition >= 1 && s.condition <= 1e4)) s.condition = 20;
+    if (!(Number.isInteger(s.steps) && s.steps >= 1 && s.steps <= 10000)) s.steps = home.steps;
+    if (!SCHEDULES.includes(s.schedule)) s.schedule = "constant";
+    if (!(isFinite(s.noise) && s.noise >= 0 && s.noise <= 10)) s.noise = 0;
+    if (!(s.start.length === 2 && s.start.every((v) => isFinite(v) && Math.abs(v) <= 1e6))) s.start = home.start.slice();
+    if (!(Number.isInteger(s.at) && s.at >= 0 && s.at < s.steps)) s.at = null;
+    const specs = q.has("run") ? q.getAll("run") : d.getAll("run");
+    for (const spec of specs.slice(0, MAX_RUNS)) {
       const [optimizer, rest] = spec.split(":");
       if (!PARAMS[optimizer]) continue;
-      const run = defaultsFor(optimizer);
+      const run = defaultsFor(optimizer, s.function, s.runs.length);
       for (const kv of (rest || "").split(",")) {
         const [k, v] = kv.split("=");
         if (!(k in run) || k === "optimizer") continue;
-        run[k] = (k === "nesterov" || k === "amsgrad") ? v === "true" : Number(v);
+        if (k === "nesterov" || k === "amsgrad") { run[k] = v === "true"; continue; }
+        if (VALID[k] && VALID[k](Number(v))) run[k] = Number(v);
       }
+      if (run.momentum === 0) run.nesterov = false;  // PyTorch refuses Nesterov without momentum
+      if (s.runs.some((r) => r.color === run.color)) run.color = freeColor(s.runs);
       s.runs.push(run);
     }
     return s;
@@ -78,11 +119,14 @@
     q.set("condition", String(s.condition));
     q.set("steps", String(s.steps));
     q.set("schedule", s.schedule);
+    if (s.noise > 0) q.set("noise", String(s.noise));
     q.set("start", s.start.join(","));
-    for (const r of s.runs) {
+    if (s.at !== null) q.set("at", String(s.at));
+    s.runs.forEach((r, i) => {
       const parts = ["lr=" + r.lr].concat(PARAMS[r.optimizer].map((p) => p + "=" + r[p]));
+      if (r.color !== i) parts.push("color=" + r.color);  // only after a removal: the default is the position
       q.append("run", r.optimizer + ":" + parts.join(","));
-    }
+    });
     return q.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%3D/g, "=");
   }
 
@@ -121,7 +165,18 @@
       if (p === "nesterov" || p === "amsgrad") { if (run[p]) q.set(p, "true"); } else q.set(p, String(run[p]));
     }
     q.set("schedule", scheduleSpec());
+    if (state.noise > 0) q.set("noise", String(state.noise));
     return q;
+  }
+
+  /// The run as a shell command: `lab optimize` with the same flags as the API query (the API is lab).
+  function labCommand(run) {
+    const quote = (v) => /^[A-Za-z0-9_.,:=+\-\/]+$/.test(v) ? v : "'" + v.replace(/'/g, "'\\''") + "'";
+    const words = ["lab", "optimize"];
+    for (const [k, v] of optimizeQuery(run)) {
+      if (k === "nesterov" || k === "amsgrad") { if (v === "true") words.push("--" + k); } else words.push("--" + k, quote(v));
+    }
+    return words.join(" ");
   }
 
   async function getJSON(path, query) {
@@ -155,11 +210,24 @@
     } else {
       jobs.push(Promise.resolve(null));
     }
-    const [result, limit] = await Promise.all(jobs);
+    jobs.push(state.function === "quadratic" && state.steps >= 2
+      ? getJSON("/api/directions", optimizeQuery(run)).catch(() => null) : Promise.resolve(null));
+    const [result, limit, direction] = await Promise.all(jobs);
     if (sequence[i] !== n) return false;
     results[i] = result;
     limits[i] = limit;
+    directions[i] = direction;
     return true;
+  }
+
+  async function loadPlane() {
+    if (state.function !== "quadratic") return;
+    const q = new URLSearchParams({ condition: String(state.condition) });
+    const key = q.toString();
+    if (plane && plane.key === key) return;
+    const p = await getJSON("/api/momentum-plane", q);
+    p.key = key;
+    plane = p;
   }
 
   /// Reloads the runs `which` (all when omitted), redraws, and records how long it took.
@@ -168,7 +236,7 @@
     saveState();
     const indices = which === undefined ? state.runs.map((_, i) => i) : which;
     try {
-      await Promise.all([loadContours()].concat(indices.map(loadRun)));
+      await Promise.all([loadContours(), loadPlane()].concat(indices.map(loadRun)));
     } catch (e) {
       $("messages").textContent = "error: " + e.message;
     }
@@ -187,8 +255,16 @@
     $("steps").value = Math.log10(state.steps);
     $("steps-value").textContent = state.steps;
     $("schedule").value = state.schedule;
+    $("noise").value = state.noise;
+    $("noise-value").textContent = state.noise;
     $("start-value").textContent = "(" + state.start.join(", ") + ")";
+    $("step").max = String(state.steps);
+    $("step").value = String(state.at === null ? state.steps : state.at);
+    $("directions-figure").hidden = state.function !== "quadratic";
+    $("plane-figure").hidden = state.function !== "quadratic";
   }
+
+  const color = (run) => palette[run.color % palette.length];
 
   function buildRunPanels() {
     const holder = $("runs");
@@ -196,22 +272,25 @@
     state.runs.forEach((run, i) => {
       const panel = $("run-template").content.firstElementChild.cloneNode(true);
       panel.id = "run-" + i;
-      panel.querySelector(".swatch").style.background = palette[i % palette.length];
+      panel.querySelector(".swatch").style.background = color(run);
       const opt = panel.querySelector(".optimizer");
       opt.value = run.optimizer;
       opt.addEventListener("change", () => {
-        state.runs[i] = defaultsFor(opt.value);
+        state.runs[i] = defaultsFor(opt.value, state.function, run.color);
         buildRunPanels();
         refresh([i]);
       });
       panel.querySelector(".remove").addEventListener("click", () => {
         state.runs.splice(i, 1);
-        results.splice(i, 1);
-        limits.splice(i, 1);
-        sequence.splice(i, 1);
+        for (const list of [results, limits, sequence, directions]) list.splice(i, 1);
         buildRunPanels();
         refresh([]);
       });
+      const nesterov = panel.querySelector(".nesterov");
+      const nesterovState = () => {
+        nesterov.disabled = !(run.momentum > 0);
+        nesterov.parentElement.title = nesterov.disabled ? "Nesterov needs momentum β > 0" : "";
+      };
       for (const label of panel.querySelectorAll("label[data-for]")) {
         label.hidden = !label.dataset.for.split(" ").includes(run.optimizer);
       }
@@ -223,6 +302,10 @@
         current();
         input.addEventListener("input", () => {
           run[cls] = input.type === "checkbox" ? input.checked : toValue(Number(input.value));
+          if (cls === "momentum") {
+            if (!(run.momentum > 0) && run.nesterov) { run.nesterov = false; nesterov.checked = false; }
+            nesterovState();
+          }
           current();
           refresh([i]);
         });
@@ -235,16 +318,102 @@
       bind("beta2", (v) => v, (v) => v, String);
       bind("eps", (v) => sig(Math.pow(10, v), 2), Math.log10, (v) => v.toExponential(0));
       bind("amsgrad", null, null, String);
+      nesterovState();
+      panel.querySelector(".command").textContent = labCommand(run);
+      panel.querySelector(".copy").addEventListener("click", () => copyText(labCommand(run), panel.querySelector(".copy")));
       holder.appendChild(panel);
     });
     $("add-run").disabled = state.runs.length >= MAX_RUNS;
   }
 
+  /// Copies `text` to the clipboard (or selects it where the page may not write the clipboard).
+  function copyText(text, button) {
+    const done = () => { button.textContent = "copied"; setTimeout(() => { button.textContent = "copy"; }, 1500); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, () => { button.textContent = "select and copy"; });
+    } else {
+      const code = button.parentElement.querySelector(".command");
+      const range = document.createRange();
+      range.selectNodeContents(code);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      button.textContent = "selected: Ctrl+C";
+    }
+  }
+
+  function setStep(k) {
+    state.at = k === null || k >= state.steps ? null : Math.max(0, Math.round(k));
+    $("step").value = String(state.at === null ? state.steps : state.at);
+    saveState();
+    draw();
+  }
+
   function wireGlobalControls() {
     $("function").addEventListener("change", () => {
+      // Move the start, the steps and every run's rate to where the new function is drawn.
       state.function = $("function").value;
+      const home = FUNCTION_DEFAULTS[state.function];
+      state.start = home.start.slice();
+      state.steps = home.steps;
+      state.at = null;
+      for (const run of state.runs) run.lr = home.lr[run.optimizer];
+      syncGlobalControls();
+      buildRunPanels();
+      refresh();
+    });
+    $("noise").addEventListener("input", () => {
+      state.noise = Number($("noise").value);
       syncGlobalControls();
       refresh();
+    });
+    $("step").addEventListener("input", () => { stopPlaying(); setStep(Number($("step").value)); });
+    $("play").addEventListener("click", () => { if (playing) stopPlaying(); else play(); });
+    for (const id of ["loss", "schedule-plot"]) {
+      $(id).addEventListener("mousemove", (event) => {
+        const canvas = $(id), rect = canvas.getBoundingClientRect();
+        const px = (event.clientX - rect.left) * canvas.width / rect.width;
+        const w = canvas.width - PAD.left - PAD.right;
+        if (px < PAD.left || px > PAD.left + w) return;
+        stopPlaying();
+        setStep((px - PAD.left) / w * state.steps);
+      });
+    }
+    $("contour").addEventListener("mousemove", (event) => {
+      if (!contours) return;
+      const canvas = $("contour"), rect = canvas.getBoundingClientRect();
+      const px = (event.clientX - rect.left) * canvas.width / rect.width;
+      const py = (event.clientY - rect.top) * canvas.height / rect.height;
+      const f = contourFrame();
+      let best = null;
+      state.runs.forEach((run, i) => {
+        const r = results[i];
+        if (!r || !r.rows) return;
+        for (const row of r.rows) {
+          const d = Math.hypot(f.x(row[3]) - px, f.y(row[4]) - py);
+          if (isFinite(d) && d < 8 && (!best || d < best.d)) best = { d: d, k: row[0] };
+        }
+      });
+      if (best) { stopPlaying(); setStep(best.k); }
+    });
+    $("plane").addEventListener("click", (event) => {
+      if (!plane) return;
+      const canvas = $("plane"), rect = canvas.getBoundingClientRect();
+      const px = (event.clientX - rect.left) * canvas.width / rect.width;
+      const py = (event.clientY - rect.top) * canvas.height / rect.height;
+      const [alpha, beta] = planeFrame().invert(px, py);
+      if (!(alpha > 0 && beta >= 0 && beta < 1)) return;
+      // The first plain SGD run takes the clicked (α, β); without one, a new SGD run is added.
+      let i = state.runs.findIndex((r) => r.optimizer === "sgd");
+      if (i < 0) {
+        if (state.runs.length >= MAX_RUNS) return;
+        state.runs.push(defaultsFor("sgd", state.function, freeColor(state.runs)));
+        i = state.runs.length - 1;
+      }
+      state.runs[i].lr = sig(alpha, 3);
+      state.runs[i].momentum = Math.round(beta * 100) / 100;
+      if (state.runs[i].momentum === 0) state.runs[i].nesterov = false;
+      buildRunPanels();
+      refresh([i]);
     });
     $("condition").addEventListener("input", () => {
       state.condition = sig(Math.pow(10, Number($("condition").value)), 3);
@@ -262,7 +431,7 @@
     });
     $("add-run").addEventListener("click", () => {
       if (state.runs.length >= MAX_RUNS) return;
-      state.runs.push(defaultsFor("adam"));
+      state.runs.push(defaultsFor("adam", state.function, freeColor(state.runs)));
       buildRunPanels();
       refresh([state.runs.length - 1]);
     });
@@ -279,8 +448,30 @@
     });
   }
 
+  // ---- Playback ----------------------------------------------------------------------------------
+  let playing = null;
+  function stopPlaying() {
+    if (playing) cancelAnimationFrame(playing.frame);
+    playing = null;
+    $("play").textContent = "▶ play";
+  }
+  /// Steps through the run in about three seconds (at least one step per frame).
+  function play() {
+    const t0 = performance.now();
+    playing = { frame: 0 };
+    $("play").textContent = "❚❚ pause";
+    const tick = (now) => {
+      if (!playing) return;
+      const k = Math.min(state.steps, Math.floor((now - t0) / 3000 * state.steps));
+      setStep(k);
+      if (k >= state.steps) { stopPlaying(); return; }
+      playing.frame = requestAnimationFrame(tick);
+    };
+    playing.frame = requestAnimationFrame(tick);
+  }
+
   // ---- Drawing -----------------------------------------------------------------------------------
-  const PAD = { left: 44, right: 12, top: 12, bottom: 30 };
+  const PAD = { left: 50, right: 12, top: 12, bottom: 30 };
 
   function contourFrame() {
     const canvas = $("contour");
@@ -357,13 +548,14 @@
     ctx.font = "16px system-ui, sans-serif";
     ctx.textAlign = "center";
     ctx.fillText(state.function === "saddle" ? "+" : "★", f.x(m[0]), f.y(m[1]) + 5);
+    $("contour-caption").textContent = "Paths over the contours (● start, " + (state.function === "saddle"
+      ? "+ the saddle point: x² − y² has no minimum" : "★ minimum") + "). Click to move the start; hover over a path to read its steps.";
     // Paths, one colour per run.
     state.runs.forEach((run, i) => {
       const r = results[i];
       if (!r || !r.rows) return;
-      const color = palette[i % palette.length];
-      ctx.strokeStyle = color;
-      ctx.fillStyle = color;
+      ctx.strokeStyle = color(run);
+      ctx.fillStyle = color(run);
       ctx.lineWidth = 2;
       ctx.beginPath();
       let started = false;
@@ -378,6 +570,13 @@
           if (isFinite(row[3]) && isFinite(row[4])) ctx.fillRect(f.x(row[3]) - 1.5, f.y(row[4]) - 1.5, 3, 3);
         }
       }
+      const here = state.at !== null ? r.rows[state.at] : null;
+      if (here && isFinite(here[3]) && isFinite(here[4])) {  // the playback's step: a ring on the path
+        ctx.lineWidth = 3;
+        ctx.beginPath();
+        ctx.arc(f.x(here[3]), f.y(here[4]), 7, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
     });
     // The start.
     ctx.fillStyle = "#000";
@@ -390,25 +589,87 @@
       "x", "y");
   }
 
-  function drawLoss() {
-    const canvas = $("loss"), ctx = canvas.getContext("2d");
+  /// Round tick values (1, 2 or 5 × 10ᵏ apart) inside [lo, hi], about `n` of them.
+  function niceTicks(lo, hi, n) {
+    const raw = (hi - lo) / n, p = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 5, 10].map((m) => m * p).find((d) => d >= raw) || 10 * p;
+    const out = [];
+    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+    return out;
+  }
+
+  /// [log10 value, label] ticks inside [lo, hi] (log10 units): whole powers of ten "1eK" (at most
+  /// about six), or 1, 2 and 5 × 10ᵏ when the axis spans less than a decade and a half.
+  function logTicks(lo, hi) {
+    const out = [];
+    if (hi - lo < 1.5) {
+      for (let k = Math.floor(lo); k <= Math.ceil(hi); k++) {
+        for (const m of [1, 2, 5]) {
+          const v = Math.log10(m) + k;
+          if (v >= lo && v <= hi) out.push([v, fmt(m * Math.pow(10, k))]);
+        }
+      }
+      return out;
+    }
+    const every = Math.max(1, Math.ceil((hi - lo) / 6));
+    for (let v = Math.ceil(lo / every) * every; v <= hi; v += every) out.push([v, "1e" + v]);
+    return out;
+  }
+
+  /// Whether row k of a run is inside the contour plot's window (a saddle run that leaves it has escaped).
+  function inWindow(row) {
+    if (!contours) return true;
+    const [x0, x1, y0, y1] = contours.window;
+    return row[3] >= x0 && row[3] <= x1 && row[4] >= y0 && row[4] <= y1;
+  }
+
+  /// The rows a curve shows: all of them, except that on the saddle a run stops where it leaves the
+  /// window (x² − y² has no minimum: the loss falls without bound, and −10⁷⁰ would flatten the plot).
+  function shownRows(r) {
+    if (!r || !r.rows) return [];
+    if (state.function !== "saddle") return r.rows;
+    const out = [];
+    for (const row of r.rows) { out.push(row); if (!inWindow(row)) break; }
+    return out;
+  }
+
+  /// One plot of a column per step for every run: the loss (column 2) or the rate (column 1).
+  function drawCurves(canvas, column, yLabel, legend) {
+    const ctx = canvas.getContext("2d");
     ctx.fillStyle = "#fff";
     ctx.fillRect(0, 0, canvas.width, canvas.height);
-    const series = state.runs.map((run, i) => results[i] && results[i].rows ? results[i].rows.map((r) => r[2]) : []);
+    const series = state.runs.map((run, i) => shownRows(results[i]).map((r) => r[column]));
     const finite = series.flat().filter(isFinite);
-    if (finite.length === 0) return;
+    if (finite.length === 0) return null;
     const log = finite.every((v) => v > 0);
-    $("loss-caption").textContent = log ? "Loss per step (log scale)." : "Loss per step (linear scale: some losses are ≤ 0).";
     const tr = (v) => log ? Math.log10(v) : v;
     const firsts = series.filter((s) => s.length && isFinite(s[0])).map((s) => tr(s[0]));
     let lo = Math.min(...finite.map(tr)), hi = Math.max(...finite.map(tr));
-    // A run that blows up would flatten everything else: the axis stops at 10⁶ × the highest start.
-    const cap = log ? Math.max(...firsts) + 6 : Math.max(...firsts) + 1e6 * Math.max(1, Math.abs(Math.max(...firsts)));
-    hi = Math.min(hi, cap);
-    if (log) { lo = Math.floor(Math.max(lo, hi - 20)); hi = Math.ceil(hi); }
-    if (hi <= lo) hi = lo + 1;
-    const w = canvas.width - PAD.left - PAD.right, h = canvas.height - PAD.top - PAD.bottom - 16;
-    const top = PAD.top + 16;  // room for the legend above the plot
+    if (column === 2) {
+      // A run that blows up would flatten everything else: the axis stops at 10⁶ × the highest start.
+      const cap = log ? Math.max(...firsts) + 6 : Math.max(...firsts) + 1e6 * Math.max(1, Math.abs(Math.max(...firsts)));
+      hi = Math.min(hi, cap);
+    }
+    if (log) lo = Math.max(lo, hi - 20);
+    if (hi <= lo) { const d = log ? 0.5 : Math.max(1e-12, Math.abs(lo) * 0.1); lo -= d; hi += d; }
+    { const m = (hi - lo) * 0.04; lo -= m; hi += m; }  // no series lies on the frame
+    // The legend goes above the plot in as many lines as it needs, so it covers no data.
+    ctx.font = "11px system-ui, sans-serif";
+    const lines = [];
+    if (legend) {
+      let line = [], x = PAD.left;
+      state.runs.forEach((run) => {
+        const label = runLabel(run), width = 26 + ctx.measureText(label).width;
+        if (line.length && x + width > canvas.width - PAD.right) { lines.push(line); line = []; x = PAD.left; }
+        line.push({ run: run, label: label, x: x });
+        x += width;
+      });
+      if (line.length) lines.push(line);
+      layout.legend = lines.flat().map((item) => ({ x: item.x, width: 18 + ctx.measureText(item.label).width, line: lines.indexOf(lines.find((l) => l.includes(item))) }));
+      layout.width = canvas.width;
+    }
+    const top = PAD.top + 15 * lines.length + (lines.length ? 2 : 0);
+    const w = canvas.width - PAD.left - PAD.right, h = canvas.height - top - PAD.bottom;
     const steps = Math.max(1, state.steps);
     const X = (k) => PAD.left + k / steps * w;
     const Y = (v) => top + (1 - (Math.max(lo, Math.min(hi, tr(v))) - lo) / (hi - lo)) * h;
@@ -417,8 +678,8 @@
     ctx.rect(PAD.left, top, w, h);
     ctx.clip();
     series.forEach((s, i) => {
-      const color = palette[i % palette.length];
-      ctx.strokeStyle = color;
+      const c = color(state.runs[i]);
+      ctx.strokeStyle = c;
       ctx.lineWidth = 2;
       ctx.beginPath();
       let k = 0;
@@ -427,21 +688,32 @@
         if (k === 0) ctx.moveTo(X(k), Y(s[k])); else ctx.lineTo(X(k), Y(s[k]));
       }
       ctx.stroke();
+      ctx.fillStyle = c;
+      ctx.font = "bold 14px system-ui, sans-serif";
+      ctx.textAlign = "center";
+      const r = results[i];
       if (k < s.length) {  // a non-finite loss: mark where the run stopped
-        ctx.fillStyle = color;
-        ctx.font = "bold 14px system-ui, sans-serif";
-        ctx.textAlign = "center";
         ctx.fillText("×", X(k), top + 12);
+      } else if (state.function === "saddle" && r && r.rows && s.length < r.rows.length) {
+        ctx.fillText("↓", X(s.length - 1), top + h - 4);  // escaped the window, downhill for ever
       }
     });
-    ctx.restore();
-    const yTicks = [];
-    const stepY = log ? Math.max(1, Math.ceil((hi - lo) / 6)) : (hi - lo) / 4;
-    for (let v = lo; v <= hi + 1e-9; v += stepY) {
-      yTicks.push([top + (1 - (v - lo) / (hi - lo)) * h, log ? "1e" + Math.round(v) : fmt(v)]);
+    if (state.at !== null) {  // the step of the playback
+      ctx.strokeStyle = "#1d2430";
+      ctx.lineWidth = 1;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      ctx.moveTo(X(state.at), top);
+      ctx.lineTo(X(state.at), top + h);
+      ctx.stroke();
+      ctx.setLineDash([]);
     }
-    const xTicks = [0, 0.25, 0.5, 0.75, 1].map((t) => [X(t * steps), String(Math.round(t * steps))]);
+    ctx.restore();
+    const yTicks = (log ? logTicks(lo, hi) : niceTicks(lo, hi, 5).map((v) => [v, fmt(v)])).map(([v, label]) =>
+      [top + (1 - (v - lo) / (hi - lo)) * h, label]);
+    const xTicks = niceTicks(0, steps, steps < 5 ? steps : 5).filter((k) => Number.isInteger(k)).map((k) => [X(k), String(k)]);
     ctx.strokeStyle = "#404040";
+    ctx.lineWidth = 1;
     ctx.strokeRect(PAD.left, top, w, h);
     ctx.fillStyle = "#404040";
     ctx.font = "11px system-ui, sans-serif";
@@ -454,19 +726,208 @@
     ctx.translate(11, top + h / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textAlign = "center";
-    ctx.fillText("loss", 0, 0);
+    ctx.fillText(yLabel, 0, 0);
     ctx.restore();
-    // Legend, above the plot area so it covers no data.
-    let lx = PAD.left;
     ctx.textAlign = "left";
-    state.runs.forEach((run, i) => {
-      const label = runLabel(run);
-      ctx.fillStyle = palette[i % palette.length];
-      ctx.fillRect(lx, PAD.top, 14, 3);
-      ctx.fillStyle = "#1d2430";
-      ctx.fillText(label, lx + 18, PAD.top + 5);
-      lx += 26 + ctx.measureText(label).width;
+    lines.forEach((line, j) => {
+      for (const item of line) {
+        const y = PAD.top + 15 * j;
+        ctx.fillStyle = color(item.run);
+        ctx.fillRect(item.x, y, 14, 3);
+        ctx.fillStyle = "#1d2430";
+        ctx.fillText(item.label, item.x + 18, y + 5);
+      }
     });
+    return { log: log, legendLines: lines.length };
+  }
+
+  function drawLoss() {
+    const drawn = drawCurves($("loss"), 2, "loss", true);
+    if (!drawn) return;
+    let caption = drawn.log ? "Loss per step (log scale)." : "Loss per step (linear scale: some losses are ≤ 0).";
+    if (state.function === "saddle") {
+      caption += " x² − y² has no minimum: a run that escapes the saddle point is cut where it leaves the plotted window (↓).";
+    }
+    $("loss-caption").textContent = caption;
+  }
+
+  function drawSchedule() {
+    const drawn = drawCurves($("schedule-plot"), 1, "rate α", false);
+    $("schedule-caption").textContent = "The rate each run used at each step (" + $("schedule").selectedOptions[0].text
+      + (drawn && drawn.log ? ", log scale" : "") + "); colours as in the loss plot.";
+  }
+
+  /// The value of every run at the playback's step (or a hint when playback is off).
+  function drawReadout() {
+    const out = $("readout");
+    out.textContent = "";
+    if (state.at === null) {
+      out.textContent = "Hover over a path or a curve, drag the step slider or press play to read the values at one step.";
+      return;
+    }
+    const head = document.createElement("p");
+    head.textContent = "Step " + state.at + " of " + state.steps + ":";
+    out.appendChild(head);
+    state.runs.forEach((run, i) => {
+      const r = results[i];
+      const p = document.createElement("p");
+      p.style.borderLeft = "4px solid " + color(run);
+      p.style.paddingLeft = "0.4rem";
+      p.style.margin = "0.1rem 0";
+      const row = r && r.rows ? r.rows[state.at] : null;
+      p.textContent = runLabel(run) + ": " + (row
+        ? "loss " + fmt(row[2]) + ", rate α = " + fmt(row[1]) + ", at (" + fmt(row[3]) + ", " + fmt(row[4]) + ")"
+        : "stopped before this step");
+      out.appendChild(p);
+    });
+  }
+
+  /// Per eigen-direction of the quadratic: its curvature, the contraction per step the closed form
+  /// predicts and the run measures, and which one limits the run.
+  function drawDirections() {
+    const holder = $("directions");
+    holder.textContent = "";
+    if (state.function !== "quadratic") return;
+    const table = document.createElement("table");
+    const head = table.insertRow();
+    for (const text of ["run", "x: λ = μ", "y: λ = L", "slowest"]) {
+      const th = document.createElement("th");
+      th.textContent = text;
+      head.appendChild(th);
+    }
+    let any = null;
+    state.runs.forEach((run, i) => {
+      const d = directions[i];
+      if (!d) return;
+      any = d;
+      const tr = table.insertRow();
+      tr.insertCell().textContent = runLabel(run);
+      tr.cells[0].style.borderLeft = "4px solid " + color(run);
+      for (const dir of d.directions) {
+        const cell = tr.insertCell();
+        const measured = dir.measured === null ? "—" : fmt(num(dir.measured));
+        cell.textContent = (dir.predicted === null ? "" : "ρ = " + fmt(num(dir.predicted)) + " predicted, ")
+          + measured + " measured";
+        if (dir.measured !== null && num(dir.measured) >= 1) cell.className = "error";
+      }
+      const lim = d.limiting.predicted || d.limiting.measured;
+      tr.insertCell().textContent = lim ? lim + " (λ = " + fmt(d.directions[lim === "x" ? 0 : 1].eigenvalue) + ")" : "—";
+    });
+    if (!any) return;
+    holder.appendChild(table);
+    const note = document.createElement("p");
+    const gd = any.gradientDescent, hb = any.momentum;
+    note.textContent = "Each direction shrinks by its own factor per step; the run is as slow as the larger one. "
+      + "Plain gradient descent is fastest at α* = 2/(μ + L) = " + fmt(gd.alpha) + ", where both directions shrink by "
+      + "(κ − 1)/(κ + 1) = " + fmt(gd.rate) + " (stable up to 2/L = " + fmt(gd.limit) + "); with momentum, (α*, β*) = ("
+      + fmt(hb.alpha) + ", " + fmt(hb.beta) + ") shrinks both by (√κ − 1)/(√κ + 1) = " + fmt(hb.rate) + ".";
+    holder.appendChild(note);
+  }
+
+  const PLANE_PAD = { left: 48, right: 70, top: 10, bottom: 34 };
+  function planeFrame() {
+    const canvas = $("plane");
+    const a1 = plane.alphas[plane.alphas.length - 1] * (1 + 0.5 / plane.alphas.length), b1 = 0.99;
+    const w = canvas.width - PLANE_PAD.left - PLANE_PAD.right, h = canvas.height - PLANE_PAD.top - PLANE_PAD.bottom;
+    return {
+      x: (a) => PLANE_PAD.left + a / a1 * w, y: (b) => PLANE_PAD.top + (1 - b / b1) * h, w: w, h: h, a1: a1, b1: b1,
+      invert: (px, py) => [(px - PLANE_PAD.left) / w * a1, (1 - (py - PLANE_PAD.top) / h) * b1],
+    };
+  }
+
+  // Viridis at five stops (matplotlib's), as the book's heat maps: dark = fast.
+  const VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+  function viridis(t) {
+    t = Math.max(0, Math.min(1, t)) * (VIRIDIS.length - 1);
+    const i = Math.min(VIRIDIS.length - 2, Math.floor(t)), u = t - i;
+    return "rgb(" + VIRIDIS[i].map((c, k) => Math.round(c + (VIRIDIS[i + 1][k] - c) * u)).join(",") + ")";
+  }
+
+  /// Chapter 9's picture: heavy ball's measured rate per step over (α, β), the stability limit
+  /// α = 2(1 + β)/L, the optimum (α*, β*), gradient descent's best, and every SGD run of the page.
+  function drawPlane() {
+    const canvas = $("plane"), ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    if (!plane || state.function !== "quadratic") return;
+    const f = planeFrame();
+    const lo = Math.min(...plane.rates.flat()), span = Math.max(1e-9, 1 - lo);
+    const da = plane.alphas[1] - plane.alphas[0], db = plane.betas[1] - plane.betas[0];
+    plane.betas.forEach((b, j) => plane.alphas.forEach((a, i) => {
+      ctx.fillStyle = viridis((plane.rates[j][i] - lo) / span);
+      const x0 = f.x(a - da / 2), x1 = f.x(a + da / 2), y0 = f.y(Math.min(f.b1, b + db / 2)), y1 = f.y(Math.max(0, b - db / 2));
+      ctx.fillRect(Math.floor(x0), Math.floor(y0), Math.ceil(x1 - x0) + 1, Math.ceil(y1 - y0) + 1);
+    }));
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(PLANE_PAD.left, PLANE_PAD.top, f.w, f.h);
+    ctx.clip();
+    ctx.strokeStyle = "#ffffff";
+    ctx.lineWidth = 2;
+    ctx.setLineDash([5, 4]);
+    ctx.beginPath();
+    ctx.moveTo(f.x(2 / plane.L), f.y(0));
+    ctx.lineTo(f.x(2 * (1 + f.b1) / plane.L), f.y(f.b1));
+    ctx.stroke();
+    ctx.setLineDash([]);
+    const dot = (a, b, fill, stroke, r) => {
+      ctx.beginPath();
+      ctx.arc(f.x(a), f.y(b), r, 0, 2 * Math.PI);
+      ctx.fillStyle = fill;
+      ctx.fill();
+      ctx.strokeStyle = stroke;
+      ctx.lineWidth = 2;
+      ctx.stroke();
+    };
+    dot(plane.optimum.alpha, plane.optimum.beta, "#000", "#fff", 5);
+    dot(plane.gradientDescent.alpha, 0, "#fff", "#000", 5);
+    state.runs.forEach((run) => {
+      if (run.optimizer !== "sgd") return;
+      ctx.strokeStyle = "#fff";
+      ctx.lineWidth = 4;
+      const x = f.x(Math.min(run.lr, f.a1)), y = f.y(run.momentum);
+      ctx.beginPath(); ctx.moveTo(x - 6, y - 6); ctx.lineTo(x + 6, y + 6); ctx.moveTo(x + 6, y - 6); ctx.lineTo(x - 6, y + 6); ctx.stroke();
+      ctx.strokeStyle = color(run);
+      ctx.lineWidth = 2;
+      ctx.stroke();
+    });
+    ctx.restore();
+    const ticks = (a, b, n) => Array.from({ length: n + 1 }, (_, k) => a + (b - a) * k / n);
+    ctx.strokeStyle = "#404040";
+    ctx.lineWidth = 1;
+    ctx.strokeRect(PLANE_PAD.left, PLANE_PAD.top, f.w, f.h);
+    ctx.fillStyle = "#404040";
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.textAlign = "center";
+    for (const a of ticks(0, Math.floor(f.a1 * 10) / 10, Math.round(Math.floor(f.a1 * 10) / 2) || 1)) {
+      ctx.fillText(String(sig(a, 2)), f.x(a), canvas.height - PLANE_PAD.bottom + 13);
+    }
+    ctx.fillText("learning rate α", PLANE_PAD.left + f.w / 2, canvas.height - 4);
+    ctx.textAlign = "right";
+    for (const b of [0, 0.2, 0.4, 0.6, 0.8]) ctx.fillText(String(b), PLANE_PAD.left - 4, f.y(b) + 4);
+    ctx.save();
+    ctx.translate(12, PLANE_PAD.top + f.h / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = "center";
+    ctx.fillText("momentum β", 0, 0);
+    ctx.restore();
+    // Colour bar: the rate per step, from the fastest cell (dark) to 1 (no convergence).
+    const bx = canvas.width - PLANE_PAD.right + 12;
+    for (let y = 0; y < f.h; y++) {
+      ctx.fillStyle = viridis(1 - y / f.h);
+      ctx.fillRect(bx, PLANE_PAD.top + y, 12, 1);
+    }
+    ctx.strokeRect(bx, PLANE_PAD.top, 12, f.h);
+    ctx.fillStyle = "#404040";
+    ctx.textAlign = "left";
+    ctx.fillText("1", bx + 16, PLANE_PAD.top + 8);
+    ctx.fillText(fmt(lo), bx + 16, PLANE_PAD.top + f.h);
+    ctx.save();
+    ctx.translate(canvas.width - 8, PLANE_PAD.top + f.h / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = "center";
+    ctx.fillText("rate per step", 0, 0);
+    ctx.restore();
   }
 
   function runLabel(run) {
@@ -501,7 +962,7 @@
         place(limit.sgd, "2/L");
         analytic = { value: limit.sgd, name: "2/L" };
         if (run.momentum > 0) {
-          place(run.nesterov ? limit.nesterov : limit.momentum, run.nesterov ? "Nesterov" : "2(1+β)/L");
+          place(run.nesterov ? limit.nesterov : limit.momentum, run.nesterov ? "2(1+β)/((1+2β)L)" : "2(1+β)/L");
           analytic = run.nesterov ? { value: limit.nesterov, name: "2(1+β)/((1+2β)L)" }
                                   : { value: limit.momentum, name: "2(1+β)/L" };
         }
@@ -516,7 +977,13 @@
         bad = true;
       } else {
         const rows = r.rows, first = rows[0][2], last = rows[rows.length - 1][2];
-        if (r.divergence) {
+        const left = state.function === "saddle" ? rows.findIndex((row) => !inWindow(row)) : -1;
+        if (left >= 0) {
+          text = "escaped the saddle: left the plotted window at step " + left + " (f = x² − y² has no minimum, so the "
+            + "loss falls without bound; that is the expected end, not a divergence)";
+        } else if (state.function === "saddle" && r.divergence) {
+          text = "escaped the saddle: the loss fell to −∞ at step " + r.divergence.step + " (no minimum: not a divergence)";
+        } else if (r.divergence) {
           text = "diverged: the loss is no longer finite at step " + r.divergence.step;
           bad = true;
         } else if (r.explosion) {
@@ -542,7 +1009,7 @@
     for (const [i, text] of summary) {
       const p = document.createElement("p");
       p.className = "message diverged";
-      p.style.borderLeft = "4px solid " + palette[i % palette.length];
+      p.style.borderLeft = "4px solid " + color(state.runs[i]);
       p.style.paddingLeft = "0.5rem";
       p.textContent = text;
       messages.appendChild(p);
@@ -552,7 +1019,15 @@
   function draw() {
     drawContours();
     drawLoss();
+    drawSchedule();
+    drawReadout();
+    drawDirections();
+    drawPlane();
     drawStatus();
+    for (const [i, run] of state.runs.entries()) {
+      const panel = $("run-" + i);
+      if (panel) panel.querySelector(".command").textContent = labCommand(run);
+    }
   }
 
   // ---- Start -------------------------------------------------------------------------------------
