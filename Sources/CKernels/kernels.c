@@ -480,7 +480,9 @@ static void gemm_avx512(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const double *a, 
 // applied by vscalefpd (exact for the exponents that occur here).
 __attribute__((target("avx512f")))
 static inline __m512d exp_nonpositive_avx512(__m512d x) {
-    const __m512d xc = _mm512_max_pd(x, _mm512_set1_pd(-708.0));
+    // max(−708, x), in this operand order: vmaxpd returns its second operand when either is NaN,
+    // so a NaN stays NaN (as in exp_nonpositive_avx2 and the scalar code).
+    const __m512d xc = _mm512_max_pd(_mm512_set1_pd(-708.0), x);
     const __m512d n = _mm512_roundscale_pd(_mm512_mul_pd(xc, _mm512_set1_pd(1.4426950408889634)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(6.93147180369123816490e-01), xc);
     r = _mm512_fnmadd_pd(n, _mm512_set1_pd(1.90821492927058770002e-10), r);
@@ -511,7 +513,8 @@ static void tanh_avx512(ptrdiff_t n, const double *x, double *y) {
     for (; i + 8 <= n; i += 8) {
         const __m512d v = _mm512_loadu_pd(x + i);
         const __m512d ax = _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(v), absMask));
-        const __m512d e = exp_nonpositive_avx512(_mm512_mul_pd(_mm512_set1_pd(-2.0), _mm512_min_pd(ax, _mm512_set1_pd(20.0))));
+        // min(20, |x|): NaN kept (second operand), as in tanh4_avx2.
+        const __m512d e = exp_nonpositive_avx512(_mm512_mul_pd(_mm512_set1_pd(-2.0), _mm512_min_pd(_mm512_set1_pd(20.0), ax)));
         __m512d t = _mm512_div_pd(_mm512_sub_pd(one, e), _mm512_add_pd(one, e));
         // restore the sign of x
         t = _mm512_castsi512_pd(_mm512_or_si512(_mm512_castpd_si512(t),
