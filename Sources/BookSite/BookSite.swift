@@ -184,6 +184,27 @@ public struct BookSite: Sendable {
         return href
     }
 
+    /// `<sub>[data](x.dat) · …</sub>` with its Markdown links as HTML: Ink leaves Markdown inside an inline
+    /// HTML tag as text (CommonMark, and GitHub, parse it), so every figure's data, script and playground
+    /// links showed as "[data](x.dat)". The links get the site's layout (``siteLink(_:)``) and `&` escaped.
+    static func linksInsideSub(_ markdown: String) -> String {
+        var out = "", rest = Substring(markdown)
+        while let open = rest.range(of: "<sub>"), let close = rest[open.upperBound...].range(of: "</sub>") {
+            out += rest[..<open.upperBound]
+            var inner = rest[open.upperBound..<close.lowerBound], converted = ""
+            while let start = inner.range(of: "["), let mid = inner[start.upperBound...].range(of: "]("),
+                  let end = inner[mid.upperBound...].firstIndex(of: ")") {
+                converted += inner[..<start.lowerBound]
+                let text = inner[start.upperBound..<mid.lowerBound], href = siteLink(String(inner[mid.upperBound..<end]))
+                converted += "<a href=\"\(href.replacingOccurrences(of: "&", with: "&amp;"))\">\(text)</a>"
+                inner = inner[inner.index(after: end)...]
+            }
+            out += converted + inner + "</sub>"
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
+
     /// A full HTML page: navigation (contents, previous/next, this page's sections), the body, math.
     func render(_ markdown: String, title: String, depth: Int, current: Int?) -> String {
         let up = String(repeating: "../", count: depth)
@@ -201,7 +222,7 @@ public struct BookSite: Sendable {
         parser.addModifier(Modifier(target: .images) { html, _ in
             "<a class=\"figure\" href=\"\(Self.attribute("src", in: html) ?? "")\">\(html)</a>"
         })
-        let body = math.restore(in: parser.html(from: math.markdown))
+        let body = math.restore(in: parser.html(from: Self.linksInsideSub(math.markdown)))
         let sections = Self.sectionLinks(in: body)
 
         var nav = "<nav class=\"toc\" aria-label=\"Contents\"><p><a href=\"\(up)index.html\">Descent</a></p><ol start=\"0\">"

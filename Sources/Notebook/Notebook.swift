@@ -205,8 +205,11 @@ public final class Notebook {
         let empty = figure.emptySeries
         if !empty.isEmpty { fullCaption += " (Not drawn, no finite values — diverged: \(empty.joined(separator: "; ")).)" }
         figureDescriptions[figure.name] = (figure.title, "Figure \(figureCount). \(fullCaption) \(figure.textDescription)")
-        page.append("![\(figure.title)](\(figure.name).svg)\n\n*Figure \(figureCount). \(fullCaption)* " +
-                    "<sub>[data](\(figure.name).dat) · [gnuplot script](\(figure.name).gp)</sub>\n")
+        let live = PlaygroundViews.url(slug: info.slug, figure: figure.name).map { " · [try it in the playground](\($0))" } ?? ""
+        // The caption is set in italics (*…*): an asterisk of its own ("β*") would end them early.
+        let italic = fullCaption.replacingOccurrences(of: "*", with: "\\*")
+        page.append("![\(figure.title)](\(figure.name).svg)\n\n*Figure \(figureCount). \(italic)* " +
+                    "<sub>[data](\(figure.name).dat) · [gnuplot script](\(figure.name).gp)\(live)</sub>\n")
         say("Figure \(figureCount): \(figure.title) → \(options.output)/\(info.slug)/\(figure.name).svg\n" + wrap(fullCaption, indent: "  ") + "\n")
         if terminalPlots && !options.quiet && Gnuplot.isAvailable && !figure.plots.contains(where: { $0.heatmap != nil }) {
             var plain = figure

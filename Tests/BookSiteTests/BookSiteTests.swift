@@ -184,7 +184,16 @@ struct FakeBook {
             let html = try #require(site.page(i))
             #expect(html.contains("<img src=\""), "\(chapter.slug) has no figure")
             #expect(!html.contains("MATHPLACEHOLDER"), "\(chapter.slug)")
+            // Each figure's data and script links are links, not "[data](x.dat)" as text (Ink leaves
+            // Markdown inside <sub> alone).
+            #expect(!html.contains("[data]("), "\(chapter.slug) shows a figure's links as Markdown text")
+            let figures = html.components(separatedBy: "<img src=\"").count - 1
+            let dataLinks = html.components(separatedBy: ".dat\">data</a>").count - 1
+            #expect(dataLinks == figures, "\(chapter.slug): \(figures) figures, \(dataLinks) data links")
         }
+        #expect(BookSite.linksInsideSub("a [x](y.md) <sub>[data](p.dat) · [go](../c/README.md#s) · [q](http://h/?a=1&b=2)</sub> [z](w)")
+                == "a [x](y.md) <sub><a href=\"p.dat\">data</a> · <a href=\"../c/index.html#s\">go</a> · "
+                   + "<a href=\"http://h/?a=1&amp;b=2\">q</a></sub> [z](w)")
     }
 
     /// The committed book: every link from one page of the site to another (or to a figure, its data or
