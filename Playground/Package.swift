@@ -22,6 +22,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Descent", package: root),
                 .product(name: "BookSite", package: root),
+                .product(name: "Notebook", package: root),
                 .product(name: "Figures", package: root),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

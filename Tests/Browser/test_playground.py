@@ -129,7 +129,7 @@ def views(driver):
         settled(driver, n + 1)
     assert len(driver.find_elements(By.CSS_SELECTOR, "#runs .run")) == 6
     layout = js(driver, "return window.playground.layout")
-    assert all(item["x"] + item["width"] <= layout["width"] - 12 for item in layout["legend"]), layout
+    assert all(item["x"] + item["width"] <= layout["width"] - 22 for item in layout["legend"]), layout
     assert max(item["line"] for item in layout["legend"]) >= 1, "six labels take more than one line: %r" % layout
     swatches = lambda: [e.value_of_css_property("background-color") for e in driver.find_elements(By.CSS_SELECTOR, "#runs .swatch")]
     before = swatches()
@@ -255,6 +255,33 @@ def views(driver):
     print("ok - momentum plane: %d cells as the API; a click at (α*, β*) set run 0 to α = %s, β = %s: %r"
           % (len(plane["rates"]) * len(plane["rates"][0]), run["lr"], run["momentum"], first))
     shot(driver, "16-plane")
+    # 17. Every "try it in the playground" link of the book opens a view that draws its runs.
+    links = []
+    for slug in ["ch00-tour", "ch02-fixed-vs-decayed-rates", "ch03-adagrad", "ch04-rmsprop", "ch05-adam", "ch09-momentum"]:
+        driver.get(BASE + "/book/%s/index.html" % slug)
+        wait(driver, lambda d: d.execute_script("return document.readyState") == "complete", "the book page")
+        for a in driver.find_elements(By.LINK_TEXT, "try it in the playground"):
+            links.append((slug, a.get_attribute("href")))
+    assert len(links) == 8, "8 figures link the playground: %r" % links
+    for slug, href in links:
+        assert href.startswith(BASE + "/?"), "%s links this server: %s" % (slug, href)
+        driver.get(href)
+        ready(driver)
+        expected = parse_qs(urlparse(href).query)
+        runs = driver.find_elements(By.CSS_SELECTOR, "#runs .run")
+        assert len(runs) == len(expected["run"]), (href, len(runs))
+        state = js(driver, "return window.playground.state")
+        assert state["function"] == expected["function"][0] and state["steps"] == int(expected["steps"][0]), (href, state)
+        for i in range(len(runs)):
+            text = status(driver, i)
+            assert text and not text.startswith("error"), (href, i, text)
+        assert coloured_pixels(driver, "contour") > 500
+    print("ok - %d 'try it' links from the book open views that draw their runs" % len(links))
+    for slug, href in links:
+        if "rosenbrock" in href and "adam" in href or "noise=1" in href:
+            driver.get(href)
+            ready(driver)
+            shot(driver, "17-try-" + ("noise" if "noise=1" in href else "race"))
     log = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
     assert not log, "console errors: %r" % log
 

@@ -1,4 +1,5 @@
 import BookSite
+import Notebook
 import Foundation
 import Hummingbird
 
@@ -15,14 +16,20 @@ struct BookRoutes {
         self.site = site
         var pages: [String: String] = [:]
         if let site {
-            let index = site.indexPage()
+            let index = Self.local(site.indexPage())
             (pages[""], pages["index.html"]) = (index, index)
             for (i, chapter) in site.chapters.enumerated() {
-                guard let html = site.page(i) else { continue }
+                guard let html = site.page(i).map(Self.local) else { continue }
                 (pages[chapter.slug + "/"], pages[chapter.slug + "/index.html"]) = (html, html)
             }
         }
         self.pages = pages
+    }
+
+    /// A page's "try it in the playground" links point at the default address (the static site and
+    /// the Markdown pages need one); served here, they point at this server, whatever its port.
+    static func local(_ html: String) -> String {
+        html.replacingOccurrences(of: "href=\"\(PlaygroundViews.base)?", with: "href=\"/?")
     }
 
     func add(to router: Router<PlaygroundContext>) {
@@ -40,7 +47,7 @@ struct BookRoutes {
         if let html = pages[relative] { return response(html, contentType: "text/html; charset=utf-8") }
         switch site.resource(at: relative) {
         case .page(let html)?:
-            return response(html, contentType: "text/html; charset=utf-8")
+            return response(Self.local(html), contentType: "text/html; charset=utf-8")
         case .text(let text, let type)?:
             return response(text, contentType: type)
         case .file(let url, let type)?:

@@ -85,6 +85,17 @@ import Testing
         }
     }
 
+    /// A page's "try it in the playground" links point at this server, not at the default address.
+    @Test func tryItLinksPointAtThisServer() async throws {
+        try await testApplication().test(.router) { client in
+            let page = try await get(client, "/book/ch09-momentum/index.html")
+            #expect(page.status == .ok)
+            let local = page.body.components(separatedBy: "href=\"/?function=quadratic").count - 1
+            #expect(local == 3, "ch09 links its three figures to the page: \(local)")
+            #expect(!page.body.contains("127.0.0.1:8080"))
+        }
+    }
+
     @Test func largeBodiesAreRefused() async throws {
         try await testApplication().test(.router) { client in
             let body = ByteBuffer(repeating: 0x41, count: 64 * 1024)

@@ -471,7 +471,7 @@
   }
 
   // ---- Drawing -----------------------------------------------------------------------------------
-  const PAD = { left: 50, right: 12, top: 12, bottom: 30 };
+  const PAD = { left: 50, right: 22, top: 12, bottom: 30 };
 
   function contourFrame() {
     const canvas = $("contour");
