@@ -44,7 +44,7 @@ public func buildApplication(_ configuration: PlaygroundConfiguration) throws ->
     let seconds = configuration.idleTimeout.components.seconds
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .seconds(seconds))),
+        server: .http1(configuration: .init(additionalChannelHandlers: [ParseErrorBody()], idleTimeout: .seconds(seconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "descent-playground"),
         onServerRunning: { channel in
             // The actual port (with --port 0 the system picks one); scripts wait for this line.
