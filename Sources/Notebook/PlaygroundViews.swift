@@ -4,7 +4,8 @@
 /// rewrites the address to its own when it serves the book.
 ///
 /// Figures of networks, data sets and linear regression have no view (the playground runs the 2-D
-/// test functions): chapters 1, 6, 8 and 10, and chapter 7's range tests on digits.
+/// test functions): chapters 1, 6, 8, 10 and 11, and chapter 7's range tests on digits (its range test
+/// on the quadratic has one).
 public enum PlaygroundViews {
     /// Where `Scripts/playground` serves the page unless told otherwise.
     public static let base = "http://127.0.0.1:8080/"
@@ -22,6 +23,8 @@ public enum PlaygroundViews {
         "ch05-adam/race":
             "function=rosenbrock&steps=1000&start=-1.5,2&run=sgd:lr=0.001&run=sgd:lr=0.001,momentum=0.9"
             + "&run=sgd:lr=0.001,momentum=0.9,nesterov=true&run=adagrad:lr=1&run=rmsprop:lr=0.001&run=adam:lr=2.15",
+        "ch07-finding-the-learning-rate/smoothing-lag":
+            "function=quadratic&steps=50&start=-5,-2&run=sgd:lr=0.4#finder-figure",
         "ch09-momentum/optimal":
             "function=quadratic&steps=60&start=-5,-2&run=sgd:lr=0.476&run=sgd:lr=0.6679,momentum=0.4026"
             + "&run=sgd:lr=0.365,momentum=0.4026,nesterov=true",

@@ -255,14 +255,40 @@ def views(driver):
     print("ok - momentum plane: %d cells as the API; a click at (α*, β*) set run 0 to α = %s, β = %s: %r"
           % (len(plane["rates"]) * len(plane["rates"][0]), run["lr"], run["momentum"], first))
     shot(driver, "16-plane")
-    # 17. Every "try it in the playground" link of the book opens a view that draws its runs.
+    # 17. The range test: the curve /api/find-lr computes for run 0's optimizer; a button uses a suggestion.
+    load(driver, "")
+    finder = js(driver, "return window.playground.finder")
+    api = fetch_json(driver, "/api/find-lr?function=quadratic&condition=20&start=-5,-2&optimizer=sgd&momentum=0"
+                     "&min-lr=1e-6&max-lr=10&steps=100")
+    assert finder["rows"] == api["rows"] and finder["suggestions"] == api["suggestions"], "the page draws the API's sweep"
+    assert coloured_pixels(driver, "finder") > 500
+    steep = api["suggestions"]["steep"]
+    n = drawn(driver)
+    driver.find_element(By.ID, "use-steep").click()
+    settled(driver, n + 1)
+    lr = js(driver, "return window.playground.state.runs[0].lr")
+    assert abs(lr / steep - 1) < 0.01, (lr, steep)
+    n = drawn(driver)
+    Select(driver.find_element(By.ID, "finder-run")).select_by_value("2")
+    settled(driver, n + 1)
+    assert "optimizer=adam" in js(driver, "return window.playground.finder.key")
+    assert parse_qs(urlparse(driver.current_url).query)["finder"] == ["2"]
+    print("ok - range test: the API's %d-step sweep drawn; 'use steepest' set run 0 to α = %s (steepest %s); run 3 (Adam) swept on request"
+          % (len(api["rows"]), lr, steep))
+    Select(driver.find_element(By.ID, "finder-run")).select_by_value("0")
+    settled(driver, n + 2)
+    driver.execute_script("document.getElementById('finder-figure').scrollIntoView()")
+    shot(driver, "17-range-test")
+
+    # 18. Every "try it in the playground" link of the book opens a view that draws its runs.
     links = []
-    for slug in ["ch00-tour", "ch02-fixed-vs-decayed-rates", "ch03-adagrad", "ch04-rmsprop", "ch05-adam", "ch09-momentum"]:
+    for slug in ["ch00-tour", "ch02-fixed-vs-decayed-rates", "ch03-adagrad", "ch04-rmsprop", "ch05-adam",
+                 "ch07-finding-the-learning-rate", "ch09-momentum"]:
         driver.get(BASE + "/book/%s/index.html" % slug)
         wait(driver, lambda d: d.execute_script("return document.readyState") == "complete", "the book page")
         for a in driver.find_elements(By.LINK_TEXT, "try it in the playground"):
             links.append((slug, a.get_attribute("href")))
-    assert len(links) == 8, "8 figures link the playground: %r" % links
+    assert len(links) == 9, "9 figures link the playground: %r" % links
     for slug, href in links:
         assert href.startswith(BASE + "/?"), "%s links this server: %s" % (slug, href)
         driver.get(href)

@@ -40,6 +40,7 @@
   const results = [];        // per run: {rows, divergence, explosion, error}
   const directions = [];     // per run: /api/directions' answer (quadratic only) or null
   let plane = null;          // /api/momentum-plane's answer for the current κ: {key, …}
+  let finder = null;         // /api/find-lr's answer for the range test's run: {key, rows, suggestions} or {error}
   const limits = [];         // per run: {sgd, momentum, nesterov} or null
   let contours = null;       // {key, window, levels}
   const limitCache = new Map();  // query → the answer of /api/limits (they change with κ and β only)
@@ -49,7 +50,7 @@
   const layout = {};         // where the loss plot's legend put each label (the browser tests read it)
   // What the browser tests read (never written by them): the state, each run's rows, the views' data.
   window.playground = { get state() { return state; }, results: results, directions: directions,
-                        get plane() { return plane; }, layout: layout, labCommand: (i) => labCommand(state.runs[i]) };
+                        get plane() { return plane; }, get finder() { return finder; }, layout: layout, labCommand: (i) => labCommand(state.runs[i]) };
 
   const $ = (id) => document.getElementById(id);
   const sig = (x, n) => Number(Number(x).toPrecision(n || 3));
@@ -85,7 +86,7 @@
     const s = {
       function: get("function"), condition: Number(get("condition")), steps: Number(get("steps")),
       schedule: get("schedule"), noise: Number(get("noise")), start: String(get("start")).split(",").map(Number),
-      at: q.has("at") ? Number(q.get("at")) : null, runs: [],
+      at: q.has("at") ? Number(q.get("at")) : null, finder: q.has("finder") ? Number(q.get("finder")) : 0, runs: [],
     };
     if (!FUNCTIONS.includes(s.function)) s.function = "quadratic";
     const home = FUNCTION_DEFAULTS[s.function];
@@ -110,6 +111,7 @@
       if (s.runs.some((r) => r.color === run.color)) run.color = freeColor(s.runs);
       s.runs.push(run);
     }
+    if (!(Number.isInteger(s.finder) && s.finder >= 0 && s.finder < Math.max(1, s.runs.length))) s.finder = 0;
     return s;
   }
 
@@ -122,6 +124,7 @@
     if (s.noise > 0) q.set("noise", String(s.noise));
     q.set("start", s.start.join(","));
     if (s.at !== null) q.set("at", String(s.at));
+    if (s.finder !== 0) q.set("finder", String(s.finder));
     s.runs.forEach((r, i) => {
       const parts = ["lr=" + r.lr].concat(PARAMS[r.optimizer].map((p) => p + "=" + r[p]));
       if (r.color !== i) parts.push("color=" + r.color);  // only after a removal: the default is the position
@@ -220,6 +223,29 @@
     return true;
   }
 
+  /// /api/find-lr's query: the page's function and start, the chosen run's optimizer (its rate is swept).
+  function finderQuery() {
+    const run = state.runs[state.finder] || state.runs[0];
+    const q = optimizeQuery(run);
+    for (const k of ["steps", "lr", "schedule", "noise"]) q.delete(k);
+    q.set("min-lr", "1e-6");
+    q.set("max-lr", "10");
+    q.set("steps", "100");
+    return q;
+  }
+
+  async function loadFinder() {
+    if (state.runs.length === 0) { finder = null; return; }
+    const q = finderQuery(), key = q.toString();
+    if (finder && finder.key === key) return;
+    try {
+      const f = await getJSON("/api/find-lr", q);
+      finder = { key: key, rows: f.rows.map((row) => row.map(num)), suggestions: f.suggestions };
+    } catch (e) {
+      finder = { key: key, error: e.message };
+    }
+  }
+
   async function loadPlane() {
     if (state.function !== "quadratic") return;
     const q = new URLSearchParams({ condition: String(state.condition) });
@@ -236,7 +262,7 @@
     saveState();
     const indices = which === undefined ? state.runs.map((_, i) => i) : which;
     try {
-      await Promise.all([loadContours(), loadPlane()].concat(indices.map(loadRun)));
+      await Promise.all([loadContours(), loadPlane(), loadFinder()].concat(indices.map(loadRun)));
     } catch (e) {
       $("messages").textContent = "error: " + e.message;
     }
@@ -324,6 +350,16 @@
       holder.appendChild(panel);
     });
     $("add-run").disabled = state.runs.length >= MAX_RUNS;
+    if (state.finder >= state.runs.length) state.finder = 0;
+    const select = $("finder-run");
+    select.textContent = "";
+    state.runs.forEach((run, i) => {
+      const o = document.createElement("option");
+      o.value = String(i);
+      o.textContent = "run " + (i + 1) + ", " + NAMES[run.optimizer];
+      select.appendChild(o);
+    });
+    select.value = String(state.finder);
   }
 
   /// Copies `text` to the clipboard (or selects it where the page may not write the clipboard).
@@ -361,6 +397,19 @@
       buildRunPanels();
       refresh();
     });
+    $("finder-run").addEventListener("change", () => {
+      state.finder = Number($("finder-run").value);
+      refresh([]);
+    });
+    const useSuggestion = (name) => {
+      const value = finder && finder.suggestions ? finder.suggestions[name] : null;
+      if (!(typeof value === "number" && value > 0) || !state.runs[state.finder]) return;
+      state.runs[state.finder].lr = sig(value, 3);
+      buildRunPanels();
+      refresh([state.finder]);
+    };
+    $("use-steep").addEventListener("click", () => useSuggestion("steep"));
+    $("use-tenth").addEventListener("click", () => useSuggestion("min/10"));
     $("noise").addEventListener("input", () => {
       state.noise = Number($("noise").value);
       syncGlobalControls();
@@ -824,6 +873,107 @@
     holder.appendChild(note);
   }
 
+  /// The range test: raw and smoothed loss against the rate (log–log when every loss is positive), the
+  /// two suggestions as dashed lines, labelled.
+  function drawFinder() {
+    const canvas = $("finder"), ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.font = "11px system-ui, sans-serif";
+    const suggestions = finder && finder.suggestions ? finder.suggestions : {};
+    $("use-steep").disabled = !(typeof suggestions.steep === "number");
+    $("use-tenth").disabled = !(typeof suggestions["min/10"] === "number");
+    $("use-steep").textContent = typeof suggestions.steep === "number" ? "steepest α = " + fmt(suggestions.steep) : "steepest: none";
+    $("use-tenth").textContent = typeof suggestions["min/10"] === "number" ? "minimum ÷ 10 α = " + fmt(suggestions["min/10"]) : "minimum ÷ 10: none";
+    if (!finder || finder.error || !finder.rows || finder.rows.length < 2) {
+      ctx.fillStyle = "#b00020";
+      ctx.fillText(finder && finder.error ? "range test: " + finder.error : "", PAD.left, 20);
+      return;
+    }
+    const rows = finder.rows.filter((r) => isFinite(r[1]) && isFinite(r[2]) && isFinite(r[3]));
+    const values = rows.flatMap((r) => [r[2], r[3]]);
+    const log = values.every((v) => v > 0);
+    const tr = (v) => log ? Math.log10(v) : v;
+    let lo = Math.min(...values.map(tr)), hi = Math.max(...values.map(tr));
+    if (hi <= lo) { lo -= 0.5; hi += 0.5; }
+    { const m = (hi - lo) * 0.04; lo -= m; hi += m; }
+    const a0 = Math.log10(rows[0][1]), a1 = Math.log10(rows[rows.length - 1][1]);
+    const legend = [["loss after each step", 1], ["smoothed (β = 0.98)", 2.5], ["suggestions", -1]];
+    const top = PAD.top + 17, w = canvas.width - PAD.left - PAD.right, h = canvas.height - top - PAD.bottom;
+    const X = (rate) => PAD.left + (Math.log10(rate) - a0) / Math.max(1e-9, a1 - a0) * w;
+    const Y = (v) => top + (1 - (tr(v) - lo) / (hi - lo)) * h;
+    const c = color(state.runs[state.finder] || state.runs[0]);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(PAD.left, top, w, h);
+    ctx.clip();
+    for (const [col, width] of [[2, 1], [3, 2.5]]) {
+      ctx.strokeStyle = c;
+      ctx.globalAlpha = col === 2 ? 0.55 : 1;
+      ctx.lineWidth = width;
+      ctx.beginPath();
+      rows.forEach((r, k) => { if (k === 0) ctx.moveTo(X(r[1]), Y(r[col])); else ctx.lineTo(X(r[1]), Y(r[col])); });
+      ctx.stroke();
+    }
+    ctx.globalAlpha = 1;
+    ctx.restore();
+    ctx.strokeStyle = "#404040";
+    ctx.lineWidth = 1;
+    ctx.strokeRect(PAD.left, top, w, h);
+    ctx.fillStyle = "#404040";
+    ctx.textAlign = "center";
+    for (let e = Math.ceil(a0); e <= Math.floor(a1); e++) ctx.fillText("1e" + e, X(Math.pow(10, e)), canvas.height - PAD.bottom + 13);
+    ctx.fillText("learning rate α (log scale)", PAD.left + w / 2, canvas.height - 3);
+    ctx.textAlign = "right";
+    for (const [v, label] of (log ? logTicks(lo, hi) : niceTicks(lo, hi, 4).map((v) => [v, fmt(v)]))) {
+      ctx.fillText(label, PAD.left - 4, top + (1 - (v - lo) / (hi - lo)) * h + 4);
+    }
+    ctx.save();
+    ctx.translate(11, top + h / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = "center";
+    ctx.fillText("loss", 0, 0);
+    ctx.restore();
+    // The suggestions: dashed verticals, labelled inside the plot at the top, left or right of the line.
+    ctx.setLineDash([5, 4]);
+    ctx.strokeStyle = "#1d2430";
+    // The smaller rate's label goes left of its line, the larger's right of it, so neither crosses a line.
+    const marks = [["steep", "steepest"], ["min/10", "min ÷ 10"]]
+      .filter(([name]) => typeof suggestions[name] === "number" && suggestions[name] > 0)
+      .sort((a, b) => suggestions[a[0]] - suggestions[b[0]]);
+    marks.forEach(([name, label], k) => {
+      const v = suggestions[name], x = X(v);
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + h);
+      ctx.stroke();
+      ctx.fillStyle = "#1d2430";
+      const text = label + " " + fmt(v), width = ctx.measureText(text).width;
+      const right = k === marks.length - 1 && marks.length > 1 ? x + 4 + width < PAD.left + w : x - 4 - width < PAD.left;
+      ctx.textAlign = right ? "left" : "right";
+      ctx.fillText(text, right ? x + 4 : x - 4, top + 12);
+    });
+    ctx.setLineDash([]);
+    // Legend above the plot.
+    let lx = PAD.left;
+    ctx.textAlign = "left";
+    for (const [label, width] of legend) {
+      ctx.strokeStyle = width > 0 ? c : "#1d2430";
+      ctx.lineWidth = Math.abs(width);
+      ctx.globalAlpha = width === 1 ? 0.55 : 1;
+      if (width < 0) ctx.setLineDash([5, 4]);
+      ctx.beginPath();
+      ctx.moveTo(lx, PAD.top + 3);
+      ctx.lineTo(lx + 16, PAD.top + 3);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = "#1d2430";
+      ctx.fillText(label, lx + 20, PAD.top + 7);
+      lx += 32 + ctx.measureText(label).width;
+    }
+  }
+
   const PLANE_PAD = { left: 48, right: 70, top: 10, bottom: 34 };
   function planeFrame() {
     const canvas = $("plane");
@@ -876,10 +1026,10 @@
       ctx.fillStyle = fill;
       ctx.fill();
       ctx.strokeStyle = stroke;
-      ctx.lineWidth = 2;
+      ctx.lineWidth = 1.5;
       ctx.stroke();
     };
-    dot(plane.optimum.alpha, plane.optimum.beta, "#000", "#fff", 5);
+    dot(plane.optimum.alpha, plane.optimum.beta, "#000", "#fff", 6);
     dot(plane.gradientDescent.alpha, 0, "#fff", "#000", 5);
     state.runs.forEach((run) => {
       if (run.optimizer !== "sgd") return;
@@ -1022,6 +1172,7 @@
     drawSchedule();
     drawReadout();
     drawDirections();
+    drawFinder();
     drawPlane();
     drawStatus();
     for (const [i, run] of state.runs.entries()) {
