@@ -243,8 +243,7 @@ def views(driver):
     canvas = driver.find_element(By.ID, "plane")
     target = js(driver, """
         const c = arguments[0], r = c.getBoundingClientRect(), p = window.playground.plane;
-        const a1 = p.alphas[p.alphas.length - 1] * (1 + 0.5 / p.alphas.length), w = c.width - 48 - 70, h = c.height - 10 - 34;
-        const px = 48 + p.optimum.alpha / a1 * w, py = 10 + (1 - p.optimum.beta / 0.99) * h;
+        const [px, py] = window.playground.planePoint(p.optimum.alpha, p.optimum.beta);
         return [px * r.width / c.width - r.width / 2, py * r.height / c.height - r.height / 2];""", canvas)
     n = drawn(driver)
     webdriver.ActionChains(driver).move_to_element_with_offset(canvas, target[0], target[1]).click().perform()

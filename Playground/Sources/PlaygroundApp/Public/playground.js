@@ -50,7 +50,8 @@
   const layout = {};         // where the loss plot's legend put each label (the browser tests read it)
   // What the browser tests read (never written by them): the state, each run's rows, the views' data.
   window.playground = { get state() { return state; }, results: results, directions: directions,
-                        get plane() { return plane; }, get finder() { return finder; }, layout: layout, labCommand: (i) => labCommand(state.runs[i]) };
+                        get plane() { return plane; }, get finder() { return finder; },
+                        planePoint: (a, b) => { const f = planeFrame(); return [f.x(a), f.y(b)]; }, layout: layout, labCommand: (i) => labCommand(state.runs[i]) };
 
   const $ = (id) => document.getElementById(id);
   const sig = (x, n) => Number(Number(x).toPrecision(n || 3));
@@ -276,7 +277,7 @@
   function syncGlobalControls() {
     $("function").value = state.function;
     $("condition").value = Math.log10(state.condition);
-    $("condition-value").textContent = state.condition;
+    $("condition-value").textContent = state.condition + " (a = 2/κ = " + sig(2 / state.condition, 3) + ")";
     $("condition-row").hidden = state.function !== "quadratic";
     $("steps").value = Math.log10(state.steps);
     $("steps-value").textContent = state.steps;
@@ -345,7 +346,7 @@
       bind("eps", (v) => sig(Math.pow(10, v), 2), Math.log10, (v) => v.toExponential(0));
       bind("amsgrad", null, null, String);
       nesterovState();
-      panel.querySelector(".command").textContent = labCommand(run);
+      showCommand(panel.querySelector(".command"), labCommand(run));
       panel.querySelector(".copy").addEventListener("click", () => copyText(labCommand(run), panel.querySelector(".copy")));
       holder.appendChild(panel);
     });
@@ -360,6 +361,18 @@
       select.appendChild(o);
     });
     select.value = String(state.finder);
+  }
+
+  /// The command, each "--flag value" kept on one line when it wraps (its text is the command exactly).
+  function showCommand(code, command) {
+    code.textContent = "";
+    command.split(" --").forEach((part, k) => {
+      if (k > 0) code.appendChild(document.createTextNode(" "));
+      const span = document.createElement("span");
+      span.className = "word";
+      span.textContent = (k > 0 ? "--" : "") + part;
+      code.appendChild(span);
+    });
   }
 
   /// Copies `text` to the clipboard (or selects it where the page may not write the clipboard).
@@ -591,12 +604,6 @@
     ctx.beginPath();
     ctx.rect(PAD.left, PAD.top, f.w, f.h);
     ctx.clip();
-    // The minimum (or the saddle point).
-    const m = MINIMA[state.function];
-    ctx.fillStyle = "#000";
-    ctx.font = "16px system-ui, sans-serif";
-    ctx.textAlign = "center";
-    ctx.fillText(state.function === "saddle" ? "+" : "★", f.x(m[0]), f.y(m[1]) + 5);
     $("contour-caption").textContent = "Paths over the contours (● start, " + (state.function === "saddle"
       ? "+ the saddle point: x² − y² has no minimum" : "★ minimum") + "). Click to move the start; hover over a path to read its steps.";
     // Paths, one colour per run.
@@ -606,12 +613,20 @@
       ctx.strokeStyle = color(run);
       ctx.fillStyle = color(run);
       ctx.lineWidth = 2;
+      ctx.globalAlpha = 0.85;  // a path under another stays visible
       ctx.beginPath();
       let started = false;
+      // A run that blew up (its loss past 10⁶ × the start) is drawn up to that step only: beyond it the
+      // path is a wall of lines hiding the others.
+      // A diverging path stops at its first point outside the window (the rest is off the picture);
+      // a converging one that only passes outside (Rosenbrock from its top edge) is drawn whole.
+      const last = r.explosion ? r.explosion.step : r.rows.length - 1;
+      const diverging = !!(r.explosion || r.divergence) && state.function !== "saddle";
       for (const row of r.rows) {
         const [x, y] = [row[3], row[4]];
-        if (!isFinite(x) || !isFinite(y)) break;
+        if (!isFinite(x) || !isFinite(y) || row[0] > last) break;
         if (started) ctx.lineTo(f.x(x), f.y(y)); else { ctx.moveTo(f.x(x), f.y(y)); started = true; }
+        if (diverging && !inWindow(row)) break;
       }
       ctx.stroke();
       if (r.rows.length <= 200) {
@@ -627,7 +642,17 @@
         ctx.stroke();
       }
     });
-    // The start.
+    ctx.globalAlpha = 1;
+    // The minimum (or the saddle point) and the start, on top of the paths.
+    const m = MINIMA[state.function];
+    ctx.fillStyle = "#000";
+    ctx.strokeStyle = "#fff";
+    ctx.lineWidth = 3;
+    ctx.font = "16px system-ui, sans-serif";
+    ctx.textAlign = "center";
+    const mark = state.function === "saddle" ? "+" : "★";
+    ctx.strokeText(mark, f.x(m[0]), f.y(m[1]) + 5);
+    ctx.fillText(mark, f.x(m[0]), f.y(m[1]) + 5);
     ctx.fillStyle = "#000";
     ctx.beginPath();
     ctx.arc(f.x(state.start[0]), f.y(state.start[1]), 5, 0, 2 * Math.PI);
@@ -732,11 +757,19 @@
       ctx.lineWidth = 2;
       ctx.beginPath();
       let k = 0;
+      let offScale = -1;
       for (; k < s.length; k++) {
         if (!isFinite(s[k]) || (log && s[k] <= 0)) break;
         if (k === 0) ctx.moveTo(X(k), Y(s[k])); else ctx.lineTo(X(k), Y(s[k]));
+        if (tr(s[k]) > hi) { offScale = k; k = s.length; break; }  // past the axis: stop, marked ↑
       }
       ctx.stroke();
+      if (offScale >= 0) {
+        ctx.fillStyle = color(state.runs[i]);
+        ctx.font = "bold 13px system-ui, sans-serif";
+        ctx.textAlign = "center";
+        ctx.fillText("↑", X(offScale), top + 12);
+      }
       ctx.fillStyle = c;
       ctx.font = "bold 14px system-ui, sans-serif";
       ctx.textAlign = "center";
@@ -883,8 +916,8 @@
     const suggestions = finder && finder.suggestions ? finder.suggestions : {};
     $("use-steep").disabled = !(typeof suggestions.steep === "number");
     $("use-tenth").disabled = !(typeof suggestions["min/10"] === "number");
-    $("use-steep").textContent = typeof suggestions.steep === "number" ? "steepest α = " + fmt(suggestions.steep) : "steepest: none";
-    $("use-tenth").textContent = typeof suggestions["min/10"] === "number" ? "minimum ÷ 10 α = " + fmt(suggestions["min/10"]) : "minimum ÷ 10: none";
+    $("use-steep").textContent = typeof suggestions.steep === "number" ? "use steepest, α = " + sig(suggestions.steep, 3) : "steepest: none";
+    $("use-tenth").textContent = typeof suggestions["min/10"] === "number" ? "use minimum ÷ 10, α = " + sig(suggestions["min/10"], 3) : "minimum ÷ 10: none";
     if (!finder || finder.error || !finder.rows || finder.rows.length < 2) {
       ctx.fillStyle = "#b00020";
       ctx.fillText(finder && finder.error ? "range test: " + finder.error : "", PAD.left, 20);
@@ -898,7 +931,7 @@
     if (hi <= lo) { lo -= 0.5; hi += 0.5; }
     { const m = (hi - lo) * 0.04; lo -= m; hi += m; }
     const a0 = Math.log10(rows[0][1]), a1 = Math.log10(rows[rows.length - 1][1]);
-    const legend = [["loss after each step", 1], ["smoothed (β = 0.98)", 2.5], ["suggestions", -1]];
+    const legend = [["loss after each step", 1], ["smoothed (averaging factor 0.98)", 2.5], ["suggestions", -1]];
     const top = PAD.top + 17, w = canvas.width - PAD.left - PAD.right, h = canvas.height - top - PAD.bottom;
     const X = (rate) => PAD.left + (Math.log10(rate) - a0) / Math.max(1e-9, a1 - a0) * w;
     const Y = (v) => top + (1 - (tr(v) - lo) / (hi - lo)) * h;
@@ -948,7 +981,7 @@
       ctx.lineTo(x, top + h);
       ctx.stroke();
       ctx.fillStyle = "#1d2430";
-      const text = label + " " + fmt(v), width = ctx.measureText(text).width;
+      const text = label + " " + sig(v, 3), width = ctx.measureText(text).width;
       const right = k === marks.length - 1 && marks.length > 1 ? x + 4 + width < PAD.left + w : x - 4 - width < PAD.left;
       ctx.textAlign = right ? "left" : "right";
       ctx.fillText(text, right ? x + 4 : x - 4, top + 12);
@@ -980,8 +1013,10 @@
     const a1 = plane.alphas[plane.alphas.length - 1] * (1 + 0.5 / plane.alphas.length), b1 = 0.99;
     const w = canvas.width - PLANE_PAD.left - PLANE_PAD.right, h = canvas.height - PLANE_PAD.top - PLANE_PAD.bottom;
     return {
-      x: (a) => PLANE_PAD.left + a / a1 * w, y: (b) => PLANE_PAD.top + (1 - b / b1) * h, w: w, h: h, a1: a1, b1: b1,
-      invert: (px, py) => [(px - PLANE_PAD.left) / w * a1, (1 - (py - PLANE_PAD.top) / h) * b1],
+      // β from −0.03: a marker at β = 0 is not cut by the frame.
+      x: (a) => PLANE_PAD.left + a / a1 * w, y: (b) => PLANE_PAD.top + (1 - (b + 0.03) / (b1 + 0.03)) * h,
+      w: w, h: h, a1: a1, b1: b1,
+      invert: (px, py) => [(px - PLANE_PAD.left) / w * a1, (1 - (py - PLANE_PAD.top) / h) * (b1 + 0.03) - 0.03],
     };
   }
 
@@ -1002,9 +1037,11 @@
     if (!plane || state.function !== "quadratic") return;
     const f = planeFrame();
     const lo = Math.min(...plane.rates.flat()), span = Math.max(1e-9, 1 - lo);
+    plane.fastest = lo;
     const da = plane.alphas[1] - plane.alphas[0], db = plane.betas[1] - plane.betas[0];
     plane.betas.forEach((b, j) => plane.alphas.forEach((a, i) => {
-      ctx.fillStyle = viridis((plane.rates[j][i] - lo) / span);
+      // No convergence (rate 1) in grey, apart from slow convergence (yellow).
+      ctx.fillStyle = plane.rates[j][i] >= 1 ? "#c8c8c8" : viridis((plane.rates[j][i] - lo) / span);
       const x0 = f.x(a - da / 2), x1 = f.x(a + da / 2), y0 = f.y(Math.min(f.b1, b + db / 2)), y1 = f.y(Math.max(0, b - db / 2));
       ctx.fillRect(Math.floor(x0), Math.floor(y0), Math.ceil(x1 - x0) + 1, Math.ceil(y1 - y0) + 1);
     }));
@@ -1029,8 +1066,6 @@
       ctx.lineWidth = 1.5;
       ctx.stroke();
     };
-    dot(plane.optimum.alpha, plane.optimum.beta, "#000", "#fff", 6);
-    dot(plane.gradientDescent.alpha, 0, "#fff", "#000", 5);
     state.runs.forEach((run) => {
       if (run.optimizer !== "sgd") return;
       ctx.strokeStyle = "#fff";
@@ -1041,6 +1076,9 @@
       ctx.lineWidth = 2;
       ctx.stroke();
     });
+    // The formulas' optimum and gradient descent's best, on top of the runs' crosses.
+    dot(plane.optimum.alpha, plane.optimum.beta, "#000", "#fff", 6);
+    dot(plane.gradientDescent.alpha, 0, "#fff", "#000", 5);
     ctx.restore();
     const ticks = (a, b, n) => Array.from({ length: n + 1 }, (_, k) => a + (b - a) * k / n);
     ctx.strokeStyle = "#404040";
@@ -1070,8 +1108,10 @@
     ctx.strokeRect(bx, PLANE_PAD.top, 12, f.h);
     ctx.fillStyle = "#404040";
     ctx.textAlign = "left";
-    ctx.fillText("1", bx + 16, PLANE_PAD.top + 8);
-    ctx.fillText(fmt(lo), bx + 16, PLANE_PAD.top + f.h);
+    for (const v of niceTicks(lo, 1, 4).concat([lo])) {
+      if (v < lo || v > 1) continue;
+      ctx.fillText(String(sig(v, 3)), bx + 16, PLANE_PAD.top + (1 - (v - lo) / span) * f.h + 4);
+    }
     ctx.save();
     ctx.translate(canvas.width - 8, PLANE_PAD.top + f.h / 2);
     ctx.rotate(-Math.PI / 2);
@@ -1081,7 +1121,7 @@
   }
 
   function runLabel(run) {
-    let s = NAMES[run.optimizer] + " α=" + run.lr;
+    let s = (state.runs.length > 1 ? (state.runs.indexOf(run) + 1) + ". " : "") + NAMES[run.optimizer] + " α=" + run.lr;
     if (PARAMS[run.optimizer].includes("momentum") && run.momentum > 0) s += " β=" + run.momentum;
     if (run.nesterov) s += " Nesterov";
     if (run.amsgrad) s += " AMSGrad";
@@ -1177,7 +1217,7 @@
     drawStatus();
     for (const [i, run] of state.runs.entries()) {
       const panel = $("run-" + i);
-      if (panel) panel.querySelector(".command").textContent = labCommand(run);
+      if (panel) showCommand(panel.querySelector(".command"), labCommand(run));
     }
   }
 
