@@ -71,20 +71,29 @@ struct HeavyBallTests {
         #expect(abs(measured / expected - 1) < 0.05, "β = \(beta): measured \(measured), formula \(expected)")
     }
 
-    /// optimize(noise:) is the noisy run the chapters measure: its losses are those of
-    /// Measure.noisyGradientLosses for the same seed bit for bit, and each coordinate's variance
-    /// over a long run is the AR(2) closed form (1 + β)ασ²/((1 − β)λ(2(1 + β) − αλ)).
-    @Test("optimize(noise:): the same draws as noisyGradientLosses, each coordinate's variance the closed form",
+    /// optimize(noise:) is the noisy run the chapters measure: its losses are those of a plain loop
+    /// written here (gradient, σ·N(0, 1) per coordinate from the seed's stream, step) bit for bit, and
+    /// each coordinate's variance over a long run is the AR(2) closed form
+    /// (1 + β)ασ²/((1 − β)λ(2(1 + β) − αλ)).
+    @Test("optimize(noise:): the same draws as a plain noisy loop, each coordinate's variance the closed form",
           arguments: [(0.1, 0.0), (0.05, 0.5)])
     func optimizeWithNoise(alpha: Double, beta: Double) {
         let sigma = 0.8, steps = 200_000
         let run = optimize(Quadratic(), from: [-5, -2], steps: steps, optimizer: SGD(learningRate: alpha, momentum: beta),
                            noise: GradientNoise(sigma: sigma, seed: 11))
         #expect(run.points.count == steps + 1)
-        let reference = Measure.noisyGradientLosses(SGD(learningRate: alpha, momentum: beta), on: Quadratic(),
-                                                    from: [-5, -2], steps: 1000, noise: sigma, seed: 11)
+        var opt = SGD(learningRate: alpha, momentum: beta), rng = SeededGenerator(seed: 11)
+        var theta = [-5.0, -2.0], g = [0.0, 0.0], reference: [Double] = []
+        for _ in 0..<1000 {
+            Quadratic().gradient(theta, into: &g)
+            for i in g.indices { g[i] += sigma * rng.gaussian() }
+            opt.step(&theta, gradient: g)
+            reference.append(Quadratic().value(theta))
+        }
         let sameDraws = run.points[1...1000].map(\.loss) == reference
-        #expect(sameDraws, "the losses differ from noisyGradientLosses' for the same seed")
+        #expect(sameDraws, "the losses differ from a plain noisy loop's for the same seed")
+        #expect(Measure.noisyGradientLosses(SGD(learningRate: alpha, momentum: beta), on: Quadratic(), from: [-5, -2],
+                                            steps: 1000, noise: sigma, seed: 11) == reference)
         for (i, lambda) in [Self.mu, Self.L].enumerated() {
             let tail = run.points[(steps / 2)...].map { $0.point[i] * $0.point[i] }
             let measured = tail.reduce(0, +) / Double(tail.count)

@@ -22,21 +22,15 @@ extension Measure {
     }
 
     /// Runs `optimizer` on `function` with gradients ∇f(θ) + N(0, σ²) per coordinate and returns
-    /// the exact loss f(θ) after every step (the noise is drawn from `seed`).
+    /// the exact loss f(θ) after every step (the noise is drawn from `seed`): the losses of rows
+    /// 1…N of ``optimize(_:from:steps:optimizer:schedule:divergence:noise:)``, which runs it (a run
+    /// whose loss stops being finite ends there, that loss last).
     public static func noisyGradientLosses(_ optimizer: some Optimizer, on function: any TestFunction,
                                            from start: [Double], steps: Int, noise: Double, seed: UInt64) -> [Double] {
-        var opt = optimizer
-        var rng = SeededGenerator(seed: seed)
-        var theta = start
-        var g = [Double](repeating: 0, count: start.count)
         var out: [Double] = []
         out.reserveCapacity(steps)
-        for _ in 0..<steps {
-            function.gradient(theta, into: &g)
-            for i in g.indices { g[i] += noise * rng.gaussian() }
-            opt.step(&theta, gradient: g)
-            out.append(function.value(theta))
-        }
+        _ = optimize(function, from: start, steps: steps, optimizer: optimizer,
+                     noise: GradientNoise(sigma: noise, seed: seed)) { if $0.step > 0 { out.append($0.loss) } }
         return out
     }
 }

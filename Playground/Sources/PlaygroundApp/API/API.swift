@@ -164,15 +164,16 @@ enum API {
         let half = r.steps / 2
         let eigenvalues = [q.smallestEigenvalue, q.largestEigenvalue]
         var predicted: [Double?] = [], measured: [Double?] = []
+        let complete = trajectory.points.count == r.steps + 1  // else it stopped at a non-finite loss
         for (i, lambda) in eigenvalues.enumerated() {
             predicted.append(closedForm ? HeavyBall.rate(learningRate: r.lr, momentum: beta, eigenvalue: lambda) : nil)
-            let points = trajectory.points
-            if points.count == r.steps + 1 {
-                let d = points.map { abs($0.point[i]) }
-                measured.append(d[half] == 0 || !d[r.steps].isFinite ? (d[half] == 0 ? nil : 1)
-                                : min(1, Measure.convergenceRate(d, from: half, to: r.steps)))
+            let d = trajectory.points.map { abs($0.point[i]) }
+            if !complete || !d[r.steps].isFinite {
+                measured.append(1)
+            } else if d[half] == 0 {
+                measured.append(nil)  // this coordinate started (or landed) exactly on the minimum
             } else {
-                measured.append(1)  // the run stopped at a non-finite loss
+                measured.append(min(1, Measure.convergenceRate(d, from: half, to: r.steps)))
             }
         }
         func limiting(_ values: [Double?]) -> String {

@@ -548,19 +548,22 @@
     };
   }
 
-  function drawAxes(ctx, canvas, xTicks, yTicks, xLabel, yLabel) {
+  /// The frame of the plot area `box` ({left, top, w, h}), the x ticks [px, label] under it with
+  /// `xLabel`, the y ticks [py, label] left of it with `yLabel` turned on its side: every plot's axes.
+  function drawAxes(ctx, canvas, box, xTicks, yTicks, xLabel, yLabel) {
     ctx.strokeStyle = "#404040";
     ctx.lineWidth = 1;
-    ctx.strokeRect(PAD.left, PAD.top, canvas.width - PAD.left - PAD.right, canvas.height - PAD.top - PAD.bottom);
+    ctx.strokeRect(box.left, box.top, box.w, box.h);
     ctx.fillStyle = "#404040";
     ctx.font = "11px system-ui, sans-serif";
     ctx.textAlign = "center";
-    for (const [px, label] of xTicks) ctx.fillText(label, px, canvas.height - PAD.bottom + 13);
-    ctx.fillText(xLabel, PAD.left + (canvas.width - PAD.left - PAD.right) / 2, canvas.height - 3);
+    const below = box.top + box.h;
+    for (const [px, label] of xTicks) ctx.fillText(label, px, below + 13);
+    ctx.fillText(xLabel, box.left + box.w / 2, canvas.height - 3);
     ctx.textAlign = "right";
-    for (const [py, label] of yTicks) ctx.fillText(label, PAD.left - 4, py + 4);
+    for (const [py, label] of yTicks) ctx.fillText(label, box.left - 4, py + 4);
     ctx.save();
-    ctx.translate(11, PAD.top + (canvas.height - PAD.top - PAD.bottom) / 2);
+    ctx.translate(11, box.top + box.h / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textAlign = "center";
     ctx.fillText(yLabel, 0, 0);
@@ -659,8 +662,8 @@
     ctx.fill();
     ctx.restore();
     const ticks = (a, b, n) => Array.from({ length: n + 1 }, (_, k) => a + (b - a) * k / n);
-    drawAxes(ctx, canvas, ticks(x0, x1, 4).map((x) => [f.x(x), fmt(x)]), ticks(y0, y1, 4).map((y) => [f.y(y), fmt(y)]),
-      "x", "y");
+    drawAxes(ctx, canvas, { left: PAD.left, top: PAD.top, w: f.w, h: f.h },
+      ticks(x0, x1, 4).map((x) => [f.x(x), fmt(x)]), ticks(y0, y1, 4).map((y) => [f.y(y), fmt(y)]), "x", "y");
   }
 
   /// Round tick values (1, 2 or 5 × 10ᵏ apart) inside [lo, hi], about `n` of them.
@@ -739,7 +742,7 @@
         x += width;
       });
       if (line.length) lines.push(line);
-      layout.legend = lines.flat().map((item) => ({ x: item.x, width: 18 + ctx.measureText(item.label).width, line: lines.indexOf(lines.find((l) => l.includes(item))) }));
+      layout.legend = lines.flatMap((l, j) => l.map((item) => ({ x: item.x, width: 18 + ctx.measureText(item.label).width, line: j })));
       layout.width = canvas.width;
     }
     const top = PAD.top + 15 * lines.length + (lines.length ? 2 : 0);
@@ -794,22 +797,7 @@
     const yTicks = (log ? logTicks(lo, hi) : niceTicks(lo, hi, 5).map((v) => [v, fmt(v)])).map(([v, label]) =>
       [top + (1 - (v - lo) / (hi - lo)) * h, label]);
     const xTicks = niceTicks(0, steps, steps < 5 ? steps : 5).filter((k) => Number.isInteger(k)).map((k) => [X(k), String(k)]);
-    ctx.strokeStyle = "#404040";
-    ctx.lineWidth = 1;
-    ctx.strokeRect(PAD.left, top, w, h);
-    ctx.fillStyle = "#404040";
-    ctx.font = "11px system-ui, sans-serif";
-    ctx.textAlign = "center";
-    for (const [px, label] of xTicks) ctx.fillText(label, px, canvas.height - PAD.bottom + 13);
-    ctx.fillText("step", PAD.left + w / 2, canvas.height - 3);
-    ctx.textAlign = "right";
-    for (const [py, label] of yTicks) ctx.fillText(label, PAD.left - 4, py + 4);
-    ctx.save();
-    ctx.translate(11, top + h / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textAlign = "center";
-    ctx.fillText(yLabel, 0, 0);
-    ctx.restore();
+    drawAxes(ctx, canvas, { left: PAD.left, top: top, w: w, h: h }, xTicks, yTicks, "step", yLabel);
     ctx.textAlign = "left";
     lines.forEach((line, j) => {
       for (const item of line) {
@@ -950,23 +938,11 @@
     }
     ctx.globalAlpha = 1;
     ctx.restore();
-    ctx.strokeStyle = "#404040";
-    ctx.lineWidth = 1;
-    ctx.strokeRect(PAD.left, top, w, h);
-    ctx.fillStyle = "#404040";
-    ctx.textAlign = "center";
-    for (let e = Math.ceil(a0); e <= Math.floor(a1); e++) ctx.fillText("1e" + e, X(Math.pow(10, e)), canvas.height - PAD.bottom + 13);
-    ctx.fillText("learning rate α (log scale)", PAD.left + w / 2, canvas.height - 3);
-    ctx.textAlign = "right";
-    for (const [v, label] of (log ? logTicks(lo, hi) : niceTicks(lo, hi, 4).map((v) => [v, fmt(v)]))) {
-      ctx.fillText(label, PAD.left - 4, top + (1 - (v - lo) / (hi - lo)) * h + 4);
-    }
-    ctx.save();
-    ctx.translate(11, top + h / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textAlign = "center";
-    ctx.fillText("loss", 0, 0);
-    ctx.restore();
+    const xTicks = [];
+    for (let e = Math.ceil(a0); e <= Math.floor(a1); e++) xTicks.push([X(Math.pow(10, e)), "1e" + e]);
+    const yTicks = (log ? logTicks(lo, hi) : niceTicks(lo, hi, 4).map((v) => [v, fmt(v)]))
+      .map(([v, label]) => [top + (1 - (v - lo) / (hi - lo)) * h, label]);
+    drawAxes(ctx, canvas, { left: PAD.left, top: top, w: w, h: h }, xTicks, yTicks, "learning rate α (log scale)", "loss");
     // The suggestions: dashed verticals, labelled inside the plot at the top, left or right of the line.
     ctx.setLineDash([5, 4]);
     ctx.strokeStyle = "#1d2430";
@@ -1080,25 +1056,9 @@
     dot(plane.optimum.alpha, plane.optimum.beta, "#000", "#fff", 6);
     dot(plane.gradientDescent.alpha, 0, "#fff", "#000", 5);
     ctx.restore();
-    const ticks = (a, b, n) => Array.from({ length: n + 1 }, (_, k) => a + (b - a) * k / n);
-    ctx.strokeStyle = "#404040";
-    ctx.lineWidth = 1;
-    ctx.strokeRect(PLANE_PAD.left, PLANE_PAD.top, f.w, f.h);
-    ctx.fillStyle = "#404040";
-    ctx.font = "11px system-ui, sans-serif";
-    ctx.textAlign = "center";
-    for (const a of ticks(0, Math.floor(f.a1 * 10) / 10, Math.round(Math.floor(f.a1 * 10) / 2) || 1)) {
-      ctx.fillText(String(sig(a, 2)), f.x(a), canvas.height - PLANE_PAD.bottom + 13);
-    }
-    ctx.fillText("learning rate α", PLANE_PAD.left + f.w / 2, canvas.height - 4);
-    ctx.textAlign = "right";
-    for (const b of [0, 0.2, 0.4, 0.6, 0.8]) ctx.fillText(String(b), PLANE_PAD.left - 4, f.y(b) + 4);
-    ctx.save();
-    ctx.translate(12, PLANE_PAD.top + f.h / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textAlign = "center";
-    ctx.fillText("momentum β", 0, 0);
-    ctx.restore();
+    drawAxes(ctx, canvas, { left: PLANE_PAD.left, top: PLANE_PAD.top, w: f.w, h: f.h },
+      niceTicks(0, f.a1, 5).map((a) => [f.x(a), String(sig(a, 2))]),
+      [0, 0.2, 0.4, 0.6, 0.8].map((b) => [f.y(b), String(b)]), "learning rate α", "momentum β");
     // Colour bar: the rate per step, from the fastest cell (dark) to 1 (no convergence).
     const bx = canvas.width - PLANE_PAD.right + 12;
     for (let y = 0; y < f.h; y++) {
