@@ -9,17 +9,7 @@ enum MomentumLab {
 
     /// ‖θₜ‖ (the distance to the minimum) for t = 0…steps, SGD with momentum β (Nesterov when asked).
     static func distances(alpha: Double, beta: Double, nesterov: Bool = false, steps: Int) -> [Double] {
-        var opt = SGD(learningRate: alpha, momentum: beta, nesterov: nesterov && beta > 0)
-        var theta = start, g = [0.0, 0.0]
-        var d = [globalNorm(theta)]
-        d.reserveCapacity(steps + 1)
-        for _ in 0..<steps {
-            f.gradient(theta, into: &g)
-            opt.step(&theta, gradient: g)
-            d.append(globalNorm(theta))
-            if !d.last!.isFinite { break }
-        }
-        return d
+        HeavyBall.distances(on: f, from: start, learningRate: alpha, momentum: beta, nesterov: nesterov, steps: steps)
     }
 
     /// Whether a run ends closer to the minimum than it started.
@@ -37,10 +27,7 @@ enum MomentumLab {
 
     /// The per-step rate measured over the second half of `steps` (1 when the run does not converge).
     static func measuredRate(alpha: Double, beta: Double, steps: Int) -> Double {
-        let d = distances(alpha: alpha, beta: beta, steps: steps)
-        guard d.count == steps + 1, d.last! < d[0], d.last! > 0 else { return d.count == steps + 1 && d.last! == 0 ? 0
-                : 1 }
-        return min(1, Measure.convergenceRate(d, from: steps / 2, to: steps))
+        HeavyBall.measuredRate(on: f, from: start, learningRate: alpha, momentum: beta, steps: steps)
     }
 
     /// The lowest final loss over a grid of rates (runs that blow up are skipped).

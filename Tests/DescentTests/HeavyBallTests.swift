@@ -105,4 +105,21 @@ struct HeavyBallTests {
                             noise: GradientNoise(sigma: 0, seed: 3))
         #expect(exact.points.map(\.point) == zero.points.map(\.point))
     }
+
+    /// measuredRate is chapter 9's and the playground's measurement. On κ = 5 a cell near the optimum
+    /// shrinks to 1e-163 in 600 steps, whose square underflows: an unscaled norm measured 0 there.
+    @Test("measuredRate: the closed form's rate where it is below 0.97, also when the distance falls below 1e-160")
+    func measuredRateAgreesWithTheClosedForm() {
+        let q = Quadratic(condition: 5)
+        for (alpha, beta) in [(0.40623984375, 0.16163265306122448), (0.3, 0.0), (0.5, 0.5), (0.1, 0.9), (0.6, 0.3)] {
+            let theory = HeavyBall.rate(learningRate: alpha, momentum: beta,
+                                        eigenvalues: [q.smallestEigenvalue, q.largestEigenvalue])
+            let measured = HeavyBall.measuredRate(on: q, from: [-5, -2], learningRate: alpha, momentum: beta, steps: 600)
+            #expect(theory >= 0.97 || abs(measured - theory) < 0.02, "(\(alpha), \(beta)): \(measured) vs \(theory)")
+        }
+        #expect(HeavyBall.measuredRate(on: q, from: [-5, -2], learningRate: 1.2, momentum: 0, steps: 600) == 1)
+        let d = HeavyBall.distances(on: q, from: [-5, -2], learningRate: 0.3, momentum: 0.5, steps: 50)
+        #expect(d.count == 51 && abs(d[0] - (29.0).squareRoot()) < 1e-15)
+    }
 }
+

@@ -70,4 +70,41 @@ public enum HeavyBall {
         guard margin > 0, beta < 1 else { return .infinity }
         return (1 + beta) * alpha * sigma * sigma / ((1 - beta) * lambda * margin)
     }
+
+    /// ‖θₜ‖, t = 0…steps, for SGD with momentum β (Nesterov when asked) at the constant rate α on
+    /// `function` from `start`: the distance to the minimum when that is the origin, as for
+    /// ``Quadratic``. Each norm is scaled by the largest coordinate, so a fast run's distance of
+    /// 1e-163 does not square to 0. The run stops at the first non-finite loss (then there are
+    /// fewer than steps + 1 values).
+    public static func distances(on function: any TestFunction = Quadratic(), from start: [Double],
+                                 learningRate alpha: Double, momentum beta: Double, nesterov: Bool = false,
+                                 steps: Int) -> [Double] {
+        var d: [Double] = []
+        d.reserveCapacity(steps + 1)
+        _ = optimize(function, from: start, steps: steps,
+                     optimizer: SGD(learningRate: alpha, momentum: beta, nesterov: nesterov && beta > 0)) {
+            d.append(scaledNorm($0.point))
+        }
+        return d
+    }
+
+    /// The per-step rate a run measures, (‖θ_N‖/‖θ_{N/2}‖)^(2/N) over the second half of `steps`
+    /// (``distances(on:from:learningRate:momentum:nesterov:steps:)``): 1 when the run does not end
+    /// closer than it started, 0 when it lands exactly on the minimum. Chapter 9's plane and the
+    /// playground's; it matches ``rate(learningRate:momentum:eigenvalues:)`` where that is below 1,
+    /// up to the phase of complex roots.
+    public static func measuredRate(on function: any TestFunction = Quadratic(), from start: [Double],
+                                    learningRate alpha: Double, momentum beta: Double, steps: Int) -> Double {
+        let d = distances(on: function, from: start, learningRate: alpha, momentum: beta, steps: steps)
+        guard d.count == steps + 1, d[steps] < d[0] else { return 1 }
+        guard d[steps / 2] > 0, d[steps] > 0 else { return 0 }
+        return min(1, Measure.convergenceRate(d, from: steps / 2, to: steps))
+    }
+
+    /// ‖p‖ computed as m·‖p/m‖ with m the largest |pᵢ| (no underflow or overflow of the squares).
+    static func scaledNorm(_ p: [Double]) -> Double {
+        let m = p.reduce(0) { max($0, abs($1)) }
+        guard m > 0, m.isFinite else { return p.contains { $0.isNaN } ? .nan : m }
+        return m * p.reduce(0) { $0 + ($1 / m) * ($1 / m) }.squareRoot()
+    }
 }

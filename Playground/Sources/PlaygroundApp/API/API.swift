@@ -196,14 +196,6 @@ enum API {
         return s + "}"
     }
 
-    /// ‖(x, y)‖ without underflow: a fast cell's distance reaches 1e-163 after 600 steps, whose square is 0.
-    static func scaledNorm(_ p: [Double]) -> Double {
-        let m = max(abs(p[0]), abs(p[1]))
-        guard m > 0, m.isFinite else { return m }
-        let (u, v) = (p[0] / m, p[1] / m)
-        return m * (u * u + v * v).squareRoot()
-    }
-
     /// The cells of /api/momentum-plane: α in (0, αmax], β in [0, 0.99].
     static let planeColumns = 64, planeRows = 50
 
@@ -219,17 +211,8 @@ enum API {
         let alphaMax = 2 * 1.99 / L * 1.005
         let alphas = (1...planeColumns).map { alphaMax * Double($0) / Double(planeColumns) }
         let betas = (0..<planeRows).map { 0.99 * Double($0) / Double(planeRows - 1) }
-        let half = r.steps / 2
         let rates = betas.map { beta in
-            alphas.map { alpha -> Double in
-                var d: [Double] = []
-                d.reserveCapacity(r.steps + 1)
-                _ = Descent.optimize(q, from: r.start.values, steps: r.steps,
-                                     optimizer: SGD(learningRate: alpha, momentum: beta)) { d.append(scaledNorm($0.point)) }
-                guard d.count == r.steps + 1, d[r.steps] < d[0] else { return 1 }
-                guard d[half] > 0 else { return 0 }
-                return min(1, Measure.convergenceRate(d, from: half, to: r.steps))
-            }
+            alphas.map { HeavyBall.measuredRate(on: q, from: r.start.values, learningRate: $0, momentum: beta, steps: r.steps) }
         }
         let (aStar, bStar) = HeavyBall.optimalParameters(smallestEigenvalue: mu, largestEigenvalue: L)
         var s = "{\"alphas\":[" + alphas.map { JSON.number($0) }.joined(separator: ",") + "]"
