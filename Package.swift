@@ -6,6 +6,7 @@
 //   Chapters/, lab, book   executables: prose + calls
 //   Notebook               a chapter's page: prose, tables, figures, claims, and publishing it whole
 //   BookSite               the pages as HTML (book --html and the Playground)
+//   LabKit                 lab's commands as typed options and functions to rows (lab and the Playground)
 //   Figures                figures → gnuplot scripts, data, rendered files
 //   Descent                the math: no I/O, no printing, no processes
 //   CKernels               Descent's matrix kernels, in C
@@ -34,6 +35,7 @@ let package = Package(
         .library(name: "Figures", targets: ["Figures"]),
         .library(name: "Notebook", targets: ["Notebook"]),
         .library(name: "BookSite", targets: ["BookSite"]),
+        .library(name: "LabKit", targets: ["LabKit"]),
         .executable(name: "lab", targets: ["lab"]),
         .executable(name: "book", targets: ["book"]),
     ],
@@ -53,6 +55,9 @@ let package = Package(
             name: "Descent",
             dependencies: ["CKernels", .product(name: "RealModule", package: "swift-numerics")]
         ),
+        // lab's commands as values: options with their defaults, checks and help, and the commands as
+        // functions from options to rows. lab parses argv into them; the Playground decodes queries into them.
+        .target(name: "LabKit", dependencies: ["Descent"]),
         .target(
             name: "Figures",
             dependencies: [
@@ -77,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "lab",
             dependencies: [
-                "Descent", "Figures",
+                "Descent", "Figures", "LabKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // lab's async functions run on their caller's thread (Lab.main's), not the thread pool.
@@ -96,6 +101,7 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Figures", "Descent"]),
         .testTarget(name: "LabTests", dependencies: ["Descent"]),
+        .testTarget(name: "LabKitTests", dependencies: ["LabKit", "Descent"]),
         .testTarget(name: "BookSiteTests", dependencies: ["BookSite"]),
         .testTarget(name: "ChapterTests", dependencies: ["Descent", "Notebook"] + chapters.filter { $0 != "ch00-tour" }.map { .target(name: $0) }),
     ] + chapters.map { slug in

@@ -24,11 +24,11 @@ let package = Package(
             name: "PlaygroundApp",
             dependencies: [
                 .product(name: "Descent", package: root),
+                .product(name: "LabKit", package: root),
                 .product(name: "BookSite", package: root),
                 .product(name: "Notebook", package: root),
                 .product(name: "Figures", package: root),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
@@ -45,6 +45,7 @@ let package = Package(
             name: "PlaygroundTests",
             dependencies: [
                 "PlaygroundApp",
+                .product(name: "LabKit", package: root),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

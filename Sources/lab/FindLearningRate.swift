@@ -1,6 +1,7 @@
 import ArgumentParser
 import Descent
 import Figures
+import LabKit
 
 /// The rules `--suggest` can ask for.
 enum SuggestRule: String, ExpressibleByArgument, CaseIterable {
@@ -105,24 +106,24 @@ struct FindLearningRate: AsyncParsableCommand {
 
     @OptionGroup var modelOptions: TrainModelOptions
 
-    @Option(help: "Test function instead of --data (formulas in 'lab optimize --help').")
+    @Option(help: help(FunctionSweepSettings.option("function")))
     var function: FunctionName?
 
-    @Option(parsing: .unconditional, help: "Starting point X,Y for --function, e.g. --start -5,-2.", transform: Point.parse)
+    @Option(parsing: .unconditional, help: help(FunctionSweepSettings.option("start")), transform: parsePoint)
     var start: Point?
 
     @OptionGroup var conditionOption: ConditionOption
 
     @OptionGroup var optimizerOptions: OptimizerOptions
 
-    @Option(parsing: .unconditional, help: "Smallest rate of the sweep (> 0).")
-    var minLr: Double = 1e-7
+    @Option(parsing: .unconditional, help: help(SweepSettings.option("min-lr")))
+    var minLr: Double = SweepSettings().minLr
 
-    @Option(parsing: .unconditional, help: "Largest rate of the sweep (> --min-lr).")
-    var maxLr: Double = 10
+    @Option(parsing: .unconditional, help: help(SweepSettings.option("max-lr")))
+    var maxLr: Double = SweepSettings().maxLr
 
-    @Option(parsing: .unconditional, help: "Number of sweep steps N, 2 ≤ N ≤ 10⁶.")
-    var steps: Int = 100
+    @Option(parsing: .unconditional, help: help(SweepSettings.option("steps")))
+    var steps: Int = SweepSettings().steps
 
     @Option(parsing: .unconditional, help: "Training budget B ≥ 8 the verified rule judges its candidates for (steps).")
     var trainSteps: Int = 1000
@@ -134,14 +135,14 @@ struct FindLearningRate: AsyncParsableCommand {
     @Option(help: "The loss recorded after each update: train (the next mini-batch's) or validation (the validation split's, as 'lab train' reports val_loss; needs --data and --validation > 0).")
     var mode: SweepMode = .train
 
-    @Option(help: "How the rates are spaced: exponential, αᵢ = min·(max/min)^(i/(N−1)), or linear, αᵢ = min + (max−min)·i/(N−1).")
-    var sweep: RangeTest.Spacing = .exponential
+    @Option(help: help(SweepSettings.option("sweep")))
+    var sweep: RangeTest.Spacing = SweepSettings().spacing
 
-    @Option(parsing: .unconditional, help: "Stop the sweep when the smoothed loss exceeds F × its lowest so far; F > 1 (fastai's 4).")
-    var divergeFactor: Double = 4
+    @Option(parsing: .unconditional, help: help(SweepSettings.option("diverge-factor")))
+    var divergeFactor: Double = SweepSettings().divergeFactor
 
-    @Option(parsing: .unconditional, help: "β of the bias-corrected moving average sᵢ = aᵢ/(1−βⁱ⁺¹), aᵢ = β·aᵢ₋₁ + (1−β)·Lᵢ; 0 ≤ β < 1 (0 = raw losses).")
-    var smoothing: Double = 0.98
+    @Option(parsing: .unconditional, help: help(SweepSettings.option("smoothing")))
+    var smoothing: Double = SweepSettings().smoothing
 
     @Option(help: ArgumentHelp("Also draw the curve, the rules' picks and the verified trials into this file with gnuplot (.svg or .png).",
                                valueName: "file"))
@@ -157,24 +158,12 @@ struct FindLearningRate: AsyncParsableCommand {
     var repeats: Int = 1
 
     func validate() throws {
-        try validateRate("--min-lr", minLr)
-        try validateRate("--max-lr", maxLr)
-        guard maxLr > minLr else { throw ValidationError("--max-lr (\(maxLr)) must be larger than --min-lr (\(minLr))") }
-        guard steps >= 2 else { throw ValidationError("--steps must be ≥ 2 for a sweep (e.g. --steps 100), got \(steps)") }
-        guard steps <= Limits.sweepSteps else {
-            throw ValidationError("--steps must be at most \(Limits.sweepSteps) (10⁶) for a sweep, which keeps its curve in memory; got \(steps)")
-        }
+        try checked { () throws(OptionError) in try sweepSettings.validateRange() }
         guard trainSteps >= 8 else { throw ValidationError("--train-steps must be ≥ 8 (e.g. --train-steps 1000), got \(trainSteps)") }
         guard trainSteps <= Limits.steps else {
             throw ValidationError("--train-steps must be at most \(Limits.steps) (10⁸), got \(trainSteps)")
         }
-        guard divergeFactor.isFinite, divergeFactor > 1 else {
-            throw ValidationError("--diverge-factor must be a number > 1 (e.g. --diverge-factor 4), got \(divergeFactor)")
-        }
-        guard smoothing.isFinite, smoothing >= 0, smoothing < 1 else {
-            throw ValidationError("--smoothing must be in [0, 1) (e.g. --smoothing 0.98, or 0 for the raw losses), got \(smoothing)")
-        }
-        try validateSweep()
+        try checked { () throws(OptionError) in try sweepSettings.validateShape() }
         guard repeats >= 1, repeats <= 1000 else { throw ValidationError("--repeats must be in 1…1000 (e.g. --repeats 20), got \(repeats)") }
         guard UInt64.max - split.seed >= UInt64(repeats - 1) else {
             throw ValidationError("--seed \(split.seed) + --repeats \(repeats) − 1 overflows the 64-bit seed; use a smaller --seed")
@@ -207,29 +196,12 @@ struct FindLearningRate: AsyncParsableCommand {
         }
     }
 
-    var test: RangeTest {
-        RangeTest(minimumRate: minLr, maximumRate: maxLr, steps: steps, smoothing: smoothing, divergenceFactor: divergeFactor,
-                  spacing: sweep)
+    /// The sweep's settings as LabKit's value.
+    var sweepSettings: SweepSettings {
+        SweepSettings(minLr: minLr, maxLr: maxLr, steps: steps, smoothing: smoothing, divergeFactor: divergeFactor, spacing: sweep)
     }
 
-    /// Every rate of the sweep is a positive, finite (normal) number, each larger than the one before:
-    /// --max-lr/--min-lr must not overflow (5e-324 to 10 does) and the points must not round together.
-    func validateSweep() throws {
-        guard sweep == .linear || (maxLr / minLr).isFinite else {
-            throw ValidationError("--max-lr/--min-lr = \(maxLr)/\(minLr) overflows to infinity, so the sweep's rates are not "
-                                  + "finite; narrow the range (e.g. --min-lr 1e-7 --max-lr 10)")
-        }
-        let test = test
-        var previous = 0.0
-        for i in 0..<steps {
-            let rate = test.rate(at: i)
-            guard rate.isNormal, rate > previous else {
-                throw ValidationError("the sweep from --min-lr \(minLr) to --max-lr \(maxLr) in \(steps) steps has rate \(rate) at "
-                                      + "step \(i), not a finite positive rate larger than the one before; widen or move the range")
-            }
-            previous = rate
-        }
-    }
+    var test: RangeTest { sweepSettings.test }
 
     func run() async throws {
         // A --plot that cannot be drawn or written fails here, before any work.
@@ -238,13 +210,10 @@ struct FindLearningRate: AsyncParsableCommand {
     }
 
     func runOnFunction(plotFile: AtomicFile?) async throws {
-        let f = conditionOption.function(function!)
-        var parameters = start!.values
-        var optimizer = optimizerOptions.make(lr: minLr)
-        let result = test.run(parameters: &parameters, optimizer: &optimizer) { theta, _, gradient in
-            f.gradient(theta, into: &gradient)
-            return f.value(theta)
-        }
+        let settings = FunctionSweepSettings(function: function!, start: start!, condition: conditionOption.condition,
+                                             optimizer: optimizerOptions.settings, sweep: sweepSettings)
+        let f = settings.testFunction
+        let result = settings.run()
         try refuseIfEmpty(result)
         let picks = fastaiPicks(result)
         try await emitCurve(result, picks: picks, verified: nil, plotFile: plotFile, title: "Range test: \(optimizerOptions.optimizer.rawValue) on \(f.name)")

@@ -1,188 +1,112 @@
 import ArgumentParser
 import Descent
+import LabKit
 
-/// The 2-D test functions `lab` knows.
-enum FunctionName: String, ExpressibleByArgument, CaseIterable {
-    case quadratic, rosenbrock, saddle
-    var function: any TestFunction {
-        switch self {
-        case .quadratic: return Quadratic()
-        case .rosenbrock: return Rosenbrock()
-        case .saddle: return Saddle()
-        }
-    }
-}
+// lab's options are LabKit's (names, help, defaults, checks, the commands themselves); this file
+// only teaches ArgumentParser to read them from argv and turns LabKit's errors into its own.
 
-/// The optimizers `lab` knows: PyTorch's four and the article's three as written.
-enum OptimizerName: String, ExpressibleByArgument, CaseIterable {
-    case sgd, adagrad, rmsprop, adam
-    case articleAdagrad = "article-adagrad"
-    case articleRmsprop = "article-rmsprop"
-    case articleAdam = "article-adam"
-}
+extension FunctionName: ExpressibleByArgument {}
+extension OptimizerName: ExpressibleByArgument {}
 
 /// Output formats.
 enum Format: String, ExpressibleByArgument, CaseIterable {
     case csv, table, plot
 }
 
-/// A point `X,Y` (negative values are fine: `--start -5,-2`).
-struct Point {
-    let values: [Double]
-    static func parse(_ text: String) throws -> Point {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-        let values = parts.compactMap { Double($0.trimmingCharacters(in: " ")) }
-        guard parts.count == 2, values.count == 2, values.allSatisfy(\.isFinite) else {
-            throw ValidationError("--start expects two finite numbers X,Y (e.g. --start -5,-2), got '\(text)'")
-        }
-        return Point(values: values)
-    }
+/// What `--format` allows a command to collect: a plot holds its rows in memory.
+extension Format {
+    var rowLimit: RowLimit { self == .plot ? .plot(Limits.plotRows) : .none }
 }
 
-func parseSchedule(_ text: String) throws -> Schedule {
-    do { return try Schedule(parsing: text) } catch let e as ScheduleSpecError {
-        throw ValidationError("bad --schedule '\(text)': \(e.reason). Valid forms:\n\(Schedule.validForms)")
-    }
+extension OptionError {
+    /// The error as ArgumentParser prints it (lab's message, the usage line, exit status 64).
+    var validation: ValidationError { ValidationError(message) }
 }
 
-/// Hyperparameters shared by `optimize` and `find-lr`.
+/// Runs one of LabKit's checks, reporting its error as ArgumentParser's.
+func checked<T>(_ body: () throws(OptionError) -> T) throws -> T {
+    do { return try body() } catch { throw error.validation }
+}
+
+/// `--help` of a LabKit option (`OptionSpec`).
+func help(_ spec: OptionSpec, valueName: String? = nil) -> ArgumentHelp {
+    ArgumentHelp(spec.help, valueName: valueName)
+}
+
+/// `--start X,Y` through LabKit's parser.
+func parsePoint(_ text: String) throws -> Point { try checked { () throws(OptionError) in try Point.parse(text) } }
+
+/// `--schedule SPEC` through LabKit's parser.
+func parseSchedule(_ text: String) throws -> Schedule { try checked { () throws(OptionError) in try Check.schedule(text) } }
+
+/// Hyperparameters shared by `optimize`, `train` and `find-lr`: ``OptimizerSettings`` read from argv.
 struct OptimizerOptions: ParsableArguments {
-    @Option(help: "Optimizer; PyTorch's update rules and defaults, or the article's formulas as written (article-*).")
+    private static func spec(_ name: String) -> ArgumentHelp { help(OptimizerSettings.option(name)) }
+
+    @Option(help: spec("optimizer"))
     var optimizer: OptimizerName
 
-    @Option(parsing: .unconditional, help: "Momentum μ ≥ 0 (sgd, rmsprop). Default 0.")
+    @Option(parsing: .unconditional, help: spec("momentum"))
     var momentum: Double?
 
-    @Flag(help: "Nesterov momentum (sgd; needs --momentum > 0).")
+    @Flag(help: spec("nesterov"))
     var nesterov = false
 
-    @Option(parsing: .unconditional, help: "Dampening τ for the momentum buffer (sgd). Default 0.")
+    @Option(parsing: .unconditional, help: spec("dampening"))
     var dampening: Double?
 
-    @Option(parsing: .unconditional, help: "Smoothing constant ρ ∈ [0, 1) of the squared-gradient average (rmsprop, default 0.99); for article-rmsprop, the factor in front of the accumulated G (default 0.99).")
+    @Option(parsing: .unconditional, help: spec("alpha"))
     var alpha: Double?
 
-    @Option(parsing: .unconditional, help: "β₁ ∈ [0, 1), first-moment decay (adam, article-adam). Default 0.9.")
+    @Option(parsing: .unconditional, help: spec("beta1"))
     var beta1: Double?
 
-    @Option(parsing: .unconditional, help: "β₂ ∈ [0, 1), second-moment decay (adam, article-adam). Default 0.999.")
+    @Option(parsing: .unconditional, help: spec("beta2"))
     var beta2: Double?
 
-    @Option(parsing: .unconditional, help: "ε ≥ 0 in the denominator (adagrad 1e-10, rmsprop 1e-8, adam 1e-8, article-adagrad 1e-10, article-rmsprop 1e-8, article-adam 1e-8).")
+    @Option(parsing: .unconditional, help: spec("eps"))
     var eps: Double?
 
-    @Flag(help: "AMSGrad: divide by the running maximum of the second moment (adam).")
+    @Flag(help: spec("amsgrad"))
     var amsgrad = false
 
-    @Flag(help: "Centered RMSprop: divide by an estimate of the gradient's standard deviation (rmsprop).")
+    @Flag(help: spec("centered"))
     var centered = false
 
-    @Option(parsing: .unconditional, help: "Initial value G₀ ≥ 0 of AdaGrad's accumulator (adagrad). Default 0.")
+    @Option(parsing: .unconditional, help: spec("initial-accumulator"))
     var initialAccumulator: Double?
 
-    @Option(parsing: .unconditional, help: "Learning-rate decay η ≥ 0: α/(1 + (t−1)η) (adagrad). Default 0.")
+    @Option(parsing: .unconditional, help: spec("lr-decay"))
     var lrDecay: Double?
 
-    @Option(parsing: .unconditional, help: "L2 weight decay λ ≥ 0 added to the gradient (sgd, adagrad, rmsprop, adam). Default 0.")
+    @Option(parsing: .unconditional, help: spec("weight-decay"))
     var weightDecay: Double?
 
-    /// Checks ranges and that every flag given applies to the chosen optimizer.
-    func validate() throws {
-        let o = optimizer
-        func only(_ flag: String, _ given: Bool, _ allowed: [OptimizerName]) throws {
-            if given && !allowed.contains(o) {
-                throw ValidationError("\(flag) does not apply to --optimizer \(o.rawValue); it is for \(allowed.map(\.rawValue).joined(separator: ", "))")
-            }
-        }
-        try only("--momentum", momentum != nil, [.sgd, .rmsprop])
-        try only("--nesterov", nesterov, [.sgd])
-        try only("--dampening", dampening != nil, [.sgd])
-        try only("--alpha", alpha != nil, [.rmsprop, .articleRmsprop])
-        try only("--beta1", beta1 != nil, [.adam, .articleAdam])
-        try only("--beta2", beta2 != nil, [.adam, .articleAdam])
-        try only("--eps", eps != nil, [.adagrad, .rmsprop, .adam, .articleAdagrad, .articleRmsprop, .articleAdam])
-        try only("--amsgrad", amsgrad, [.adam])
-        try only("--centered", centered, [.rmsprop])
-        try only("--initial-accumulator", initialAccumulator != nil, [.adagrad])
-        try only("--lr-decay", lrDecay != nil, [.adagrad])
-        try only("--weight-decay", weightDecay != nil, [.sgd, .adagrad, .rmsprop, .adam])
-
-        func finite(_ name: String, _ v: Double?) throws {
-            if let v, !v.isFinite { throw ValidationError("\(name) must be a finite number, got \(v)") }
-        }
-        for (name, v) in [("--momentum", momentum), ("--dampening", dampening), ("--alpha", alpha), ("--beta1", beta1),
-                          ("--beta2", beta2), ("--eps", eps), ("--initial-accumulator", initialAccumulator),
-                          ("--lr-decay", lrDecay), ("--weight-decay", weightDecay)] { try finite(name, v) }
-        if let b = beta1, !(0 <= b && b < 1) { throw ValidationError("--beta1 must be in [0, 1) (e.g. --beta1 0.9), got \(b)") }
-        if let b = beta2, !(0 <= b && b < 1) { throw ValidationError("--beta2 must be in [0, 1) (e.g. --beta2 0.999), got \(b)") }
-        if let a = alpha {
-            if o == .articleRmsprop, !(0 < a && a <= 1) { throw ValidationError("--alpha must be in (0, 1] for article-rmsprop (e.g. --alpha 0.99), got \(a)") }
-            if o == .rmsprop, !(0 <= a && a < 1) { throw ValidationError("--alpha must be in [0, 1) (e.g. --alpha 0.99), got \(a)") }
-        }
-        if let m = momentum, m < 0 { throw ValidationError("--momentum must be ≥ 0 (e.g. --momentum 0.9), got \(m)") }
-        if nesterov && (momentum ?? 0) <= 0 { throw ValidationError("--nesterov needs a momentum: add e.g. --momentum 0.9") }
-        if nesterov && (dampening ?? 0) != 0 { throw ValidationError("--nesterov needs zero dampening: drop --dampening") }
-        if let e = eps, e < 0 { throw ValidationError("--eps must be ≥ 0 (e.g. --eps 1e-8), got \(e)") }
-        if let v = initialAccumulator, v < 0 { throw ValidationError("--initial-accumulator must be ≥ 0, got \(v)") }
-        if let v = lrDecay, v < 0 { throw ValidationError("--lr-decay must be ≥ 0, got \(v)") }
-        if let v = weightDecay, v < 0 { throw ValidationError("--weight-decay must be ≥ 0, got \(v)") }
+    /// The options as LabKit's value.
+    var settings: OptimizerSettings {
+        OptimizerSettings(optimizer: optimizer, momentum: momentum, nesterov: nesterov, dampening: dampening, alpha: alpha,
+                          beta1: beta1, beta2: beta2, eps: eps, amsgrad: amsgrad, centered: centered,
+                          initialAccumulator: initialAccumulator, lrDecay: lrDecay, weightDecay: weightDecay)
     }
 
+    /// Checks ranges and that every flag given applies to the chosen optimizer.
+    func validate() throws { try checked { () throws(OptionError) in try settings.validate() } }
+
     /// The configured optimizer at base rate `lr`.
-    func make(lr: Double) -> any Optimizer {
-        switch optimizer {
-        case .sgd:
-            return SGD(learningRate: lr, momentum: momentum ?? 0, dampening: dampening ?? 0,
-                       nesterov: nesterov, weightDecay: weightDecay ?? 0)
-        case .adagrad:
-            return AdaGrad(learningRate: lr, learningRateDecay: lrDecay ?? 0, weightDecay: weightDecay ?? 0,
-                           initialAccumulatorValue: initialAccumulator ?? 0, eps: eps ?? 1e-10)
-        case .rmsprop:
-            return RMSprop(learningRate: lr, alpha: alpha ?? 0.99, eps: eps ?? 1e-8, weightDecay: weightDecay ?? 0,
-                           momentum: momentum ?? 0, centered: centered)
-        case .adam:
-            return Adam(learningRate: lr, beta1: beta1 ?? 0.9, beta2: beta2 ?? 0.999, eps: eps ?? 1e-8,
-                        weightDecay: weightDecay ?? 0, amsgrad: amsgrad)
-        case .articleAdagrad:
-            return ArticleAdaGrad(learningRate: lr, eps: eps ?? 1e-10)
-        case .articleRmsprop:
-            return ArticleRMSprop(learningRate: lr, decay: alpha ?? 0.99, eps: eps ?? 1e-8)
-        case .articleAdam:
-            return ArticleAdam(learningRate: lr, beta1: beta1 ?? 0.9, beta2: beta2 ?? 0.999, eps: eps ?? 1e-8)
-        }
+    func make(lr: Double) -> any Optimizer { settings.make(lr: lr) }
+}
+
+/// `--condition κ`: the quadratic a·x² + b·y² with L = 4 and condition number κ = b/a
+/// (the default 20 is 0.1x² + 2y²). The playground's slider sets the same number.
+struct ConditionOption: ParsableArguments {
+    @Option(parsing: .unconditional, help: help(Condition.option))
+    var condition: Double?
+
+    func validate(for function: FunctionName) throws {
+        try checked { () throws(OptionError) in try Condition.validate(condition, for: function) }
     }
 }
 
 func validateRate(_ name: String, _ value: Double) throws {
-    guard value.isFinite && value > 0 else {
-        throw ValidationError("\(name) must be a finite number > 0 (e.g. \(name) 0.1), got \(value)")
-    }
-}
-
-/// 1 ≤ --steps ≤ 10⁸, and the rows a plot would collect (`rows`, default steps + 1) ≤ 10⁶.
-func validateSteps(_ value: Int, format: Format = .csv, rows: Int? = nil) throws {
-    guard value >= 1 else { throw ValidationError("--steps must be ≥ 1 (e.g. --steps 100), got \(value)") }
-    guard value <= Limits.steps else {
-        throw ValidationError("--steps must be at most \(Limits.steps) (10⁸), got \(value)")
-    }
-    if format == .plot, (rows ?? value + 1) > Limits.plotRows {
-        throw ValidationError("--format plot draws at most \(Limits.plotRows) rows; use fewer --steps or --format csv")
-    }
-}
-
-/// Refuses a schedule whose rate overflows to ±inf or NaN within the first `steps` steps.
-func validateFinite(_ schedule: Schedule, base: Double, steps: Int) throws {
-    if let t = schedule.firstNonFiniteRate(base: base, steps: steps) {
-        throw ValidationError("--schedule '\(schedule)' with --lr \(base) overflows: its rate at step \(t) is "
-                              + "\(schedule.rate(at: t, base: base)); use a smaller rate, gamma or fewer steps")
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = Substring(self)
-        while s.first == set { s.removeFirst() }
-        while s.last == set { s.removeLast() }
-        return String(s)
-    }
+    try checked { () throws(OptionError) in try Check.rate(String(name.dropFirst(2)), value) }
 }

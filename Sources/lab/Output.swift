@@ -1,22 +1,11 @@
 import Descent
 import Figures
+import LabKit
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// The documented limits of `lab`'s inputs.
-enum Limits {
-    /// Largest --steps of `optimize` and `schedule`: rows are streamed, so memory stays constant,
-    /// but 10⁸ rows are already ≈ 5 GB of CSV and minutes of work.
-    static let steps = 100_000_000
-    /// Largest --steps of `find-lr`: the suggestions need the whole curve, held in memory
-    /// (≈ 32 bytes per step).
-    static let sweepSteps = 1_000_000
-    /// Largest number of rows `--format plot` collects to draw.
-    static let plotRows = 1_000_000
-}
 
 /// Standard output with every write checked: a full disk, a closed descriptor or a closed pipe
 /// is an error (``LabError/incompleteOutput(_:)``), never a silently cut file. Bytes are

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Descent
 import Figures
+import LabKit
 
 struct PrintSchedule: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,31 +15,28 @@ struct PrintSchedule: AsyncParsableCommand {
             """
     )
 
-    @Option(parsing: .unconditional, help: "Base learning rate α > 0.")
+    @Option(parsing: .unconditional, help: help(ScheduleSettings.option("lr")))
     var lr: Double
 
-    @Option(parsing: .unconditional, help: "Number of steps N, 1 ≤ N ≤ 10⁸ (--format plot: N ≤ 10⁶).")
+    @Option(parsing: .unconditional, help: help(ScheduleSettings.option("steps")))
     var steps: Int
 
-    @Option(help: "Schedule spec, e.g. step:size=100,gamma=0.5 or warmup:steps=10+cosine:T=290.", transform: parseSchedule)
+    @Option(help: help(ScheduleSettings.option("schedule")), transform: parseSchedule)
     var schedule: Schedule
 
     @Option(help: "Output format: csv, table or plot.")
     var format: Format = .csv
 
-    func validate() throws {
-        try validateRate("--lr", lr)
-        try validateSteps(steps, format: format, rows: steps)
-        if schedule.isLossDriven {
-            throw ValidationError("'\(schedule)' is loss-driven: it needs a training run, so use 'lab optimize --schedule \(schedule) …' instead")
-        }
-        try validateFinite(schedule, base: lr, steps: steps)
-    }
+    /// The command as LabKit's value.
+    var settings: ScheduleSettings { ScheduleSettings(lr: lr, steps: steps, schedule: schedule) }
+
+    func validate() throws { try checked { () throws(OptionError) in try settings.validate(limit: format.rowLimit) } }
 
     func run() async throws {
-        var printer = RowPrinter(header: ["step", "lr"], format: format, largestInteger: steps - 1)
+        let settings = settings
+        var printer = RowPrinter(header: ScheduleSettings.columns, format: format, largestInteger: steps - 1)
         try printer.start()
-        for t in 0..<steps { try printer.row([Double(t), schedule.rate(at: t, base: lr)]) }
+        for t in 0..<steps { try printer.row(settings.row(t)) }
         try await printer.finish { columns in
             Figure(name: "schedule", title: "\(schedule), base lr \(lr)", xLabel: "step", yLabel: "learning rate",
                    series: [Series(title: "lr", style: .steps, x: columns[0], y: columns[1])])

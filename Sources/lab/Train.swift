@@ -1,5 +1,6 @@
 import ArgumentParser
 import Descent
+import LabKit
 import Figures
 
 struct Train: AsyncParsableCommand {
@@ -91,7 +92,7 @@ struct Train: AsyncParsableCommand {
             throw ValidationError("--save-best and --save-params name the same file '\(best)'; give two files")
         }
         // The same check as optimize and schedule: a rate that overflows is refused, not trained with.
-        try validateFinite(schedule, base: lr, steps: steps + 1)
+        try checked { () throws(OptionError) in try Check.finite(schedule, base: lr, steps: steps + 1) }
         try modelOptions.validateModel(batchSize: dataOptions.batchSize)
     }
 

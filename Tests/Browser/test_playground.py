@@ -311,6 +311,33 @@ def views(driver):
     assert not log, "console errors: %r" % log
 
 
+def options_view(driver):
+    """19. The controls come from lab's option table (/api/options, LabKit): for every optimizer, the
+    sliders shown are exactly the options that apply to it, and each starts at lab's default."""
+    table = fetch_json(driver, "/api/options")
+    specs = {o["name"]: o for o in table["commands"]["optimize"]}
+    controls = ["momentum", "nesterov", "alpha", "beta1", "beta2", "eps", "amsgrad"]
+    load(driver, "")
+    menu = [o.get_attribute("value") for o in Select(driver.find_element(By.CSS_SELECTOR, "#run-0 .optimizer")).options]
+    assert menu == specs["optimizer"]["choices"], (menu, specs["optimizer"]["choices"])
+    for opt in specs["optimizer"]["choices"]:
+        if js(driver, "return window.playground.state.runs[0].optimizer") != opt:
+            n = drawn(driver)
+            Select(driver.find_element(By.CSS_SELECTOR, "#run-0 .optimizer")).select_by_value(opt)
+            settled(driver, n + 1)
+        shown = sorted(c for c in controls if driver.find_element(By.CSS_SELECTOR, "#run-0 ." + c).is_displayed())
+        expected = sorted(c for c in controls if opt in specs[c]["optimizers"])
+        assert shown == expected, (opt, shown, expected)
+        run = js(driver, "return window.playground.state.runs[0]")
+        for c in expected:
+            want = False if specs[c]["kind"] == "flag" else table["defaults"][opt][c]
+            assert run[c] == want, (opt, c, run[c], want)
+        assert status(driver, 0).startswith("loss ") or "diverg" in status(driver, 0), (opt, status(driver, 0))
+    print("ok - the page's controls are lab's option table: %d optimizers, each showing exactly its options at lab's defaults"
+          % len(menu))
+    shot(driver, "19-options")
+
+
 def main():
     driver = browser()
     try:
@@ -390,6 +417,7 @@ def main():
         print("ok - reloading %s gives the same view (controls, messages, both plots' pixels)" % url)
         shot(driver, "05-reloaded")
         views(driver)
+        options_view(driver)
 
         # 6. A book page: figures load, the math is rendered.
         driver.get(BASE + "/book/ch00-tour/")

@@ -10,13 +10,14 @@ struct APIRoutes {
 
     static let compute = DispatchQueue(label: "playground.compute", qos: .userInitiated, attributes: .concurrent)
 
-    typealias Endpoint = @Sendable ([(key: String, value: String)]) throws(APIError) -> String
+    typealias Endpoint = @Sendable (String) throws(APIError) -> String
 
     func add(to group: RouterGroup<PlaygroundContext>) {
         let endpoints: [(String, Endpoint)] = [
             ("optimize", API.optimize), ("schedule", API.schedule), ("find-lr", API.findLearningRate),
             ("limits", API.limits), ("contours", API.contours), ("palette", API.palette),
-            ("directions", API.directions), ("momentum-plane", API.momentumPlane),
+            ("directions", API.directions), ("momentum-plane", API.momentumPlane), ("options", API.options),
+            ("openapi.json", API.openAPI),
         ]
         for (path, endpoint) in endpoints {
             group.get(RouterPath(path)) { request, _ in await self.answer(request, endpoint) }
@@ -25,7 +26,7 @@ struct APIRoutes {
 
     /// Runs `endpoint` off the event loop, racing it against the timeout; errors become JSON.
     func answer(_ request: Request, _ endpoint: @escaping Endpoint) async -> Response {
-        let query = request.uri.queryParameters.map { (key: String($0.key), value: String($0.value)) }
+        let query = request.uri.query ?? ""
         let result = await Self.race(endpoint, query, timeout: timeout)
         switch result {
         case .success(let body): return json(body)
@@ -35,7 +36,7 @@ struct APIRoutes {
 
     /// `endpoint(query)` on ``compute`` (Dispatch's threads), or a 503 "request timed out" error if
     /// `timeout` passes first; the first of the two to finish answers.
-    static func race(_ endpoint: @escaping Endpoint, _ query: [(key: String, value: String)],
+    static func race(_ endpoint: @escaping Endpoint, _ query: String,
                      timeout: Duration) async -> Result<String, APIError> {
         await withCheckedContinuation { continuation in
             let once = Once()

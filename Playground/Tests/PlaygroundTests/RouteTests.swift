@@ -24,10 +24,10 @@ import Testing
     @Test func slowRequestsTimeOut() async throws {
         let release = DispatchSemaphore(value: 0)
         let fallback = Task.detached { try? await Task.sleep(for: .seconds(60)); release.signal() }
-        let result = await APIRoutes.race({ (_: [(key: String, value: String)]) throws(APIError) -> String in
+        let result = await APIRoutes.race({ (_: String) throws(APIError) -> String in
             release.wait()
             return "{}"
-        }, [], timeout: .milliseconds(50))
+        }, "", timeout: .milliseconds(50))
         release.signal()
         fallback.cancel()
         guard case .failure(let error) = result else {

@@ -1,4 +1,5 @@
 import Foundation
+import LabKit
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -55,9 +56,18 @@ func labArguments(_ query: String) -> [String] {
     query.split(separator: "&").flatMap { pair -> [String] in
         let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
         let value = kv.count > 1 ? (kv[1].removingPercentEncoding ?? kv[1]) : ""
-        if API.flags.contains(kv[0]) { return value == "true" ? ["--\(kv[0])"] : [] }
+        if OptimizerSettings.options.contains(where: { $0.name == kv[0] && $0.kind == .flag }) {
+            return value == "true" ? ["--\(kv[0])"] : []
+        }
         return ["--\(kv[0])", value]
     }
+}
+
+/// A query string from name–value pairs, each percent-encoded (what the page's URLSearchParams sends).
+func query(_ pairs: [(String, String)]) -> String {
+    var allowed = CharacterSet.urlQueryAllowed
+    allowed.remove(charactersIn: "&=+")
+    return pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
 }
 
 /// The test application on the committed book, without a socket.

@@ -14,8 +14,8 @@ import Testing
     /// measured factor must equal |1 − αλ| to rounding; with momentum (complex roots) it is √β per step.
     @Test(arguments: [(20.0, 0.1, 0.0), (20.0, 0.45, 0.0), (5.0, 0.3, 0.0), (20.0, 0.3, 0.6), (100.0, 0.6, 0.0)])
     func directionsMatchTheClosedForm(condition: Double, lr: Double, momentum: Double) throws {
-        let body = try API.directions([("function", "quadratic"), ("condition", "\(condition)"), ("start", "-5,-2"),
-                                       ("steps", "400"), ("optimizer", "sgd"), ("lr", "\(lr)"), ("momentum", "\(momentum)")])
+        let body = try API.directions(query([("function", "quadratic"), ("condition", "\(condition)"), ("start", "-5,-2"),
+                                             ("steps", "400"), ("optimizer", "sgd"), ("lr", "\(lr)"), ("momentum", "\(momentum)")]))
         let o = try Self.object(body)
         let dirs = try #require(o["directions"] as? [[String: Any]])
         let q = Quadratic(condition: condition)
@@ -42,11 +42,11 @@ import Testing
 
     @Test func directionsRefuseOtherFunctionsAndPredictOnlyWhatHasAClosedForm() throws {
         #expect(throws: APIError.self) {
-            try API.directions([("function", "rosenbrock"), ("start", "-1,1"), ("steps", "10"), ("optimizer", "sgd"), ("lr", "0.001")])
+            try API.directions(query([("function", "rosenbrock"), ("start", "-1,1"), ("steps", "10"), ("optimizer", "sgd"), ("lr", "0.001")]))
         }
         for extra in [[("optimizer", "adam")], [("optimizer", "sgd"), ("noise", "0.5")],
                       [("optimizer", "sgd"), ("schedule", "cosine:T=100")]] {
-            let body = try API.directions([("function", "quadratic"), ("start", "-5,-2"), ("steps", "100"), ("lr", "0.1")] + extra)
+            let body = try API.directions(query([("function", "quadratic"), ("start", "-5,-2"), ("steps", "100"), ("lr", "0.1")] + extra))
             let dirs = try #require(try Self.object(body)["directions"] as? [[String: Any]])
             #expect(dirs.allSatisfy { $0["predicted"] is NSNull }, "\(extra)")
             #expect(dirs.allSatisfy { $0["measured"] is Double }, "\(extra)")
@@ -57,7 +57,7 @@ import Testing
     /// within 0.02; beyond the stability limit every cell is 1; the optimum is (α*, β*).
     @Test(arguments: [20.0, 5.0])
     func momentumPlaneMatchesTheClosedForm(condition: Double) throws {
-        let o = try Self.object(try API.momentumPlane([("condition", "\(condition)")]))
+        let o = try Self.object(try API.momentumPlane(query([("condition", "\(condition)")])))
         let alphas = try #require(o["alphas"] as? [Double]), betas = try #require(o["betas"] as? [Double])
         let rates = try #require(o["rates"] as? [[Double]])
         #expect(alphas.count == API.planeColumns && betas.count == API.planeRows && rates.count == betas.count)
@@ -84,7 +84,7 @@ import Testing
 
     @Test func momentumPlaneRefusesBadInput() {
         for query in [[("steps", "1")], [("steps", "5000")], [("condition", "0.5")], [("start", "0,0")], [("function", "saddle")]] {
-            #expect(throws: APIError.self, "\(query)") { try API.momentumPlane(query) }
+            #expect(throws: APIError.self, "\(query)") { try API.momentumPlane(PlaygroundTests.query(query)) }
         }
     }
 }

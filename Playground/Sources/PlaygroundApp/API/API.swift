@@ -1,9 +1,11 @@
-import ArgumentParser
 import Descent
 import Figures
+import Foundation
+import Hummingbird
+import LabKit
 
-/// A request the API refuses: HTTP `status`, a message (lab's own wording when lab would refuse the
-/// same flags) and the query parameter it names, when there is one.
+/// A request the API refuses: HTTP `status`, a message (lab's own wording for the checks lab makes,
+/// from LabKit) and the query parameter it names, when there is one.
 struct APIError: Error, Equatable {
     var status: Int = 400
     let message: String
@@ -12,15 +14,11 @@ struct APIError: Error, Equatable {
     init(status: Int = 400, _ message: String, parameter: String? = nil) {
         self.status = status
         self.message = message
-        self.parameter = parameter ?? Self.parameterNamed(in: message)
+        self.parameter = parameter
     }
 
-    /// The first `--flag` a message names, without its dashes.
-    static func parameterNamed(in message: String) -> String? {
-        guard let r = message.range(of: "--") else { return nil }
-        let name = message[r.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" }
-        return name.isEmpty ? nil : String(name)
-    }
+    /// LabKit's refusal: its message and the option it names.
+    init(_ error: OptionError) { self.init(error.message.split(separator: "\n").first.map(String.init) ?? error.message, parameter: error.parameter) }
 
     var json: String {
         var s = "{\"error\":\(JSON.string(message))"
@@ -29,55 +27,49 @@ struct APIError: Error, Equatable {
     }
 }
 
-/// The JSON API over `lab`'s commands. Pure functions from query parameters to a JSON body:
-/// Hummingbird only carries them (see `APIRoutes`), so the tests can call them directly too.
+/// The JSON API over `lab`'s commands. Pure functions from a query string (`function=quadratic&…`,
+/// percent-encoded, without the `?`) to a JSON body: Hummingbird only carries them (see `APIRoutes`),
+/// so the tests can call them directly too. Each query decodes (Hummingbird's `URLEncodedFormDecoder`)
+/// into LabKit's value for the command — the same type `lab` parses its flags into, with the same
+/// checks — so the API equals `lab` by construction.
 enum API {
     /// At most this many steps per request (lab has no cap; a server needs one).
     static let maximumSteps = 100_000
-    /// Boolean flags: `name=true` passes `--name`, `name=false` leaves it out.
-    static let flags: Set<String> = ["nesterov", "amsgrad", "centered"]
-    /// Names ArgumentParser would treat as commands of its own, and lab's --format (the API speaks JSON).
-    static let reserved: Set<String> = ["help", "h", "version", "format", "experimental-dump-help",
-                                        "generate-completion-script"]
+    static let limit = RowLimit.perRequest(maximumSteps)
 
-    /// `lab`'s argument list for query parameters given as `name=value` pairs.
-    static func arguments(from query: [(key: String, value: String)]) throws(APIError) -> [String] {
-        var arguments: [String] = []
-        for (key, value) in query {
-            guard !key.isEmpty, key.count <= 40,
-                  key.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }),
-                  key.first!.isLetter, !reserved.contains(key) else {
-                throw APIError("Unknown option '--\(key.prefix(40))'", parameter: String(key.prefix(40)))
-            }
-            if flags.contains(key) {
-                switch value {
-                case "true": arguments.append("--\(key)")
-                case "false": break
-                default: throw APIError("\(key) is a flag: give \(key)=true or \(key)=false, got '\(value.prefix(40))'",
-                                        parameter: key)
-                }
-            } else {
-                arguments += ["--\(key)", value]
-            }
-        }
-        return arguments
-    }
-
-    /// Parses `query` as the flags of `T` (lab's command), with lab's validation and messages.
-    static func parse<T: ParsableArguments>(_ type: T.Type, _ query: [(key: String, value: String)]) throws(APIError) -> T {
-        let arguments = try arguments(from: query)
+    /// `query` decoded as `T`; a bad parameter is an ``APIError`` that names it.
+    static func decode<T: Decodable>(_ type: T.Type, _ query: String) throws(APIError) -> T {
+        // Form encoding writes a space as '+' in names too; Hummingbird's decoder reads '+' as a space in
+        // values only, so the names' are made %20 first (an error then names the key the client sent).
+        let query = query.split(separator: "&", omittingEmptySubsequences: false).map { element in
+            let key = element.prefix { $0 != "=" }
+            return key.replacingOccurrences(of: "+", with: "%20") + element.dropFirst(key.count)
+        }.joined(separator: "&")
         do {
-            return try T.parse(arguments)
+            return try URLEncodedFormDecoder().decode(T.self, from: query)
+        } catch let error as OptionError {
+            throw APIError(error)
+        } catch let error as URLEncodedFormError {
+            if error.code == .duplicateKeys {
+                throw APIError("--\(error.value.prefix(40)) is given more than once; give each option once",
+                               parameter: String(error.value.prefix(40)))
+            }
+            // Name the parameter whose key or value the decoder could not read.
+            let keys = query.split(separator: "&").map { element in
+                let key = String(element.prefix { $0 != "=" })
+                return key.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? key
+            }
+            let key = (keys.first { $0 == error.value } ?? keys.first { $0.contains(error.value) || error.value.contains($0) })
+                .map { String($0.prefix(40)) }
+            throw APIError("malformed query: \(String(describing: error).prefix(200))", parameter: key)
         } catch {
-            let message = T.message(for: error)
-            throw APIError(message.split(separator: "\n").first.map(String.init) ?? message)
+            throw APIError("malformed query: \(String(describing: error).prefix(200))")
         }
     }
 
-    static func checkSteps(_ steps: Int) throws(APIError) {
-        guard steps <= maximumSteps else {
-            throw APIError("--steps must be ≤ \(maximumSteps) per request on this server, got \(steps)", parameter: "steps")
-        }
+    /// Runs one of LabKit's checks.
+    static func check(_ body: () throws(OptionError) -> Void) throws(APIError) {
+        do { try body() } catch { throw APIError(error) }
     }
 
     // MARK: Endpoints
@@ -86,51 +78,42 @@ enum API {
     ///
     /// `divergence` is lab's stop (a non-finite loss: the last row); `explosion` is the first step whose
     /// loss exceeds 10⁶ × the first (Descent's standard criterion), which the page reports as divergence.
-    static func optimize(_ query: [(key: String, value: String)]) throws(APIError) -> String {
-        let r = try parse(OptimizeRequest.self, query)
-        try checkSteps(r.steps)
-        let f = r.conditionOption.function(r.function)
-        let trajectory = Descent.optimize(f, from: r.start.values, steps: r.steps,
-                                          optimizer: r.optimizerOptions.make(lr: r.lr), schedule: r.schedule,
-                                          noise: r.gradientNoise)
-        let rows = trajectory.points.map { [Double($0.step), $0.learningRate, $0.loss, $0.point[0], $0.point[1]] }
+    static func optimize(_ query: String) throws(APIError) -> String {
+        let r = try decode(OptimizeSettings.self, query)
+        try check { () throws(OptionError) in try r.validate(limit: limit) }
+        var rows: [[Double]] = []
+        rows.reserveCapacity(r.steps + 1)
+        let divergence = r.run { rows.append($0) }
         var extra: [(String, String)] = []
-        extra.append(("divergence", trajectory.divergence.map { "{\"step\":\($0.step)}" } ?? "null"))
-        let first = trajectory.points.first?.loss ?? .nan
-        let explosion = trajectory.points.first { DivergenceCriterion.standard.isDiverged($0.loss, firstLoss: first) }
-        extra.append(("explosion", explosion.map { "{\"step\":\($0.step)}" } ?? "null"))
-        return JSON.table(columns: ["step", "lr", "loss", "x", "y"], rows: rows, extra: extra)
+        extra.append(("divergence", divergence.map { "{\"step\":\($0.step)}" } ?? "null"))
+        let first = rows.first?[2] ?? .nan
+        let explosion = rows.first { DivergenceCriterion.standard.isDiverged($0[2], firstLoss: first) }
+        extra.append(("explosion", explosion.map { "{\"step\":\(Int($0[0]))}" } ?? "null"))
+        return JSON.table(columns: OptimizeSettings.columns, rows: rows, extra: extra)
     }
 
     /// GET /api/schedule: lab schedule's rows.
-    static func schedule(_ query: [(key: String, value: String)]) throws(APIError) -> String {
-        let r = try parse(ScheduleRequest.self, query)
-        try checkSteps(r.steps)
-        let rows = (0..<r.steps).map { [Double($0), r.schedule.rate(at: $0, base: r.lr)] }
-        return JSON.table(columns: ["step", "lr"], rows: rows)
+    static func schedule(_ query: String) throws(APIError) -> String {
+        let r = try decode(ScheduleSettings.self, query)
+        try check { () throws(OptionError) in try r.validate(limit: limit) }
+        return JSON.table(columns: ScheduleSettings.columns, rows: (0..<r.steps).map(r.row))
     }
 
     /// GET /api/find-lr: lab find-lr's rows and its two suggestions.
-    static func findLearningRate(_ query: [(key: String, value: String)]) throws(APIError) -> String {
-        let r = try parse(FindLRRequest.self, query)
-        try checkSteps(r.steps)
-        let f = r.conditionOption.function(r.function)
-        let test = RangeTest(minimumRate: r.minLr, maximumRate: r.maxLr, steps: r.steps)
-        var parameters = r.start.values
-        var optimizer = r.optimizerOptions.make(lr: r.minLr)
-        let result = test.run(parameters: &parameters, optimizer: &optimizer) { theta, _, gradient in
-            f.gradient(theta, into: &gradient)
-            return f.value(theta)
-        }
-        let rows = result.rates.indices.map { [Double($0), result.rates[$0], result.losses[$0], result.smoothed[$0]] }
+    static func findLearningRate(_ query: String) throws(APIError) -> String {
+        let r = try decode(FunctionSweepSettings.self, query)
+        try check { () throws(OptionError) in try r.validate(limit: limit) }
+        let result = r.run()
+        let rows = result.rates.indices.map { SweepSettings.row($0, of: result) }
         let suggestions = "{\"steep\":\(JSON.number(result.steepest)),\"min/10\":\(JSON.number(result.minimumOverTen))}"
-        return JSON.table(columns: ["step", "lr", "loss", "smoothed"], rows: rows, extra: [("suggestions", suggestions)])
+        return JSON.table(columns: SweepSettings.columns, rows: rows, extra: [("suggestions", suggestions)])
     }
 
     /// GET /api/limits: the analytic largest stable rates on the quadratic (null for the other functions).
-    static func limits(_ query: [(key: String, value: String)]) throws(APIError) -> String {
-        let r = try parse(LimitsRequest.self, query)
-        guard let q = r.conditionOption.function(r.function) as? Quadratic else {
+    static func limits(_ query: String) throws(APIError) -> String {
+        let r = try decode(LimitsRequest.self, query)
+        try check(r.validate)
+        guard let q = Condition.function(r.function, condition: r.condition) as? Quadratic else {
             return "{\"L\":null,\"sgd\":null,\"momentum\":null,\"nesterov\":null}"
         }
         let beta = r.momentum ?? 0
@@ -146,18 +129,16 @@ enum API {
     /// over the second half of the run (null when that coordinate is 0, 1 when it did not shrink);
     /// which direction limits the run; and the best rates the closed forms give: α* = 2/(μ + L) for
     /// gradient descent (per-step factor (κ − 1)/(κ + 1)) and (α*, β*) for momentum.
-    static func directions(_ query: [(key: String, value: String)]) throws(APIError) -> String {
-        let r = try parse(OptimizeRequest.self, query)
-        try checkSteps(r.steps)
-        guard r.function == .quadratic, let q = r.conditionOption.function(r.function) as? Quadratic else {
+    static func directions(_ query: String) throws(APIError) -> String {
+        let r = try decode(OptimizeSettings.self, query)
+        try check { () throws(OptionError) in try r.validate(limit: limit) }
+        guard r.function == .quadratic, let q = r.testFunction as? Quadratic else {
             throw APIError("the per-direction view needs --function quadratic (its eigen-directions are x and y)",
                            parameter: "function")
         }
         guard r.steps >= 2 else { throw APIError("--steps must be ≥ 2 to measure a rate over the second half", parameter: "steps") }
-        let trajectory = Descent.optimize(q, from: r.start.values, steps: r.steps,
-                                          optimizer: r.optimizerOptions.make(lr: r.lr), schedule: r.schedule,
-                                          noise: r.gradientNoise)
-        let options = r.optimizerOptions
+        let trajectory = r.trajectory()
+        let options = r.optimizer
         let closedForm = options.optimizer == .sgd && !options.nesterov && (options.dampening ?? 0) == 0
             && (options.weightDecay ?? 0) == 0 && r.schedule == .constant && r.gradientNoise == nil
         let beta = options.momentum ?? 0
@@ -203,10 +184,10 @@ enum API {
     /// condition κ, from `start`, for `steps` updates (default 600), on a grid of (α, β): each cell the
     /// measured contraction factor per step (‖θ_N‖/‖θ_{N/2}‖)^(2/N), capped at 1 when the run does not
     /// converge — chapter 9's picture. With the stability limit α = 2(1 + β)/L and the optimum (α*, β*).
-    static func momentumPlane(_ query: [(key: String, value: String)]) throws(APIError) -> String {
-        let r = try parse(PlaneRequest.self, query)
-        try checkSteps(r.steps)
-        let q = r.conditionOption.function(.quadratic) as! Quadratic
+    static func momentumPlane(_ query: String) throws(APIError) -> String {
+        let r = try decode(PlaneRequest.self, query)
+        try check(r.validate)
+        let q = Condition.function(.quadratic, condition: r.condition) as! Quadratic
         let (mu, L) = (q.smallestEigenvalue, q.largestEigenvalue)
         let alphaMax = 2 * 1.99 / L * 1.005
         let alphas = (1...planeColumns).map { alphaMax * Double($0) / Double(planeColumns) }
@@ -226,16 +207,34 @@ enum API {
         return s + "}"
     }
 
+    /// GET /api/options: LabKit's option table (every command's options, every optimizer's defaults),
+    /// from which the page builds its controls.
+    static func options(_ query: String) throws(APIError) -> String {
+        _ = try decode(NoOptions.self, query)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do { return String(decoding: try encoder.encode(OptionTable.current), as: UTF8.self) } catch {
+            throw APIError(status: 500, "the option table could not be encoded: \(error)")
+        }
+    }
+
+    /// GET /api/openapi.json: this API as an OpenAPI 3.0 document, generated from the option definitions.
+    static func openAPI(_ query: String) throws(APIError) -> String {
+        _ = try decode(NoOptions.self, query)
+        return OpenAPIDocument.json
+    }
+
     /// GET /api/palette: the book's colours (Figures), so the page's runs look like the book's series.
-    static func palette(_ query: [(key: String, value: String)]) throws(APIError) -> String {
-        guard query.isEmpty else { throw APIError("Unknown option '--\(query[0].key.prefix(40))'", parameter: String(query[0].key.prefix(40))) }
+    static func palette(_ query: String) throws(APIError) -> String {
+        _ = try decode(NoOptions.self, query)
         return "{\"palette\":[" + GnuplotScript.palette.map { JSON.string($0) }.joined(separator: ",") + "]}"
     }
 
     /// GET /api/contours: the function's contour lines over its plotting window.
-    static func contours(_ query: [(key: String, value: String)]) throws(APIError) -> String {
-        let r = try parse(ContoursRequest.self, query)
-        let f = r.conditionOption.function(r.function)
+    static func contours(_ query: String) throws(APIError) -> String {
+        let r = try decode(ContoursRequest.self, query)
+        try check(r.validate)
+        let f = Condition.function(r.function, condition: r.condition)
         let window = Contours.window(for: r.function)
         let lines = Contours(function: f, window: window, levels: 14)
         var s = "{\"window\":[\(window.map { JSON.number($0) }.joined(separator: ","))],\"levels\":["
@@ -250,39 +249,70 @@ enum API {
 }
 
 /// GET /api/limits: the function (and κ) and the momentum of the slider.
-struct LimitsRequest: ParsableArguments {
-    @Option(help: "Test function.") var function: FunctionName
-    @OptionGroup var conditionOption: ConditionOption
-    @Option(parsing: .unconditional, help: "Momentum β ≥ 0.") var momentum: Double?
-    func validate() throws {
-        try conditionOption.validate(for: function)
+struct LimitsRequest: Decodable {
+    static let options = [OptimizeSettings.option("function"), Condition.option,
+                          OptionSpec("momentum", .number, "Momentum β ∈ [0, 1) of the heavy ball's limit 2(1 + β)/L.")]
+    let function: FunctionName
+    let condition: Double?
+    let momentum: Double?
+
+    init(from decoder: any Decoder) throws {
+        let r = try OptionReader(decoder, options: Self.options)
+        function = try r.required("function") { n throws(OptionError) in try r.choice(n, FunctionName.self) }
+        condition = try r.number("condition")
+        momentum = try r.number("momentum")
+    }
+
+    func validate() throws(OptionError) {
+        try Condition.validate(condition, for: function)
         if let m = momentum, !(m.isFinite && m >= 0 && m < 1) {
-            throw ValidationError("--momentum must be in [0, 1) for a stability limit (e.g. --momentum 0.9), got \(m)")
+            throw OptionError("--momentum must be in [0, 1) for a stability limit (e.g. --momentum 0.9), got \(m)", parameter: "momentum")
         }
     }
 }
 
 /// GET /api/momentum-plane: κ of the quadratic, the start and the steps of each cell's run.
-struct PlaneRequest: ParsableArguments {
-    @OptionGroup var conditionOption: ConditionOption
-    @Option(parsing: .unconditional, help: "Starting point X,Y.", transform: Point.parse)
-    var start: Point = Point(values: [-5, -2])
-    @Option(parsing: .unconditional, help: "Steps of each run, 2 ≤ N ≤ 2000.")
-    var steps: Int = 600
-    func validate() throws {
-        try conditionOption.validate(for: .quadratic)
+struct PlaneRequest: Decodable {
+    static let options = [Condition.option, OptimizeSettings.option("start"),
+                          OptionSpec("steps", .integer, "Steps of each run, 2 ≤ N ≤ 2000.")]
+    let condition: Double?
+    let start: Point
+    let steps: Int
+
+    init(from decoder: any Decoder) throws {
+        let r = try OptionReader(decoder, options: Self.options)
+        condition = try r.number("condition")
+        start = try r.point("start") ?? Point(values: [-5, -2])
+        steps = try r.integer("steps") ?? 600
+    }
+
+    func validate() throws(OptionError) {
+        try Condition.validate(condition, for: .quadratic)
         guard (2...2000).contains(steps) else {
-            throw ValidationError("--steps must be in 2…2000 for the plane (one run per cell), got \(steps)")
+            throw OptionError("--steps must be in 2…2000 for the plane (one run per cell), got \(steps)", parameter: "steps")
         }
-        guard start.values != [0, 0] else { throw ValidationError("--start must not be the minimum (0,0)") }
+        guard start.values != [0, 0] else { throw OptionError("--start must not be the minimum (0,0)", parameter: "start") }
     }
 }
 
 /// GET /api/contours: the function (and κ).
-struct ContoursRequest: ParsableArguments {
-    @Option(help: "Test function.") var function: FunctionName
-    @OptionGroup var conditionOption: ConditionOption
-    func validate() throws { try conditionOption.validate(for: function) }
+struct ContoursRequest: Decodable {
+    static let options = [OptimizeSettings.option("function"), Condition.option]
+    let function: FunctionName
+    let condition: Double?
+
+    init(from decoder: any Decoder) throws {
+        let r = try OptionReader(decoder, options: Self.options)
+        function = try r.required("function") { n throws(OptionError) in try r.choice(n, FunctionName.self) }
+        condition = try r.number("condition")
+    }
+
+    func validate() throws(OptionError) { try Condition.validate(condition, for: function) }
+}
+
+/// A request that takes no parameters (GET /api/palette).
+struct NoOptions: Decodable {
+    init(from decoder: any Decoder) throws { _ = try OptionReader(decoder, options: []) }
 }
 
 /// JSON text with numbers exactly as `lab` prints them in CSV.

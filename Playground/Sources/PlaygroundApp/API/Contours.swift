@@ -1,4 +1,5 @@
 import Descent
+import LabKit
 
 /// Contour lines of a 2-D test function over a window, as line segments the page strokes.
 ///

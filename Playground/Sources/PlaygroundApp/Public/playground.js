@@ -2,16 +2,12 @@
 // No update rule, schedule or stability limit is computed here: the server runs Descent.
 "use strict";
 (function () {
-  // The parameters each optimizer takes (lab's flags), and the page's starting values.
-  const PARAMS = {
-    "sgd": ["momentum", "nesterov"],
-    "adagrad": ["eps"],
-    "rmsprop": ["alpha", "eps", "momentum"],
-    "adam": ["beta1", "beta2", "eps", "amsgrad"],
-    "article-adagrad": ["eps"],
-    "article-rmsprop": ["alpha", "eps"],
-    "article-adam": ["beta1", "beta2", "eps"],
-  };
+  // The page's controls (the sliders and boxes in the run template, by option name). Which optimizer
+  // takes which, and what each starts at, come from lab's own option table (/api/options, LabKit).
+  const CONTROLS = ["momentum", "nesterov", "alpha", "beta1", "beta2", "eps", "amsgrad"];
+  const FLAGS = ["nesterov", "amsgrad"];
+  let PARAMS = {};    // optimizer → the controls it takes, from /api/options
+  let DEFAULTS = {};  // optimizer → option → value when not given, from /api/options
   const NAMES = {
     "sgd": "SGD", "adagrad": "AdaGrad", "rmsprop": "RMSprop", "adam": "Adam",
     "article-adagrad": "article AdaGrad", "article-rmsprop": "article RMSprop", "article-adam": "article Adam",
@@ -29,7 +25,6 @@
   };
   const SCHEDULES = ["constant", "cosine", "step", "exponential", "warmup", "one-cycle"];
   const FUNCTIONS = ["quadratic", "rosenbrock", "saddle"];
-  const DEFAULT_EPS = { "adagrad": 1e-10, "article-adagrad": 1e-10 };
   const DEFAULT_STATE = "function=quadratic&condition=20&steps=50&schedule=constant&noise=0&start=-5,-2"
     + "&run=sgd:lr=0.4&run=sgd:lr=0.1,momentum=0.8&run=adam:lr=0.3";
   const MINIMA = { quadratic: [0, 0], rosenbrock: [1, 1], saddle: [0, 0] };
@@ -61,9 +56,28 @@
 
   // ---- State ⇄ URL -------------------------------------------------------------------------------
   function defaultsFor(optimizer, fn, color) {
-    return { optimizer: optimizer, lr: FUNCTION_DEFAULTS[fn || "quadratic"].lr[optimizer], momentum: 0, nesterov: false,
-             alpha: 0.99, beta1: 0.9, beta2: 0.999, eps: DEFAULT_EPS[optimizer] || 1e-8, amsgrad: false,
-             color: color || 0 };
+    const run = { optimizer: optimizer, lr: FUNCTION_DEFAULTS[fn || "quadratic"].lr[optimizer], color: color || 0 };
+    for (const p of CONTROLS) run[p] = FLAGS.includes(p) ? false : (DEFAULTS[optimizer] || {})[p];
+    return run;
+  }
+
+  /// Takes lab's option table (/api/options): which controls each optimizer shows, their defaults,
+  /// and the optimizer menu.
+  function applyOptions(table) {
+    const specs = table.commands.optimize;
+    const spec = (name) => specs.find((o) => o.name === name);
+    const optimizers = spec("optimizer").choices;
+    PARAMS = {};
+    for (const o of optimizers) PARAMS[o] = CONTROLS.filter((c) => spec(c).optimizers.includes(o));
+    DEFAULTS = table.defaults;
+    const template = $("run-template").content;
+    for (const c of CONTROLS) {
+      const label = template.querySelector("." + c).closest("label");
+      label.dataset.for = spec(c).optimizers.join(" ");
+      label.title = spec(c).help;
+    }
+    const menu = template.querySelector(".optimizer");
+    menu.replaceChildren(...optimizers.map((o) => new Option(NAMES[o] || o, o)));
   }
 
   // What a URL may set each parameter to (anything else keeps the default: "lr=abc" is not NaN).
@@ -105,7 +119,7 @@
       for (const kv of (rest || "").split(",")) {
         const [k, v] = kv.split("=");
         if (!(k in run) || k === "optimizer") continue;
-        if (k === "nesterov" || k === "amsgrad") { run[k] = v === "true"; continue; }
+        if (FLAGS.includes(k)) { run[k] = v === "true"; continue; }
         if (VALID[k] && VALID[k](Number(v))) run[k] = Number(v);
       }
       if (run.momentum === 0) run.nesterov = false;  // PyTorch refuses Nesterov without momentum
@@ -166,7 +180,7 @@
     q.set("optimizer", run.optimizer);
     q.set("lr", String(run.lr));
     for (const p of PARAMS[run.optimizer]) {
-      if (p === "nesterov" || p === "amsgrad") { if (run[p]) q.set(p, "true"); } else q.set(p, String(run[p]));
+      if (FLAGS.includes(p)) { if (run[p]) q.set(p, "true"); } else q.set(p, String(run[p]));
     }
     q.set("schedule", scheduleSpec());
     if (state.noise > 0) q.set("noise", String(state.noise));
@@ -178,7 +192,7 @@
     const quote = (v) => /^[A-Za-z0-9_.,:=+\-\/]+$/.test(v) ? v : "'" + v.replace(/'/g, "'\\''") + "'";
     const words = ["lab", "optimize"];
     for (const [k, v] of optimizeQuery(run)) {
-      if (k === "nesterov" || k === "amsgrad") { if (v === "true") words.push("--" + k); } else words.push("--" + k, quote(v));
+      if (FLAGS.includes(k)) { if (v === "true") words.push("--" + k); } else words.push("--" + k, quote(v));
     }
     return words.join(" ");
   }
@@ -322,6 +336,7 @@
         label.hidden = !label.dataset.for.split(" ").includes(run.optimizer);
       }
       const bind = (cls, toValue, fromValue, show) => {
+        if (cls !== "lr" && !PARAMS[run.optimizer].includes(cls)) return;  // hidden: this optimizer has no such option
         const input = panel.querySelector("." + cls);
         const out = panel.querySelector("." + cls + "-value");
         const current = () => { if (out) out.textContent = show(run[cls]); };
@@ -1187,6 +1202,13 @@
       const p = await getJSON("/api/palette", new URLSearchParams());
       if (Array.isArray(p.palette) && p.palette.length) palette = p.palette;
     } catch (e) { /* every run in black */ }
+    try {
+      applyOptions(await getJSON("/api/options", new URLSearchParams()));
+    } catch (e) {
+      document.body.dataset.ready = "error";
+      $("runs").textContent = "The playground could not load lab's options from the server: " + e.message;
+      return;
+    }
     state = parseState(location.search);
     syncGlobalControls();
     buildRunPanels();
