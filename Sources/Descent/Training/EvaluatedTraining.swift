@@ -122,7 +122,8 @@ public func trainEvaluating(
     precondition(steps >= 0 && batchSize >= 0 && evaluateEvery >= 1, "steps ≥ 0, batch size ≥ 0, evaluateEvery ≥ 1")
     precondition(training.count >= 1, "the training split is empty")
     let n = training.count
-    let fullBatch = batchSize == 0 || batchSize >= n
+    var batches = MiniBatches(rows: n, size: batchSize, fullBatchInOrder: true)
+    let fullBatch = batches.isFullBatch
     let b = fullBatch ? n : batchSize
     var optimizer = optimizer
     var scheduler = Scheduler(schedule, baseRate: optimizer.learningRate)
@@ -133,30 +134,19 @@ public func trainEvaluating(
     func statistics() -> MLP.RunningStatistics? { hasBatchNorm ? workspace.runningStatistics : nil }
     let trainingEvaluator = Evaluator(network: network, data: training, loss: loss)
     let validationEvaluator = validation.map { Evaluator(network: network, data: $0, loss: loss) }
-    var order: [Int] = []
-    var cursor = 0
-    var batchX = Matrix(rows: 0, columns: training.inputs.columns)
-    var batchY = Matrix(rows: 0, columns: training.targets.columns)
+    var buffer = BatchBuffer(for: training)
     var firstLoss = Double.nan
 
-    /// Loss and gradient (in `workspace`) of the next batch, advancing `order`/`cursor`/`rng`.
-    func batchLoss(_ theta: [Double], order: inout [Int], cursor: inout Int, rng: inout SeededGenerator) -> Double {
-        if fullBatch {
-            return workspace.lossAndGradient(theta, input: training.inputs, target: training.targets, loss: loss)
-        }
-        if cursor >= order.count { order = rng.permutation(n); cursor = 0 }
-        let end = min(cursor + b, n)
-        training.inputs.gatherRows(order[cursor..<end], into: &batchX)
-        training.targets.gatherRows(order[cursor..<end], into: &batchY)
-        cursor = end
-        return workspace.lossAndGradient(theta, input: batchX, target: batchY, loss: loss)
+    /// Loss and gradient (in `workspace`) of the next batch of `batches`, advancing it and `rng`.
+    func batchLoss(_ theta: [Double], _ batches: inout MiniBatches, rng: inout SeededGenerator) -> Double {
+        workspace.lossAndGradient(theta, rows: batches.next(using: &rng), of: training, loss: loss, buffer: &buffer)
     }
 
     for k in 0...steps {
         let report = k == steps || k % evaluateEvery == 0
         var value = Double.nan
         if k < steps {
-            value = batchLoss(theta, order: &order, cursor: &cursor, rng: &rng)
+            value = batchLoss(theta, &batches, rng: &rng)
             if k == 0 { firstLoss = value }
         }
         let batchDiverged = k < steps && divergence.isDiverged(value, firstLoss: firstLoss)
@@ -171,9 +161,9 @@ public func trainEvaluating(
             rate = scheduler.rate(at: k, loss: value)
         } else {
             var next = scheduler
-            var peekOrder = order, peekCursor = cursor, peekRng = rng
+            var peek = batches, peekRng = rng
             let nextLoss = schedule.isLossDriven
-                ? (fullBatch ? trainingLoss : batchLoss(theta, order: &peekOrder, cursor: &peekCursor, rng: &peekRng))
+                ? (fullBatch ? trainingLoss : batchLoss(theta, &peek, rng: &peekRng))
                 : trainingLoss
             rate = next.rate(at: k, loss: nextLoss)
         }

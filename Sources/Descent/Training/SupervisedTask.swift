@@ -87,21 +87,17 @@ public struct SupervisedTask: Sendable {
     }
 
     /// A learning-rate range test on mini-batches: the weights drawn by `seed`, then evaluation
-    /// i uses batch i of epoch-wise shuffles from the same generator.
+    /// i uses batch i of epoch-wise shuffles from the same generator, every batch full (``MiniBatches``
+    /// with `dropLast`).
     public func rangeTest(_ optimizer: some Optimizer, test: RangeTest, seed: UInt64) -> RangeTest.Result {
         var opt = optimizer
         var rng = SeededGenerator(seed: seed)
         var theta = network.initialParameters(initializer, using: &rng)
         let workspace = MLP.Workspace(network: network, batchSize: batchSize)
-        let perEpoch = data.count / batchSize
-        var order: [Int] = []
-        var bx = Matrix(rows: 0, columns: data.inputs.columns), by = Matrix(rows: 0, columns: data.targets.columns)
-        return test.run(parameters: &theta, optimizer: &opt) { p, i, g in
-            if i % perEpoch == 0 { order = rng.permutation(data.count) }
-            let rows = order[((i % perEpoch) * batchSize)..<((i % perEpoch + 1) * batchSize)]
-            data.inputs.gatherRows(rows, into: &bx)
-            data.targets.gatherRows(rows, into: &by)
-            let l = workspace.lossAndGradient(p, input: bx, target: by, loss: loss)
+        var batches = MiniBatches(rows: data.count, size: batchSize, dropLast: true)
+        var buffer = BatchBuffer(for: data)
+        return test.run(parameters: &theta, optimizer: &opt) { p, _, g in
+            let l = workspace.lossAndGradient(p, rows: batches.next(using: &rng), of: data, loss: loss, buffer: &buffer)
             for j in g.indices { g[j] = workspace.gradient[j] }
             return l
         }

@@ -43,7 +43,7 @@ public struct TrainingResult: Sendable {
 }
 
 /// Mini-batch training: each epoch visits the examples in a fresh random order (drawn
-/// from `rng`) in batches of `batchSize` (the last batch of an epoch may be smaller).
+/// from `rng`) in batches of `batchSize` (the last batch of an epoch may be smaller): ``MiniBatches``.
 ///
 /// At step t: loss and gradient on batch t; clip if asked; the scheduler picks the rate
 /// (seeing that loss); the optimizer updates. Stops after `steps` updates or when the
@@ -73,22 +73,14 @@ public func train(
     if let runningStatistics { workspace.runningStatistics = runningStatistics }
     var result = TrainingResult()
     result.losses.reserveCapacity(steps)
-    var order: [Int] = []
-    var cursor = 0
-    var batchX = Matrix(rows: 0, columns: data.inputs.columns)
-    var batchY = Matrix(rows: 0, columns: data.targets.columns)
+    var batches = MiniBatches(rows: data.count, size: batchSize)
+    var buffer = BatchBuffer(for: data)
     var gradient = [Double](repeating: 0, count: network.parameterCount)
     var firstLoss = Double.nan
     for t in 0..<steps {
         observer?(t, theta)
         statisticsObserver?(t, theta, workspace.runningStatistics)
-        if cursor >= order.count { order = rng.permutation(data.count); cursor = 0 }
-        let end = min(cursor + batchSize, order.count)
-        let batch = order[cursor..<end]
-        cursor = end
-        data.inputs.gatherRows(batch, into: &batchX)
-        data.targets.gatherRows(batch, into: &batchY)
-        let value = workspace.lossAndGradient(theta, input: batchX, target: batchY, loss: loss)
+        let value = workspace.lossAndGradient(theta, rows: batches.next(using: &rng), of: data, loss: loss, buffer: &buffer)
         if t == 0 { firstLoss = value }
         result.losses.append(value)
         if divergence.isDiverged(value, firstLoss: firstLoss) {

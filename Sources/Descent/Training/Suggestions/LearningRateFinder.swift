@@ -54,29 +54,18 @@ public struct LearningRateFinder: Sendable {
         var opt = optimizer
         let training = data.training
         let n = training.count
-        let fullBatch = batchSize == 0 || batchSize >= n
-        let b = fullBatch ? n : batchSize
+        var batches = MiniBatches(rows: n, size: batchSize, fullBatchInOrder: true)
+        let b = batches.isFullBatch ? n : batchSize
         let workspace = MLP.Workspace(network: network, batchSize: b)
         if let initialStatistics { workspace.runningStatistics = initialStatistics }
         let hasBatchNorm = network.statisticsCount > 0
         let validation = recording == .validation ? data.validation.map { Evaluator(network: network, data: $0, loss: data.loss) } : nil
-        var order: [Int] = [], cursor = 0
-        var bx = Matrix(rows: 0, columns: training.inputs.columns), by = Matrix(rows: 0, columns: training.targets.columns)
+        var buffer = BatchBuffer(for: training)
         let loss = data.loss
         return test.run(parameters: &theta, optimizer: &opt) { p, evaluation, g in
             // Before the next batch's pass, which moves the running averages on.
             let recorded = evaluation > 0 ? validation?.loss(p, statistics: hasBatchNorm ? workspace.runningStatistics : nil) : nil
-            let l: Double
-            if fullBatch {
-                l = workspace.lossAndGradient(p, input: training.inputs, target: training.targets, loss: loss)
-            } else {
-                if cursor >= order.count { order = rng.permutation(n); cursor = 0 }
-                let end = min(cursor + b, n)
-                training.inputs.gatherRows(order[cursor..<end], into: &bx)
-                training.targets.gatherRows(order[cursor..<end], into: &by)
-                cursor = end
-                l = workspace.lossAndGradient(p, input: bx, target: by, loss: loss)
-            }
+            let l = workspace.lossAndGradient(p, rows: batches.next(using: &rng), of: training, loss: loss, buffer: &buffer)
             for j in g.indices { g[j] = workspace.gradient[j] }
             return recorded ?? l
         }
