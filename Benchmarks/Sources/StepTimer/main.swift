@@ -34,6 +34,9 @@ let shapes = [
     Shape(name: "a-batchnorm", hidden: Array(repeating: 64, count: 10), activation: .tanh, batch: 128, batchNorm: true),
     Shape(name: "a-both", hidden: Array(repeating: 64, count: 10), activation: .tanh, batch: 128,
           residual: true, batchNorm: true),
+    // The finder's digits shape (one network of the K = 42 ensemble).
+    Shape(name: "digits", hidden: [32, 32], activation: .tanh, batch: 32, inputs: 64, outputs: 10,
+          loss: .softmaxCrossEntropy),
 ]
 
 func now() -> Double {
