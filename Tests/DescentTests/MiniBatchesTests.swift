@@ -60,3 +60,41 @@ import Testing
         #expect(Array(batches.next(using: &rng)!) == ahead)
     }
 }
+
+/// train and trainEvaluating are one loop seen through different observers: on the same data, batches,
+/// optimizer and schedule they end at the same parameters, bit for bit, and report the same batch losses.
+@Suite struct OneTrainingLoopTests {
+    @Test(arguments: ["sgd", "adam", "plateau", "batch-norm"])
+    func bothFacesAreTheSameRun(case name: String) throws {
+        var data = SeededGenerator(seed: 11)
+        let x = Matrix(rows: 51, columns: 3, elements: (0..<153).map { _ in data.gaussian() })
+        let y = Matrix(rows: 51, columns: 1, elements: (0..<51).map { i in x[i, 0] - 2 * x[i, 1] * x[i, 2] })
+        let set = Dataset(inputs: x, targets: y)
+        let net = MLP(inputs: 3, hidden: [8, 8], outputs: 1, activation: .tanh, batchNorm: name == "batch-norm")
+        var init0 = SeededGenerator(seed: 2)
+        let theta = net.initialParameters(.xavierUniform, using: &init0)
+        let schedule = name == "plateau" ? try Schedule(parsing: "plateau:factor=0.5,patience=2") : .constant
+        func run(evaluated: Bool) -> [Double] {
+            var rng = SeededGenerator(seed: 5)
+            if name == "sgd" {
+                let opt = SGD(learningRate: 0.05, momentum: 0.9)
+                return evaluated
+                    ? trainEvaluating(net, parameters: theta, training: set, validation: nil, loss: .meanSquaredError, optimizer: opt,
+                                      schedule: schedule, steps: 40, batchSize: 7, evaluateEvery: 10, accuracy: false, rng: &rng,
+                                      onRow: { _ in }).parameters
+                    : train(net, parameters: theta, on: set, loss: .meanSquaredError, optimizer: opt, schedule: schedule,
+                            steps: 40, batchSize: 7, divergence: .nonFinite, rng: &rng).parameters
+            }
+            let opt = Adam(learningRate: 0.01)
+            return evaluated
+                ? trainEvaluating(net, parameters: theta, training: set, validation: nil, loss: .meanSquaredError, optimizer: opt,
+                                  schedule: schedule, steps: 40, batchSize: 7, evaluateEvery: 10, accuracy: false, rng: &rng,
+                                  onRow: { _ in }).parameters
+                : train(net, parameters: theta, on: set, loss: .meanSquaredError, optimizer: opt, schedule: schedule,
+                        steps: 40, batchSize: 7, divergence: .nonFinite, rng: &rng).parameters
+        }
+        let a = run(evaluated: false), b = run(evaluated: true)
+        #expect(a == b, "\(name): the two faces differ by up to \(zip(a, b).map { abs($0 - $1) }.max() ?? 0)")
+        #expect(a != theta)
+    }
+}

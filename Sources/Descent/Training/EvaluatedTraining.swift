@@ -71,7 +71,8 @@ public final class Evaluator {
 }
 
 /// Mini-batch training that reports the full training loss (and validation loss and accuracy)
-/// every `evaluateEvery` steps — the loop behind `lab train`.
+/// every `evaluateEvery` steps — the loop behind `lab train`: the one training loop
+/// (`runTrainingLoop`, TrainingLoop.swift) with a report on every E-th step.
 ///
 /// Step k: the loss and gradient of batch k at θ_k; the scheduler picks the rate of update k
 /// (seeing that batch loss); the optimizer updates θ_k → θ_{k+1}. Batches: each epoch visits the
@@ -121,79 +122,29 @@ public func trainEvaluating(
 ) rethrows -> EvaluatedRun {
     precondition(steps >= 0 && batchSize >= 0 && evaluateEvery >= 1, "steps ≥ 0, batch size ≥ 0, evaluateEvery ≥ 1")
     precondition(training.count >= 1, "the training split is empty")
-    let n = training.count
-    var batches = MiniBatches(rows: n, size: batchSize, fullBatchInOrder: true)
-    let fullBatch = batches.isFullBatch
-    let b = fullBatch ? n : batchSize
-    var optimizer = optimizer
-    var scheduler = Scheduler(schedule, baseRate: optimizer.learningRate)
-    var theta = parameters
-    let workspace = MLP.Workspace(network: network, batchSize: b)
-    if let runningStatistics { workspace.runningStatistics = runningStatistics }
-    let hasBatchNorm = network.statisticsCount > 0
-    func statistics() -> MLP.RunningStatistics? { hasBatchNorm ? workspace.runningStatistics : nil }
-    let trainingEvaluator = Evaluator(network: network, data: training, loss: loss)
     let validationEvaluator = validation.map { Evaluator(network: network, data: $0, loss: loss) }
-    var buffer = BatchBuffer(for: training)
-    var firstLoss = Double.nan
-
-    /// Loss and gradient (in `workspace`) of the next batch of `batches`, advancing it and `rng`.
-    func batchLoss(_ theta: [Double], _ batches: inout MiniBatches, rng: inout SeededGenerator) -> Double {
-        workspace.lossAndGradient(theta, rows: batches.next(using: &rng), of: training, loss: loss, buffer: &buffer)
-    }
-
-    for k in 0...steps {
-        let report = k == steps || k % evaluateEvery == 0
-        var value = Double.nan
-        if k < steps {
-            value = batchLoss(theta, &batches, rng: &rng)
-            if k == 0 { firstLoss = value }
-        }
-        let batchDiverged = k < steps && divergence.isDiverged(value, firstLoss: firstLoss)
-        var trainingLoss = Double.nan
-        if report || batchDiverged {
-            trainingLoss = fullBatch && k < steps ? value : trainingEvaluator.loss(theta)
-            if k == 0 && steps == 0 { firstLoss = trainingLoss }
-        }
-        let diverged = batchDiverged || (report && divergence.isDiverged(trainingLoss, firstLoss: firstLoss))
-        let rate: Double
-        if k < steps {
-            rate = scheduler.rate(at: k, loss: value)
-        } else {
-            var next = scheduler
-            var peek = batches, peekRng = rng
-            let nextLoss = schedule.isLossDriven
-                ? (fullBatch ? trainingLoss : batchLoss(theta, &peek, rng: &peekRng))
-                : trainingLoss
-            rate = next.rate(at: k, loss: nextLoss)
-        }
-        if report || diverged {
+    let end = try runTrainingLoop(
+        network, parameters: parameters, data: training, loss: loss, optimizer: optimizer, schedule: schedule,
+        steps: steps, batches: MiniBatches(rows: training.count, size: batchSize, fullBatchInOrder: true),
+        divergence: divergence, rng: &rng, runningStatistics: runningStatistics,
+        observers: TrainingObservers(progress: progress, reported: { k in k == steps || k % evaluateEvery == 0 }),
+        report: { k, rate, trainingLoss, theta, statistics in
             var validationLoss: Double?, validationAccuracy: Double?
             if let v = validationEvaluator {
                 if accuracy {
-                    let (l, a) = v.lossAndAccuracy(theta, statistics: statistics())
+                    let (l, a) = v.lossAndAccuracy(theta, statistics: statistics)
                     validationLoss = l
                     validationAccuracy = a
                 } else {
-                    validationLoss = v.loss(theta, statistics: statistics())
+                    validationLoss = v.loss(theta, statistics: statistics)
                 }
             }
             let row = EvaluationRow(step: k, learningRate: rate, trainingLoss: trainingLoss,
                                     validationLoss: validationLoss, validationAccuracy: validationAccuracy)
             try onRow(row)
-            try onState(row, theta, statistics())
-        }
-        if diverged {
-            return EvaluatedRun(parameters: theta,
-                                divergence: Divergence(step: k, loss: batchDiverged ? value : trainingLoss),
-                                runningStatistics: statistics())
-        }
-        if k == steps { break }
-        progress?(k)
-        optimizer.learningRate = rate
-        optimizer.step(&theta, gradient: workspace.gradient)
-    }
-    return EvaluatedRun(parameters: theta, divergence: nil, runningStatistics: statistics())
+            try onState(row, theta, statistics)
+        })
+    return EvaluatedRun(parameters: end.parameters, divergence: end.divergence, runningStatistics: end.runningStatistics)
 }
 
 extension PreparedData {

@@ -54,6 +54,10 @@ public struct TrainingResult: Sendable {
 /// running averages once per step, starting from `runningStatistics` (mean 0, variance 1 when
 /// nil); `statisticsObserver`, if given, sees them next to θ_t (for an evaluation-mode loss).
 ///
+/// This is the one training loop (`runTrainingLoop`, TrainingLoop.swift) with observers that record
+/// and clip; ``trainEvaluating(_:parameters:training:validation:loss:optimizer:schedule:steps:batchSize:evaluateEvery:accuracy:divergence:rng:onRow:progress:runningStatistics:onState:)``
+/// is the same loop reporting evaluated rows.
+///
 /// - Complexity: one forward and one backward pass per step; no allocation per step
 ///   beyond the records asked for.
 public func train(
@@ -66,43 +70,26 @@ public func train(
     statisticsObserver: ((_ step: Int, _ parameters: [Double], _ statistics: MLP.RunningStatistics) -> Void)? = nil
 ) -> TrainingResult {
     precondition(steps >= 0 && batchSize >= 1, "steps ≥ 0 and batch size ≥ 1")
-    var optimizer = optimizer
-    var scheduler = Scheduler(schedule, baseRate: optimizer.learningRate)
-    var theta = parameters
-    let workspace = MLP.Workspace(network: network, batchSize: min(batchSize, data.count))
-    if let runningStatistics { workspace.runningStatistics = runningStatistics }
     var result = TrainingResult()
     result.losses.reserveCapacity(steps)
-    var batches = MiniBatches(rows: data.count, size: batchSize)
-    var buffer = BatchBuffer(for: data)
-    var gradient = [Double](repeating: 0, count: network.parameterCount)
-    var firstLoss = Double.nan
-    for t in 0..<steps {
-        observer?(t, theta)
-        statisticsObserver?(t, theta, workspace.runningStatistics)
-        let value = workspace.lossAndGradient(theta, rows: batches.next(using: &rng), of: data, loss: loss, buffer: &buffer)
-        if t == 0 { firstLoss = value }
-        result.losses.append(value)
-        if divergence.isDiverged(value, firstLoss: firstLoss) {
-            result.divergence = Divergence(step: t, loss: value)
-            break
-        }
-        gradient.withUnsafeMutableBufferPointer { g in
-            workspace.gradient.withUnsafeBufferPointer { w in g.baseAddress!.update(from: w.baseAddress!, count: w.count) }
-        }
-        if recording.contains(.layerNorms) { result.layerNorms.append(network.layerGradientNorms(gradient)) }
-        let norm = clipping?.apply(to: &gradient) ?? (recording.contains(.gradientNorms) ? globalNorm(gradient) : 0)
-        if recording.contains(.gradientNorms) { result.gradientNorms.append(norm) }
-        let rate = scheduler.rate(at: t, loss: value)
-        if recording.contains(.learningRates) { result.learningRates.append(rate) }
-        optimizer.learningRate = rate
-        optimizer.step(&theta, gradient: gradient)
-    }
-    if result.divergence == nil {
-        observer?(steps, theta)
-        statisticsObserver?(steps, theta, workspace.runningStatistics)
-    }
-    result.parameters = theta
-    if network.statisticsCount > 0 { result.runningStatistics = workspace.runningStatistics }
+    let observers = TrainingObservers(
+        willStep: { t, theta, workspace in
+            observer?(t, theta)
+            statisticsObserver?(t, theta, workspace.runningStatistics)
+        },
+        batchLoss: { _, value in result.losses.append(value) },
+        gradient: { _, gradient in
+            if recording.contains(.layerNorms) { result.layerNorms.append(network.layerGradientNorms(gradient)) }
+            let norm = clipping?.apply(to: &gradient) ?? (recording.contains(.gradientNorms) ? globalNorm(gradient) : 0)
+            if recording.contains(.gradientNorms) { result.gradientNorms.append(norm) }
+        },
+        rate: { _, rate in if recording.contains(.learningRates) { result.learningRates.append(rate) } })
+    let end = runTrainingLoop(network, parameters: parameters, data: data, loss: loss, optimizer: optimizer,
+                              schedule: schedule, steps: steps, batches: MiniBatches(rows: data.count, size: batchSize),
+                              divergence: divergence, rng: &rng, runningStatistics: runningStatistics,
+                              observers: observers, report: { _, _, _, _, _ in })
+    result.divergence = end.divergence
+    result.parameters = end.parameters
+    if network.statisticsCount > 0 { result.runningStatistics = end.runningStatistics }
     return result
 }
