@@ -97,13 +97,15 @@ let package = Package(
         ),
         // A one-page chapter whose claims the tests choose: how a false claim fails a run.
         .executableTarget(name: "claims-fixture", dependencies: ["Notebook"], path: "Tests/Fixtures/claims-fixture"),
-        .testTarget(name: "DescentTests", dependencies: ["Descent"]),
+        // Running the built executables from tests (finding them, output in files, a watchdog).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DescentTests", dependencies: ["Descent", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Figures", "Descent"]),
-        .testTarget(name: "LabTests", dependencies: ["Descent"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Figures", "Descent", "TestSupport"]),
+        .testTarget(name: "LabTests", dependencies: ["Descent", "TestSupport"]),
         .testTarget(name: "LabKitTests", dependencies: ["LabKit", "Descent"]),
-        .testTarget(name: "BookSiteTests", dependencies: ["BookSite"]),
-        .testTarget(name: "ChapterTests", dependencies: ["Descent", "Notebook"] + chapters.filter { $0 != "ch00-tour" }.map { .target(name: $0) }),
+        .testTarget(name: "BookSiteTests", dependencies: ["BookSite", "Notebook"]),
+        .testTarget(name: "ChapterTests", dependencies: ["Descent", "Notebook", "TestSupport"] + chapters.filter { $0 != "ch00-tour" }.map { .target(name: $0) }),
     ] + chapters.map { slug in
         .executableTarget(
             name: slug,

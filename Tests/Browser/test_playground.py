@@ -23,7 +23,7 @@ BASE = sys.argv[1].rstrip("/")
 SHOTS = sys.argv[2]
 LAB = os.environ.get("LAB", "")  # the built lab binary: the "copy as a lab command" check runs it
 os.makedirs(SHOTS, exist_ok=True)
-# No wall-clock limit here: how fast a redraw is belongs to Benchmarks/browser (issue 19). The
+# No wall-clock limit here: how fast a redraw is belongs to Benchmarks/browser. The
 # slider timings are recorded to SHOTS/slider-timings.json, never asserted on.
 
 
@@ -90,7 +90,7 @@ def load(driver, query):
 
 
 def views(driver):
-    """Checks of the views beyond the paths (issue 24), each with a screenshot."""
+    """Checks of the views beyond the paths, each with a screenshot."""
     # 8. The URL cannot put NaN or an unknown schedule on the page.
     load(driver, "function=quadratic&schedule=bogus&steps=abc&start=x,1&run=sgd:lr=abc,momentum=2&run=adam:lr=-1,beta1=7")
     assert driver.find_element(By.CSS_SELECTOR, "#run-0 .lr-value").text == "0.4", "lr=abc keeps the default"

@@ -6,7 +6,7 @@ import Testing
 @testable import ch04_rmsprop
 @testable import ch05_adam
 
-/// What the fresh reading of chapters 3–5 (issue 11) found, guarded: the least-squares floor of
+/// What the fresh reading of chapters 3–5 found, guarded: the least-squares floor of
 /// the rare-features task, the exact zeros of ch04's table 4, every β₂ at which bias correction
 /// widens the trainable range, and figures whose two series differed by the dash alone.
 @Suite("Chapters 3–5 after the review", .serialized)
@@ -88,7 +88,7 @@ struct Chapter3to5ReviewTests {
     }
 }
 
-/// The seed sets of chapters 3 and 5 (issue 20): each run of a set is the run made alone, filed
+/// The seed sets of chapters 3 and 5: each run of a set is the run made alone, filed
 /// where the chapter reads it.
 @Suite("Chapters 3 and 5: seed sets")
 struct Chapter3and5SeedSetTests {

@@ -1,5 +1,6 @@
 import Descent
 import Foundation
+import TestSupport
 import Testing
 @testable import ch06_linear_regression
 @testable import ch07_finding_the_learning_rate
@@ -57,12 +58,8 @@ struct Chapter6and7Tests {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("ch67-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         for chapter in ["ch06-linear-regression", "ch07-finding-the-learning-rate"] {
-            let p = Process()
-            p.executableURL = executable(chapter)
-            p.arguments = ["--output", out.path, "--quick", "--no-render", "--quiet"]
-            try p.run()
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 0, "\(chapter)")
+            let run = try runProcess(builtExecutable(chapter), ["--output", out.path, "--quick", "--no-render", "--quiet"])
+            #expect(run.status == 0 && !run.signaled, "\(chapter): \(run.stderr)")
         }
         let six = try String(contentsOf: out.appendingPathComponent("ch06-linear-regression/README.md"), encoding: .utf8)
         #expect(six.contains("| Loss: [[") && six.contains("| Loss: 0.21"))
@@ -70,15 +67,4 @@ struct Chapter6and7Tests {
         #expect(seven.contains("| optimizer | valley | steep | minimum | slide | verified |") && seven.contains("| momentum |")
                 && seven.contains("÷ 2/(λmin + λmax)"))
     }
-}
-
-/// An executable built next to the test bundle.
-func executable(_ name: String) -> URL {
-    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = dir.appendingPathComponent(name)
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        dir = dir.deletingLastPathComponent()
-    }
-    return URL(fileURLWithPath: ".build/debug/\(name)")
 }

@@ -1,15 +1,5 @@
 import Foundation
-
-/// An executable built next to the test bundle (the chapters, `book`).
-func builtExecutable(_ name: String) -> URL {
-    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = dir.appendingPathComponent(name)
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        dir = dir.deletingLastPathComponent()
-    }
-    return URL(fileURLWithPath: ".build/debug/\(name)")
-}
+import TestSupport
 
 /// What a chapter printed and wrote.
 struct ChapterRun {
@@ -24,19 +14,9 @@ func runChapter(_ slug: String, _ extra: [String] = []) throws -> ChapterRun {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chapter-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    let p = Process()
-    p.executableURL = builtExecutable(slug)
-    p.arguments = ["--output", dir.path, "--quick", "--no-render"] + extra
-    let out = dir.appendingPathComponent(".stdout"), err = dir.appendingPathComponent(".stderr")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
-    p.standardOutput = try FileHandle(forWritingTo: out)
-    p.standardError = try FileHandle(forWritingTo: err)
-    try p.run()
-    p.waitUntilExit()
+    let run = try runProcess(builtExecutable(slug), ["--output", dir.path, "--quick", "--no-render"] + extra)
     let page = (try? String(contentsOf: dir.appendingPathComponent("\(slug)/README.md"), encoding: .utf8)) ?? ""
-    return ChapterRun(status: p.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "", page: page)
+    return ChapterRun(status: run.status, stdout: run.stdout, stderr: run.stderr, page: page)
 }
 
 /// The first number after `label` in `text` (e.g. "2/L = 0.5" → 0.5), or nil.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The figures of chapters 5–7 that fresh readers could not read, checked in the gnuplot scripts a
@@ -11,14 +12,8 @@ struct FigureReadabilityTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("figure-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let p = Process()
-        p.executableURL = builtExecutable(slug)
-        p.arguments = ["--output", dir.path, "--quick", "--no-render"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let run = try runProcess(builtExecutable(slug), ["--output", dir.path, "--quick", "--no-render"])
+        #expect(run.status == 0 && !run.signaled, "\(run.stderr)")
         let folder = dir.appendingPathComponent(slug)
         var out: [String: String] = [:]
         for f in try FileManager.default.contentsOfDirectory(atPath: folder.path) where f.hasSuffix(".gp") {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Descent
 
@@ -20,27 +21,9 @@ struct KernelPathTests {
         return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
     }()
 
-    struct Run { let status: Int32; let stdout: String; let stderr: String }
-
-    static func runSelf(kernels: String, filter: String) throws -> Run {
-        let process = Process()
-        process.executableURL = bundle!
-        process.arguments = ["--testing-library", "swift-testing", "--filter", filter]
-        var environment = ProcessInfo.processInfo.environment
-        environment["DESCENT_KERNELS"] = kernels
-        process.environment = environment
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kernels-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
-                   stderr: try String(contentsOf: err, encoding: .utf8))
+    static func runSelf(kernels: String, filter: String) throws -> ProcessRun {
+        try runProcess(bundle!, ["--testing-library", "swift-testing", "--filter", filter],
+                       environment: environment(with: ["DESCENT_KERNELS": kernels]))
     }
 
     /// How many tests a swift-testing run reports having run ("Test run with N tests …").

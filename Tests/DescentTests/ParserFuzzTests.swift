@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Descent
 
-// Property-based fuzzing of the parsers that take user files (issue 19): the seed corpus in
+// Property-based fuzzing of the parsers that take user files: the seed corpus in
 // Tests/Fuzz/corpus is replayed, then mutated by a seeded generator. Each test runs a fixed number
 // of cases (a few thousand, seconds in a debug build); a crash is a trap that fails the run, an
 // accepted input must satisfy the parser's own invariants, and round trips must give back the

@@ -148,7 +148,7 @@ struct StrictParameterJSONTests {
     }
 }
 
-@Suite("Mutation-audit survivors (issue 19)")
+@Suite("Mutation-audit survivors")
 struct MutationSurvivorTests {
     /// The mutant: `softmaxCrossEntropy`'s gradient softmax(z) − t, without the Σt factor; right
     /// only when each target row sums to 1.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Figures
 
-/// A drawn figure counts only when it is complete (issue 10 §A2); the time limit's variable (§A3).
+/// A drawn figure counts only when it is complete; the time limit's variable.
 @Suite("Figures: completeness checks and the gnuplot time limit")
 struct FigureCheckTests {
     func file(_ name: String, _ bytes: [UInt8]) throws -> URL {
@@ -38,7 +38,7 @@ struct FigureCheckTests {
         ("<html><svg></svg></html><svg></svg>", "not well-formed"),
         ("<g></g><!-- </svg>", "not well-formed"),
         ("<html></svg>", "not well-formed"),
-        // What swift-corelibs' XMLParser used to catch, now checked without Foundation (issue 12):
+        // What swift-corelibs' XMLParser used to catch, now checked without Foundation:
         ("<svg width=600><g></g></svg>", "is not quoted"),
         ("<svg><text>a & b</text></svg>", "bare &"),
         ("<svg><text a='x & y'>a</text></svg>", "bare & in the value"),

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The CSV rows of a find-lr run as (step, lr, loss, smoothed).
@@ -250,25 +251,14 @@ struct FindLearningRatePlotTests {
         let fake = try fakeGnuplot("sleep \(marker)")
         let dir = try Self.folder(), tmp = try Self.folder()
         defer {
-            let pkill = Process()
-            pkill.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
-            pkill.arguments = ["-f", "sleep \(marker)"]
-            try? pkill.run(); pkill.waitUntilExit()
+            _ = try? runProcess(URL(fileURLWithPath: "/usr/bin/pkill"), ["-f", "sleep \(marker)"])
             for url in [fake, dir, tmp] { try? FileManager.default.removeItem(at: url) }
         }
         let target = dir.appendingPathComponent("curve.svg")
         try "old".write(to: target, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = labURL
-        process.arguments = Self.data + ["--plot", target.path]
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = "\(fake.path):/usr/bin:/bin"
-        environment["TMPDIR"] = tmp.path
-        environment["DESCENT_GNUPLOT_TIMEOUT"] = "300"
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let child = try RunningProcess(labURL, Self.data + ["--plot", target.path], environment: environment(with: [
+            "PATH": "\(fake.path):/usr/bin:/bin", "TMPDIR": tmp.path, "DESCENT_GNUPLOT_TIMEOUT": "300"]))
+        let process = child.process
         // Wait (up to 120 s, by polling, not by timing anything) until the drawing folder exists.
         var drawing: [String] = []
         for _ in 0..<1200 where drawing.isEmpty {

@@ -33,7 +33,7 @@ private func expectRefusal(_ run: LabRun, _ fragments: String..., status: Int32 
 }
 
 
-@Suite("lab: hostile and huge inputs (issue 19)")
+@Suite("lab: hostile and huge inputs")
 struct LabInputsTests {
     @Test("--data or --init-params naming /dev/zero or /dev/urandom: one line naming it, exit 1, no crash", arguments: [
         (["train", "--data", "/dev/zero"], "/dev/zero"),
@@ -195,7 +195,7 @@ struct LabInputsTests {
     }
 }
 
-@Suite("lab: --save-params is written whole or not at all, and only where it may be (issue 19)")
+@Suite("lab: --save-params is written whole or not at all, and only where it may be")
 struct SaveParamsTests {
     /// Starts a long `lab train --save-params` and kills it with `signal` once it has printed its first row.
     /// Spawned with an empty signal mask and default dispositions: the test runner's threads block
@@ -300,7 +300,7 @@ struct SaveParamsTests {
     }
 }
 
-@Suite("lab: a full disk and an empty plot (issue 19)")
+@Suite("lab: a full disk and an empty plot")
 struct LabOutputFaultTests {
     /// A gnuplot that reads the script and draws a one-line "plot".
     static let drawing = "cat > /dev/null; echo '  a plot'; exit 0"
@@ -341,7 +341,7 @@ struct LabOutputFaultTests {
     }
 }
 
-@Suite("lab train: --seed draws the validation split (issue 19)")
+@Suite("lab train: --seed draws the validation split")
 struct SeedSplitTests {
     /// The same initial weights (--init-params) for every run, so only the split depends on the seed.
     @Test("different seeds hold out different rows (different step-0 losses); the same seed gives identical output")

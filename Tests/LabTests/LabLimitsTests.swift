@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -9,10 +10,7 @@ import Darwin
 /// Runs `lab` through bash so a test can redirect or close its standard output:
 /// `script` sees lab's path as "$0" and its arguments as "$@".
 func labThroughShell(_ script: String, _ arguments: [String]) throws -> LabRun {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", script, labURL.path] + arguments
-    return try capture(process)
+    try runProcess(URL(fileURLWithPath: "/bin/bash"), ["-c", script, labURL.path] + arguments)
 }
 
 /// Runs `lab` with its output sent to /dev/null and returns its exit status and its own peak

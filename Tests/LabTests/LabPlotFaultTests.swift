@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-// `lab --format plot` with failing and hanging gnuplots (issue 10 §A3, §A6). Only the plot path.
+// `lab --format plot` with failing and hanging gnuplots. Only the plot path.
 
 /// A folder holding an executable `gnuplot` shell script (used by every lab test that fakes gnuplot).
 func fakeGnuplot(_ body: String) throws -> URL {

@@ -1,66 +1,18 @@
 import Foundation
 import Descent
+import TestSupport
 import Testing
 
-/// `lab` end to end: spawn the built binary and read what it prints.
-struct LabRun {
-    let status: Int32
-    let crashed: Bool
-    let stdout: String
-    let stderr: String
-    /// The run outlived ``labWatchdogSeconds`` and was killed: a hang, never a legitimate result.
-    var timedOut = false
-    var lines: [String] { stdout.split(separator: "\n").map(String.init) }
-}
+/// `lab` end to end: spawn the built binary and read what it prints (TestSupport's runner).
+typealias LabRun = ProcessRun
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// The `lab` executable next to the test bundle (swift test builds it with the tests).
-let labURL: URL = {
-    let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var dir = here.deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = dir.appendingPathComponent("lab")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        dir = dir.deletingLastPathComponent()
-    }
-    return repositoryRoot.appendingPathComponent(".build/debug/lab")
-}()
+let labURL = builtExecutable("lab")
 
 func lab(_ arguments: [String], environment: [String: String]? = nil) throws -> LabRun {
-    let process = Process()
-    process.executableURL = labURL
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    return try capture(process)
-}
-
-/// How long ``capture(_:)`` lets a process run before it kills it. A guard that keeps a hang from
-/// stalling the suite, not a time limit under test: no test asserts how long a run took (they
-/// would fail on a busy machine); a test that needs "it did not hang" asserts `!timedOut`.
-let labWatchdogSeconds = 300.0
-
-/// Runs `process` to its end with stdin from /dev/null and its stdout and stderr in temporary files;
-/// a process still running after ``labWatchdogSeconds`` is killed and its run marked `timedOut`.
-func capture(_ process: Process) throws -> LabRun {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lab-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
-    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-    process.standardOutput = try FileHandle(forWritingTo: out)
-    process.standardError = try FileHandle(forWritingTo: err)
-    process.standardInput = FileHandle.nullDevice
-    let ended = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in ended.signal() }
-    try process.run()
-    let timedOut = ended.wait(timeout: .now() + labWatchdogSeconds) == .timedOut
-    if timedOut { kill(process.processIdentifier, SIGKILL) }
-    process.waitUntilExit()
-    return LabRun(status: process.terminationStatus, crashed: !timedOut && process.terminationReason == .uncaughtSignal,
-                  stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8),
-                  timedOut: timedOut)
+    try runProcess(labURL, arguments, environment: environment)
 }
 
 let goldenDirectory = repositoryRoot.appendingPathComponent("Tests/Golden")

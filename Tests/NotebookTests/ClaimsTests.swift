@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Notebook
 
@@ -54,11 +55,12 @@ struct ClaimsTests {
         let nb = try Notebook(ChapterInfo(number: 99, slug: "claims-unit", title: "t", summary: "s", mainFigure: "m",
                                           articleSection: "a"), options: options)
         #expect(nb.claim("A holds.", holds: true, evidence: "x") == "A holds.")
+        let line = #line + 1
         #expect(nb.claim("B fails.", holds: false, evidence: "b = 1") == "B fails.")
         #expect(nb.claimCount == 2)
         #expect(nb.failedClaims.map(\.sentence) == ["B fails."] && nb.failedClaims.map(\.evidence) == ["b = 1"])
         // Where it was stated: this file and line, the same on every seed (the soak counts claims by it).
-        #expect(nb.failedClaims.map(\.site) == ["NotebookTests/ClaimsTests.swift:57"])
+        #expect(nb.failedClaims.map(\.site) == ["NotebookTests/ClaimsTests.swift:\(line)"])
         #expect(ClaimsFailed(slug: "claims-unit", failed: nb.failedClaims).description
                 == "claims-unit: claim does not hold on this run: \"B fails.\" (b = 1)")
     }
@@ -225,17 +227,9 @@ struct SolutionsFolderTests {
     func defaultOutputRedirected() throws {
         let cwd = try tempDir()
         defer { try? FileManager.default.removeItem(at: cwd) }
-        let p = Process()
-        p.executableURL = executable("ch00-tour")
-        p.arguments = ["--solutions", "--no-render"]
-        p.currentDirectoryURL = cwd
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let run = try runProcess(builtExecutable("ch00-tour"), ["--solutions", "--no-render"], currentDirectory: cwd)
+        let out = run.stdout
+        #expect(run.status == 0)
         #expect(!FileManager.default.fileExists(atPath: cwd.appendingPathComponent("output").path))
         #expect(out.contains("Solutions run: the page goes to"))
     }

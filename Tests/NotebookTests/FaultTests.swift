@@ -1,56 +1,21 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Figures
 @testable import Notebook
 
-// Faults as inputs (issue 10 §A): fake gnuplots on PATH, folders in the way, signals, a full
+// Faults as inputs: fake gnuplots on PATH, folders in the way, signals, a full
 // disk on a small tmpfs, bad options. Each test names the bug it guards against.
 
-/// A running chapter, `book` or `lab` whose output goes to files, so it can be signalled.
-final class Child {
-    let process = Process()
-    let out: URL, err: URL, dir: URL
+/// A running chapter, `book` or `lab` whose output goes to files, so it can be signalled (TestSupport).
+typealias Child = RunningProcess
 
-    init(_ name: String, _ args: [String], environment: [String: String]? = nil, cwd: URL? = nil) throws {
-        process.executableURL = executable(name)
-        process.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment ?? [:] { env[k] = v }
-        process.environment = env
-        if let cwd { process.currentDirectoryURL = cwd }
-        dir = try tempDir()
-        out = dir.appendingPathComponent("o")
-        err = dir.appendingPathComponent("e")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+extension RunningProcess {
+    /// Starts the built `name` with `environment` added to this process's, in `cwd`.
+    convenience init(_ name: String, _ args: [String], environment: [String: String]? = nil, cwd: URL? = nil) throws {
+        try self.init(builtExecutable(name), args, environment: TestSupport.environment(with: environment ?? [:]),
+                      currentDirectory: cwd)
     }
-
-    deinit { try? FileManager.default.removeItem(at: dir) }
-
-    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
-
-    /// Waits at most `seconds`; SIGKILLs it after that and returns false.
-    @discardableResult
-    func wait(atMost seconds: Double = watchdog) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(5_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return false
-        }
-        process.waitUntilExit()
-        return true
-    }
-
-    var status: Int32 { process.terminationStatus }
-    var signaled: Bool { process.terminationReason == .uncaughtSignal }
-    var stdout: String { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }
-    var stderr: String { (try? String(contentsOf: err, encoding: .utf8)) ?? "" }
 }
 
 /// Runs `name` to completion (at most `timeout` seconds, then SIGKILL).
@@ -148,7 +113,7 @@ struct PublishingTests {
         let old = snapshot(dir.appendingPathComponent("ch00-tour"))
         for sig in [SIGTERM, SIGINT] {
             // The fake gnuplot says when it runs, then blocks until it is killed: the test waits for
-            // that event, not for a time (issue 19: a 10 s wait for a 3 s sleep failed under load).
+            // that event, not for a time (a 10 s wait for a 3 s sleep failed under load).
             let gate = try drawingGate()
             defer { try? FileManager.default.removeItem(at: gate.fake) }
             var env = path(with: gate.fake)
@@ -241,7 +206,7 @@ final class Locked<T>: @unchecked Sendable {
 
 /// How long a test waits for an event before it gives up: a guard against a hung child only,
 /// never a measurement (a loaded machine may take many times longer than an idle one).
-let watchdog: Double = 300
+let watchdog = watchdogSeconds
 
 /// Polls `condition` until it holds (true) or the watchdog expires (false).
 func eventually(_ condition: () -> Bool) -> Bool {
@@ -332,7 +297,7 @@ struct VerifiedFigureTests {
     func timeout() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        // Hangs for an hour: only the time limit ends it. No elapsed time is asserted (issue 19):
+        // Hangs for an hour: only the time limit ends it. No elapsed time is asserted:
         // the message says the limit stopped gnuplot, and the watchdog only guards against a hang.
         let marker = uniqueSleep(3600)
         // A shell that waits on a child: only killing the process group ends the child too.
@@ -389,13 +354,8 @@ struct TmpFS {
 
     init(kilobytes: Int) throws {
         root = try tempDir()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/mount")
-        p.arguments = ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", root.path]
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
+        let mount = try runProcess(URL(fileURLWithPath: "/bin/mount"), ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", root.path])
+        guard mount.status == 0 && !mount.signaled else {
             try? FileManager.default.removeItem(at: root)
             throw POSIXError(.EPERM)
         }
@@ -411,11 +371,7 @@ struct TmpFS {
     }
 
     func unmount() {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/umount")
-        p.arguments = [root.path]
-        try? p.run()
-        p.waitUntilExit()
+        _ = try? runProcess(URL(fileURLWithPath: "/bin/umount"), [root.path])
         try? FileManager.default.removeItem(at: root)
     }
 }
@@ -494,22 +450,14 @@ struct BookFaultTests {
         defer { try? FileManager.default.removeItem(at: bin); try? FileManager.default.removeItem(at: dir) }
         // book runs the chapters next to its own executable: a copy of book beside a chapter that
         // makes its staging folder (as Notebook does) and then traps.
-        try FileManager.default.copyItem(at: executable("book"), to: bin.appendingPathComponent("book"))
+        try FileManager.default.copyItem(at: builtExecutable("book"), to: bin.appendingPathComponent("book"))
         let chapter = bin.appendingPathComponent("ch00-tour")
         try "#!/bin/sh\nmkdir \"$2/.staging-ch00-tour-$$\" && touch \"$2/.staging-ch00-tour-$$/half.dat\"\nkill -ILL $$\n"
             .write(to: chapter, atomically: true, encoding: .utf8)
         chmod(chapter.path, 0o755)
-        let p = Process()
-        p.executableURL = bin.appendingPathComponent("book")
-        p.arguments = ["--output", dir.path, "--only", "ch00-tour", "--no-render"]
-        let err = bin.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        p.standardError = try FileHandle(forWritingTo: err)
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        let stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-        #expect(p.terminationStatus != 0 && stderr.contains("chapter ch00-tour failed (killed by signal 4)"), "\(stderr)")
+        let run = try runProcess(bin.appendingPathComponent("book"), ["--output", dir.path, "--only", "ch00-tour", "--no-render"])
+        let stderr = run.stderr
+        #expect(run.status != 0 && stderr.contains("chapter ch00-tour failed (killed by signal 4)"), "\(stderr)")
         #expect(leftovers(dir).isEmpty, "left \(leftovers(dir))")
     }
 

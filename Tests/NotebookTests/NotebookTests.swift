@@ -1,42 +1,19 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Figures
 @testable import Notebook
 
-/// Executables built next to the test bundle.
-func executable(_ name: String) -> URL {
-    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = dir.appendingPathComponent(name)
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        dir = dir.deletingLastPathComponent()
-    }
-    return URL(fileURLWithPath: ".build/debug/\(name)")
-}
+typealias Run = ProcessRun
 
-struct Run { let status: Int32; let signaled: Bool; let stdout: String; let stderr: String }
-
+/// Runs the built `name` to its end (TestSupport's runner); `killAfter` seconds in, SIGKILLs it.
 func spawn(_ name: String, _ args: [String], environment: [String: String]? = nil, killAfter: Double? = nil) throws -> Run {
-    let p = Process()
-    p.executableURL = executable(name)
-    p.arguments = args
-    if let environment { p.environment = environment }
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nb-run-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let out = dir.appendingPathComponent("o"), err = dir.appendingPathComponent("e")
-    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-    p.standardOutput = try FileHandle(forWritingTo: out)
-    p.standardError = try FileHandle(forWritingTo: err)
-    try p.run()
+    let child = try RunningProcess(builtExecutable(name), args, environment: environment)
     if let killAfter {
         usleep(UInt32(killAfter * 1e6))
-        kill(p.processIdentifier, SIGKILL)
+        child.signal(SIGKILL)
     }
-    p.waitUntilExit()
-    return Run(status: p.terminationStatus, signaled: p.terminationReason == .uncaughtSignal,
-               stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "", stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    return child.finish()
 }
 
 func tempDir() throws -> URL {
