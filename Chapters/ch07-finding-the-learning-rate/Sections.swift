@@ -9,7 +9,7 @@ extension Chapter7 {
     static let bestFixed = 2 / (0.2 + 4.0)
 
     /// The numbers section 3's prose quotes about the smoothing lag, each named for the curve it
-    /// is read from (issue 19: the prose quoting the smoothed loss where the raw one is meant
+    /// is read from (a past defect: the prose quoting the smoothed loss where the raw one is meant
     /// survived a mutation audit; the tests check these against the sweep).
     struct SmoothingLag {
         /// Index of the raw loss's minimum, its rate and its (raw) loss.

@@ -4,6 +4,7 @@ import FoundationEssentials  // not all of Foundation: `lab` links Figures and s
 import Foundation
 #endif
 import Subprocess
+import Synchronization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -235,67 +236,82 @@ public enum GnuplotError: Error, Equatable, CustomStringConvertible {
 
 /// A gnuplot child between spawn and exit: its process group can be killed by a timeout or
 /// by ``Gnuplot/killAll()``.
-final class RunningGnuplot: @unchecked Sendable {
-    private static let registryLock = Lock()
-    nonisolated(unsafe) private static var live: [ObjectIdentifier: RunningGnuplot] = [:]
-    private let lock = Lock()
-    private var pid: pid_t = 0
-    private var done = false
-    private var killed = false
-    /// Set by ``killAll()``: the process is stopping, no gnuplot may start.
-    nonisolated(unsafe) private static var stopping = false
-    /// Children between ``beginSpawn()`` and ``started(_:)`` (or ``finished()`` when the spawn
-    /// failed): spawned, perhaps, but not yet known by pid, so ``killAll()`` waits for them.
-    nonisolated(unsafe) private static var spawning = 0
-    private var counted = false  // guarded by registryLock
+final class RunningGnuplot: Sendable {
+    /// Every live child, and whether the process is stopping.
+    private struct Registry {
+        var live: [ObjectIdentifier: RunningGnuplot] = [:]
+        /// Set by ``killAll()``: the process is stopping, no gnuplot may start.
+        var stopping = false
+        /// Children between ``beginSpawn()`` and ``started(_:)`` (or ``finished()`` when the spawn
+        /// failed): spawned, perhaps, but not yet known by pid, so ``killAll()`` waits for them.
+        var spawning = 0
+    }
+
+    /// One child's process and whether it is counted in `spawning` (changed under the registry's lock).
+    private struct State {
+        var pid: pid_t = 0
+        var done = false
+        var killed = false
+        var counted = false
+    }
+
+    private static let registry = Mutex(Registry())
+    private let state = Mutex(State())
 
     /// Whether ``killIfRunning()`` killed it.
-    var wasKilled: Bool { lock.lock(); defer { lock.unlock() }; return killed }
+    var wasKilled: Bool { state.withLock { $0.killed } }
 
     /// Called before the spawn; false when the process is stopping.
     func beginSpawn() -> Bool {
-        Self.registryLock.lock(); defer { Self.registryLock.unlock() }
-        guard !Self.stopping else { return false }
-        Self.spawning += 1
-        counted = true
-        return true
+        Self.registry.withLock { registry in
+            guard !registry.stopping else { return false }
+            registry.spawning += 1
+            state.withLock { $0.counted = true }
+            return true
+        }
     }
 
     func started(_ pid: pid_t) {
-        lock.lock(); self.pid = pid; lock.unlock()
-        Self.registryLock.lock()
-        Self.live[ObjectIdentifier(self)] = self
-        if counted { Self.spawning -= 1; counted = false }
-        let stopping = Self.stopping
-        Self.registryLock.unlock()
+        state.withLock { $0.pid = pid }
+        let stopping = Self.registry.withLock { registry in
+            registry.live[ObjectIdentifier(self)] = self
+            uncount(&registry)
+            return registry.stopping
+        }
         // Spawned while a signal handler was stopping everything: it must not outlive the process.
         if stopping { _ = killIfRunning() }
     }
 
     func finished() {
-        lock.lock(); done = true; lock.unlock()
-        Self.registryLock.lock()
-        Self.live[ObjectIdentifier(self)] = nil
-        if counted { Self.spawning -= 1; counted = false }
-        Self.registryLock.unlock()
+        state.withLock { $0.done = true }
+        Self.registry.withLock { registry in
+            registry.live[ObjectIdentifier(self)] = nil
+            uncount(&registry)
+        }
+    }
+
+    /// Leaves `spawning` if counted there (the registry's lock is held).
+    private func uncount(_ registry: inout Registry) {
+        if state.withLock({ s in defer { s.counted = false }; return s.counted }) { registry.spawning -= 1 }
     }
 
     /// Kills the process group if the child was started and has not been collected yet.
     func killIfRunning() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        guard pid > 0, !done else { return false }
-        kill(-pid, SIGKILL)
-        killed = true
-        return true
+        state.withLock { s in
+            guard s.pid > 0, !s.done else { return false }
+            kill(-s.pid, SIGKILL)
+            s.killed = true
+            return true
+        }
     }
 
-    /// Kills every live child and every child being spawned (issue 19: a SIGTERM that came
-    /// between a spawn and its registration left that gnuplot, and the fake's `sleep`, running).
-    /// Waits at most 5 s for spawns in flight to register.
+    /// Kills every live child and every child being spawned (a SIGTERM that came between a spawn and
+    /// its registration left that gnuplot, and the fake's `sleep`, running). Waits at most 5 s for
+    /// spawns in flight to register.
     static func killAll() {
-        registryLock.lock(); stopping = true; registryLock.unlock()
+        registry.withLock { $0.stopping = true }
         for _ in 0..<5_000 {
-            registryLock.lock(); let all = Array(live.values), inFlight = spawning; registryLock.unlock()
+            let (all, inFlight) = registry.withLock { (Array($0.live.values), $0.spawning) }
             for child in all { _ = child.killIfRunning() }
             if inFlight == 0 { return }
             usleep(1_000)
@@ -310,23 +326,4 @@ extension String {
         while let l = s.last, l.isWhitespace { s.removeLast() }
         return String(s)
     }
-}
-
-/// A mutual-exclusion lock (a pthread mutex; FoundationEssentials has no `NSLock`).
-final class Lock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-
-    init() {
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    func lock() { pthread_mutex_lock(mutex) }
-    func unlock() { pthread_mutex_unlock(mutex) }
 }

@@ -1,5 +1,6 @@
 import Figures
 import Foundation
+import Synchronization
 
 /// The literate runtime every chapter uses.
 ///
@@ -332,14 +333,14 @@ public final class Notebook {
     /// (see ``ChapterSwap``), then removes the previous chapter.
     private func moveIntoPlace() throws {
         let retired = outputRoot.appendingPathComponent(".retired-\(info.slug)-\(getpid())", isDirectory: true)
-        RunSignals.publishing.lock()
-        defer { RunSignals.publishing.unlock() }
-        // The lock file stays open (its flock lasts until exit) but leaves the folder being published.
-        unlink(staging.appendingPathComponent(".lock").path)
-        let outcome = try ChapterSwap.swap(staging, into: chapterDirectory, retired: retired)
-        // After an exchange the staging path holds the previous chapter.
-        if outcome == .exchanged { try? FileManager.default.removeItem(at: staging) }
-        RunSignals.untrack(staging)
+        try RunSignals.publishing.withLock { _ in
+            // The lock file stays open (its flock lasts until exit) but leaves the folder being published.
+            unlink(staging.appendingPathComponent(".lock").path)
+            let outcome = try ChapterSwap.swap(staging, into: chapterDirectory, retired: retired)
+            // After an exchange the staging path holds the previous chapter.
+            if outcome == .exchanged { try? FileManager.default.removeItem(at: staging) }
+            RunSignals.untrack(staging)
+        }
     }
 
     // MARK: Terminal
@@ -390,15 +391,17 @@ public enum NotebookError: Error, CustomStringConvertible {
 
 /// A progress handle: call ``advance(_:)`` as units of work finish — from any thread (the runs
 /// of a seed set advance it from ``Notebook/parallelMap(_:_:)``'s workers).
-public final class Progress: @unchecked Sendable {
-    private let lock = NSLock()
+public final class Progress: Sendable {
+    private struct Count {
+        var done = 0
+        var shown = false
+        var lastDraw: UInt64 = 0
+    }
+    private let count = Mutex(Count())
     let label: String
     let total: Int
     let enabled: Bool
     let start = DispatchTime.now()
-    var done = 0
-    var shown = false
-    var lastDraw: UInt64 = 0
 
     init(label: String, total: Int, enabled: Bool) {
         self.label = label
@@ -408,24 +411,24 @@ public final class Progress: @unchecked Sendable {
 
     /// Marks `n` more units done; redraws at most ten times a second, after the first second.
     public func advance(_ n: Int = 1) {
-        lock.lock()
-        defer { lock.unlock() }
-        done += n
-        guard enabled else { return }
-        let now = DispatchTime.now().uptimeNanoseconds
-        let elapsed = now - start.uptimeNanoseconds
-        guard elapsed > 1_000_000_000, now - lastDraw > 100_000_000 || done >= total else { return }
-        lastDraw = now
-        shown = true
-        let width = 30
-        let filled = min(width, width * done / total)
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let seconds = Double(elapsed) / 1e9
-        FileHandle.standardError.write(Data("\r\(label) \(bar) \(min(done, total))/\(total) \(Fmt.fixed(seconds, 1)) s ".utf8))
+        count.withLock { c in
+            c.done += n
+            guard enabled else { return }
+            let now = DispatchTime.now().uptimeNanoseconds
+            let elapsed = now - start.uptimeNanoseconds
+            guard elapsed > 1_000_000_000, now - c.lastDraw > 100_000_000 || c.done >= total else { return }
+            c.lastDraw = now
+            c.shown = true
+            let width = 30
+            let filled = min(width, width * c.done / total)
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            let seconds = Double(elapsed) / 1e9
+            FileHandle.standardError.write(Data("\r\(label) \(bar) \(min(c.done, total))/\(total) \(Fmt.fixed(seconds, 1)) s ".utf8))
+        }
     }
 
     func finish() {
-        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if count.withLock({ $0.shown }) { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
 

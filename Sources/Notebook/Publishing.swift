@@ -1,5 +1,6 @@
 import Figures
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -257,42 +258,49 @@ public enum OutputFolder {
 /// leaves half a chapter.
 enum RunSignals {
     /// Held while the chapter folder is being swapped; the handler waits for it.
-    static let publishing = NSLock()
-    nonisolated(unsafe) static var folders: [URL] = []
-    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
-    static let foldersLock = NSLock()
+    static let publishing = Mutex(())
+    /// Folders to remove if the run is interrupted, and the signal sources once installed.
+    private struct State {
+        var folders: [URL] = []
+        var sources: [DispatchSourceSignal] = []
+    }
+    private static let state = Mutex(State())
 
     /// Folders to remove if the run is interrupted.
-    static func track(_ url: URL) { foldersLock.lock(); folders.append(url); foldersLock.unlock() }
-    static func untrack(_ url: URL) { foldersLock.lock(); folders.removeAll { $0 == url }; foldersLock.unlock() }
+    static func track(_ url: URL) { state.withLock { $0.folders.append(url) } }
+    static func untrack(_ url: URL) { state.withLock { $0.folders.removeAll { $0 == url } } }
 
     static func install() {
-        foldersLock.lock(); defer { foldersLock.unlock() }
-        guard sources.isEmpty else { return }
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { interrupted(by: sig) }
-            source.resume()
-            sources.append(source)
+        state.withLock { state in
+            guard state.sources.isEmpty else { return }
+            for sig in [SIGINT, SIGTERM] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler { interrupted(by: sig) }
+                source.resume()
+                state.sources.append(source)
+            }
         }
     }
 
     static func interrupted(by sig: Int32) -> Never {
         Gnuplot.killAll()
-        publishing.lock()  // never released: the process ends here
-        foldersLock.lock()
-        // The main flow may be removing the same folder (its gnuplot just died), and a dying
-        // gnuplot may still add a file: retry until the folder is gone.
-        for folder in folders {
-            for _ in 0..<50 where FileManager.default.fileExists(atPath: folder.path) {
-                try? FileManager.default.removeItem(at: folder)
-                usleep(2_000)
+        publishing.withLock { _ in  // never released: the process ends here
+            state.withLock { state in
+                // The main flow may be removing the same folder (its gnuplot just died), and a dying
+                // gnuplot may still add a file: retry until the folder is gone.
+                for folder in state.folders {
+                    for _ in 0..<50 where FileManager.default.fileExists(atPath: folder.path) {
+                        try? FileManager.default.removeItem(at: folder)
+                        usleep(2_000)
+                    }
+                }
+                let name = sig == SIGINT ? "SIGINT" : "SIGTERM"
+                let message = "interrupted by \(name): nothing more was published; the chapter folder holds a complete run\n"
+                message.withCString { _ = write(STDERR_FILENO, $0, strlen($0)) }
+                _exit(128 + sig)
             }
         }
-        let name = sig == SIGINT ? "SIGINT" : "SIGTERM"
-        let message = "interrupted by \(name): nothing more was published; the chapter folder holds a complete run\n"
-        message.withCString { _ = write(STDERR_FILENO, $0, strlen($0)) }
-        _exit(128 + sig)
+        fatalError("unreachable: _exit above ends the process")
     }
 }

@@ -3,6 +3,7 @@ import Figures
 import Foundation
 import Notebook
 import Subprocess
+import Synchronization
 
 @main
 struct BookCommand: AsyncParsableCommand {
@@ -230,33 +231,34 @@ struct BookError: Error, CustomStringConvertible {
 /// them to stop (each cleans up its staging folder and leaves its chapter folder complete) instead
 /// of dying first and leaving them to publish on their own.
 final class Children: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pids = Set<pid_t>()
-    private var signalled: Int32?
+    private struct State {
+        var pids = Set<pid_t>()
+        var signalled: Int32?
+        /// The site being written (`--html`): on a signal its staging folder is removed and book
+        /// exits at once; a swap in progress (``publishing``) finishes first.
+        var site: StagedFolder?
+    }
+    private let state = Mutex(State())
     private var sources: [DispatchSourceSignal] = []
+    /// Held while the site's staging folder replaces the old site; a signal waits for it.
+    let publishing = Mutex(())
 
     /// The signal that interrupted the book, if any.
-    var interruption: Int32? { lock.lock(); defer { lock.unlock() }; return signalled }
+    var interruption: Int32? { state.withLock { $0.signalled } }
 
     func started(_ pid: pid_t) {
-        lock.lock(); defer { lock.unlock() }
-        pids.insert(pid)
-        if let signalled { kill(pid, signalled) }
+        state.withLock { state in
+            state.pids.insert(pid)
+            if let signalled = state.signalled { kill(pid, signalled) }
+        }
     }
 
     func finished(_ pid: pid_t) {
-        lock.lock(); defer { lock.unlock() }
-        pids.remove(pid)
+        _ = state.withLock { $0.pids.remove(pid) }
     }
 
-    /// The site being written (`--html`): on a signal its staging folder is removed and book
-    /// exits at once; a swap in progress (``publishing``) finishes first.
-    private var site: StagedFolder?
-    let publishing = NSLock()
-
     func writingSite(_ folder: StagedFolder?) {
-        lock.lock(); defer { lock.unlock() }
-        site = folder
+        state.withLock { $0.site = folder }
     }
 
     func forwardSignals() {
@@ -264,22 +266,23 @@ final class Children: @unchecked Sendable {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [self] in
-                lock.lock()
-                if signalled == nil { signalled = sig }
-                for pid in pids { kill(pid, sig) }
-                let site = self.site
-                lock.unlock()
-                guard let site else { return }
-                publishing.lock()  // never released: the process ends here
-                // The main flow may still be adding a file: retry until the folder is gone.
-                for _ in 0..<50 where FileManager.default.fileExists(atPath: site.staging.path) {
-                    site.discard()
-                    usleep(2_000)
+                let site = state.withLock { state in
+                    if state.signalled == nil { state.signalled = sig }
+                    for pid in state.pids { kill(pid, sig) }
+                    return state.site
                 }
-                let message = "book: interrupted by \(sig == SIGINT ? "SIGINT" : "SIGTERM") while writing the web site; "
-                    + "\(site.target.path) is as it was or the complete new site, nothing in between\n"
-                message.withCString { _ = write(STDERR_FILENO, $0, strlen($0)) }
-                _exit(128 + sig)
+                guard let site else { return }
+                publishing.withLock { _ in  // never released: the process ends here
+                    // The main flow may still be adding a file: retry until the folder is gone.
+                    for _ in 0..<50 where FileManager.default.fileExists(atPath: site.staging.path) {
+                        site.discard()
+                        usleep(2_000)
+                    }
+                    let message = "book: interrupted by \(sig == SIGINT ? "SIGINT" : "SIGTERM") while writing the web site; "
+                        + "\(site.target.path) is as it was or the complete new site, nothing in between\n"
+                    message.withCString { _ = write(STDERR_FILENO, $0, strlen($0)) }
+                    _exit(128 + sig)
+                }
             }
             source.resume()
             sources.append(source)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BookSite
 import Foundation
+import Synchronization
 import Notebook
 
 /// Where `book --html DIR` publishes its site, checked before any chapter runs.
@@ -161,9 +162,7 @@ extension BookCommand {
         do {
             try folder.create()
             try site.write(to: folder.staging)
-            children.publishing.lock()
-            defer { children.publishing.unlock() }
-            try folder.publish()
+            try children.publishing.withLock { _ in try folder.publish() }
         } catch {
             folder.discard()
             throw failed(error)

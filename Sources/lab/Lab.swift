@@ -45,7 +45,7 @@ struct Lab: AsyncParsableCommand {
         do {
             var command = try parse(arguments)
             // Each command runs here, on the main thread: called through the protocol, `run()` would
-            // move to the concurrency runtime's thread pool, starting a thread (≈ 0.4 ms of CPU, issue 12).
+            // move to the concurrency runtime's thread pool, starting a thread (≈ 0.4 ms of CPU, measured with the start-up benchmark).
             // lab's async functions are nonisolated(nonsending) (Package.swift), so they stay on the
             // caller's thread; only a gnuplot run (--format plot) leaves it.
             switch command {
@@ -94,7 +94,7 @@ extension Lab {
 }
 
 /// `lab` with one subcommand. ArgumentParser builds the option definitions of every subcommand of
-/// the root it parses with (about 0.6 ms of CPU for lab's four, issue 12); through this root only
+/// the root it parses with (about 0.6 ms of CPU for lab's four, measured); through this root only
 /// those of the command asked for. It is named `lab` too, so usage lines, help and errors read the
 /// same (`Usage: lab find-lr …`).
 struct LabWith<Subcommand: ParsableCommand>: ParsableCommand {

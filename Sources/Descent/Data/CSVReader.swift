@@ -8,7 +8,7 @@ extension DataTable {
     /// anywhere but at the very start (a doubled BOM); a cell is a number only in the decimal syntax
     /// `[+-]digits[.digits][e[+-]digits]` (no hex floats like `0x1p3`, no `nan` or `inf`).
     ///
-    /// Why a loader of our own, measured (issue 19; a 228 MB file of 20 columns × 1.1 M rows, release
+    /// Why a loader of our own, measured (a 228 MB file of 20 columns × 1.1 M rows, release
     /// builds, each loader turning every cell into a `Double`, wall time on a busy 2-core machine):
     ///
     /// | loader | time | peak RSS | BOM, CRLF, quotes | ragged row, hex float |
