@@ -34,7 +34,7 @@ public struct BookSite: Sendable {
 
     /// The generated book folder (with README.md and one folder per chapter).
     public let source: URL
-    /// The chapters, in the order the contents page links them.
+    /// The chapters, in reading order.
     public let chapters: [Chapter]
     /// KaTeX's folder (katex.min.js, katex.min.css, fonts/), or nil: formulas stay plain TeX.
     public let katex: URL?
@@ -55,14 +55,16 @@ public struct BookSite: Sendable {
         "woff2": "font/woff2", "woff": "font/woff", "ttf": "font/ttf",
     ]
 
-    /// Reads the contents page of the book in `source`.
+    /// The book in `source`: its contents page and the pages of `chapters` (their slugs, in reading
+    /// order: the book's own list, `Book.chapters`), each with the title of its first heading; a
+    /// chapter without a page in `source` (not run yet) is left out.
     /// - Parameter katex: KaTeX's folder; by default the system's when it has `katex.min.js`.
     /// - Throws: when `source/README.md` cannot be read.
-    public init(source: URL, katex: URL?? = nil) throws {
+    public init(source: URL, chapters slugs: [String], katex: URL?? = nil) throws {
         self.source = source.standardizedFileURL
-        let index = try String(contentsOf: source.appendingPathComponent("README.md"), encoding: .utf8)
+        _ = try String(contentsOf: source.appendingPathComponent("README.md"), encoding: .utf8)
         var chapters: [Chapter] = []
-        for slug in Self.chapterLinks(in: index) where !chapters.contains(where: { $0.slug == slug }) {
+        for slug in slugs where Self.isSafeName(slug) && !chapters.contains(where: { $0.slug == slug }) {
             let page = source.appendingPathComponent(slug).appendingPathComponent("README.md")
             guard let text = try? String(contentsOf: page, encoding: .utf8) else { continue }
             chapters.append(Chapter(slug: slug, title: Self.title(of: text) ?? slug))
@@ -74,21 +76,6 @@ public struct BookSite: Sendable {
         } else {
             self.katex = nil
         }
-    }
-
-    /// Folder names linked as `<name>/README.md` from the contents page, in order.
-    static func chapterLinks(in markdown: String) -> [String] {
-        var slugs: [String] = []
-        var rest = markdown[...]
-        while let r = rest.range(of: "/README.md)") {
-            let before = rest[..<r.lowerBound]
-            if let open = before.lastIndex(of: "(") {
-                let slug = String(before[before.index(after: open)...])
-                if isSafeName(slug) { slugs.append(slug) }
-            }
-            rest = rest[r.upperBound...]
-        }
-        return slugs
     }
 
     /// The text of the first `# ` heading.

@@ -147,7 +147,7 @@ extension BookCommand {
         let folder = plan.folder
         folder.recoverAbandoned()
         let site: BookSite
-        do { site = try BookSite(source: book) } catch {
+        do { site = try BookSite(source: book, chapters: Book.chapters.map(\.slug)) } catch {
             throw BookError("cannot read the book in '\(book.path)' to make the web site: "
                 + (FileProblem.errnoCode(of: error).map(FileProblem.reason) ?? "\(error)"))
         }

@@ -1,9 +1,12 @@
 import Foundation
+import Notebook
 import Testing
 @testable import BookSite
 
 /// A small generated book in a temporary folder: a contents page and two chapters.
 struct FakeBook {
+    /// Its chapters, in reading order (what `book` passes from its list).
+    static let slugs = ["ch00-a", "ch01-b"]
     let root: URL
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("booksite-\(UUID().uuidString)")
@@ -63,7 +66,7 @@ struct FakeBook {
 
     @Test func chapterPageHasFiguresTablesMathContentsAndPager() throws {
         let book = try FakeBook()
-        let site = try BookSite(source: book.root, katex: .some(nil))
+        let site = try BookSite(source: book.root, chapters: FakeBook.slugs, katex: .some(nil))
         #expect(site.chapters.map(\.slug) == ["ch00-a", "ch01-b"])
         #expect(site.chapters.map(\.title) == ["Chapter 0 — First", "Chapter 1 — Second"])
         guard case .page(let html)? = site.resource(at: "ch00-a/") else { Issue.record("no page"); return }
@@ -95,7 +98,7 @@ struct FakeBook {
         let book = try FakeBook()
         let evil = "Chapter 1 — <script>alert(\"x\")</script> & \"Q\""
         try "# \(evil)\n\nText.\n".write(to: book.root.appendingPathComponent("ch01-b/README.md"), atomically: true, encoding: .utf8)
-        var site = try BookSite(source: book.root, katex: .some(nil))
+        var site = try BookSite(source: book.root, chapters: FakeBook.slugs, katex: .some(nil))
         site.playgroundLink = "/play?a=1&b=\"2\""
         #expect(site.chapters[1].title == evil)
         let escaped = "Chapter 1 — &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Q&quot;"
@@ -120,7 +123,7 @@ struct FakeBook {
         try "# Chapter 2\n".write(to: book.root.appendingPathComponent("ch02-c/README.md"), atomically: true, encoding: .utf8)
         try (String(contentsOf: book.root.appendingPathComponent("README.md"), encoding: .utf8) + "\n| 2 | [Third](ch02-c/README.md) |\n")
             .write(to: book.root.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
-        let three = try BookSite(source: book.root, katex: .some(nil))
+        let three = try BookSite(source: book.root, chapters: FakeBook.slugs + ["ch02-c"], katex: .some(nil))
         guard case .page(let third)? = three.resource(at: "ch02-c/") else { Issue.record("no page"); return }
         #expect(third.contains("rel=\"prev\" href=\"../ch01-b/index.html\">← \(escaped)</a>"), "\(third)")
         #expect(!third.contains("<script>alert"))
@@ -133,13 +136,13 @@ struct FakeBook {
         "ch00-a/fig.svg/", "katex/../../etc/passwd", "ch00-a/README.md",
     ])
     func nothingOutsideTheBookAndNoListings(path: String) throws {
-        let site = try BookSite(source: FakeBook().root, katex: .some(nil))
+        let site = try BookSite(source: FakeBook().root, chapters: FakeBook.slugs, katex: .some(nil))
         #expect(site.resource(at: path) == nil, "\(path) should be 404")
     }
 
     @Test func filesAndRedirects() throws {
         let book = try FakeBook()
-        let site = try BookSite(source: book.root, katex: .some(nil))
+        let site = try BookSite(source: book.root, chapters: FakeBook.slugs, katex: .some(nil))
         guard case .file(let url, let type)? = site.resource(at: "ch00-a/fig.svg") else { Issue.record("no file"); return }
         #expect(url.lastPathComponent == "fig.svg" && type == "image/svg+xml")
         #expect(site.resource(at: "ch00-a") == .redirect("ch00-a/"))
@@ -148,7 +151,7 @@ struct FakeBook {
     @Test func staticSiteHasEveryPageAndFigure() throws {
         let book = try FakeBook()
         let out = book.root.appendingPathComponent("site")
-        try BookSite(source: book.root, katex: .some(nil)).write(to: out)
+        try BookSite(source: book.root, chapters: FakeBook.slugs, katex: .some(nil)).write(to: out)
         let fm = FileManager.default
         for f in ["index.html", "style.css", "ch00-a/index.html", "ch00-a/fig.svg", "ch01-b/index.html"] {
             #expect(fm.fileExists(atPath: out.appendingPathComponent(f).path), "\(f)")
@@ -162,7 +165,7 @@ struct FakeBook {
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/javascript/katex/katex.min.js")))
     func katexWhenInstalled() throws {
         let book = try FakeBook()
-        let site = try BookSite(source: book.root)
+        let site = try BookSite(source: book.root, chapters: FakeBook.slugs)
         guard case .page(let html)? = site.resource(at: "ch00-a/") else { Issue.record("no page"); return }
         #expect(html.contains("../katex/katex.min.js") && html.contains("../render-math.js"))
         guard case .file(_, let type)? = site.resource(at: "katex/katex.min.js") else { Issue.record("no katex"); return }
@@ -178,8 +181,9 @@ struct FakeBook {
     @Test func theCommittedBookRenders() throws {
         let output = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("output")
-        let site = try BookSite(source: output, katex: .some(nil))
-        #expect(site.chapters.count >= 8)
+        let site = try BookSite(source: output, chapters: Book.chapters.map(\.slug), katex: .some(nil))
+        // Every chapter of the book's list has its page in the committed book, in the list's order.
+        #expect(site.chapters.map(\.slug) == Book.chapters.map(\.slug))
         for (i, chapter) in site.chapters.enumerated() {
             let html = try #require(site.page(i))
             #expect(html.contains("<img src=\""), "\(chapter.slug) has no figure")
@@ -202,7 +206,7 @@ struct FakeBook {
     @Test func everyLinkBetweenTheCommittedBooksPagesResolves() throws {
         let output = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("output")
-        let site = try BookSite(source: output, katex: .some(nil))
+        let site = try BookSite(source: output, chapters: Book.chapters.map(\.slug), katex: .some(nil))
         var pages: [String: String] = [:]
         guard case .page(let index)? = site.resource(at: "index.html") else { Issue.record("no contents"); return }
         pages["index.html"] = index

@@ -1,6 +1,7 @@
 import BookSite
 import Foundation
 import Hummingbird
+import Notebook
 import Logging
 
 /// What the server needs to know: where to listen, where the generated book is, and its limits.
@@ -67,7 +68,7 @@ func buildRouter(_ configuration: PlaygroundConfiguration) throws -> Router<Play
     router.add(middleware: SecurityHeadersMiddleware())
     try PageRoutes().add(to: router)
     APIRoutes(timeout: configuration.requestTimeout).add(to: router.group("api"))
-    let site = configuration.book.flatMap { try? BookSite(source: $0) }
+    let site = configuration.book.flatMap { try? BookSite(source: $0, chapters: Book.chapters.map(\.slug)) }
     BookRoutes(site: site.map { var s = $0; s.playgroundLink = "/"; return s }).add(to: router)
     return router
 }
