@@ -209,7 +209,7 @@ struct FindLearningRate: AsyncParsableCommand {
         if let data { try await runOnData(data, plotFile: plotFile) } else { try await runOnFunction(plotFile: plotFile) }
     }
 
-    func runOnFunction(plotFile: AtomicFile?) async throws {
+    func runOnFunction(plotFile: OutputFile?) async throws {
         let settings = FunctionSweepSettings(function: function!, start: start!, condition: conditionOption.condition,
                                              optimizer: optimizerOptions.settings, sweep: sweepSettings)
         let f = settings.testFunction
@@ -256,7 +256,7 @@ struct FindLearningRate: AsyncParsableCommand {
         return Finding(prepared: prepared, sweep: result, picks: fastaiPicks(result), verified: verified)
     }
 
-    func runOnData(_ name: String, plotFile: AtomicFile?) async throws {
+    func runOnData(_ name: String, plotFile: OutputFile?) async throws {
         modelOptions.applyThreads()
         let table = try loadTable(name)
         let first = try find(table, seed: split.seed)
@@ -381,7 +381,7 @@ struct FindLearningRate: AsyncParsableCommand {
     /// Prints the curve in --format; with --plot, draws the figure first and writes its file last
     /// (after standard output succeeded), so a failure leaves no file and no partial one.
     func emitCurve(_ result: RangeTest.Result, picks: [(SuggestRule, RateSuggestion?)], verified: VerifiedSearch.Result?,
-                   plotFile: AtomicFile?, title: String) async throws {
+                   plotFile: OutputFile?, title: String) async throws {
         var drawing: [UInt8]?
         if let plotFile {
             drawing = try await FindLearningRatePlot.render(

@@ -23,7 +23,7 @@ import Darwin
 ///
 /// Written whole or not at all: gnuplot draws into a private temporary folder (with the
 /// timeout and process-group cleanup of ``Gnuplot``); the drawing is checked (``FigureCheck``)
-/// and only then copied over the destination through ``AtomicFile`` (temporary file + rename).
+/// and only then copied over the destination through ``OutputFile`` (temporary file + rename).
 enum FindLearningRatePlot {
     /// The extensions --plot draws.
     static let extensions = ["svg", "png"]
@@ -109,10 +109,10 @@ enum FindLearningRatePlot {
         return [("steepest", steepest), ("min/10", lowest)]
     }
 
-    /// Before any work: gnuplot is there and the destination can be written (see ``AtomicFile``).
-    static func prepare(_ path: String, data: String?) throws -> AtomicFile {
+    /// Before any work: gnuplot is there and the destination can be written (see ``OutputFile``).
+    static func prepare(_ path: String, data: String?) throws -> OutputFile {
         guard Gnuplot.isAvailable else { throw LabError("--plot needs gnuplot. \(Gnuplot.installHint)") }
-        return try AtomicFile(path: path, flag: "--plot", notSameAs: data.map { ("--data", $0) })
+        return try OutputFile(path: path, flag: "--plot", notSameAs: data.map { ("--data", $0) })
     }
 
     /// Draws `figure` in a temporary folder and returns the bytes of its `.svg` or `.png` (per

@@ -103,8 +103,8 @@ struct Train: AsyncParsableCommand {
         try modelOptions.checkBatches(data, batchSize: dataOptions.batchSize)
         let (initial, statistics) = try modelOptions.initialState(network)
         // Check the output file before training, so a bad path fails before any work or output.
-        let saver = try saveParams.map { try AtomicFile(path: $0, notSameAs: ("--data", dataOptions.data)) }
-        let bestSaver = try saveBest.map { try AtomicFile(path: $0, flag: "--save-best", notSameAs: ("--data", dataOptions.data)) }
+        let saver = try saveParams.map { try OutputFile(path: $0, notSameAs: ("--data", dataOptions.data)) }
+        let bestSaver = try saveBest.map { try OutputFile(path: $0, flag: "--save-best", notSameAs: ("--data", dataOptions.data)) }
         if let saver, let bestSaver, saver.destination == bestSaver.destination {
             throw LabError("--save-best '\(bestSaver.path)': is the file --save-params '\(saver.path)' writes; give two files")
         }

@@ -198,7 +198,7 @@ private func countLines(_ path: String, atMost budget: Int) throws -> (lines: In
 /// (`/dev/null`, a FIFO), a folder that does not exist or cannot be written, and the file `--data`
 /// reads (same device and inode). A symbolic link is written through: its target (resolved) is
 /// replaced, the link stays; a link to anything but a regular file (`/dev/stdout`) is refused.
-final class AtomicFile {
+final class OutputFile {
     /// The path as given.
     let path: String
     /// Where the file is written: `path` with symbolic links resolved.
@@ -218,12 +218,12 @@ final class AtomicFile {
             if (link.st_mode & S_IFMT) == S_IFLNK {
                 // Links into /dev or /proc (/dev/stdout → /proc/self/fd/1 → a terminal, a pipe or
                 // the caller's own output file) are never followed.
-                if let special = AtomicFile.specialHop(path) {
+                if let special = OutputFile.specialHop(path) {
                     throw refuse("a link to '\(special)', which is not a regular file (a device or a process's "
                                  + "descriptor); lab writes parameters only to regular files")
                 }
                 guard stat(path, &target) == 0, let resolved = realpath(path, nil) else {
-                    throw refuse("a symbolic link to '\(AtomicFile.linkTarget(path))', which does not exist; "
+                    throw refuse("a symbolic link to '\(OutputFile.linkTarget(path))', which does not exist; "
                                  + "give the file itself")
                 }
                 destination = String(cString: resolved)
@@ -245,7 +245,7 @@ final class AtomicFile {
             destination = path
         }
         // The folder must exist and be writable (checked without creating anything).
-        let folder = AtomicFile.folder(of: destination)
+        let folder = OutputFile.folder(of: destination)
         var folderInfo = stat()
         guard stat(folder, &folderInfo) == 0 else { throw refuse("cannot create a file there: folder '\(folder)': \(errnoText())") }
         guard (folderInfo.st_mode & S_IFMT) == S_IFDIR else { throw refuse("cannot create a file there: '\(folder)' is not a folder") }
@@ -310,7 +310,7 @@ final class AtomicFile {
             throw LabError("\(flag) '\(path)': \(message)")
         }
         // The rename itself made durable.
-        let folderFD = open(AtomicFile.folder(of: destination), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let folderFD = open(OutputFile.folder(of: destination), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folderFD >= 0 { _ = fsync(folderFD); close(folderFD) }
     }
 }
