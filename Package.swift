@@ -4,7 +4,8 @@
 //
 // Layers (arrows point down only):
 //   Chapters/, lab, book   executables: prose + calls
-//   Notebook               a chapter's page: prose, tables, figures, claims, and publishing it whole
+//   Notebook               a chapter's page: prose, tables, figures, claims
+//   Publishing             writing a chapter or a site whole (staging, atomic swap, signals)
 //   BookSite               the pages as HTML (book --html and the Playground)
 //   LabKit                 lab's commands as typed options and functions to rows (lab and the Playground)
 //   Figures                figures → gnuplot scripts, data, rendered files
@@ -65,16 +66,18 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // Publishing a chapter or a site all or nothing: staging folders, the atomic swap, signals.
+        .target(name: "Publishing", dependencies: ["Figures"]),
         .target(
             name: "Notebook",
-            dependencies: ["Descent", "Figures", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Descent", "Figures", "Publishing", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The book as HTML pages (Markdown → HTML with Ink): used by `book --html` and the Playground.
         .target(name: "BookSite", dependencies: [.product(name: "Ink", package: "Ink")]),
         .executableTarget(
             name: "book",
             dependencies: [
-                "Notebook", "Figures", "BookSite",
+                "Notebook", "Figures", "BookSite", "Publishing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
@@ -101,7 +104,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DescentTests", dependencies: ["Descent", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Figures", "Descent", "TestSupport"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Figures", "Descent", "Publishing", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Descent", "TestSupport"]),
         .testTarget(name: "LabKitTests", dependencies: ["LabKit", "Descent"]),
         .testTarget(name: "BookSiteTests", dependencies: ["BookSite", "Notebook"]),

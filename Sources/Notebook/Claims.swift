@@ -1,4 +1,5 @@
 import Foundation
+import Publishing
 
 /// A sentence of the page together with the condition that makes it true on this run.
 ///

@@ -1,5 +1,6 @@
 import Figures
 import Foundation
+import Publishing
 import Synchronization
 
 /// The literate runtime every chapter uses.
@@ -60,7 +61,7 @@ public final class Notebook {
                                                      + "move it away, or choose another folder with --output DIR")
             }
             ChapterSwap.recover(in: outputRoot, slug: info.slug)
-            Self.removeAbandonedStaging(in: outputRoot, slug: info.slug)
+            ChapterSwap.removeAbandonedStaging(in: outputRoot, slug: info.slug)
             RunSignals.install()
             RunSignals.track(staging)
             lockDescriptor = try Self.makeStaging(staging)
@@ -101,28 +102,7 @@ public final class Notebook {
         return fd
     }
 
-    /// Removes staging folders left by runs of this chapter that were killed. A live run holds
-    /// an exclusive lock on its folder's `.lock` for its whole life, so a folder whose lock can be
-    /// taken belongs to a run that is dead or has not taken its lock yet: it is removed only when
-    /// its process is gone too. (Without that second test a concurrent run of the same chapter
-    /// lost its staging folder between creating `.lock` and locking it, and failed with "a folder
-    /// on the way does not exist"; a dead run's folder whose PID was reused waits for the next run.)
-    static func removeAbandonedStaging(in root: URL, slug: String) {
-        let prefix = ".staging-\(slug)-"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] where name.hasPrefix(prefix) {
-            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
-            let folder = root.appendingPathComponent(name)
-            let fd = open(folder.appendingPathComponent(".lock").path, O_RDONLY)
-            if fd >= 0 {
-                defer { close(fd) }
-                guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
-            }
-            guard !ChapterSwap.processIsAlive(pid) else { continue }
-            try? FileManager.default.removeItem(at: folder)
-        }
-    }
-
-    /// Held for the life of the run; see ``removeAbandonedStaging(in:slug:)``.
+    /// Held for the life of the run; see ``ChapterSwap/removeAbandonedStaging(in:slug:)``.
     private var lockDescriptor: Int32 = -1
 
     /// Runs a chapter body and publishes its page; on failure the previous chapter folder stays
@@ -376,19 +356,6 @@ public final class Notebook {
 }
 
 /// Errors a chapter run reports to the reader.
-public enum NotebookError: Error, CustomStringConvertible {
-    case unwritableOutput(String, String)
-    case io(String)
-    public var description: String {
-        switch self {
-        case .unwritableOutput(let path, let why):
-            let advice = why.contains("--output DIR") ? "" : "; choose another folder with --output DIR"
-            return "cannot write to the output folder '\(path)': \(why)\(advice)"
-        case .io(let message): return message
-        }
-    }
-}
-
 /// A progress handle: call ``advance(_:)`` as units of work finish — from any thread (the runs
 /// of a seed set advance it from ``Notebook/parallelMap(_:_:)``'s workers).
 public final class Progress: Sendable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Figures
 import Foundation
+import Publishing
 import Notebook
 import Subprocess
 import Synchronization

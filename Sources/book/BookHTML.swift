@@ -1,6 +1,7 @@
 import ArgumentParser
 import BookSite
 import Foundation
+import Publishing
 import Synchronization
 import Notebook
 

@@ -1,4 +1,5 @@
 import Foundation
+import Publishing
 import TestSupport
 import Testing
 @testable import Figures
@@ -155,7 +156,7 @@ struct PublishingTests {
             done.mutate { $0 = true }
         }
         maker.start()
-        while !done.value { Notebook.removeAbandonedStaging(in: root, slug: "chR") }
+        while !done.value { ChapterSwap.removeAbandonedStaging(in: root, slug: "chR") }
         #expect(lost.value == 0, "a starting run lost its staging folder \(lost.value) times in \(rounds)")
     }
 

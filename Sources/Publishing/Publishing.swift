@@ -16,8 +16,30 @@ import Darwin
 /// exist (or the file system refuses it) the swap is a pair of renames — chapter → `.retired-…`,
 /// staging → chapter — and a run killed between the two leaves a `.retired-…` folder that the
 /// next run of the chapter puts back (``recover(in:slug:)``).
-enum ChapterSwap {
-    enum Outcome: Equatable {
+package enum ChapterSwap {
+    /// Removes staging folders left by runs of this chapter that were killed. A live run holds
+    /// an exclusive lock on its folder's `.lock` for its whole life, so a folder whose lock can be
+    /// taken belongs to a run that is dead or has not taken its lock yet: it is removed only when
+    /// its process is gone too. (Without that second test a concurrent run of the same chapter
+    /// lost its staging folder between creating `.lock` and locking it, and failed with "a folder
+    /// on the way does not exist"; a dead run's folder whose PID was reused waits for the next run.)
+    package static func removeAbandonedStaging(in root: URL, slug: String) {
+        let prefix = ".staging-\(slug)-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+            let folder = root.appendingPathComponent(name)
+            let fd = open(folder.appendingPathComponent(".lock").path, O_RDONLY)
+            if fd >= 0 {
+                defer { close(fd) }
+                guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
+            }
+            guard !ChapterSwap.processIsAlive(pid) else { continue }
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+
+    package enum Outcome: Equatable {
         /// The folders were exchanged; the staging path now holds the previous chapter.
         case exchanged
         /// There was no previous chapter; the staging folder was renamed into place.
@@ -26,10 +48,10 @@ enum ChapterSwap {
         case renamedPair
     }
 
-    typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    package typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
 
     /// `renameat2` from the C library, when it has one (glibc ≥ 2.28).
-    static let renameat2: RenameAt2? = {
+    package static let renameat2: RenameAt2? = {
         #if os(Linux)
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
         return unsafeBitCast(symbol, to: RenameAt2.self)
@@ -37,12 +59,12 @@ enum ChapterSwap {
         return nil
         #endif
     }()
-    static let renameExchange: UInt32 = 1 << 1  // RENAME_EXCHANGE in <linux/fs.h>
-    static let atFDCWD: Int32 = -100  // AT_FDCWD
+    package static let renameExchange: UInt32 = 1 << 1  // RENAME_EXCHANGE in <linux/fs.h>
+    package static let atFDCWD: Int32 = -100  // AT_FDCWD
 
     /// Swaps the complete folder `staging` into `chapter`. `exchange: false` forces the
     /// rename-pair fallback (for tests on Linux).
-    static func swap(_ staging: URL, into chapter: URL, retired: URL, exchange: Bool = true) throws -> Outcome {
+    package static func swap(_ staging: URL, into chapter: URL, retired: URL, exchange: Bool = true) throws -> Outcome {
         if exchange, let renameat2 {
             for _ in 0..<3 {
                 if renameat2(atFDCWD, staging.path, atFDCWD, chapter.path, renameExchange) == 0 { return .exchanged }
@@ -76,7 +98,7 @@ enum ChapterSwap {
     /// Repairs what killed runs of chapter `slug` left in `root`: a `.retired-<slug>-<pid>`
     /// folder of a dead run is put back when the chapter folder is missing (the run died between
     /// its two renames) and removed otherwise.
-    static func recover(in root: URL, slug: String) {
+    package static func recover(in root: URL, slug: String) {
         let prefix = ".retired-\(slug)-"
         let fm = FileManager.default
         for name in (try? fm.contentsOfDirectory(atPath: root.path)) ?? [] where name.hasPrefix(prefix) {
@@ -88,7 +110,7 @@ enum ChapterSwap {
         }
     }
 
-    static func processIsAlive(_ pid: Int32) -> Bool {
+    package static func processIsAlive(_ pid: Int32) -> Bool {
         kill(pid, 0) == 0 || errno == EPERM
     }
 }
@@ -116,7 +138,7 @@ public struct StagedFolder: Sendable {
     public func recoverAbandoned() {
         let parent = target.deletingLastPathComponent(), name = target.lastPathComponent
         ChapterSwap.recover(in: parent, slug: name)
-        Notebook.removeAbandonedStaging(in: parent, slug: name)
+        ChapterSwap.removeAbandonedStaging(in: parent, slug: name)
     }
 
     /// Creates the (empty) staging folder.
@@ -135,10 +157,10 @@ public struct StagedFolder: Sendable {
 }
 
 /// A failed rename while publishing.
-struct PublishError: Error, CustomStringConvertible {
+package struct PublishError: Error, CustomStringConvertible {
     let errno: Int32
     let path: String
-    var description: String {
+    package var description: String {
         "could not publish \(path): \(FileProblem.reason(errno)); " + FileProblem.advice(errno)
     }
 }
@@ -256,9 +278,9 @@ public enum OutputFolder {
 /// SIGINT/SIGTERM during a chapter run: stop gnuplot, remove the staging folder, and exit with
 /// status 128 + signal. A swap in progress finishes first (``publishing``), so the handler never
 /// leaves half a chapter.
-enum RunSignals {
+package enum RunSignals {
     /// Held while the chapter folder is being swapped; the handler waits for it.
-    static let publishing = Mutex(())
+    package static let publishing = Mutex(())
     /// Folders to remove if the run is interrupted, and the signal sources once installed.
     private struct State {
         var folders: [URL] = []
@@ -267,10 +289,10 @@ enum RunSignals {
     private static let state = Mutex(State())
 
     /// Folders to remove if the run is interrupted.
-    static func track(_ url: URL) { state.withLock { $0.folders.append(url) } }
-    static func untrack(_ url: URL) { state.withLock { $0.folders.removeAll { $0 == url } } }
+    package static func track(_ url: URL) { state.withLock { $0.folders.append(url) } }
+    package static func untrack(_ url: URL) { state.withLock { $0.folders.removeAll { $0 == url } } }
 
-    static func install() {
+    package static func install() {
         state.withLock { state in
             guard state.sources.isEmpty else { return }
             for sig in [SIGINT, SIGTERM] {
@@ -283,7 +305,7 @@ enum RunSignals {
         }
     }
 
-    static func interrupted(by sig: Int32) -> Never {
+    package static func interrupted(by sig: Int32) -> Never {
         Gnuplot.killAll()
         publishing.withLock { _ in  // never released: the process ends here
             state.withLock { state in
@@ -302,5 +324,19 @@ enum RunSignals {
             }
         }
         fatalError("unreachable: _exit above ends the process")
+    }
+}
+
+/// An output folder that cannot be written, or another I/O failure, as one sentence.
+public enum NotebookError: Error, CustomStringConvertible {
+    case unwritableOutput(String, String)
+    case io(String)
+    public var description: String {
+        switch self {
+        case .unwritableOutput(let path, let why):
+            let advice = why.contains("--output DIR") ? "" : "; choose another folder with --output DIR"
+            return "cannot write to the output folder '\(path)': \(why)\(advice)"
+        case .io(let message): return message
+        }
     }
 }
