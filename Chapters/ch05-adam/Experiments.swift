@@ -111,18 +111,8 @@ let racers: [Racer] = [
 /// Steps until f < `target` from `start`, stopping early; nil if not reached within `steps`
 /// or if the run diverges (f non-finite or above 10⁶ × the first loss, the book's criterion).
 func stepsToTarget(_ racer: Racer, rate: Double, from start: [Double], steps: Int, target: Double) -> Int? {
-    let f = Rosenbrock()
-    var opt = racer.make(rate)
-    var theta = start, g = [0.0, 0.0]
-    let first = f.value(theta)
-    for k in 0...steps {
-        let loss = f.value(theta)
-        if loss < target { return k }
-        if DivergenceCriterion.standard.isDiverged(loss, firstLoss: first) || k == steps { return nil }
-        f.gradient(theta, into: &g)
-        opt.step(&theta, gradient: g)
-    }
-    return nil
+    OptimizationSteps(Rosenbrock(), from: start, optimizer: racer.make(rate), divergence: .standard)
+        .prefix(steps + 1).first { $0.loss < target }?.step
 }
 
 /// One racer in one run of the seed set: the rate it was given and its steps from each start.

@@ -33,20 +33,13 @@ struct Strategy: Sendable {
 /// what it has) when the loss is no longer finite.
 func lossCurve(_ strategy: Strategy, alpha: Double, on function: any TestFunction, from start: [Double],
                steps: Int, noise: Double = 0, seed: UInt64 = 0) -> [Double] {
-    var opt = strategy.make(alpha)
-    var scheduler = Scheduler(strategy.schedule(steps), baseRate: alpha)
-    var rng = SeededGenerator(seed: seed)
-    var theta = start, g = [Double](repeating: 0, count: start.count)
+    let run = OptimizationSteps(function, from: start, optimizer: strategy.make(alpha), schedule: strategy.schedule(steps),
+                                noise: noise > 0 ? GradientNoise(sigma: noise, seed: seed) : nil)
     var out: [Double] = []
     out.reserveCapacity(steps)
-    for t in 0..<steps {
-        function.gradient(theta, into: &g)
-        if noise > 0 { for i in g.indices { g[i] += noise * rng.gaussian() } }
-        opt.learningRate = scheduler.rate(at: t, loss: function.value(theta))
-        opt.step(&theta, gradient: g)
-        let f = function.value(theta)
-        out.append(f)
-        if !f.isFinite || f > 1e12 { break }
+    for point in run.dropFirst().prefix(steps) {
+        out.append(point.loss)
+        if !point.loss.isFinite || point.loss > 1e12 { break }
     }
     return out
 }

@@ -53,29 +53,66 @@ public func optimize(
     row: (TrajectoryPoint) throws -> Void
 ) rethrows -> Divergence? {
     precondition(steps >= 0, "steps must be ≥ 0")
-    var rng = SeededGenerator(seed: noise?.seed ?? 0)
-    var optimizer = optimizer
-    var scheduler = Scheduler(schedule, baseRate: optimizer.learningRate)
-    var theta = start
-    var gradient = [Double](repeating: 0, count: start.count)
-    var firstLoss = Double.nan
-    for k in 0...steps {
-        let loss = function.value(theta)
-        if k == 0 { firstLoss = loss }
-        let rate = scheduler.rate(at: k, loss: loss)
-        try row(TrajectoryPoint(step: k, learningRate: rate, loss: loss, point: theta))
-        if divergence.isDiverged(loss, firstLoss: firstLoss) {
-            return Divergence(step: k, loss: loss)
-        }
-        if k == steps { break }
-        function.gradient(theta, into: &gradient)
-        if let noise {
-            for i in gradient.indices { gradient[i] += noise.sigma * rng.gaussian() }
-        }
-        optimizer.learningRate = rate
-        optimizer.step(&theta, gradient: gradient)
+    var run = OptimizationSteps(function, from: start, optimizer: optimizer, schedule: schedule,
+                                divergence: divergence, noise: noise)
+    for _ in 0...steps {
+        guard let point = run.next() else { break }
+        try row(point)
+        if let stop = run.divergence { return stop }
     }
     return nil
+}
+
+/// The rows of ``optimize(_:from:steps:optimizer:schedule:divergence:noise:)`` computed one at a time,
+/// as they are asked for: a lazy sequence of optimizer steps that a caller can cut short (`prefix`,
+/// `first(where:)`, a `break`). Row k is θ_k, f(θ_k) and the rate the schedule gives update k, seeing
+/// f(θ_k); asking for row k + 1 makes update k (gradient, noise, step). The sequence ends after the
+/// row whose loss meets `divergence` (then ``divergence`` says where) and does not end otherwise.
+public struct OptimizationSteps: Sequence, IteratorProtocol {
+    private let function: any TestFunction
+    private var optimizer: any Optimizer
+    private var scheduler: Scheduler
+    private let criterion: DivergenceCriterion
+    private let noise: GradientNoise?
+    private var rng: SeededGenerator
+    private var theta: [Double]
+    private var gradient: [Double]
+    private var step = 0
+    private var rate = 0.0
+    private var firstLoss = Double.nan
+    /// Set when a row's loss met the divergence criterion: the sequence ended with that row.
+    public private(set) var divergence: Divergence?
+
+    public init(_ function: any TestFunction, from start: [Double], optimizer: some Optimizer,
+                schedule: Schedule = .constant, divergence: DivergenceCriterion = .nonFinite, noise: GradientNoise? = nil) {
+        self.function = function
+        self.optimizer = optimizer
+        scheduler = Scheduler(schedule, baseRate: optimizer.learningRate)
+        criterion = divergence
+        self.noise = noise
+        rng = SeededGenerator(seed: noise?.seed ?? 0)
+        theta = start
+        gradient = [Double](repeating: 0, count: start.count)
+    }
+
+    public mutating func next() -> TrajectoryPoint? {
+        guard divergence == nil else { return nil }
+        if step > 0 {
+            function.gradient(theta, into: &gradient)
+            if let noise {
+                for i in gradient.indices { gradient[i] += noise.sigma * rng.gaussian() }
+            }
+            optimizer.learningRate = rate
+            optimizer.step(&theta, gradient: gradient)
+        }
+        let loss = function.value(theta)
+        if step == 0 { firstLoss = loss }
+        rate = scheduler.rate(at: step, loss: loss)
+        let point = TrajectoryPoint(step: step, learningRate: rate, loss: loss, point: theta)
+        if criterion.isDiverged(loss, firstLoss: firstLoss) { divergence = Divergence(step: step, loss: loss) }
+        step += 1
+        return point
+    }
 }
 
 /// Gaussian gradient noise for ``optimize(_:from:steps:optimizer:schedule:divergence:noise:)``:
