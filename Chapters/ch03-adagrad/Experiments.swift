@@ -8,12 +8,13 @@ import RealModule
 /// wildly on its way to the same floating-point zero).
 func bestRate(_ grid: [Double], on function: any TestFunction, from start: [Double], steps: Int, zero: Double = 1e-30,
               _ make: (Double) -> any Optimizer) -> (rate: Double, trajectory: Trajectory) {
-    let runs = grid.sorted().map { a in
-        (a, optimize(function, from: start, steps: steps, optimizer: make(a), divergence: .standard))
+    let grid = grid.sorted()
+    func run(_ a: Double) -> Trajectory { optimize(function, from: start, steps: steps, optimizer: make(a), divergence: .standard) }
+    let best = Measure.bestOnGrid(grid) { a in
+        let t = run(a)
+        return t.divergence == nil ? (max(t.points.last!.loss, zero), t) : nil
     }
-    let ok = runs.filter { $0.1.divergence == nil }
-    func score(_ r: (Double, Trajectory)) -> Double { max(r.1.points.last!.loss, zero) }
-    return ok.min { score($0) < score($1) || (score($0) == score($1) && $0.0 < $1.0) }.map { ($0.0, $0.1) } ?? runs[0]
+    return best.map { ($0.rate, $0.result) } ?? (grid[0], run(grid[0]))
 }
 
 /// ``bestRate(_:on:from:steps:_:)`` on a grid that is widened (×3 above its top, ÷3 below its

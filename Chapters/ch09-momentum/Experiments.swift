@@ -33,9 +33,11 @@ enum MomentumLab {
     /// The lowest final loss over a grid of rates (runs that blow up are skipped).
     static func bestRun(_ grid: [Double], on function: any TestFunction, from start: [Double], steps: Int,
                         _ make: (Double) -> any Optimizer) -> (rate: Double, run: Trajectory) {
-        let runs = grid.map { a in (a, optimize(function, from: start, steps: steps, optimizer: make(a),
-                                                divergence: .standard)) }
-        let ok = runs.filter { $0.1.divergence == nil && $0.1.points.last!.loss.isFinite }
-        return ok.min { $0.1.points.last!.loss < $1.1.points.last!.loss }.map { ($0.0, $0.1) } ?? runs[0]
+        func run(_ a: Double) -> Trajectory { optimize(function, from: start, steps: steps, optimizer: make(a), divergence: .standard) }
+        let best = Measure.bestOnGrid(grid) { a in
+            let t = run(a)
+            return t.divergence == nil && t.points.last!.loss.isFinite ? (t.points.last!.loss, t) : nil
+        }
+        return best.map { ($0.rate, $0.result) } ?? (grid[0], run(grid[0]))
     }
 }

@@ -50,19 +50,16 @@ func lossCurve(_ strategy: Strategy, alpha: Double, on function: any TestFunctio
 /// order of `seeds`). A problem without randomness passes one seed.
 func bestOverGrid(_ strategy: Strategy, grid: [Double], steps: Int, seeds: [UInt64], score: ([Double]) -> Double,
                   run: (Strategy, Double, UInt64) -> [Double]) -> (rate: Double, score: Double, scores: [Double]) {
-    var best = (rate: Double.nan, score: Double.infinity, scores: [Double]())
-    for a in grid {
+    let best = Measure.bestOnGrid(grid) { a -> (score: Double, result: [Double])? in
         var scores: [Double] = []
         for seed in seeds {
             let curve = run(strategy, a, seed)
-            guard curve.count == steps, let last = curve.last, last.isFinite else { break }
+            guard curve.count == steps, let last = curve.last, last.isFinite else { return nil }
             scores.append(score(curve))
         }
-        guard scores.count == seeds.count else { continue }
-        let mean = scores.reduce(0, +) / Double(scores.count)
-        if mean < best.score { best = (a, mean, scores) }
+        return (scores.reduce(0, +) / Double(scores.count), scores)
     }
-    return best
+    return best.map { ($0.rate, $0.score, $0.result) } ?? (.nan, .infinity, [])
 }
 
 /// Chapter 8's measurement at initialisation, for Q1 and Q5: the gradient RMS of each hidden layer's

@@ -75,3 +75,15 @@ import Testing
         #expect(run.next() == nil)
     }
 }
+
+/// The one "best rate on a grid": the lowest score wins, the first on a tie, runs that do not count
+/// (nil) and scores of +∞ or NaN are skipped.
+@Suite struct BestOnGridTests {
+    @Test func lowestScoreFirstOnTiesSkipsWhatDoesNotCount() {
+        let scores: [Double: Double?] = [0.1: 3, 0.2: 1, 0.3: 1, 0.4: nil, 0.5: 0.5, 0.6: .nan, 0.7: .infinity]
+        let best = Measure.bestOnGrid([0.1, 0.2, 0.3, 0.4]) { a in scores[a]!.map { ($0, "run \(a)") } }
+        #expect(best?.rate == 0.2 && best?.score == 1 && best?.result == "run 0.2")
+        #expect(Measure.bestOnGrid([0.4, 0.6, 0.7]) { a in scores[a]!.map { ($0, a) } } == nil)
+        #expect(Measure.bestOnGrid([0.6, 0.5, 0.1]) { a in scores[a]!.map { ($0, a) } }?.rate == 0.5)
+    }
+}

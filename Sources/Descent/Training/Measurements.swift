@@ -56,4 +56,19 @@ public enum Measure {
         }
         return out
     }
+
+    /// The best rate of a grid: each rate α is run once (`run(α)`: the run's score, lower is better,
+    /// with whatever the caller keeps of it; nil when the run does not count, e.g. it blew up) and the
+    /// lowest score wins, the first in grid order on a tie (with an ascending grid, the smallest rate).
+    /// A score of +∞ or NaN never wins. Nil when no rate counts.
+    public static func bestOnGrid<T>(_ grid: [Double], _ run: (_ rate: Double) -> (score: Double, result: T)?)
+        -> (rate: Double, score: Double, result: T)?
+    {
+        var best: (rate: Double, score: Double, result: T)?
+        for rate in grid {
+            guard let r = run(rate) else { continue }
+            if r.score < (best?.score ?? .infinity) { best = (rate, r.score, r.result) }
+        }
+        return best
+    }
 }
