@@ -320,7 +320,9 @@ final class RunningGnuplot: Sendable {
 }
 
 extension String {
-    var trimmed: String {
+    /// The text without leading and trailing white space (Figures has only FoundationEssentials, so
+    /// this is the one trimmer that Figures, Notebook and the chapters share).
+    public var trimmed: String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }

@@ -399,14 +399,6 @@ public final class Progress: Sendable {
     }
 }
 
-extension String {
-    var trimmed: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
-    }
-}
 extension Substring {
     var trimmed: String { String(self).trimmed }
 }

@@ -74,24 +74,18 @@ import Testing
         var init0 = SeededGenerator(seed: 2)
         let theta = net.initialParameters(.xavierUniform, using: &init0)
         let schedule = name == "plateau" ? try Schedule(parsing: "plateau:factor=0.5,patience=2") : .constant
-        func run(evaluated: Bool) -> [Double] {
+        func run(evaluated: Bool, _ opt: some Optimizer) -> [Double] {
             var rng = SeededGenerator(seed: 5)
-            if name == "sgd" {
-                let opt = SGD(learningRate: 0.05, momentum: 0.9)
-                return evaluated
-                    ? trainEvaluating(net, parameters: theta, training: set, validation: nil, loss: .meanSquaredError, optimizer: opt,
-                                      schedule: schedule, steps: 40, batchSize: 7, evaluateEvery: 10, accuracy: false, rng: &rng,
-                                      onRow: { _ in }).parameters
-                    : train(net, parameters: theta, on: set, loss: .meanSquaredError, optimizer: opt, schedule: schedule,
-                            steps: 40, batchSize: 7, divergence: .nonFinite, rng: &rng).parameters
-            }
-            let opt = Adam(learningRate: 0.01)
             return evaluated
                 ? trainEvaluating(net, parameters: theta, training: set, validation: nil, loss: .meanSquaredError, optimizer: opt,
                                   schedule: schedule, steps: 40, batchSize: 7, evaluateEvery: 10, accuracy: false, rng: &rng,
                                   onRow: { _ in }).parameters
                 : train(net, parameters: theta, on: set, loss: .meanSquaredError, optimizer: opt, schedule: schedule,
                         steps: 40, batchSize: 7, divergence: .nonFinite, rng: &rng).parameters
+        }
+        func run(evaluated: Bool) -> [Double] {
+            name == "sgd" ? run(evaluated: evaluated, SGD(learningRate: 0.05, momentum: 0.9))
+                          : run(evaluated: evaluated, Adam(learningRate: 0.01))
         }
         let a = run(evaluated: false), b = run(evaluated: true)
         #expect(a == b, "\(name): the two faces differ by up to \(zip(a, b).map { abs($0 - $1) }.max() ?? 0)")
