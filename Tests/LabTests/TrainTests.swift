@@ -149,9 +149,9 @@ struct TrainTests {
         #expect(batch.status == 0 && !batch.crashed, "\(batch.stderr)")
     }
 
-    @Test("a write error on stdout is an error (checked writes)")
+    @Test("a write error on stdout is an error (checked writes)",
+          .enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "this system has no /dev/full"))
     func writeError() throws {
-        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
         let run = try RunningProcess(labURL, ["train", "--data", "moons", "--steps", "5"] + quick,
                                      standardOutput: FileHandle(forWritingAtPath: "/dev/full")).finish()
         #expect(run.status != 0 && !run.crashed)
