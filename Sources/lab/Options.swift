@@ -29,9 +29,7 @@ func checked<T>(_ body: () throws(OptionError) -> T) throws -> T {
 }
 
 /// `--help` of a LabKit option (`OptionSpec`).
-func help(_ spec: OptionSpec, valueName: String? = nil) -> ArgumentHelp {
-    ArgumentHelp(spec.help, valueName: valueName)
-}
+func help(_ spec: OptionSpec) -> ArgumentHelp { ArgumentHelp(spec.help) }
 
 /// `--start X,Y` through LabKit's parser.
 func parsePoint(_ text: String) throws -> Point { try checked { () throws(OptionError) in try Point.parse(text) } }
@@ -105,8 +103,4 @@ struct ConditionOption: ParsableArguments {
     func validate(for function: FunctionName) throws {
         try checked { () throws(OptionError) in try Condition.validate(condition, for: function) }
     }
-}
-
-func validateRate(_ name: String, _ value: Double) throws {
-    try checked { () throws(OptionError) in try Check.rate(String(name.dropFirst(2)), value) }
 }

@@ -77,7 +77,7 @@ struct Train: AsyncParsableCommand {
     var format: Format = .csv
 
     func validate() throws {
-        try validateRate("--lr", lr)
+        try checked { () throws(OptionError) in try Check.rate("lr", lr) }
         try dataOptions.validateOptions()
         guard steps >= 0 else { throw ValidationError("--steps must be ≥ 0 (e.g. --steps 1000), got \(steps)") }
         guard steps <= Limits.steps else {

@@ -68,7 +68,9 @@ func runTrainingLoop(
     func statistics() -> MLP.RunningStatistics? { network.statisticsCount > 0 ? workspace.runningStatistics : nil }
     let evaluator = observers.reported == nil ? nil : Evaluator(network: network, data: data, loss: loss)
     var buffer = BatchBuffer(for: data)
-    var gradient = [Double](repeating: 0, count: network.parameterCount)
+    // A copy of the gradient only for an observer that may change it (clipping); otherwise the
+    // optimizer reads the workspace's.
+    var gradient = observers.gradient == nil ? [] : [Double](repeating: 0, count: network.parameterCount)
     var firstLoss = Double.nan
 
     func batchLoss(_ theta: [Double], _ batches: inout MiniBatches, _ rng: inout SeededGenerator) -> Double {
@@ -107,13 +109,18 @@ func runTrainingLoop(
         }
         if k == steps { break }
         observers.progress?(k)
-        gradient.withUnsafeMutableBufferPointer { g in
-            workspace.gradient.withUnsafeBufferPointer { w in g.baseAddress!.update(from: w.baseAddress!, count: w.count) }
-        }
-        observers.gradient?(k, &gradient)
-        observers.rate?(k, rate)
         optimizer.learningRate = rate
-        optimizer.step(&theta, gradient: gradient)
+        if let change = observers.gradient {
+            gradient.withUnsafeMutableBufferPointer { g in
+                workspace.gradient.withUnsafeBufferPointer { w in g.baseAddress!.update(from: w.baseAddress!, count: w.count) }
+            }
+            change(k, &gradient)
+            observers.rate?(k, rate)
+            optimizer.step(&theta, gradient: gradient)
+        } else {
+            observers.rate?(k, rate)
+            optimizer.step(&theta, gradient: workspace.gradient)
+        }
     }
     return TrainingLoopEnd(parameters: theta, divergence: nil, runningStatistics: statistics())
 }

@@ -5,7 +5,7 @@
   // The page's controls (the sliders and boxes in the run template, by option name). Which optimizer
   // takes which, and what each starts at, come from lab's own option table (/api/options, LabKit).
   const CONTROLS = ["momentum", "nesterov", "alpha", "beta1", "beta2", "eps", "amsgrad"];
-  const FLAGS = ["nesterov", "amsgrad"];
+  let FLAGS = [];      // the controls that are on/off flags, from /api/options
   let PARAMS = {};    // optimizer → the controls it takes, from /api/options
   let DEFAULTS = {};  // optimizer → option → value when not given, from /api/options
   const NAMES = {
@@ -70,6 +70,7 @@
     PARAMS = {};
     for (const o of optimizers) PARAMS[o] = CONTROLS.filter((c) => spec(c).optimizers.includes(o));
     DEFAULTS = table.defaults;
+    FLAGS = CONTROLS.filter((c) => spec(c).kind === "flag");
     const template = $("run-template").content;
     for (const c of CONTROLS) {
       const label = template.querySelector("." + c).closest("label");
